@@ -1,0 +1,56 @@
+"""The answer and its parts, serialised exactly as the ``lotse ask --json`` contract."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RetrievedChunk:
+    """A chunk the retriever returned, with the metadata the composer and UI need."""
+
+    doc_id: str
+    chunk_id: str
+    score: float
+    text: str
+    title: str = ""
+    date: str | None = None
+    kind: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "chunk_id": self.chunk_id, "score": self.score, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """``[n]`` in the answer: the chunk and the verbatim passage it rests on."""
+
+    n: int
+    doc_id: str
+    chunk_id: str
+    title: str
+    date: str | None
+    quote: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A German answer with citations, what was retrieved, and how long it took."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    retrieved: list[RetrievedChunk] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [asdict(c) for c in self.citations],
+            "retrieved": [r.to_dict() for r in self.retrieved],
+            "timings_ms": dict(self.timings_ms),
+        }

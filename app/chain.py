@@ -1,0 +1,61 @@
+"""The question-answering chain as LangChain Runnables with injected collaborators."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from app.answer import Answer, RetrievedChunk
+from app.composer import Composer
+from app.retrieval import HybridRetriever
+from app.verify import citation_problems
+
+log = logging.getLogger(__name__)
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)
+
+
+def _to_chunk(doc: Any) -> RetrievedChunk:
+    meta = doc.metadata
+    return RetrievedChunk(
+        doc_id=str(meta["doc_id"]), chunk_id=str(meta["chunk_id"]), score=round(float(meta["score"]), 4),
+        text=doc.page_content, title=str(meta.get("title", "")), date=str(meta.get("date") or "") or None,
+        kind=str(meta.get("kind", "")),
+    )
+
+
+def build_chain(retriever: HybridRetriever, composer: Composer) -> Runnable[dict[str, Any], Answer]:
+    """``{"question": str, "place": str | None}`` -> verified ``Answer``.
+
+    Steps: retrieve (with the place filter) -> compose -> verify citations. An answer whose
+    citations do not verify is never returned: the composer's abstention is used instead.
+    """
+
+    def retrieve(inputs: dict[str, Any]) -> dict[str, Any]:
+        started = time.perf_counter()
+        filtered = retriever.with_filters(place=inputs.get("place"))
+        chunks = [_to_chunk(d) for d in filtered.invoke(inputs["question"])]
+        return {**inputs, "query_text": filtered.query_text(inputs["question"]), "retrieved": chunks,
+                "retrieve_ms": _ms(started), "started": inputs.get("started", started)}
+
+    def compose(state: dict[str, Any]) -> Answer:
+        started = time.perf_counter()
+        draft = composer.compose(state["question"], state["query_text"], state["retrieved"])
+        retrieved = state["retrieved"] + [c for c in draft.extra if c not in state["retrieved"]]
+        problems = citation_problems(draft.answer, draft.citations, retrieved)
+        if problems:
+            log.warning("Zitate nicht belegt, Antwort verworfen: %s", "; ".join(problems))
+            draft = composer.abstain()
+            retrieved = state["retrieved"] + [c for c in draft.extra if c not in state["retrieved"]]
+        return Answer(
+            question=state["question"], answer=draft.answer, abstained=draft.abstained,
+            citations=draft.citations, retrieved=retrieved,
+            timings_ms={"retrieve": state["retrieve_ms"], "answer": _ms(started), "total": _ms(state["started"])},
+        )
+
+    return RunnableLambda(retrieve) | RunnableLambda(compose)

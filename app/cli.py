@@ -1,0 +1,110 @@
+"""The ``lotse`` command line: a thin layer over the library.
+
+Commands from other packages (``lotse ingest``) are found through the entry-point group
+``lotse.commands``, so ``app`` never imports them. Domain errors print one German line and
+exit with status 1; usage errors exit with status 2; no tracebacks for user errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib.metadata import entry_points
+
+import click
+
+from app.answer import Answer
+from app.errors import LotseError
+from app.settings import Settings
+
+EXIT_ERROR = 1
+
+
+class _LotseGroup(click.Group):
+    """Adds plugin commands lazily and turns ``LotseError`` into one clear line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *(ep.name for ep in entry_points(group="lotse.commands"))})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None:
+            for ep in entry_points(group="lotse.commands", name=name):
+                command = ep.load()
+        return command
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except LotseError as error:
+            click.echo(f"Fehler: {error}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=_LotseGroup)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Lotse: Fragen zu Integrationsangeboten in NRW, beantwortet mit Quellen."""
+    ctx.obj = Settings()
+
+
+def render_text(answer: Answer) -> str:
+    """The answer for people: text, then the "Quellen" list with the quoted passages."""
+    lines = [answer.answer]
+    if answer.citations:
+        lines += ["", "Quellen:"]
+        for c in answer.citations:
+            date = f" ({c.date})" if c.date else ""
+            lines.append(f"[{c.n}] {c.title}{date}")
+            lines.append(f"    „{c.quote}“")
+    return "\n".join(lines)
+
+
+def _service(settings: Settings):  # noqa: ANN202 - imported lazily to keep --help fast
+    from app.service import Lotse
+
+    return Lotse.from_settings(settings)
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Ein JSON-Objekt pro Frage ausgeben.")
+@click.option("--ort", default=None, help="Nur Quellen zu diesem Kreis oder dieser Stadt (z. B. Köln).")
+@click.pass_obj
+def ask(settings: Settings, question: str, as_json: bool, ort: str | None) -> None:
+    """Eine Frage beantworten. FRAGE '-' liest eine Frage pro Zeile von stdin."""
+    lotse = _service(settings)
+    if question != "-":
+        answer = lotse.ask(question, place=ort)
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else render_text(answer))
+        return
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            answer = lotse.ask(line.rstrip("\n"), place=ort)
+        except LotseError as error:
+            click.echo(json.dumps({"question": line.rstrip("\n"), "error": str(error)}, ensure_ascii=False))
+            continue
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else render_text(answer) + "\n")
+
+
+@main.command()
+@click.option("--ort", default=None, help="Nur Quellen zu diesem Kreis oder dieser Stadt.")
+@click.pass_obj
+def chat(settings: Settings, ort: str | None) -> None:
+    """Ein Gespräch im Terminal (beenden mit 'exit' oder Strg+D)."""
+    lotse = _service(settings)
+    click.echo("Lotse – Fragen zu Integrationsangeboten in NRW. Beenden mit 'exit'.")
+    while True:
+        try:
+            question = input("\nIhre Frage: ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        if question.strip().lower() in {"exit", "quit", "ende"}:
+            return
+        try:
+            click.echo(render_text(lotse.ask(question, place=ort)))
+        except LotseError as error:
+            click.echo(f"Hinweis: {error}")

@@ -1,0 +1,167 @@
+"""The default composer: extractive, offline, no LLM.
+
+It scores the sentences of the retrieved chunks against the question (their vectors were
+stored at ingest), keeps the best few, and writes them as a short German answer with one
+[n] per sentence. When the evidence is weak it abstains and points to the local
+Kommunales Integrationszentrum, citing the passage that says every Kreis and kreisfreie
+Stadt has one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from app.answer import Citation, RetrievedChunk
+from app.embeddings import LotseEmbeddings
+from app.store import Index
+from app.text import stems
+
+ABSTAIN_TEXT = "Dazu finde ich in meinen Dokumenten keine verlässliche Antwort."
+REFERRAL_TEXT = "Fragen Sie bitte beim Kommunalen Integrationszentrum Ihres Kreises oder Ihrer kreisfreien Stadt nach:"
+REFERRAL_PASSAGES = (
+    "Heute verfügen alle Kreise und kreisfreien Städte in Nordrhein-Westfalen über ein Kommunales Integrationszentrum.",
+    "Kommunale Integrationszentren gibt es flächendeckend in allen 54 kreisfreien Städten und Kreisen.",
+)
+_SOURCE_NOTE = re.compile(r"\s*\(Quelle:[^()]*\)\s*$")
+_SENTENCE_END = re.compile(r"[.!?:;][\"“”«»‘’')]*$")
+MIN_SENTENCE_CHARS = 30
+DUPLICATE_OVERLAP = 0.6
+
+
+def is_answer_sentence(text: str) -> bool:
+    """A full sentence, not a heading, date line or label: long enough and ending in
+    sentence punctuation (a trailing source note does not count)."""
+    core = _SOURCE_NOTE.sub("", text)
+    return len(core) >= MIN_SENTENCE_CHARS and bool(_SENTENCE_END.search(core))
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    """Share of the smaller stem set found in the other (1.0 = one says the other)."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a composer returns; ``extra`` are chunks it cited beyond the retrieved ones."""
+
+    answer: str
+    citations: list[Citation]
+    abstained: bool
+    extra: list[RetrievedChunk] = field(default_factory=list)
+
+
+class Composer(Protocol):
+    """Anything that turns retrieved chunks into a cited answer."""
+
+    def compose(self, question: str, query_text: str, retrieved: list[RetrievedChunk]) -> Draft: ...
+
+    def abstain(self) -> Draft: ...
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Abstention gates and selection margins (calibrated on evals/datasets/nrw.jsonl)."""
+
+    min_chunk_score: float = 0.80
+    min_sentence_score: float = 0.82
+    margin: float = 0.03
+    max_sentences: int = 3
+    chunk_weight: float = 0.3
+
+
+@dataclass(frozen=True)
+class _Scored:
+    score: float
+    text: str
+    chunk: RetrievedChunk
+
+
+class ExtractiveComposer:
+    """Selects evidence sentences; see the module docstring."""
+
+    def __init__(self, index: Index, embeddings: LotseEmbeddings, thresholds: Thresholds | None = None) -> None:
+        self.index = index
+        self.embeddings = embeddings
+        self.thresholds = thresholds or Thresholds()
+        self._referral: RetrievedChunk | None | bool = False
+
+    def referral(self) -> tuple[RetrievedChunk, str] | None:
+        """The chunk and passage saying every Kreis/Stadt has a KI, if the index has one."""
+        if self._referral is False:
+            self._referral = None
+            for passage in REFERRAL_PASSAGES:
+                got = self.index.chunks.get(where_document={"$contains": passage}, limit=1, include=["documents", "metadatas"])
+                if got["ids"]:
+                    meta = got["metadatas"][0]
+                    self._referral = RetrievedChunk(
+                        doc_id=str(meta["doc_id"]), chunk_id=got["ids"][0], score=0.0, text=str(got["documents"][0]),
+                        title=str(meta.get("title", "")), date=str(meta.get("date") or "") or None, kind=str(meta.get("kind", "")),
+                    )
+                    break
+        if not isinstance(self._referral, RetrievedChunk):
+            return None
+        passage = next(p for p in REFERRAL_PASSAGES if p in self._referral.text)
+        return self._referral, passage
+
+    def abstain(self) -> Draft:
+        """The German "no answer" with the cited referral to the local KI."""
+        found = self.referral()
+        if found is None:
+            return Draft(answer=f"{ABSTAIN_TEXT} Bitte wenden Sie sich an das Kommunale Integrationszentrum vor Ort.", citations=[], abstained=True)
+        chunk, passage = found
+        citation = Citation(n=1, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.title, date=chunk.date, quote=passage)
+        return Draft(answer=f"{ABSTAIN_TEXT} {REFERRAL_TEXT} {passage} [1]", citations=[citation], abstained=True, extra=[chunk])
+
+    def score_sentences(self, query_text: str, retrieved: list[RetrievedChunk]) -> list[_Scored]:
+        """Every usable sentence of the retrieved chunks, best first."""
+        if not retrieved:
+            return []
+        by_id = {r.chunk_id: r for r in retrieved}
+        got = self.index.sentences.get(
+            where={"chunk_id": {"$in": list(by_id)}}, include=["embeddings", "documents", "metadatas"]
+        )
+        if not got["ids"]:
+            return []
+        query = np.asarray(self.embeddings.embed_query(query_text), dtype=np.float32)
+        similarity = np.asarray(got["embeddings"], dtype=np.float32) @ query
+        w = self.thresholds.chunk_weight
+        scored = [
+            _Scored((1 - w) * float(sim) + w * by_id[str(meta["chunk_id"])].score, str(text), by_id[str(meta["chunk_id"])])
+            for sim, text, meta in zip(similarity, got["documents"], got["metadatas"])
+            if is_answer_sentence(str(text))
+        ]
+        return sorted(scored, key=lambda s: -s.score)
+
+    def _select(self, scored: list[_Scored]) -> list[_Scored]:
+        best = scored[0].score
+        chosen: list[_Scored] = []
+        seen: list[set[str]] = []
+        for s in scored:
+            if len(chosen) == self.thresholds.max_sentences or s.score < best - self.thresholds.margin:
+                break
+            terms = set(stems(_SOURCE_NOTE.sub("", s.text)))
+            if any(_overlap(terms, other) >= DUPLICATE_OVERLAP for other in seen):
+                continue
+            seen.append(terms)
+            chosen.append(s)
+        return chosen
+
+    def compose(self, question: str, query_text: str, retrieved: list[RetrievedChunk]) -> Draft:
+        """A cited extractive answer, or the abstention when the evidence is weak."""
+        t = self.thresholds
+        if not retrieved or max(r.score for r in retrieved) < t.min_chunk_score:
+            return self.abstain()
+        scored = self.score_sentences(query_text, retrieved)
+        if not scored or scored[0].score < t.min_sentence_score:
+            return self.abstain()
+        parts: list[str] = []
+        citations: list[Citation] = []
+        for n, s in enumerate(self._select(scored), start=1):
+            parts.append(f"{_SOURCE_NOTE.sub('', s.text)} [{n}]")
+            c = s.chunk
+            citations.append(Citation(n=n, doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, date=c.date, quote=s.text))
+        return Draft(answer=" ".join(parts), citations=citations, abstained=False)

@@ -1,0 +1,23 @@
+"""Domain errors: each carries one clear German line for the user."""
+
+from __future__ import annotations
+
+
+class LotseError(Exception):
+    """Base class; ``str(error)`` is the German message shown to the user."""
+
+
+class InvalidQuestion(LotseError):
+    """The question is empty, too long or otherwise unusable."""
+
+
+class IndexMissing(LotseError):
+    """No index has been built yet."""
+
+
+class EmbedderMismatch(LotseError):
+    """The index was built with another embedder than the one configured."""
+
+
+class ConfigurationError(LotseError):
+    """A setting has a value Lotse cannot use."""

@@ -1,0 +1,93 @@
+"""The glossary: abbreviations and synonyms for query expansion, names for chunk metadata."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+
+def _word_pattern(form: str, *, case_sensitive: bool) -> re.Pattern[str]:
+    """A surface form as a whole-word pattern (a prefix of a longer word also counts
+    when the form is long enough to be unambiguous, e.g. "Integrationsagentur" -> "…en")."""
+    tail = r"\w*" if len(form) >= 6 else r"(?!\w)"
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return re.compile(rf"(?<!\w){re.escape(form)}{tail}", flags)
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Canonical names with their surface-form patterns."""
+
+    patterns: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, table: dict[str, list[str]]) -> _Names:
+        return cls(
+            {
+                name: [_word_pattern(form, case_sensitive=form.isupper()) for form in forms]
+                for name, forms in table.items()
+            }
+        )
+
+    def find(self, text: str) -> list[str]:
+        return [name for name, pats in self.patterns.items() if any(p.search(text) for p in pats)]
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Abbreviations, synonym groups, programme names and place names."""
+
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    synonyms: list[list[str]] = field(default_factory=list)
+    programmes: _Names = field(default_factory=_Names)
+    places: _Names = field(default_factory=_Names)
+
+    @classmethod
+    def load(cls, path: Path) -> Glossary:
+        """Read the YAML glossary; a missing file gives an empty glossary."""
+        if not path.is_file():
+            return cls()
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls(
+            abbreviations=dict(data.get("abbreviations") or {}),
+            synonyms=[list(group) for group in data.get("synonyms") or []],
+            programmes=_Names.build(data.get("programmes") or {}),
+            places=_Names.build(data.get("places") or {}),
+        )
+
+    def expansions(self, question: str) -> list[str]:
+        """Terms to add to a question: full forms of its abbreviations (exact case, so
+        "KI" is the Kommunales Integrationszentrum) and the head of each synonym group hit."""
+        found: list[str] = []
+        for abbreviation, full in self.abbreviations.items():
+            if re.search(rf"(?<!\w){re.escape(abbreviation)}(?!\w)", question):
+                found.append(full)
+        lowered = question.lower()
+        for group in self.synonyms:
+            head = group[0]
+            if head.lower() in lowered:
+                continue
+            if any(re.search(rf"(?<!\w){re.escape(t.lower())}", lowered) for t in group[1:]):
+                found.append(head)
+        return list(dict.fromkeys(found))
+
+    def expand(self, question: str) -> str:
+        """The question followed by its expansions (unchanged when there are none)."""
+        extra = self.expansions(question)
+        return f"{question} ({'; '.join(extra)})" if extra else question
+
+    def places_in(self, text: str) -> list[str]:
+        """Canonical place names mentioned in a text."""
+        return self.places.find(text)
+
+    def programmes_in(self, text: str) -> list[str]:
+        """Canonical programme names mentioned in a text."""
+        return self.programmes.find(text)
+
+    def canonical_place(self, name: str) -> str | None:
+        """The canonical place for a user's spelling ("KÖLN", "kreis kleve"), if known."""
+        hits = self.places.find(name.strip())
+        return hits[0] if hits else None

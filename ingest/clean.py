@@ -1,0 +1,75 @@
+"""Cleaning rules for raw page text; each is a small pure function on a list of lines."""
+
+from __future__ import annotations
+
+import re
+
+from app.text import normalize_text
+
+_SOCIAL_MEDIA_MARKER = re.compile(r"[\"„“”']Social Media[\"„“”']-Einstellungen")
+_CONSENT_HINT = re.compile(
+    r"Klick|Datenschutz|Netiquette|Facebook|Instagram|Twitter|Youtube|Dienste|Datenfeeds|"
+    r"Datenübertragung|Cookie|aktivieren|zustimmen",
+    re.IGNORECASE,
+)
+_CONTACT_HEADINGS = {"kontakt", "pressekontakt", "bürgeranfragen", "ansprechpartner", "ansprechpartnerin"}
+_CONTACT_DETAIL = re.compile(r"^(Telefon|Tel\.|Fax|E-Mail|Mail|Internet)\s*:", re.IGNORECASE)
+_CONTACT_LINE_MAX = 100
+_TEASER_MIN = 40
+
+
+def to_lines(text: str) -> list[str]:
+    """Normalised, non-empty lines; each line of these pages is one paragraph."""
+    return [line for line in normalize_text(text).split("\n") if line]
+
+
+def drop_social_media_block(lines: list[str]) -> list[str]:
+    """Remove the "Social Media"-Einstellungen consent block (marker and consent lines)."""
+    out: list[str] = []
+    in_block = False
+    for line in lines:
+        if _SOCIAL_MEDIA_MARKER.search(line):
+            in_block = True
+            continue
+        if in_block and _CONSENT_HINT.search(line):
+            continue
+        in_block = False
+        out.append(line)
+    return out
+
+
+def drop_contact_block(lines: list[str]) -> list[str]:
+    """Remove contact/press blocks: a heading such as "Pressekontakt" and the short
+    lines after it, and phone/e-mail lines anywhere."""
+    out: list[str] = []
+    in_block = False
+    for line in lines:
+        if line.strip().rstrip(":").lower() in _CONTACT_HEADINGS:
+            in_block = True
+            continue
+        if _CONTACT_DETAIL.match(line):
+            continue
+        if in_block and len(line) <= _CONTACT_LINE_MAX:
+            continue
+        in_block = False
+        out.append(line)
+    return out
+
+
+def drop_repeated_paragraphs(lines: list[str]) -> list[str]:
+    """Keep the first of exactly repeated paragraphs, and drop a teaser paragraph that
+    stands again, word for word, inside a longer paragraph of the same page."""
+    unique = list(dict.fromkeys(lines))
+    return [
+        line
+        for line in unique
+        if len(line) < _TEASER_MIN or not any(line != other and line in other for other in unique)
+    ]
+
+
+def clean_page(text: str) -> list[str]:
+    """All rules in order: raw text -> clean paragraphs."""
+    lines = to_lines(text)
+    lines = drop_social_media_block(lines)
+    lines = drop_contact_block(lines)
+    return drop_repeated_paragraphs(lines)

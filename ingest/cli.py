@@ -1,0 +1,34 @@
+"""``lotse ingest``: registered with the CLI through the ``lotse.commands`` entry point."""
+
+from __future__ import annotations
+
+import click
+
+from app.embeddings import load_embeddings
+from app.glossary import Glossary
+from app.settings import Settings
+from app.store import drop_index, index_exists, open_client
+from ingest.pipeline import run_ingest
+
+
+@click.command("ingest")
+@click.option("--if-missing", is_flag=True, help="Nur bauen, wenn es noch keinen Index gibt.")
+@click.option("--rebuild", is_flag=True, help="Index löschen und neu aufbauen (z. B. nach einem Wechsel des Embedders).")
+@click.option("--quiet", "-q", is_flag=True, help="Keine Fortschrittsanzeige.")
+@click.pass_obj
+def ingest_command(settings: Settings, if_missing: bool, rebuild: bool, quiet: bool) -> None:
+    """Dokumente aus dem Korpus-Ordner in den Index übernehmen."""
+    if not settings.corpus_dir.is_dir():
+        raise click.UsageError(f"Korpus-Ordner nicht gefunden: {settings.corpus_dir}")
+    client = open_client(settings)
+    if rebuild:
+        drop_index(client, settings.collection)
+    elif if_missing and index_exists(client, settings.collection):
+        click.echo("Index ist vorhanden, nichts zu tun.")
+        return
+    report = run_ingest(
+        settings, client, load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path), progress=not quiet
+    )
+    for warning in report.warnings:
+        click.echo(f"Warnung: {warning}", err=True)
+    click.echo(report.summary())

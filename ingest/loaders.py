@@ -1,0 +1,207 @@
+"""Find and read corpus files (.txt, .md, .html, .pdf) with their metadata.
+
+Metadata comes from a sidecar ``<name>.meta.json`` or Markdown front matter; the raw
+files are never changed. Anything unreadable raises ``LoadError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+
+SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf"}
+SIDECAR_SUFFIX = ".meta.json"
+SKIPPED_DIRS = {"glossary"}
+KIND_BY_FOLDER = {"press": "press", "programmes": "programme"}
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_MD_MARKUP = [
+    (re.compile(r"^#{1,6}\s*", re.MULTILINE), ""),
+    (re.compile(r"^\s*(?:[-*+]|\d+\.)\s+", re.MULTILINE), ""),
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"(\*\*|__|`)"), ""),
+]
+
+
+class LoadError(Exception):
+    """A file that cannot be ingested; the message names it and says why (German)."""
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """A file found in the corpus, identified before it is parsed."""
+
+    path: Path
+    doc_id: str
+    kind: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A parsed document: extracted text plus metadata as the document states it."""
+
+    doc_id: str
+    kind: str
+    title: str
+    date: str | None
+    text: str
+    fingerprint: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.stem + SIDECAR_SUFFIX)
+
+
+def discover(corpus_dir: Path) -> tuple[list[CorpusFile], list[str]]:
+    """All ingestible files below ``corpus_dir`` and a warning for each skipped one."""
+    files: list[CorpusFile] = []
+    warnings: list[str] = []
+    for path in sorted(_walk(corpus_dir, warnings)):
+        rel = path.relative_to(corpus_dir)
+        if path.name.endswith(SIDECAR_SUFFIX) or path.name.startswith("."):
+            continue
+        if path.suffix.lower() not in SUFFIXES:
+            warnings.append(f"{rel}: übersprungen (Dateityp '{path.suffix or 'ohne Endung'}' wird nicht unterstützt)")
+            continue
+        try:
+            fingerprint = _fingerprint(path)
+        except (OSError, LoadError) as error:
+            warnings.append(f"{rel}: übersprungen ({error})")
+            continue
+        kind = KIND_BY_FOLDER.get(rel.parts[0], "document") if len(rel.parts) > 1 else "document"
+        files.append(CorpusFile(path=path, doc_id=rel.with_suffix("").as_posix(), kind=kind, fingerprint=fingerprint))
+    return files, warnings
+
+
+def _walk(root: Path, warnings: list[str]) -> Iterator[Path]:
+    """Regular files below ``root``; links that loop or lead nowhere are reported."""
+    seen: set[Path] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            resolved = folder.resolve(strict=True)
+        except (OSError, RuntimeError):
+            warnings.append(f"{folder.relative_to(root)}: übersprungen (Ordner nicht lesbar)")
+            continue
+        if resolved in seen:
+            warnings.append(f"{folder.relative_to(root)}: übersprungen (Verknüpfung im Kreis)")
+            continue
+        seen.add(resolved)
+        for entry in sorted(folder.iterdir()):
+            if entry.name in SKIPPED_DIRS and folder == root:
+                continue
+            if entry.is_dir():
+                stack.append(entry)
+            elif entry.is_file():
+                yield entry
+            else:
+                warnings.append(f"{entry.relative_to(root)}: übersprungen (keine lesbare Datei)")
+
+
+def _fingerprint(path: Path) -> str:
+    """Hash of the file and its sidecar: a changed file or changed metadata re-ingests."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise LoadError(f"größer als {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    digest = hashlib.sha256(path.read_bytes())
+    sidecar = _sidecar(path)
+    if sidecar.is_file():
+        digest.update(sidecar.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def load(file: CorpusFile) -> SourceDocument:
+    """Parse one corpus file into a ``SourceDocument``."""
+    raw = file.path.read_bytes()
+    suffix = file.path.suffix.lower()
+    if suffix == ".pdf":
+        text, meta = _read_pdf(raw)
+    elif suffix in {".html", ".htm"}:
+        text, meta = _read_html(raw)
+    elif suffix == ".md":
+        text, meta = _read_markdown(_decode(raw))
+    else:
+        text, meta = _decode(raw), {}
+    meta.update(_read_sidecar(file.path))
+    if not text.strip():
+        raise LoadError("kein Text gefunden")
+    title = str(meta.pop("title", "") or "").strip() or _first_line(text)
+    date = meta.pop("date", None)
+    return SourceDocument(
+        doc_id=file.doc_id,
+        kind=str(meta.pop("kind", "") or file.kind),
+        title=title,
+        date=str(date) if date else None,
+        text=text,
+        fingerprint=file.fingerprint,
+        meta=meta,
+    )
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise LoadError(f"kein gültiges UTF-8 (Byte {error.start})") from error
+
+
+def _first_line(text: str) -> str:
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return line[:200]
+
+
+def _read_sidecar(path: Path) -> dict[str, Any]:
+    sidecar = _sidecar(path)
+    if not sidecar.is_file():
+        return {}
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise LoadError(f"Metadaten-Datei {sidecar.name} ist kein gültiges JSON: {error}") from error
+    if not isinstance(data, dict):
+        raise LoadError(f"Metadaten-Datei {sidecar.name} muss ein JSON-Objekt sein")
+    return data
+
+
+def _read_markdown(text: str) -> tuple[str, dict[str, Any]]:
+    try:
+        post = frontmatter.loads(text)
+    except Exception as error:  # YAML errors come in several types
+        raise LoadError(f"Front Matter ist fehlerhaft: {error}") from error
+    body = post.content
+    for pattern, replacement in _MD_MARKUP:
+        body = pattern.sub(replacement, body)
+    return body, dict(post.metadata)
+
+
+def _read_html(raw: bytes) -> tuple[str, dict[str, Any]]:
+    import trafilatura
+
+    text = trafilatura.extract(raw, include_comments=False, include_tables=True, favor_precision=True)
+    metadata = trafilatura.extract_metadata(raw)
+    meta: dict[str, Any] = {}
+    if metadata is not None and metadata.title:
+        meta["title"] = metadata.title
+    return text or "", meta
+
+
+def _read_pdf(raw: bytes) -> tuple[str, dict[str, Any]]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = (reader.metadata.title if reader.metadata else None) or ""
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise LoadError(f"PDF nicht lesbar: {error}") from error
+    return "\n".join(pages), ({"title": title} if title.strip() else {})
