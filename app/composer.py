@@ -17,6 +17,9 @@ import numpy as np
 
 from app.answer import Citation, RetrievedChunk
 from app.embeddings import LotseEmbeddings
+from app.gates import evidence_fits, expected_answer_type, unknown_terms
+from app.glossary import Glossary
+from app.retrieval import STATEWIDE
 from app.store import Index
 from app.text import stems
 
@@ -66,8 +69,8 @@ class Composer(Protocol):
 class Thresholds:
     """Abstention gates and selection margins (calibrated on evals/datasets/nrw.jsonl)."""
 
-    min_chunk_score: float = 0.80
-    min_sentence_score: float = 0.82
+    min_chunk_score: float = 0.78
+    min_sentence_score: float = 0.80
     margin: float = 0.03
     max_sentences: int = 3
     chunk_weight: float = 0.3
@@ -83,9 +86,19 @@ class _Scored:
 class ExtractiveComposer:
     """Selects evidence sentences; see the module docstring."""
 
-    def __init__(self, index: Index, embeddings: LotseEmbeddings, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        index: Index,
+        embeddings: LotseEmbeddings,
+        glossary: Glossary,
+        vocabulary: set[str],
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        """``vocabulary``: the stems the corpus (and glossary) uses, for the unknown-term gate."""
         self.index = index
         self.embeddings = embeddings
+        self.glossary = glossary
+        self.vocabulary = vocabulary
         self.thresholds = thresholds or Thresholds()
         self._referral: RetrievedChunk | None | bool = False
 
@@ -115,6 +128,10 @@ class ExtractiveComposer:
         chunk, passage = found
         citation = Citation(n=1, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.title, date=chunk.date, quote=passage)
         return Draft(answer=f"{ABSTAIN_TEXT} {REFERRAL_TEXT} {passage} [1]", citations=[citation], abstained=True, extra=[chunk])
+
+    def named_entities(self, text: str) -> set[str]:
+        """Programmes and places (other than the whole Land) a text names."""
+        return {*self.glossary.programmes_in(text), *self.glossary.places_in(text)} - {STATEWIDE}
 
     def score_sentences(self, query_text: str, retrieved: list[RetrievedChunk]) -> list[_Scored]:
         """Every usable sentence of the retrieved chunks, best first."""
@@ -155,7 +172,16 @@ class ExtractiveComposer:
         t = self.thresholds
         if not retrieved or max(r.score for r in retrieved) < t.min_chunk_score:
             return self.abstain()
-        scored = self.score_sentences(query_text, retrieved)
+        if unknown_terms(question, self.vocabulary):
+            return self.abstain()
+        answer_type = expected_answer_type(question)
+        entities = self.named_entities(question)
+        scored = [
+            s
+            for s in self.score_sentences(query_text, retrieved)
+            if entities <= self.named_entities(f"{s.text} {s.chunk.title}")
+            and evidence_fits(question, _SOURCE_NOTE.sub("", s.text), answer_type)
+        ]
         if not scored or scored[0].score < t.min_sentence_score:
             return self.abstain()
         parts: list[str] = []

@@ -18,6 +18,7 @@ from app.store import Index
 
 STATEWIDE = "Nordrhein-Westfalen"
 Mode = Literal["dense", "lexical", "hybrid"]
+Expansion = Literal["none", "lexical", "all"]
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
@@ -47,7 +48,7 @@ class HybridRetriever(BaseRetriever):
     chunk_text: dict[str, str]
     k: int = 5
     mode: Mode = "hybrid"
-    expand: bool = True
+    expand: Expansion = "lexical"
     candidates: int = 20
     place: str | None = None
     kind: str | None = None
@@ -74,8 +75,12 @@ class HybridRetriever(BaseRetriever):
         return self.model_copy(update={"place": place, "kind": kind})
 
     def query_text(self, question: str) -> str:
-        """The text actually searched: the question, expanded with the glossary if enabled."""
-        return self.glossary.expand(question) if self.expand else question
+        """The text the dense search embeds (and the composer scores sentences against)."""
+        return self.glossary.expand(question) if self.expand == "all" else question
+
+    def lexical_text(self, question: str) -> str:
+        """The text BM25 searches: with glossary expansions unless expansion is off."""
+        return question if self.expand == "none" else self.glossary.expand(question)
 
     def _allowed(self, chunk_id: str) -> bool:
         meta = self.chunk_meta.get(chunk_id, {})
@@ -114,11 +119,12 @@ class HybridRetriever(BaseRetriever):
         """Best-first (chunk id, cosine similarity) pairs, at most ``k``."""
         if not self.chunk_meta:
             return []
-        text = self.query_text(question)
-        vector = self.embeddings.embed_query(text)
+        vector = self.embeddings.embed_query(self.query_text(question))
         dense = self._dense(vector, self.candidates) if self.mode != "lexical" else []
         lexical = (
-            [(cid, s) for cid, s in self.lexical.search(text, self.candidates * 3) if self._allowed(cid)][: self.candidates]
+            [(cid, s) for cid, s in self.lexical.search(self.lexical_text(question), self.candidates * 3) if self._allowed(cid)][
+                : self.candidates
+            ]
             if self.mode != "dense"
             else []
         )

@@ -16,7 +16,16 @@ from app.glossary import Glossary
 from app.questions import clean_question
 from app.retrieval import HybridRetriever
 from app.settings import Settings
+from app.text import stems
 from app.store import open_client, open_index
+
+
+def corpus_vocabulary(retriever: HybridRetriever, glossary: Glossary) -> set[str]:
+    """Every stem used by the indexed chunks, their titles and the glossary."""
+    texts = [*retriever.chunk_text.values(), *(str(m.get("title", "")) for m in retriever.chunk_meta.values())]
+    texts += [*glossary.abbreviations, *glossary.abbreviations.values(), *(t for g in glossary.synonyms for t in g)]
+    texts += [*glossary.places.patterns, *glossary.programmes.patterns]
+    return {s for text in texts for s in stems(text)}
 
 
 @dataclass
@@ -35,7 +44,7 @@ class Lotse:
         index = open_index(open_client(settings), settings.collection, embeddings)
         glossary = Glossary.load(settings.glossary_path)
         retriever = HybridRetriever.from_index(index, embeddings, glossary, k=settings.top_k)
-        composer = ExtractiveComposer(index, embeddings)
+        composer = ExtractiveComposer(index, embeddings, glossary, vocabulary=corpus_vocabulary(retriever, glossary))
         return cls(settings, glossary, retriever, composer, build_chain(retriever, composer))
 
     def resolve_place(self, place: str | None) -> str | None:
