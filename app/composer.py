@@ -67,10 +67,10 @@ class Composer(Protocol):
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Abstention gates and selection margins (calibrated on evals/datasets/nrw.jsonl)."""
+    """Abstention gates and selection margins (see ``Settings`` for the calibrated defaults)."""
 
-    min_chunk_score: float = 0.78
-    min_sentence_score: float = 0.80
+    min_chunk_score: float
+    min_sentence_score: float
     margin: float = 0.03
     max_sentences: int = 3
     chunk_weight: float = 0.3
@@ -92,14 +92,14 @@ class ExtractiveComposer:
         embeddings: LotseEmbeddings,
         glossary: Glossary,
         vocabulary: set[str],
-        thresholds: Thresholds | None = None,
+        thresholds: Thresholds,
     ) -> None:
         """``vocabulary``: the stems the corpus (and glossary) uses, for the unknown-term gate."""
         self.index = index
         self.embeddings = embeddings
         self.glossary = glossary
         self.vocabulary = vocabulary
-        self.thresholds = thresholds or Thresholds()
+        self.thresholds = thresholds
         self._referral: RetrievedChunk | None | bool = False
 
     def referral(self) -> tuple[RetrievedChunk, str] | None:

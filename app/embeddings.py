@@ -36,6 +36,10 @@ class _QueryCache:
                 self._items.move_to_end(key)
             return value
 
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
     def put(self, key: str, value: list[float]) -> None:
         with self._lock:
             self._items[key] = value
@@ -63,6 +67,10 @@ class LotseEmbeddings(Embeddings):
             return []
         with self._lock:
             return self._embed(list(texts), is_query=False).tolist()
+
+    def clear_cache(self) -> None:
+        """Forget cached query vectors (benchmarks measure uncached questions)."""
+        self._cache.clear()
 
     def embed_query(self, text: str) -> list[float]:
         """Embed a query (L2-normalised), cached."""

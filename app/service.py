@@ -9,7 +9,7 @@ from langchain_core.runnables import Runnable
 
 from app.answer import Answer
 from app.chain import build_chain
-from app.composer import Composer, ExtractiveComposer
+from app.composer import Composer, ExtractiveComposer, Thresholds
 from app.embeddings import load_embeddings
 from app.errors import InvalidQuestion
 from app.glossary import Glossary
@@ -44,7 +44,8 @@ class Lotse:
         index = open_index(open_client(settings), settings.collection, embeddings)
         glossary = Glossary.load(settings.glossary_path)
         retriever = HybridRetriever.from_index(index, embeddings, glossary, k=settings.top_k)
-        composer = ExtractiveComposer(index, embeddings, glossary, vocabulary=corpus_vocabulary(retriever, glossary))
+        thresholds = Thresholds(min_chunk_score=settings.min_chunk_score, min_sentence_score=settings.min_sentence_score)
+        composer = ExtractiveComposer(index, embeddings, glossary, corpus_vocabulary(retriever, glossary), thresholds)
         return cls(settings, glossary, retriever, composer, build_chain(retriever, composer))
 
     def resolve_place(self, place: str | None) -> str | None:

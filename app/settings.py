@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     """How many chunks the retriever returns."""
     max_question_chars: int = 1000
     """Longer questions are refused with a German message."""
+    min_chunk_score: float = 0.78
+    """Abstain when no retrieved chunk is this similar to the question. Calibrated for the
+    default embedder (evals/nrw.py); other embedders have other similarity scales."""
+    min_sentence_score: float = 0.80
+    """Abstain when no evidence sentence scores this high (same calibration caveat)."""
 
     @property
     def glossary_path(self) -> Path:

@@ -1,0 +1,36 @@
+# Lotse: `make run` (set up, build the index if missing, start the chat) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+LOTSE := $(VENV)/bin/lotse
+STAMP := $(VENV)/.installed
+
+# Nothing may be downloaded at run time and nothing reports home.
+export HF_HUB_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: setup index run test bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	# torch first: 2.13.0 is a local CPU build; otherwise sentence-transformers pulls CUDA wheels.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+index: setup
+	$(LOTSE) ingest --if-missing
+
+run: index
+	$(LOTSE) chat
+
+test: setup
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) benchmarks/core.py
+
+clean:
+	rm -rf var/ reports/ .pytest_cache

@@ -1,0 +1,67 @@
+"""Shared fixtures: the real corpus, temporary settings, and one real index per session."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.embeddings import LotseEmbeddings
+from app.glossary import Glossary
+from app.service import Lotse
+from app.settings import Settings
+from app.store import open_client
+from ingest.pipeline import run_ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+class HashEmbeddings(LotseEmbeddings):
+    """A deterministic fake embedder: fast, for tests of bookkeeping, not of meaning."""
+
+    id = "fake:hash"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def _embed(self, texts: list[str], *, is_query: bool) -> np.ndarray:
+        self.calls += len(texts)
+        rows = []
+        for text in texts:
+            seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
+            v = np.random.default_rng(seed).standard_normal(16).astype(np.float32)
+            rows.append(v / np.linalg.norm(v))
+        return np.stack(rows)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A private copy of the real corpus that a test may change."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def tmp_settings(tmp_path: Path, corpus_copy: Path) -> Settings:
+    return Settings(corpus_dir=corpus_copy, chroma_dir=tmp_path / "chroma", collection="test")
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The real corpus ingested once with the default embedder into a temporary Chroma."""
+    settings = Settings(corpus_dir=CORPUS, chroma_dir=tmp_path_factory.mktemp("index") / "chroma", collection="lotse")
+    from app.embeddings import load_embeddings
+
+    run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path), progress=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def lotse(real_settings: Settings) -> Lotse:
+    return Lotse.from_settings(real_settings)
