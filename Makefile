@@ -27,6 +27,7 @@ run: index
 	$(LOTSE) chat
 
 test: setup
+	$(VENV)/bin/ruff check app ingest evals tests benchmarks
 	$(PY) -m pytest
 
 bench: setup

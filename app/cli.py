@@ -10,12 +10,16 @@ from __future__ import annotations
 import json
 import sys
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
 import click
 
 from app.answer import Answer
 from app.errors import LotseError
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.service import Lotse
 
 EXIT_ERROR = 1
 
@@ -60,7 +64,8 @@ def render_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def _service(settings: Settings):  # noqa: ANN202 - imported lazily to keep --help fast
+def _service(settings: Settings) -> Lotse:
+    """The library, imported lazily so that ``lotse --help`` stays fast."""
     from app.service import Lotse
 
     return Lotse.from_settings(settings)

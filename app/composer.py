@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -100,29 +101,24 @@ class ExtractiveComposer:
         self.glossary = glossary
         self.vocabulary = vocabulary
         self.thresholds = thresholds
-        self._referral: RetrievedChunk | None | bool = False
 
+    @cached_property
     def referral(self) -> tuple[RetrievedChunk, str] | None:
         """The chunk and passage saying every Kreis/Stadt has a KI, if the index has one."""
-        if self._referral is False:
-            self._referral = None
-            for passage in REFERRAL_PASSAGES:
-                got = self.index.chunks.get(where_document={"$contains": passage}, limit=1, include=["documents", "metadatas"])
-                if got["ids"]:
-                    meta = got["metadatas"][0]
-                    self._referral = RetrievedChunk(
-                        doc_id=str(meta["doc_id"]), chunk_id=got["ids"][0], score=0.0, text=str(got["documents"][0]),
-                        title=str(meta.get("title", "")), date=str(meta.get("date") or "") or None, kind=str(meta.get("kind", "")),
-                    )
-                    break
-        if not isinstance(self._referral, RetrievedChunk):
-            return None
-        passage = next(p for p in REFERRAL_PASSAGES if p in self._referral.text)
-        return self._referral, passage
+        for passage in REFERRAL_PASSAGES:
+            got = self.index.chunks.get(where_document={"$contains": passage}, limit=1, include=["documents", "metadatas"])
+            if got["ids"]:
+                meta = got["metadatas"][0]
+                chunk = RetrievedChunk(
+                    doc_id=str(meta["doc_id"]), chunk_id=got["ids"][0], score=0.0, text=str(got["documents"][0]),
+                    title=str(meta.get("title", "")), date=str(meta.get("date") or "") or None, kind=str(meta.get("kind", "")),
+                )
+                return chunk, passage
+        return None
 
     def abstain(self) -> Draft:
         """The German "no answer" with the cited referral to the local KI."""
-        found = self.referral()
+        found = self.referral
         if found is None:
             return Draft(answer=f"{ABSTAIN_TEXT} Bitte wenden Sie sich an das Kommunale Integrationszentrum vor Ort.", citations=[], abstained=True)
         chunk, passage = found

@@ -1,7 +1,5 @@
 """The sync logic of ingest, with a fast fake embedder (meaning is tested elsewhere)."""
 
-from pathlib import Path
-
 import pytest
 
 from app.errors import EmbedderMismatch
@@ -19,8 +17,9 @@ def ingest(settings: Settings, embeddings: HashEmbeddings | None = None):
 
 def stored(settings: Settings) -> dict[str, set[str]]:
     index = open_index(open_client(settings), settings.collection, HashEmbeddings())
+    got = index.chunks.get(include=["metadatas"])
     docs: dict[str, set[str]] = {}
-    for cid, meta in zip(*(lambda r: (r["ids"], r["metadatas"]))(index.chunks.get(include=["metadatas"]))):
+    for cid, meta in zip(got["ids"], got["metadatas"]):
         docs.setdefault(meta["doc_id"], set()).add(cid)
     return docs
 
