@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup index run test bench clean
+.PHONY: setup index run test eval bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,9 +26,15 @@ index: setup
 run: index
 	$(LOTSE) chat
 
+# Lint, the whole test suite, then the NRW eval as a quality gate (floors in evals/thresholds.toml).
 test: setup
 	$(VENV)/bin/ruff check app ingest evals tests benchmarks
 	$(PY) -m pytest
+	$(LOTSE) ingest --quiet
+	$(LOTSE) eval nrw --out reports/nrw
+
+eval: index
+	$(LOTSE) eval all --out reports/all
 
 bench: setup
 	$(PY) benchmarks/core.py

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     """Longer questions are refused with a German message."""
     min_chunk_score: float = 0.78
     """Abstain when no retrieved chunk is this similar to the question. Calibrated for the
-    default embedder (evals/nrw.py); other embedders have other similarity scales."""
+    default embedder (`lotse eval nrw`); other embedders have other similarity scales."""
     min_sentence_score: float = 0.80
     """Abstain when no evidence sentence scores this high (same calibration caveat)."""
 

@@ -1,0 +1,71 @@
+"""``lotse eval [nrw|omosqa|all]``: registered through the ``lotse.commands`` entry point."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import click
+
+from app.embeddings import load_embeddings
+from app.selector import MarginSelector
+from app.settings import Settings
+from evals.report import compare, metric_table, write_reports
+from evals.suite import SuiteResult
+
+DATASETS = Path(__file__).parent / "datasets"
+DEFAULT_SPLIT = DATASETS / "omosqa" / "dev_de.jsonl"
+DEFAULT_FLOORS = Path(__file__).parent / "thresholds.toml"
+CACHE_DIR = Path("var/cache/omosqa")
+
+
+def below_floors(result: SuiteResult, floors: dict[str, float]) -> list[str]:
+    """Metrics under their floor, as readable lines (floors are keyed "<suite>/<metric>")."""
+    values = {n if "/" in n else f"{result.suite}/{n}": v for n, v in result.metrics.items()}
+    return [f"{name} = {values[name]:.3f} < {floor}" for name, floor in floors.items() if name in values and values[name] < floor]
+
+
+def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | None) -> SuiteResult:
+    if suite == "nrw":
+        from app.service import Lotse
+        from evals.nrw import run_nrw
+
+        return run_nrw(Lotse.from_settings(settings))
+    from evals.omosqa import run_omosqa
+
+    return run_omosqa(split, load_embeddings(settings.embeddings), MarginSelector(), CACHE_DIR, predictions_out)
+
+
+@click.command("eval")
+@click.argument("suite", type=click.Choice(["nrw", "omosqa", "all"]), default="nrw")
+@click.option("--out", type=click.Path(path_type=Path), help="Ordner für report.json, report.md und report.html.")
+@click.option("--split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_SPLIT,
+              show_default=True, help="OMoS-QA-Split (JSONL).")
+@click.option("--predictions-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="OMoS-QA: Vorhersagen als {\"<id>\": [Zeilen]} schreiben.")
+@click.option("--compare", "compare_to", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Ein früheres report.json: Unterschiede je Metrik ausgeben.")
+@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_FLOORS,
+              show_default=True, help="Untergrenzen; darunter endet der Befehl mit Status 1.")
+@click.pass_obj
+def eval_command(settings: Settings, suite: str, out: Path | None, split: Path, predictions_out: Path | None,
+                 compare_to: Path | None, thresholds: Path) -> None:
+    """Antwortqualität messen, neben einer naiven LangChain-Pipeline."""
+    suites = ["nrw", "omosqa"] if suite == "all" else [suite]
+    results = [_run(name, settings, split, predictions_out) for name in suites]
+    result = results[0] if len(results) == 1 else results[0].merged(results[1], "all")
+    click.echo(f"\n| {result.suite} | Lotse | naive LangChain |\n|---|---|---|")
+    for name, value, base in metric_table(result):
+        click.echo(f"| {name} | {value:.3f} | {'–' if base is None else f'{base:.3f}'} |")
+    for note in result.notes:
+        click.echo(f"- {note}")
+    if out is not None:
+        for path in write_reports(result, out):
+            click.echo(f"geschrieben: {path}")
+    if compare_to is not None:
+        click.echo("\n" + compare(json.loads(compare_to.read_text(encoding="utf-8")), result))
+    failures = below_floors(result, tomllib.loads(thresholds.read_text(encoding="utf-8")).get("floors", {}))
+    if failures:
+        click.echo("Unter der Untergrenze (evals/thresholds.toml):\n  " + "\n  ".join(failures), err=True)
+        raise SystemExit(1)
