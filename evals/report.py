@@ -43,7 +43,7 @@ def _plot_per_kind(result: SuiteResult, path: Path) -> bool:
     ax.set_xticks(list(x), kinds, rotation=30, ha="right")
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("key fact shown / correct abstention")
-    ax.legend()
+    ax.legend(loc="lower left", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
