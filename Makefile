@@ -3,13 +3,15 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 LOTSE := $(VENV)/bin/lotse
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Nothing may be downloaded at run time and nothing reports home.
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup index run test eval bench clean
+.PHONY: setup browser index run test eval bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,14 +22,22 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# Browser tests drive Debian's chromium (never a browser downloaded by a test tool).
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+browser: $(CHROMIUM)
+
 index: setup
 	$(LOTSE) ingest --if-missing
 
-run: index
-	$(LOTSE) chat
+# The web chat on http://127.0.0.1:7860 (lotse serve builds the index first if it is missing).
+run: setup
+	$(LOTSE) serve
 
 # Lint, the whole test suite, then the NRW eval as a quality gate (floors in evals/thresholds.toml).
-test: setup
+test: setup browser
 	$(VENV)/bin/ruff check app ingest evals tests benchmarks
 	$(PY) -m pytest
 	$(LOTSE) ingest --quiet

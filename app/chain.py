@@ -30,10 +30,13 @@ def _to_chunk(doc: Any) -> RetrievedChunk:
 
 
 def build_chain(retriever: HybridRetriever, composer: Composer) -> Runnable[dict[str, Any], Answer]:
-    """``{"question": str, "place": str | None}`` -> verified ``Answer``.
+    """``{"question": str, "place": str | None, "turn": str | None}`` -> verified ``Answer``.
 
-    Steps: retrieve (with the place filter) -> compose -> verify citations. An answer whose
-    citations do not verify is never returned: the composer's abstention is used instead.
+    ``question`` is what is retrieved with (a follow-up already completed with the previous
+    turn); ``turn`` is what the user typed, which the composer's gates check and the answer
+    repeats (defaults to ``question``). Steps: retrieve (with the place filter) -> compose ->
+    verify citations. An answer whose citations do not verify is never returned: the
+    composer's abstention is used instead.
     """
 
     def retrieve(inputs: dict[str, Any]) -> dict[str, Any]:
@@ -45,7 +48,8 @@ def build_chain(retriever: HybridRetriever, composer: Composer) -> Runnable[dict
 
     def compose(state: dict[str, Any]) -> Answer:
         started = time.perf_counter()
-        draft = composer.compose(state["question"], state["query_text"], state["retrieved"])
+        turn = state.get("turn") or state["question"]
+        draft = composer.compose(turn, state["query_text"], state["retrieved"])
         retrieved = state["retrieved"] + [c for c in draft.extra if c not in state["retrieved"]]
         problems = citation_problems(draft.answer, draft.citations, retrieved)
         if problems:
@@ -53,7 +57,7 @@ def build_chain(retriever: HybridRetriever, composer: Composer) -> Runnable[dict
             draft = composer.abstain()
             retrieved = state["retrieved"] + [c for c in draft.extra if c not in state["retrieved"]]
         return Answer(
-            question=state["question"], answer=draft.answer, abstained=draft.abstained,
+            question=turn, answer=draft.answer, abstained=draft.abstained,
             citations=draft.citations, retrieved=retrieved,
             timings_ms={"retrieve": state["retrieve_ms"], "answer": _ms(started), "total": _ms(state["started"])},
         )

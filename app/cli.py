@@ -113,3 +113,47 @@ def chat(settings: Settings, ort: str | None) -> None:
             click.echo(render_text(lotse.ask(question, place=ort)))
         except LotseError as error:
             click.echo(f"Hinweis: {error}")
+
+
+@main.command()
+@click.option("--host", default=None, help="Adresse (Standard: LOTSE_HOST oder 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (Standard: LOTSE_PORT oder 7860).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Den Web-Chat starten (baut vorher den Index, falls er fehlt)."""
+    settings: Settings = ctx.obj
+    root = ctx.find_root()
+    ingest = root.command.get_command(root, "ingest") if isinstance(root.command, click.Group) else None
+    if ingest is not None:
+        ctx.invoke(ingest, if_missing=True, rebuild=False, quiet=False)
+    from app.feedback import FeedbackStore
+    from app.web import build_app, launch
+
+    host, port = host or settings.host, port or settings.port
+    app = build_app(_service(settings), FeedbackStore(settings.feedback_db))
+    click.echo(f"Lotse läuft: http://{host}:{port}  (beenden mit Strg+C)")
+    launch(app, host, port, settings.web_concurrency)
+
+
+@main.group()
+def feedback() -> None:
+    """Rückmeldungen aus dem Web-Chat."""
+
+
+@feedback.command("export")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default="-", help="CSV-Datei (Standard: stdout).")
+@click.pass_obj
+def feedback_export(settings: Settings, out: str) -> None:
+    """Alle Rückmeldungen und unbeantworteten Fragen als CSV ausgeben."""
+    from app.feedback import FeedbackStore
+
+    store = FeedbackStore(settings.feedback_db)
+    if out == "-":
+        store.export_csv(sys.stdout)
+        return
+    try:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            count = store.export_csv(handle)
+    except OSError as error:
+        raise click.FileError(out, hint=str(error)) from error
+    click.echo(f"{count} Zeilen nach {out} geschrieben.")

@@ -12,6 +12,7 @@ from app.chain import build_chain
 from app.composer import Composer, ExtractiveComposer, Thresholds
 from app.embeddings import load_embeddings
 from app.errors import InvalidQuestion
+from app.followup import resolve_followup
 from app.glossary import Glossary
 from app.questions import clean_question
 from app.retrieval import HybridRetriever
@@ -58,8 +59,10 @@ class Lotse:
             raise InvalidQuestion(f"Den Ort '{place.strip()[:80]}' kenne ich nicht. Bekannte Orte: {known}.")
         return canonical
 
-    def ask(self, question: str, place: str | None = None) -> Answer:
-        """Answer one question (``InvalidQuestion`` for unusable input)."""
+    def ask(self, question: str, place: str | None = None, previous: str | None = None) -> Answer:
+        """Answer one question (``InvalidQuestion`` for unusable input). ``previous`` is the
+        conversation's last question: an elliptical follow-up is completed with it."""
         started = time.perf_counter()
-        text = clean_question(question, self.settings.max_question_chars)
-        return self.chain.invoke({"question": text, "place": self.resolve_place(place), "started": started})
+        turn = clean_question(question, self.settings.max_question_chars)
+        standalone = resolve_followup(turn, previous, self.glossary)
+        return self.chain.invoke({"question": standalone, "turn": turn, "place": self.resolve_place(place), "started": started})

@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     min_sentence_score: float = 0.80
     """Abstain when no evidence sentence scores this high (same calibration caveat)."""
 
+    feedback_db: Path = Path("var/feedback.sqlite3")
+    """SQLite file for 👍/👎 and unanswered questions."""
+    host: str = "127.0.0.1"
+    """Where ``lotse serve`` listens."""
+    port: int = 7860
+    web_concurrency: int = 2
+    """Answers computed at once by the web server (CPU-bound; more queue up)."""
+
     @property
     def glossary_path(self) -> Path:
         """The glossary file inside the corpus folder."""

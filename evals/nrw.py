@@ -12,6 +12,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from app.followup import resolve_followup
 from app.gates import is_german
 from app.service import Lotse
 from app.verify import citation_problems
@@ -62,8 +63,9 @@ def _rank_fields(doc_ids: list[str], texts: list[str], q: EvalQuestion) -> dict[
 
 def _lotse_row(lotse: Lotse, q: EvalQuestion) -> dict[str, Any]:
     lotse.retriever.embeddings.clear_cache()  # time the question as asked for the first time
-    answer = lotse.ask(q.standalone)
-    deep = lotse.retriever.model_copy(update={"k": RETRIEVAL_DEPTH}).search(q.standalone)
+    answer = lotse.ask(q.question, previous=q.previous_turn)
+    standalone = resolve_followup(q.question, q.previous_turn, lotse.glossary)
+    deep = lotse.retriever.model_copy(update={"k": RETRIEVAL_DEPTH}).search(standalone)
     shown = " ".join([answer.answer, *(c.quote for c in answer.citations)])
     chunk_text = {r.chunk_id: r.text for r in answer.retrieved}
     cited_with_fact = [contains_fact(chunk_text[c.chunk_id], q.key_fact or "") for c in answer.citations]
@@ -137,7 +139,8 @@ def run_nrw(lotse: Lotse, questions: list[EvalQuestion] | None = None, progress:
         suite="nrw", metrics=metrics, baseline=baseline_metrics, rows=rows,
         thresholds={"abstention": lotse.settings.min_chunk_score, "score_label": "best chunk similarity"},
         notes=[
-            "Follow-up questions are asked together with their previous turn.",
+            "Follow-up questions go through Lotse's rule-based resolution with their previous turn; "
+            "the baseline gets the previous turn and the question concatenated.",
             "The baseline's 'answer' is its whole top chunk (LangChain's default splitter, up to 4000 characters), "
             "so it shows the key fact more easily; compare answer_chars_p50.",
         ],

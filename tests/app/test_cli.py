@@ -78,3 +78,51 @@ def test_terminal_chat_answers_until_exit(real_settings: Settings) -> None:
     result = lotse(["chat"], real_settings, stdin="Was ist GriffbereitMini?\n\nexit\n")
     assert result.returncode == 0, result.stderr
     assert "ersten Lebensjahr" in result.stdout and "Bitte geben Sie eine Frage ein" in result.stdout
+
+
+def test_feedback_export_writes_csv(tmp_settings: Settings, tmp_path) -> None:
+    from app.answer import Answer
+    from app.feedback import FeedbackStore
+
+    db = tmp_path / "fb.sqlite3"
+    FeedbackStore(db).record(Answer("Wetter?", "Keine Antwort.", True), "abstained")
+    env_settings = tmp_settings.model_copy(update={"feedback_db": db})
+    result = subprocess.run([sys.executable, "-m", "app", "feedback", "export"], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "LOTSE_FEEDBACK_DB": str(env_settings.feedback_db)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "id,created_at,question,answer,cited_chunk_ids,verdict"
+    assert "Wetter?" in result.stdout and "abstained" in result.stdout
+
+
+def test_serve_builds_a_missing_index_and_prints_its_address(tmp_settings: Settings) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "LOTSE_CORPUS_DIR": str(tmp_settings.corpus_dir), "LOTSE_CHROMA_DIR": str(tmp_settings.chroma_dir),
+           "LOTSE_COLLECTION": tmp_settings.collection, "LOTSE_FEEDBACK_DB": str(tmp_settings.chroma_dir.parent / "fb.sqlite3")}
+    server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        lines = []
+        deadline = time.time() + 240
+        while time.time() < deadline:
+            line = server.stdout.readline()
+            lines.append(line)
+            if "Lotse läuft" in line:
+                break
+        assert any("Dokumente neu 30" in line for line in lines), lines
+        assert f"http://127.0.0.1:{port}" in lines[-1]
+        for _ in range(60):
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert 'lang="de"' in page
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
