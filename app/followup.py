@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import re
 
+from bm25s.stopwords import STOPWORDS_GERMAN
+
 from app.glossary import Glossary
 from app.text import words
 
 _ANAPHORA = {"das", "dies", "diese", "dieses", "dafür", "dazu", "davon", "dort", "sie", "ihn"}
 _SHORT = 4
+_FUNCTION_WORDS = set(STOPWORDS_GERMAN) | {
+    "wann", "seit", "wie", "was", "wo", "wer", "warum", "welche", "welcher", "welches", "wieviel", "viel", "viele",
+    "gibt", "gab", "geben", "macht", "machen", "ist", "sind", "war", "hat", "haben", "kann", "wird", "heißt", "bedeutet",
+}
 _PLACE_PHRASE = r"(?:\b(?:im|in|in der|in den|aus|für)\s+(?:(?:dem\s+)?Kreis(?:es)?\s+|der Stadt\s+)?)?"
 
 
@@ -24,6 +30,13 @@ def is_elliptical(turn: str, glossary: Glossary) -> bool:
     if not tokens or glossary.programmes_in(turn):
         return False
     return len(tokens) <= _SHORT or tokens[0] == "und" or bool(_ANAPHORA & set(tokens[1:]))
+
+
+def needs_context(turn: str, glossary: Glossary) -> bool:
+    """An elliptical turn with nothing to search for on its own ("Seit wann gibt es das?")."""
+    if not is_elliptical(turn, glossary) or glossary.places_in(turn):
+        return False
+    return all(w in _FUNCTION_WORDS or w in _ANAPHORA for w in words(turn))
 
 
 def _without_places(question: str, glossary: Glossary) -> str:

@@ -12,7 +12,7 @@ from app.chain import build_chain
 from app.composer import Composer, ExtractiveComposer, Thresholds
 from app.embeddings import load_embeddings
 from app.errors import InvalidQuestion
-from app.followup import resolve_followup
+from app.followup import needs_context, resolve_followup
 from app.glossary import Glossary
 from app.questions import clean_question
 from app.retrieval import HybridRetriever
@@ -64,5 +64,10 @@ class Lotse:
         conversation's last question: an elliptical follow-up is completed with it."""
         started = time.perf_counter()
         turn = clean_question(question, self.settings.max_question_chars)
+        if not previous and needs_context(turn, self.glossary):
+            raise InvalidQuestion(
+                "Worauf bezieht sich Ihre Frage? Bitte nennen Sie das Angebot oder den Ort, "
+                "z. B. „Seit wann gibt es KOMM-AN NRW?“"
+            )
         standalone = resolve_followup(turn, previous, self.glossary)
         return self.chain.invoke({"question": standalone, "turn": turn, "place": self.resolve_place(place), "started": started})

@@ -1,6 +1,6 @@
 import pytest
 
-from app.followup import is_elliptical, resolve_followup
+from app.followup import is_elliptical, needs_context, resolve_followup
 from app.glossary import Glossary
 from tests.conftest import CORPUS
 
@@ -29,3 +29,9 @@ def test_without_previous_turn_nothing_changes() -> None:
 
 def test_a_long_self_contained_question_is_not_elliptical() -> None:
     assert not is_elliptical("Welche Angebote für Familien mit kleinen Kindern gibt es in Köln?", GLOSSARY)
+
+
+def test_a_bare_reference_needs_context_but_a_colloquial_question_does_not() -> None:
+    assert needs_context("Seit wann gibt es das?", GLOSSARY)
+    assert not needs_context("Und in Bochum?", GLOSSARY)
+    assert not needs_context("griffbereit mini was ist das", GLOSSARY)

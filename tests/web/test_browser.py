@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,14 +52,17 @@ def page(browser, web_url: str):
 
 
 def ask(page, question: str, turn: int) -> None:
+    """Type a question, press Enter, and wait until the ``turn``-th answer stops streaming."""
     box = page.locator("#frage textarea")
     box.fill(question)
     box.press("Enter")
-    page.locator(".quelle").nth(0).wait_for() if turn == 1 else None
     page.wait_for_function(f"document.querySelectorAll('[data-testid=bot]').length >= {turn}", timeout=30000)
-    page.wait_for_function(
-        "() => { const bots = document.querySelectorAll('[data-testid=bot]'); "
-        f"return bots.length >= {turn} && !document.querySelector('#chat .pending'); }}", timeout=30000)
+    last, stable_since = None, time.monotonic()
+    while time.monotonic() - stable_since < 1.0:
+        text = bot_text(page, turn)
+        if text != last:
+            last, stable_since = text, time.monotonic()
+        page.wait_for_timeout(200)
 
 
 def bot_text(page, turn: int) -> str:
@@ -145,3 +149,19 @@ def test_markup_inside_a_document_is_shown_as_text(browser, hostile_corpus_url: 
     assert "onerror" in page.locator("#quelle-1-1").inner_text()
     assert page.evaluate("window.__xss") is None
     page.close()
+
+
+def test_conversations_are_per_browser_session_and_abstentions_are_stored(browser, web_url: str, feedback_path: Path) -> None:
+    first, second = browser.new_context().new_page(), browser.new_context().new_page()
+    for page in (first, second):
+        page.goto(web_url)
+        page.wait_for_selector("#frage textarea")
+    ask(first, "Was ist KOMM-AN NRW?", 1)
+    ask(first, "Seit wann gibt es das?", 2)
+    assert "2015" in bot_text(first, 2)
+    ask(second, "Seit wann gibt es das?", 1)  # no earlier turn in this session: nothing to refer to
+    assert "Worauf bezieht sich Ihre Frage?" in bot_text(second, 1)
+    ask(second, "Wie wird das Wetter morgen in Köln?", 2)
+    assert "keine verlässliche Antwort" in bot_text(second, 2)
+    rows = sqlite3.connect(feedback_path).execute("SELECT question, verdict FROM feedback").fetchall()
+    assert ("Wie wird das Wetter morgen in Köln?", "abstained") in rows
