@@ -101,6 +101,7 @@ def chat(settings: Settings, ort: str | None) -> None:
     """Ein Gespräch im Terminal (beenden mit 'exit' oder Strg+D)."""
     lotse = _service(settings)
     click.echo("Lotse – Fragen zu Integrationsangeboten in NRW. Beenden mit 'exit'.")
+    previous: str | None = None
     while True:
         try:
             question = input("\nIhre Frage: ")
@@ -110,9 +111,12 @@ def chat(settings: Settings, ort: str | None) -> None:
         if question.strip().lower() in {"exit", "quit", "ende"}:
             return
         try:
-            click.echo(render_text(lotse.ask(question, place=ort)))
+            answer = lotse.ask(question, place=ort, previous=previous)
         except LotseError as error:
             click.echo(f"Hinweis: {error}")
+            continue
+        previous = answer.question
+        click.echo(render_text(answer))
 
 
 @main.command()

@@ -75,9 +75,10 @@ def test_ingest_prints_a_summary_and_if_missing_skips_an_existing_index(tmp_sett
 
 
 def test_terminal_chat_answers_until_exit(real_settings: Settings) -> None:
-    result = lotse(["chat"], real_settings, stdin="Was ist GriffbereitMini?\n\nexit\n")
+    result = lotse(["chat"], real_settings, stdin="Was ist GriffbereitMini?\nWer hat das entwickelt?\n\nexit\n")
     assert result.returncode == 0, result.stderr
     assert "ersten Lebensjahr" in result.stdout and "Bitte geben Sie eine Frage ein" in result.stdout
+    assert "Kommunale Integrationszentrum Dortmund hat das Programm" in result.stdout  # the follow-up
 
 
 def test_feedback_export_writes_csv(tmp_settings: Settings, tmp_path) -> None:
