@@ -44,6 +44,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     retrieved: list[RetrievedChunk] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    composer: str = "extractive"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,4 +54,5 @@ class Answer:
             "citations": [asdict(c) for c in self.citations],
             "retrieved": [r.to_dict() for r in self.retrieved],
             "timings_ms": dict(self.timings_ms),
+            "composer": self.composer,
         }

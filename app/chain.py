@@ -49,7 +49,7 @@ def build_chain(retriever: HybridRetriever, composer: Composer) -> Runnable[dict
     def compose(state: dict[str, Any]) -> Answer:
         started = time.perf_counter()
         turn = state.get("turn") or state["question"]
-        draft = composer.compose(turn, state["query_text"], state["retrieved"])
+        draft = composer.compose(turn, state["query_text"], state["retrieved"], on_sentence=state.get("on_sentence"))
         retrieved = state["retrieved"] + [c for c in draft.extra if c not in state["retrieved"]]
         problems = citation_problems(draft.answer, draft.citations, retrieved)
         if problems:
@@ -58,7 +58,7 @@ def build_chain(retriever: HybridRetriever, composer: Composer) -> Runnable[dict
             retrieved = state["retrieved"] + [c for c in draft.extra if c not in state["retrieved"]]
         return Answer(
             question=turn, answer=draft.answer, abstained=draft.abstained,
-            citations=draft.citations, retrieved=retrieved,
+            citations=draft.citations, retrieved=retrieved, composer=draft.composer,
             timings_ms={"retrieve": state["retrieve_ms"], "answer": _ms(started), "total": _ms(state["started"])},
         )
 

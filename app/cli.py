@@ -52,9 +52,9 @@ def main(ctx: click.Context) -> None:
     ctx.obj = Settings()
 
 
-def render_text(answer: Answer) -> str:
+def render_text(answer: Answer, *, sources_only: bool = False) -> str:
     """The answer for people: text, then the "Quellen" list with the quoted passages."""
-    lines = [answer.answer]
+    lines = [] if sources_only else [answer.answer]
     if answer.citations:
         lines += ["", "Quellen:"]
         for c in answer.citations:
@@ -62,6 +62,22 @@ def render_text(answer: Answer) -> str:
             lines.append(f"[{c.n}] {c.title}{date}")
             lines.append(f"    „{c.quote}“")
     return "\n".join(lines)
+
+
+def ask_streaming(lotse: Lotse, question: str, place: str | None, previous: str | None = None) -> Answer:
+    """Print answer sentences as they become final, then the sources."""
+    streamed: list[str] = []
+
+    def show(sentence: str) -> None:
+        click.echo(("" if not streamed else " ") + sentence, nl=False)
+        streamed.append(sentence)
+
+    answer = lotse.ask(question, place=place, previous=previous, on_sentence=show)
+    if streamed and " ".join(streamed) == answer.answer:
+        click.echo("\n" + render_text(answer, sources_only=True))
+    else:
+        click.echo(("\n" if streamed else "") + render_text(answer))
+    return answer
 
 
 def _service(settings: Settings) -> Lotse:
@@ -80,8 +96,10 @@ def ask(settings: Settings, question: str, as_json: bool, ort: str | None) -> No
     """Eine Frage beantworten. FRAGE '-' liest eine Frage pro Zeile von stdin."""
     lotse = _service(settings)
     if question != "-":
-        answer = lotse.ask(question, place=ort)
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else render_text(answer))
+        if as_json:
+            click.echo(json.dumps(lotse.ask(question, place=ort).to_dict(), ensure_ascii=False))
+        else:
+            ask_streaming(lotse, question, ort)
         return
     for line in sys.stdin:
         if not line.strip():
@@ -111,12 +129,9 @@ def chat(settings: Settings, ort: str | None) -> None:
         if question.strip().lower() in {"exit", "quit", "ende"}:
             return
         try:
-            answer = lotse.ask(question, place=ort, previous=previous)
+            previous = ask_streaming(lotse, question, ort, previous).question
         except LotseError as error:
             click.echo(f"Hinweis: {error}")
-            continue
-        previous = answer.question
-        click.echo(render_text(answer))
 
 
 @main.command()

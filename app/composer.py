@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -56,12 +57,16 @@ class Draft:
     citations: list[Citation]
     abstained: bool
     extra: list[RetrievedChunk] = field(default_factory=list)
+    composer: str = "extractive"
 
 
 class Composer(Protocol):
     """Anything that turns retrieved chunks into a cited answer."""
 
-    def compose(self, question: str, query_text: str, retrieved: list[RetrievedChunk]) -> Draft: ...
+    def compose(self, question: str, query_text: str, retrieved: list[RetrievedChunk],
+                on_sentence: Callable[[str], None] | None = None) -> Draft:
+        """``on_sentence`` receives each answer sentence as soon as it is final (streaming)."""
+        ...
 
     def abstain(self) -> Draft: ...
 
@@ -163,7 +168,8 @@ class ExtractiveComposer:
             chosen.append(s)
         return chosen
 
-    def compose(self, question: str, query_text: str, retrieved: list[RetrievedChunk]) -> Draft:
+    def compose(self, question: str, query_text: str, retrieved: list[RetrievedChunk],
+                on_sentence: Callable[[str], None] | None = None) -> Draft:
         """A cited extractive answer, or the abstention when the evidence is weak."""
         t = self.thresholds
         if not retrieved or max(r.score for r in retrieved) < t.min_chunk_score:
@@ -184,6 +190,8 @@ class ExtractiveComposer:
         citations: list[Citation] = []
         for n, s in enumerate(self._select(scored), start=1):
             parts.append(f"{_SOURCE_NOTE.sub('', s.text)} [{n}]")
+            if on_sentence is not None:
+                on_sentence(parts[-1])
             c = s.chunk
             citations.append(Citation(n=n, doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title, date=c.date, quote=s.text))
         return Draft(answer=" ".join(parts), citations=citations, abstained=False)

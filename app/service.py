@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from langchain_core.runnables import Runnable
@@ -12,7 +13,8 @@ from app.chain import build_chain
 from app.composer import Composer, ExtractiveComposer, Thresholds
 from app.embeddings import load_embeddings
 from app.errors import InvalidQuestion
-from app.followup import needs_context, resolve_followup
+from app.followup import is_elliptical, needs_context, resolve_followup
+from app.llm import LLMComposer, load_chat_model
 from app.glossary import Glossary
 from app.questions import clean_question
 from app.retrieval import HybridRetriever
@@ -46,7 +48,9 @@ class Lotse:
         glossary = Glossary.load(settings.glossary_path)
         retriever = HybridRetriever.from_index(index, embeddings, glossary, k=settings.top_k)
         thresholds = Thresholds(min_chunk_score=settings.min_chunk_score, min_sentence_score=settings.min_sentence_score)
-        composer = ExtractiveComposer(index, embeddings, glossary, corpus_vocabulary(retriever, glossary), thresholds)
+        extractive = ExtractiveComposer(index, embeddings, glossary, corpus_vocabulary(retriever, glossary), thresholds)
+        model = load_chat_model(settings)
+        composer: Composer = LLMComposer(model, extractive) if model is not None else extractive
         return cls(settings, glossary, retriever, composer, build_chain(retriever, composer))
 
     def resolve_place(self, place: str | None) -> str | None:
@@ -59,15 +63,26 @@ class Lotse:
             raise InvalidQuestion(f"Den Ort '{place.strip()[:80]}' kenne ich nicht. Bekannte Orte: {known}.")
         return canonical
 
-    def ask(self, question: str, place: str | None = None, previous: str | None = None) -> Answer:
+    def ask(self, question: str, place: str | None = None, previous: str | None = None,
+            on_sentence: Callable[[str], None] | None = None) -> Answer:
         """Answer one question (``InvalidQuestion`` for unusable input). ``previous`` is the
-        conversation's last question: an elliptical follow-up is completed with it."""
+        conversation's last question: an elliptical follow-up is completed with it (by the
+        LLM if one is configured, else by rules). ``on_sentence`` streams answer sentences."""
         started = time.perf_counter()
         turn = clean_question(question, self.settings.max_question_chars)
+        place = self.resolve_place(place)
         if not previous and needs_context(turn, self.glossary):
             raise InvalidQuestion(
                 "Worauf bezieht sich Ihre Frage? Bitte nennen Sie das Angebot oder den Ort, "
                 "z. B. „Seit wann gibt es KOMM-AN NRW?“"
             )
-        standalone = resolve_followup(turn, previous, self.glossary)
-        return self.chain.invoke({"question": standalone, "turn": turn, "place": self.resolve_place(place), "started": started})
+        standalone = self._standalone(turn, previous)
+        return self.chain.invoke({"question": standalone, "turn": turn, "place": place,
+                                  "started": started, "on_sentence": on_sentence})
+
+    def _standalone(self, turn: str, previous: str | None) -> str:
+        if previous and isinstance(self.composer, LLMComposer) and is_elliptical(turn, self.glossary):
+            condensed = self.composer.condense(previous, turn)
+            if condensed:
+                return condensed
+        return resolve_followup(turn, previous, self.glossary)

@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     web_concurrency: int = 2
     """Answers computed at once by the web server (CPU-bound; more queue up)."""
 
+    llm: str | None = None
+    """``ollama:<model>`` or ``openai:<model>``; unset means the extractive composer."""
+    llm_base_url: str | None = None
+    """The LLM server, e.g. ``http://127.0.0.1:11434`` (Ollama) or ``https://…/v1``."""
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 30.0
+    """Per request; on timeout Lotse answers extractively."""
+
     @property
     def glossary_path(self) -> Path:
         """The glossary file inside the corpus folder."""

@@ -14,6 +14,7 @@ _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SOURCE_NOTE = re.compile(r"^\([^()]*\)$")
+_LEADING_CITATIONS = re.compile(r"^((?:\[\d+\]\s*)+)")
 
 
 def normalize_text(text: str) -> str:
@@ -41,7 +42,7 @@ def split_sentences(paragraph: str) -> list[str]:
 
     SoMaJo keeps abbreviations ("z. B.", "Nr.", "Art. 16a", "e.V.") and dates
     ("14. Juli 2022") inside their sentence. A trailing parenthetical such as
-    "(Quelle: PM 14.07.2022)" stays with the sentence before it.
+    "(Quelle: PM 14.07.2022)" or citation marks such as "[1]" stay with the sentence before.
     """
     paragraph = paragraph.strip()
     if not paragraph:
@@ -50,6 +51,10 @@ def split_sentences(paragraph: str) -> list[str]:
     for tokens in _sentence_splitter().tokenize_text([paragraph]):
         start, end = tokens[0].character_offset[0], tokens[-1].character_offset[1]
         sentence = paragraph[start:end].strip()
+        marks = _LEADING_CITATIONS.match(sentence)
+        if sentences and marks:
+            sentences[-1] = f"{sentences[-1]} {marks.group(1).strip()}"
+            sentence = sentence[marks.end():].strip()
         if sentences and _SOURCE_NOTE.match(sentence):
             sentences[-1] = f"{sentences[-1]} {sentence}"
         elif sentence:

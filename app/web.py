@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import html
 import logging
+import queue
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,10 +104,24 @@ def answer_markdown(text: str, turn: int) -> str:
     return _CITATION.sub(lambda m: f"[[{m.group(1)}]](#quelle-{turn}-{m.group(1)})", escape_markdown(text))
 
 
-def sentences_of(answer_text: str) -> list[str]:
-    """The answer in streamable pieces: one cited sentence at a time."""
-    parts = re.split(r"(?<=\])\s+", answer_text)
-    return [p for p in parts if p]
+def streamed_answer(lotse: Lotse, question: str, place: str | None, previous: str | None) -> Iterator[str | Answer]:
+    """Each answer sentence as soon as it is final, then the ``Answer`` (errors re-raised)."""
+    sentences: queue.Queue[object] = queue.Queue()
+
+    def work() -> None:
+        try:
+            sentences.put(lotse.ask(question, place=place, previous=previous, on_sentence=sentences.put))
+        except BaseException as error:  # handed to the caller's thread
+            sentences.put(error)
+
+    threading.Thread(target=work, daemon=True).start()
+    while True:
+        item = sentences.get()
+        if isinstance(item, BaseException):
+            raise item
+        yield item  # type: ignore[misc]
+        if isinstance(item, Answer):
+            return
 
 
 @dataclass
@@ -135,8 +152,14 @@ def build_app(lotse: Lotse, feedback: FeedbackStore) -> gr.Blocks:
     def respond(message: str, history: list[dict[str, Any]], place: str, session: Session):
         history = [*history, {"role": "user", "content": escape_markdown(message)}]
         turn = len(history)
+        shown = ""
         try:
-            answer = lotse.ask(message, place=None if place == ALL_PLACES else place, previous=session.previous)
+            for item in streamed_answer(lotse, message, None if place == ALL_PLACES else place, session.previous):
+                if isinstance(item, Answer):
+                    answer = item
+                    break
+                shown = f"{shown} {item}".strip()
+                yield [*history, {"role": "assistant", "content": answer_markdown(shown, turn)}], session, ""
         except LotseError as error:
             yield [*history, {"role": "assistant", "content": escape_markdown(str(error))}], session, ""
             return
@@ -144,10 +167,6 @@ def build_app(lotse: Lotse, feedback: FeedbackStore) -> gr.Blocks:
             log.exception("Antwort fehlgeschlagen")
             yield [*history, {"role": "assistant", "content": ERROR_TEXT}], session, ""
             return
-        shown = ""
-        for piece in sentences_of(answer.answer):
-            shown = f"{shown} {piece}".strip()
-            yield [*history, {"role": "assistant", "content": answer_markdown(shown, turn)}], session, ""
         final = f"{answer_markdown(answer.answer, turn)}\n\n{source_cards(answer, turn)}"
         session.previous = answer.question
         session.remember(len(history), answer)

@@ -12,12 +12,15 @@ from typing import Any
 
 from tqdm import tqdm
 
+from app.answer import Answer
 from app.followup import resolve_followup
 from app.gates import is_german
+from app.llm import LLMComposer
 from app.service import Lotse
 from app.verify import citation_problems
 from evals.baseline import NaiveBaseline
 from evals.dataset import EvalQuestion, load_questions
+from evals.judge import SKIPPED, judge_answers
 from evals.metrics import (
     contains_fact,
     first_hit_rank,
@@ -61,9 +64,10 @@ def _rank_fields(doc_ids: list[str], texts: list[str], q: EvalQuestion) -> dict[
     }
 
 
-def _lotse_row(lotse: Lotse, q: EvalQuestion) -> dict[str, Any]:
+def _lotse_row(lotse: Lotse, q: EvalQuestion, answers: list[Answer]) -> dict[str, Any]:
     lotse.retriever.embeddings.clear_cache()  # time the question as asked for the first time
     answer = lotse.ask(q.question, previous=q.previous_turn)
+    answers.append(answer)
     standalone = resolve_followup(q.question, q.previous_turn, lotse.glossary)
     deep = lotse.retriever.model_copy(update={"k": RETRIEVAL_DEPTH}).search(standalone)
     shown = " ".join([answer.answer, *(c.quote for c in answer.citations)])
@@ -115,9 +119,10 @@ def run_nrw(lotse: Lotse, questions: list[EvalQuestion] | None = None, progress:
     """Run Lotse and the naive baseline on every question; metrics for both."""
     questions = questions if questions is not None else load_questions()
     baseline = NaiveBaseline(corpus_documents(lotse), lotse.retriever.embeddings)
-    rows = []
+    rows: list[dict[str, Any]] = []
+    answers: list[Answer] = []
     for q in progress(questions, desc="NRW", unit="Frage"):
-        row = _lotse_row(lotse, q)
+        row = _lotse_row(lotse, q, answers)
         row["baseline"] = _baseline_row(baseline, q)
         rows.append(row)
     answerable = [r for r in rows if r["answerable"]]
@@ -135,13 +140,19 @@ def run_nrw(lotse: Lotse, questions: list[EvalQuestion] | None = None, progress:
         **_ranking_metrics("retrieval_fact_hit", base_answerable, "fact"),
         **_answer_metrics(base_rows, base_answerable, rows),
     }
+    notes = [
+        "Follow-up questions go through Lotse's rule-based resolution with their previous turn; "
+        "the baseline gets the previous turn and the question concatenated.",
+        "The baseline's 'answer' is its whole top chunk (LangChain's default splitter, up to 4000 characters), "
+        "so it shows the key fact more easily; compare answer_chars_p50.",
+    ]
+    if isinstance(lotse.composer, LLMComposer):
+        metrics.update(judge_answers(lotse.composer.model, answers))
+        metrics["llm_answers"] = mean([float(a.composer == "llm") for a in answers if not a.abstained])
+    else:
+        notes.append(SKIPPED)
     return SuiteResult(
         suite="nrw", metrics=metrics, baseline=baseline_metrics, rows=rows,
         thresholds={"abstention": lotse.settings.min_chunk_score, "score_label": "best chunk similarity"},
-        notes=[
-            "Follow-up questions go through Lotse's rule-based resolution with their previous turn; "
-            "the baseline gets the previous turn and the question concatenated.",
-            "The baseline's 'answer' is its whole top chunk (LangChain's default splitter, up to 4000 characters), "
-            "so it shows the key fact more easily; compare answer_chars_p50.",
-        ],
+        notes=notes,
     )

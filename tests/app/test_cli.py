@@ -10,7 +10,7 @@ import pytest
 from app.settings import Settings
 
 pytestmark = pytest.mark.integration
-CONTRACT = {"question", "answer", "abstained", "citations", "retrieved", "timings_ms"}
+CONTRACT = {"question", "answer", "abstained", "citations", "retrieved", "timings_ms", "composer"}
 
 
 def lotse(args: list[str], settings: Settings, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -25,8 +25,9 @@ def test_sentences_are_verbatim_slices() -> None:
     assert all(s in paragraph for s in sentences)
 
 
-def test_trailing_source_note_stays_with_its_sentence() -> None:
+def test_trailing_source_note_and_citations_stay_with_their_sentence() -> None:
     assert split_sentences("Das gilt seit 2015. (Quelle: PM 05.11.2020)") == ["Das gilt seit 2015. (Quelle: PM 05.11.2020)"]
+    assert split_sentences("Es gibt 54 Zentren. [1] Seit 2015. [2][3]") == ["Es gibt 54 Zentren. [1]", "Seit 2015. [2][3]"]
 
 
 def test_normalize_text_unifies_spaces_breaks_and_invisible_characters() -> None:

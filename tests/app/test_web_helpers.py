@@ -1,5 +1,5 @@
 from app.answer import Answer, Citation, RetrievedChunk
-from app.web import answer_markdown, escape_markdown, highlighted, sentences_of, source_cards
+from app.web import answer_markdown, escape_markdown, highlighted, source_cards
 
 
 def test_markdown_escaping_keeps_markup_literal() -> None:
@@ -24,6 +24,3 @@ def test_source_cards_show_title_kind_date_and_escape_document_text() -> None:
     assert "id='quelle-1-1'" in card and "[1] T&lt;i&gt;" in card and "Pressemitteilung · 2022-07-14" in card
     assert "<script>" not in card and "&lt;script&gt;" in card and "<mark>Satz.</mark>" in card
 
-
-def test_streaming_pieces_are_cited_sentences() -> None:
-    assert sentences_of("Eins. [1] Zwei. [2]") == ["Eins. [1]", "Zwei. [2]"]
