@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -37,6 +38,17 @@ class HashEmbeddings(LotseEmbeddings):
             v = np.random.default_rng(seed).standard_normal(16).astype(np.float32)
             rows.append(v / np.linalg.norm(v))
         return np.stack(rows)
+
+
+def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment for a ``lotse`` subprocess that uses ``settings`` (plus ``extra``)."""
+    return {
+        **os.environ,
+        "LOTSE_CORPUS_DIR": str(settings.corpus_dir),
+        "LOTSE_CHROMA_DIR": str(settings.chroma_dir),
+        "LOTSE_COLLECTION": settings.collection,
+        **extra,
+    }
 
 
 @pytest.fixture

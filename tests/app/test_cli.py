@@ -8,15 +8,15 @@ import sys
 import pytest
 
 from app.settings import Settings
+from tests.conftest import cli_env
 
 pytestmark = pytest.mark.integration
 CONTRACT = {"question", "answer", "abstained", "citations", "retrieved", "timings_ms", "composer"}
 
 
 def lotse(args: list[str], settings: Settings, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LOTSE_CORPUS_DIR": str(settings.corpus_dir), "LOTSE_CHROMA_DIR": str(settings.chroma_dir),
-           "LOTSE_COLLECTION": settings.collection}
-    return subprocess.run([sys.executable, "-m", "app", *args], input=stdin, capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run([sys.executable, "-m", "app", *args], input=stdin, capture_output=True, text=True,
+                          env=cli_env(settings), timeout=120)
 
 
 def test_ask_json_follows_the_contract(real_settings: Settings) -> None:
@@ -103,8 +103,7 @@ def test_serve_builds_a_missing_index_and_prints_its_address(tmp_settings: Setti
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "LOTSE_CORPUS_DIR": str(tmp_settings.corpus_dir), "LOTSE_CHROMA_DIR": str(tmp_settings.chroma_dir),
-           "LOTSE_COLLECTION": tmp_settings.collection, "LOTSE_FEEDBACK_DB": str(tmp_settings.chroma_dir.parent / "fb.sqlite3")}
+    env = cli_env(tmp_settings, LOTSE_FEEDBACK_DB=str(tmp_settings.chroma_dir.parent / "fb.sqlite3"))
     server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, text=True, env=env)
     try:

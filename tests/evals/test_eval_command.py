@@ -1,7 +1,6 @@
 """``lotse eval`` end to end: real index, real embedder, reports and the floor gate."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from app.settings import Settings
+from tests.conftest import cli_env
 
 pytestmark = pytest.mark.integration
 OMOS = Path("evals/datasets/omosqa")
 
 
 def lotse(args: list[str], settings: Settings, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LOTSE_CORPUS_DIR": str(settings.corpus_dir), "LOTSE_CHROMA_DIR": str(settings.chroma_dir),
-           "LOTSE_COLLECTION": settings.collection, "PYTHONPATH": str(Path.cwd())}
+    env = cli_env(settings, PYTHONPATH=str(Path.cwd()))
     return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env, timeout=600, cwd=cwd)
 
 

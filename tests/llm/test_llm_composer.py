@@ -4,7 +4,6 @@ verified answer (LLM or extractive fallback with a note), never in an unchecked 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from app.settings import Settings
 from app.store import open_client
 from app.verify import citation_problems
 from ingest.pipeline import run_ingest
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, cli_env
 from tests.llm.fake_server import FakeLLMServer
 
 pytestmark = pytest.mark.integration
@@ -112,8 +111,7 @@ def test_follow_up_is_condensed_by_the_model(real_settings: Settings, server: Fa
 
 
 def test_unreachable_server_gives_the_extractive_answer_on_the_command_line(real_settings: Settings) -> None:
-    env = {**os.environ, "LOTSE_CORPUS_DIR": str(real_settings.corpus_dir), "LOTSE_CHROMA_DIR": str(real_settings.chroma_dir),
-           "LOTSE_COLLECTION": real_settings.collection, "LOTSE_LLM": "openai:x", "LOTSE_LLM_BASE_URL": "http://127.0.0.1:9/v1"}
+    env = cli_env(real_settings, LOTSE_LLM="openai:x", LOTSE_LLM_BASE_URL="http://127.0.0.1:9/v1")
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "app", "ask", QUESTION, "--json"], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -131,8 +129,7 @@ def test_unknown_llm_setting_is_a_clear_error(real_settings: Settings) -> None:
 
 
 def test_ask_streams_the_llm_answer_on_the_command_line(real_settings: Settings, server: FakeLLMServer) -> None:
-    env = {**os.environ, "LOTSE_CORPUS_DIR": str(real_settings.corpus_dir), "LOTSE_CHROMA_DIR": str(real_settings.chroma_dir),
-           "LOTSE_COLLECTION": real_settings.collection, "LOTSE_LLM": "ollama:good", "LOTSE_LLM_BASE_URL": server.url}
+    env = cli_env(real_settings, LOTSE_LLM="ollama:good", LOTSE_LLM_BASE_URL=server.url)
     result = subprocess.run([sys.executable, "-m", "app", "ask", QUESTION], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     answer, sources = result.stdout.split("Quellen:")
