@@ -110,15 +110,16 @@ class ExtractiveComposer:
     @cached_property
     def referral(self) -> tuple[RetrievedChunk, str] | None:
         """The chunk and passage saying every Kreis/Stadt has a KI, if the index has one."""
+        active = self.index.active_chunk_ids()
         for passage in REFERRAL_PASSAGES:
-            got = self.index.chunks.get(where_document={"$contains": passage}, limit=1, include=["documents", "metadatas"])
-            if got["ids"]:
-                meta = got["metadatas"][0]
-                chunk = RetrievedChunk(
-                    doc_id=str(meta["doc_id"]), chunk_id=got["ids"][0], score=0.0, text=str(got["documents"][0]),
-                    title=str(meta.get("title", "")), date=str(meta.get("date") or "") or None, kind=str(meta.get("kind", "")),
-                )
-                return chunk, passage
+            got = self.index.chunks.get(where_document={"$contains": passage}, include=["documents", "metadatas"])
+            for chunk_id, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
+                if active is None or chunk_id in active:
+                    chunk = RetrievedChunk(
+                        doc_id=str(meta["doc_id"]), chunk_id=chunk_id, score=0.0, text=str(text), title=str(meta.get("title", "")),
+                        date=str(meta.get("date") or "") or None, kind=str(meta.get("kind", "")),
+                    )
+                    return chunk, passage
         return None
 
     def abstain(self) -> Draft:

@@ -21,3 +21,7 @@ class EmbedderMismatch(LotseError):
 
 class ConfigurationError(LotseError):
     """A setting has a value Lotse cannot use."""
+
+
+class IngestBusy(LotseError):
+    """Another ingest is already writing this index."""

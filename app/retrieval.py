@@ -52,15 +52,22 @@ class HybridRetriever(BaseRetriever):
     candidates: int = 20
     place: str | None = None
     kind: str | None = None
+    hidden: int = 0
+    """Chunks in Chroma that are not committed (left by an interrupted ingest)."""
 
     @classmethod
     def from_index(cls, index: Index, embeddings: LotseEmbeddings, glossary: Glossary, **options: Any) -> HybridRetriever:
         """Load every chunk's text and metadata once and build the BM25 index from them."""
         stored = index.chunks.get(include=["documents", "metadatas"])
-        ids = list(stored["ids"])
-        texts = [str(t) for t in stored["documents"] or []]
-        metas = [dict(m) for m in stored["metadatas"] or []]
+        active = index.active_chunk_ids()
+        rows = [
+            (cid, str(text), dict(meta))
+            for cid, text, meta in zip(stored["ids"], stored["documents"] or [], stored["metadatas"] or [])
+            if active is None or cid in active
+        ]
+        ids, texts, metas = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
         return cls(
+            hidden=len(stored["ids"]) - len(ids),
             index=index,
             embeddings=embeddings,
             glossary=glossary,
@@ -104,9 +111,9 @@ class HybridRetriever(BaseRetriever):
     def _dense(self, vector: list[float], n: int) -> list[tuple[str, float]]:
         """Nearest chunks through langchain-chroma; cosine distance -> similarity."""
         hits = self.index.vectorstore.similarity_search_by_vector_with_relevance_scores(
-            vector, k=max(1, min(n, len(self.chunk_meta))), filter=self._where()
+            vector, k=max(1, min(n, len(self.chunk_meta)) + self.hidden), filter=self._where()
         )
-        return [(str(doc.id), 1.0 - float(distance)) for doc, distance in hits]
+        return [(str(doc.id), 1.0 - float(distance)) for doc, distance in hits if doc.id in self.chunk_meta][:n]
 
     def _similarities(self, vector: list[float], chunk_ids: list[str]) -> dict[str, float]:
         if not chunk_ids:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+import json
+
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
@@ -17,6 +19,9 @@ from app.errors import ConfigurationError, EmbedderMismatch, IndexMissing
 from app.settings import Settings
 
 EMBEDDER_KEY = "lotse_embedder"
+MANIFEST_KEY = "lotse_manifest"
+Manifest = dict[str, dict[str, object]]
+"""doc_id -> {"fingerprint": str, "chunks": [chunk ids]}: the committed state of the index."""
 _COSINE = {"hnsw": {"space": "cosine"}}
 
 
@@ -45,6 +50,7 @@ class Index:
     """Lotse's collections: chunks (retrieval) and their sentences (evidence selection),
     plus the LangChain vector store over the chunks that dense search goes through."""
 
+    client: ClientAPI
     chunks: Collection
     sentences: Collection
     vectorstore: Chroma
@@ -52,6 +58,23 @@ class Index:
     @property
     def embedder_id(self) -> str:
         return str((self.chunks.metadata or {}).get(EMBEDDER_KEY, ""))
+
+    def manifest(self) -> Manifest:
+        """The committed documents and their chunks (re-read from Chroma every call)."""
+        fresh = self.client.get_collection(self.chunks.name)
+        return dict(json.loads(str((fresh.metadata or {}).get(MANIFEST_KEY, "{}"))))
+
+    def active_chunk_ids(self) -> set[str] | None:
+        """Chunks of the committed state (anything else is a leftover of an interrupted
+        ingest); None for an index written before manifests existed: all chunks count."""
+        fresh = self.client.get_collection(self.chunks.name)
+        if MANIFEST_KEY not in (fresh.metadata or {}):
+            return None
+        return {str(c) for entry in self.manifest().values() for c in entry["chunks"]}  # type: ignore[union-attr]
+
+    def commit(self, manifest: Manifest) -> None:
+        """Make ``manifest`` the committed state in one metadata write (the ingest's commit point)."""
+        self.chunks.modify(metadata={EMBEDDER_KEY: self.embedder_id, MANIFEST_KEY: json.dumps(manifest, sort_keys=True)})
 
 
 def _names(collection: str) -> tuple[str, str]:
@@ -70,6 +93,7 @@ def open_index(client: ClientAPI, collection: str, embeddings: Embeddings, *, cr
     metadata = {EMBEDDER_KEY: embedder_id}
     chunks = client.get_or_create_collection(chunk_name, embedding_function=None, metadata=metadata, configuration=_COSINE)
     index = Index(
+        client=client,
         chunks=chunks,
         sentences=client.get_or_create_collection(
             sentence_name, embedding_function=None, metadata=metadata, configuration=_COSINE

@@ -45,3 +45,35 @@ def test_csv_export_has_header_and_rows(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert rows[0] == ["id", "created_at", "question", "answer", "cited_chunk_ids", "verdict"]
     assert rows[1][2] == 'Frage mit "Anführung", Komma' and rows[1][5] == "down"
+
+
+def test_database_survives_a_kill_in_the_middle_of_writing(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    path = tmp_path / "fb.sqlite3"
+    writer = textwrap.dedent(f"""
+        import sys
+        from app.answer import Answer
+        from app.feedback import FeedbackStore
+        store = FeedbackStore(__import__("pathlib").Path({str(path)!r}))
+        for i in range(100000):
+            store.record(Answer(f"Frage {{i}}", "Antwort", False), "up")
+            print(i, flush=True)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.PIPE, text=True)
+    committed = -1
+    for line in child.stdout:
+        committed = int(line)
+        if committed >= 300:
+            child.send_signal(signal.SIGKILL)
+            break
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    count = db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0]
+    assert count >= committed + 1  # every row reported as written is there
+    FeedbackStore(path).record(answer(), "down")  # and the file keeps working

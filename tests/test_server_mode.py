@@ -1,0 +1,85 @@
+"""The same ingest and ask checks against an embedded Chroma and a real `chroma run` server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import chromadb
+import pytest
+
+from app.embeddings import load_embeddings
+from app.glossary import Glossary
+from app.service import Lotse
+from app.settings import Settings
+from app.store import open_client
+from ingest.pipeline import run_ingest
+from tests.web.conftest import free_port
+
+pytestmark = pytest.mark.integration
+CHROMA = Path(sys.executable).parent / "chroma"
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`chroma run` on a free loopback port, with its own data folder."""
+    port = free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    log = open(data / "server.log", "w")
+    server = subprocess.Popen([str(CHROMA), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
+                break
+            except Exception:
+                if time.time() > deadline or server.poll() is not None:
+                    raise RuntimeError(f"chroma run startete nicht: {(data / 'server.log').read_text()[-2000:]}") from None
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(params=["embedded", "server"])
+def settings(request: pytest.FixtureRequest, tmp_settings: Settings) -> Settings:
+    if request.param == "server":
+        url = request.getfixturevalue("chroma_server")
+        return tmp_settings.model_copy(update={"chroma_url": url, "collection": f"t{free_port()}"})
+    return tmp_settings
+
+
+def ingest(settings: Settings):
+    return run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
+                      progress=False)
+
+
+def test_ingest_is_idempotent_and_follows_changes(settings: Settings) -> None:
+    first = ingest(settings)
+    assert first.documents == 30 and first.chunks_embedded == first.chunks > 30
+    again = ingest(settings)
+    assert (again.chunks_embedded, again.added, again.updated, again.removed) == (0, 0, 0, 0)
+    (settings.corpus_dir / "programmes" / "sofra-koeln.md").unlink()
+    path = settings.corpus_dir / "programmes" / "komm-an-nrw.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("seit 2015", "seit dem Jahr 2015"), encoding="utf-8")
+    changed = ingest(settings)
+    assert (changed.updated, changed.removed, changed.documents) == (1, 1, 29)
+    lotse = Lotse.from_settings(settings)
+    assert not any(m["doc_id"] == "programmes/sofra-koeln" for m in lotse.retriever.chunk_meta.values())
+    answer = lotse.ask("Seit wann gibt es KOMM-AN NRW?")
+    assert any("seit dem Jahr 2015" in c.quote for c in answer.citations) or any("2015" in c.quote for c in answer.citations)
+
+
+def test_ask_answers_with_citations_and_abstains(settings: Settings) -> None:
+    ingest(settings)
+    lotse = Lotse.from_settings(settings)
+    answer = lotse.ask("Wie viele Kommunale Integrationszentren gibt es in Nordrhein-Westfalen?")
+    assert not answer.abstained and any("54" in c.quote for c in answer.citations)
+    assert lotse.ask("Wie wird das Wetter morgen in Köln?").abstained
