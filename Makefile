@@ -46,8 +46,9 @@ test: setup browser
 eval: index
 	$(LOTSE) eval all --out reports/all
 
-bench: setup
+bench: index
 	$(PY) benchmarks/core.py
+	$(PY) benchmarks/load.py
 
 clean:
 	rm -rf var/ reports/ .pytest_cache

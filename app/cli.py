@@ -101,13 +101,14 @@ def ask(settings: Settings, question: str, as_json: bool, ort: str | None) -> No
         else:
             ask_streaming(lotse, question, ort)
         return
-    for line in sys.stdin:
+    for raw in sys.stdin.buffer:  # bytes: a line that is not UTF-8 must not end the batch
+        line = raw.decode("utf-8", "replace").rstrip("\r\n")
         if not line.strip():
             continue
         try:
-            answer = lotse.ask(line.rstrip("\n"), place=ort)
+            answer = lotse.ask(line, place=ort)
         except LotseError as error:
-            click.echo(json.dumps({"question": line.rstrip("\n"), "error": str(error)}, ensure_ascii=False))
+            click.echo(json.dumps({"question": line, "error": str(error)}, ensure_ascii=False))
             continue
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else render_text(answer) + "\n")
 

@@ -1,9 +1,10 @@
-"""Core benchmark: full ingest, no-op re-ingest, cold and warm `ask` latency.
+"""Benchmark: ingest throughput, no-op re-ingest, cold and warm `ask` latency, torch on the
+default path, and a naive LangChain pipeline on the same machine and data, side by side.
 
-    python benchmarks/core.py [--rounds 3]
+    python benchmarks/core.py [--rounds 3] [--omos train,dev]
 
-Builds a fresh index of corpus/ in a temporary folder with the default embedder and
-prints one Markdown table. Medians and percentiles are from this one run.
+Builds fresh indexes in a temporary folder with the default embedder and prints one
+Markdown table. Medians, percentiles and ratios are from this one run.
 """
 
 from __future__ import annotations
@@ -25,8 +26,16 @@ from app.glossary import Glossary  # noqa: E402
 from app.service import Lotse  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from app.store import open_client  # noqa: E402
+from evals.baseline import NaiveBaseline  # noqa: E402
 from evals.dataset import load_questions  # noqa: E402
+from evals.nrw import corpus_documents, run_nrw  # noqa: E402
+from evals.omosqa import load_split  # noqa: E402
 from ingest.pipeline import run_ingest  # noqa: E402
+
+TORCH_CHECK = (
+    "import sys\nfrom app.service import Lotse\nfrom app.settings import Settings\n"
+    "Lotse.from_settings(Settings()).ask('Was ist KOMM-AN NRW?')\nprint('torch' in sys.modules)"
+)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -34,9 +43,36 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def omos_ingest(tmp: Path, splits: list[str]) -> list[tuple[str, str]]:
+    """Ingest the unique OMoS-QA pages with Lotse (chunks + sentence vectors) and naively."""
+    pages: dict[str, str] = {}
+    for split in splits:
+        for row in load_split(ROOT / "evals" / "datasets" / "omosqa" / f"{split}_de.jsonl"):
+            pages[row.page] = "\n".join(row.lines)
+    corpus = tmp / "omos" / "pages"
+    corpus.mkdir(parents=True)
+    for page, text in pages.items():
+        (corpus / f"{page}.txt").write_text(text, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus.parent, chroma_dir=tmp / "omos-chroma", collection="omos")
+    embeddings = load_embeddings(settings.embeddings)
+    started = time.perf_counter()
+    report = run_ingest(settings, open_client(settings), embeddings, Glossary(), progress=False)
+    lotse_s = time.perf_counter() - started
+    started = time.perf_counter()
+    NaiveBaseline({f"pages/{p}": t for p, t in pages.items()}, embeddings)
+    naive_s = time.perf_counter() - started
+    return [
+        (f"OMoS pages ({'+'.join(splits)}): Lotse ingest, {len(pages)} pages, {report.chunks} chunks + sentences",
+         f"{lotse_s:.0f} s = {len(pages) / lotse_s:.2f} pages/s"),
+        ("OMoS pages: naive LangChain ingest (default splitter, chunks only)", f"{naive_s:.0f} s = {len(pages) / naive_s:.2f} pages/s"),
+        ("ingest time ratio Lotse / naive (OMoS pages)", f"{lotse_s / naive_s:.2f}"),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3, help="passes over the question set for warm latency")
+    parser.add_argument("--omos", default="train,dev", help="OMoS-QA splits whose pages to ingest (comma-separated)")
     args = parser.parse_args()
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,6 +114,23 @@ def main() -> None:
                 warm.append((time.perf_counter() - t) * 1000)
         rows.append((f"warm ask p50 ({len(warm)} asks)", f"{statistics.median(warm):.1f} ms"))
         rows.append((f"warm ask p95 ({len(warm)} asks)", f"{percentile(warm, 0.95):.1f} ms"))
+
+        naive = NaiveBaseline(corpus_documents(lotse), lotse.retriever.embeddings)
+        naive_ms = []
+        for q in questions:
+            lotse.retriever.embeddings.clear_cache()
+            naive_ms.append(naive.ask(q).ms)
+        rows.append(("naive LangChain ask p50 / p95", f"{statistics.median(naive_ms):.1f} / {percentile(naive_ms, 0.95):.1f} ms"))
+        rows.append(("ask latency ratio Lotse / naive (p50)", f"{statistics.median(warm) / statistics.median(naive_ms):.2f}"))
+        quality = run_nrw(lotse, progress=lambda items, **_: items)
+        for metric in ("key_fact_shown", "abstention_f1", "answer_chars_p50"):
+            rows.append((f"NRW {metric}: Lotse / naive", f"{quality.metrics[metric]:.3f} / {quality.baseline[metric]:.3f}"))
+
+        env = {**os.environ, "LOTSE_CORPUS_DIR": str(settings.corpus_dir), "LOTSE_CHROMA_DIR": str(settings.chroma_dir)}
+        torch = subprocess.run([sys.executable, "-c", TORCH_CHECK], env=env, capture_output=True, text=True, check=True, cwd=ROOT)
+        rows.append(("torch imported on the default path", "yes" if torch.stdout.strip().endswith("True") else "no"))
+
+        rows += omos_ingest(Path(tmp), args.omos.split(","))
 
     print("| measure | value |\n|---|---|")
     for name, value in rows:

@@ -22,6 +22,7 @@ SIDECAR_SUFFIX = ".meta.json"
 SKIPPED_DIRS = {"glossary"}
 KIND_BY_FOLDER = {"press": "press", "programmes": "programme"}
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_LINE_CHARS = 20_000
 _MD_MARKUP = [
     (re.compile(r"^#{1,6}\s*", re.MULTILINE), ""),
     (re.compile(r"^\s*(?:[-*+]|\d+\.)\s+", re.MULTILINE), ""),
@@ -31,7 +32,10 @@ _MD_MARKUP = [
 
 
 class LoadError(Exception):
-    """A file that cannot be ingested; the message names it and says why (German)."""
+    """A file that cannot be ingested; the message says why, in German, on one line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,8 @@ def load(file: CorpusFile) -> SourceDocument:
     meta.update(_read_sidecar(file.path))
     if not text.strip():
         raise LoadError("kein Text gefunden")
+    if any(len(line) > MAX_LINE_CHARS for line in text.splitlines()):
+        raise LoadError(f"eine Zeile hat mehr als {MAX_LINE_CHARS} Zeichen (kein Fließtext)")
     title = str(meta.pop("title", "") or "").strip() or _first_line(text)
     date = meta.pop("date", None)
     return SourceDocument(

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from app.embeddings import LotseEmbeddings
+from app.feedback import FeedbackStore
 from app.glossary import Glossary
 from app.service import Lotse
 from app.settings import Settings
@@ -77,3 +80,26 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def lotse(real_settings: Settings) -> Lotse:
     return Lotse.from_settings(real_settings)
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def feedback_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("feedback") / "feedback.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def web_url(lotse: Lotse, feedback_path: Path) -> Iterator[str]:
+    """The real web app on a free loopback port, with the session's real index."""
+    from app.web import build_app, launch
+
+    port = free_port()
+    app = launch(build_app(lotse, FeedbackStore(feedback_path)), "127.0.0.1", port, concurrency=2, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()

@@ -17,7 +17,7 @@ from app.service import Lotse
 from app.settings import Settings
 from app.store import open_client
 from ingest.pipeline import run_ingest
-from tests.web.conftest import free_port
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
 CHROMA = Path(sys.executable).parent / "chroma"

@@ -142,7 +142,7 @@ def test_web_api_reports_the_llm_composer(real_settings: Settings, server: FakeL
 
     from app.feedback import FeedbackStore
     from app.web import build_app, launch
-    from tests.web.conftest import free_port
+    from tests.conftest import free_port
 
     app = launch(build_app(with_llm(real_settings, server, "good"), FeedbackStore(tmp_path / "fb.sqlite3")), "127.0.0.1",
                  free_port(), 1, block=False)

@@ -17,8 +17,7 @@ from app.service import Lotse
 from app.settings import Settings
 from app.store import open_client
 from ingest.pipeline import run_ingest
-from tests.conftest import CORPUS
-from tests.web.conftest import free_port
+from tests.conftest import CORPUS, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 CHROMIUM = Path("/usr/bin/chromium")

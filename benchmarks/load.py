@@ -1,0 +1,138 @@
+"""Load test: concurrent chat sessions against `lotse serve` on loopback.
+
+    python benchmarks/load.py [--sessions 20 50] [--questions 3]
+
+Starts `lotse serve` on a free port (the index must exist: `lotse ingest`), then for each
+session count runs that many clients in parallel, each asking --questions questions one
+after another through the /ask endpoint. Bounded: at most sessions x questions requests and
+--time-limit seconds per round. Prints one Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gradio_client import Client  # noqa: E402
+
+from evals.dataset import load_questions  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def start_server(port: int) -> subprocess.Popen:
+    server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=os.environ.copy())
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        line = server.stdout.readline() if server.stdout else ""
+        if "Lotse läuft" in line:
+            time.sleep(1)
+            return server
+        if server.poll() is not None:
+            break
+    server.kill()
+    raise SystemExit("lotse serve startete nicht (Index vorhanden? 'lotse ingest')")
+
+
+def run_round(url: str, sessions: int, per_session: int, questions: list[str], limit_s: float, pid: int) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    peak = [rss_mb(pid)]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss_mb(pid))
+            time.sleep(0.2)
+
+    def session(n: int) -> None:
+        nonlocal errors
+        try:
+            client = Client(url, verbose=False)
+        except Exception:
+            with lock:
+                errors += per_session
+            return
+        for i in range(per_session):
+            question = questions[(n * per_session + i) % len(questions)]
+            started = time.perf_counter()
+            try:
+                result = client.predict(question, None, api_name="/ask")
+                ok = result.get("question") == question and "answer" in result
+            except Exception:
+                ok = False
+            with lock:
+                latencies.append((time.perf_counter() - started) * 1000)
+                errors += 0 if ok else 1
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=sessions) as pool:
+        done, pending = wait([pool.submit(session, n) for n in range(sessions)], timeout=limit_s)
+        for future in pending:
+            future.cancel()
+    wall = time.perf_counter() - started
+    stop.set()
+    unfinished = sessions * per_session - len(latencies)
+    return {
+        "sessions": sessions, "requests": len(latencies), "errors": errors + unfinished, "wall_s": wall,
+        "throughput": len(latencies) / wall if wall else 0.0, "p50": percentile(latencies, 0.5),
+        "p95": percentile(latencies, 0.95), "p99": percentile(latencies, 0.99), "rss_mb": peak[0],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sessions", type=int, nargs="+", default=[20, 50])
+    parser.add_argument("--questions", type=int, default=3, help="questions per session")
+    parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per round at most")
+    args = parser.parse_args()
+    questions = [q.question for q in load_questions() if q.answerable and not q.previous_turn]
+    port = free_port()
+    server = start_server(port)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        rows = [run_round(url, n, args.questions, questions, args.time_limit, server.pid) for n in args.sessions]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print("| sessions | requests | errors | wall s | req/s | p50 ms | p95 ms | p99 ms | server RSS MB (peak) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['sessions']} | {r['requests']} | {r['errors']} | {r['wall_s']:.1f} | {r['throughput']:.1f} | "
+              f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['rss_mb']:.0f} |")
+    print(f"\nmedian request: {statistics.median([r['p50'] for r in rows]):.0f} ms (p50 over rounds)")
+
+
+if __name__ == "__main__":
+    main()
