@@ -1,25 +1,33 @@
-"""Lotse: answers German questions about integration services in NRW, with citations."""
+"""Lotse: answers German questions about integration services in NRW, with citations.
 
-from app.answer import Answer, Citation, RetrievedChunk
-from app.chain import build_chain
-from app.composer import ExtractiveComposer, Thresholds
-from app.errors import EmbedderMismatch, IndexMissing, InvalidQuestion, LotseError
-from app.retrieval import HybridRetriever
-from app.service import Lotse
-from app.settings import Settings
+The public names are imported lazily (PEP 562), so ``import app.cli`` or a command that only
+needs part of the library does not pay for the rest at start-up.
+"""
 
-__all__ = [
-    "Answer",
-    "Citation",
-    "EmbedderMismatch",
-    "ExtractiveComposer",
-    "HybridRetriever",
-    "IndexMissing",
-    "InvalidQuestion",
-    "Lotse",
-    "LotseError",
-    "RetrievedChunk",
-    "Settings",
-    "Thresholds",
-    "build_chain",
-]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "Answer": "app.answer",
+    "Citation": "app.answer",
+    "RetrievedChunk": "app.answer",
+    "build_chain": "app.chain",
+    "ExtractiveComposer": "app.composer",
+    "Thresholds": "app.composer",
+    "EmbedderMismatch": "app.errors",
+    "IndexMissing": "app.errors",
+    "InvalidQuestion": "app.errors",
+    "LotseError": "app.errors",
+    "HybridRetriever": "app.retrieval",
+    "Lotse": "app.service",
+    "Settings": "app.settings",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'app' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)
