@@ -18,6 +18,14 @@ class RetrievedChunk:
     date: str | None = None
     kind: str = ""
 
+    @classmethod
+    def from_metadata(cls, chunk_id: str, text: str, meta: dict[str, Any], score: float = 0.0) -> RetrievedChunk:
+        """A chunk as stored in Chroma (metadata written by ingest; an empty date is None)."""
+        return cls(
+            doc_id=str(meta["doc_id"]), chunk_id=chunk_id, score=score, text=text, title=str(meta.get("title", "")),
+            date=str(meta.get("date") or "") or None, kind=str(meta.get("kind", "")),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {"doc_id": self.doc_id, "chunk_id": self.chunk_id, "score": self.score, "text": self.text}
 

@@ -22,11 +22,7 @@ def _ms(since: float) -> float:
 
 def _to_chunk(doc: Any) -> RetrievedChunk:
     meta = doc.metadata
-    return RetrievedChunk(
-        doc_id=str(meta["doc_id"]), chunk_id=str(meta["chunk_id"]), score=round(float(meta["score"]), 4),
-        text=doc.page_content, title=str(meta.get("title", "")), date=str(meta.get("date") or "") or None,
-        kind=str(meta.get("kind", "")),
-    )
+    return RetrievedChunk.from_metadata(str(meta["chunk_id"]), doc.page_content, meta, round(float(meta["score"]), 4))
 
 
 def build_chain(retriever: HybridRetriever, composer: Composer) -> Runnable[dict[str, Any], Answer]:

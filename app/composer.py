@@ -115,11 +115,7 @@ class ExtractiveComposer:
             got = self.index.chunks.get(where_document={"$contains": passage}, include=["documents", "metadatas"])
             for chunk_id, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
                 if active is None or chunk_id in active:
-                    chunk = RetrievedChunk(
-                        doc_id=str(meta["doc_id"]), chunk_id=chunk_id, score=0.0, text=str(text), title=str(meta.get("title", "")),
-                        date=str(meta.get("date") or "") or None, kind=str(meta.get("kind", "")),
-                    )
-                    return chunk, passage
+                    return RetrievedChunk.from_metadata(chunk_id, str(text), dict(meta)), passage
         return None
 
     def abstain(self) -> Draft:
