@@ -59,18 +59,22 @@ class Index:
     def embedder_id(self) -> str:
         return str((self.chunks.metadata or {}).get(EMBEDDER_KEY, ""))
 
+    def _stored_manifest(self) -> Manifest | None:
+        """The manifest as Chroma holds it now (re-read every call), None if there is none."""
+        raw = (self.client.get_collection(self.chunks.name).metadata or {}).get(MANIFEST_KEY)
+        return None if raw is None else dict(json.loads(str(raw)))
+
     def manifest(self) -> Manifest:
-        """The committed documents and their chunks (re-read from Chroma every call)."""
-        fresh = self.client.get_collection(self.chunks.name)
-        return dict(json.loads(str((fresh.metadata or {}).get(MANIFEST_KEY, "{}"))))
+        """The committed documents and their chunks."""
+        return self._stored_manifest() or {}
 
     def active_chunk_ids(self) -> set[str] | None:
         """Chunks of the committed state (anything else is a leftover of an interrupted
         ingest); None for an index written before manifests existed: all chunks count."""
-        fresh = self.client.get_collection(self.chunks.name)
-        if MANIFEST_KEY not in (fresh.metadata or {}):
+        manifest = self._stored_manifest()
+        if manifest is None:
             return None
-        return {str(c) for entry in self.manifest().values() for c in entry["chunks"]}  # type: ignore[union-attr]
+        return {str(c) for entry in manifest.values() for c in entry["chunks"]}  # type: ignore[union-attr]
 
     def commit(self, manifest: Manifest) -> None:
         """Make ``manifest`` the committed state in one metadata write (the ingest's commit point)."""
