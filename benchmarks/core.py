@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.embeddings import load_embeddings  # noqa: E402
+from app.embeddings import DEFAULT_EMBEDDER, load_embeddings  # noqa: E402
 from app.glossary import Glossary  # noqa: E402
 from app.service import Lotse  # noqa: E402
 from app.settings import Settings  # noqa: E402
@@ -29,7 +29,8 @@ from app.store import open_client  # noqa: E402
 from evals.baseline import NaiveBaseline  # noqa: E402
 from evals.dataset import load_questions  # noqa: E402
 from evals.nrw import corpus_documents, run_nrw  # noqa: E402
-from evals.omosqa import load_split  # noqa: E402
+from evals.metrics import percentile  # noqa: E402
+from evals.omosqa import ingest_pages, load_split, pooled_pages  # noqa: E402
 from ingest.pipeline import run_ingest  # noqa: E402
 
 TORCH_CHECK = (
@@ -38,25 +39,13 @@ TORCH_CHECK = (
 )
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def omos_ingest(tmp: Path, splits: list[str]) -> list[tuple[str, str]]:
     """Ingest the unique OMoS-QA pages with Lotse (chunks + sentence vectors) and naively."""
-    pages: dict[str, str] = {}
-    for split in splits:
-        for row in load_split(ROOT / "evals" / "datasets" / "omosqa" / f"{split}_de.jsonl"):
-            pages[row.page] = "\n".join(row.lines)
-    corpus = tmp / "omos" / "pages"
-    corpus.mkdir(parents=True)
-    for page, text in pages.items():
-        (corpus / f"{page}.txt").write_text(text, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus.parent, chroma_dir=tmp / "omos-chroma", collection="omos")
-    embeddings = load_embeddings(settings.embeddings)
+    rows = [row for split in splits for row in load_split(ROOT / "evals" / "datasets" / "omosqa" / f"{split}_de.jsonl")]
+    pages = pooled_pages(rows)
+    embeddings = load_embeddings(DEFAULT_EMBEDDER)
     started = time.perf_counter()
-    report = run_ingest(settings, open_client(settings), embeddings, Glossary(), progress=False)
+    _, report = ingest_pages(pages, embeddings, tmp / "omos", progress=False)
     lotse_s = time.perf_counter() - started
     started = time.perf_counter()
     NaiveBaseline({f"pages/{p}": t for p, t in pages.items()}, embeddings)

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from gradio_client import Client  # noqa: E402
 
 from evals.dataset import load_questions  # noqa: E402
+from evals.metrics import percentile  # noqa: E402
 
 
 def free_port() -> int:
@@ -40,11 +41,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
 
 
 def start_server(port: int) -> subprocess.Popen:

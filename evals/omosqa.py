@@ -29,7 +29,7 @@ from evals.baseline import NaiveBaseline
 from evals.metrics import first_hit_rank, hit_at, mean, omosqa_scores, percentile, reciprocal_rank
 from evals.suite import SuiteResult
 from evals.vector_cache import VectorCache
-from ingest.pipeline import run_ingest
+from ingest.pipeline import IngestReport, run_ingest
 
 PUBLISHED = {  # German test split, from shared/omosqa/README.md
     "DeBERTa-v3-large (fine-tuned)": (0.625, 0.605),
@@ -83,16 +83,27 @@ def lines_in(chunk: str, lines: list[str]) -> list[int]:
     return [i for i, line in enumerate(lines) if line.strip() and line.strip() in chunk]
 
 
-def _page_index(pages: dict[str, str], embeddings: LotseEmbeddings, folder: Path) -> HybridRetriever:
-    """Ingest the pooled pages with Lotse's own pipeline and return its retriever."""
+def pooled_pages(rows: list[OmosRow]) -> dict[str, str]:
+    """Each distinct page of the rows, by page key, as its text."""
+    return {r.page: "\n".join(r.lines) for r in rows}
+
+
+def ingest_pages(pages: dict[str, str], embeddings: LotseEmbeddings, folder: Path, progress: bool) -> tuple[Settings, IngestReport]:
+    """Write the pages as a corpus under ``folder`` and ingest them with Lotse's own pipeline."""
     corpus = folder / "corpus" / "pages"
     corpus.mkdir(parents=True)
     for page, text in pages.items():
         (corpus / f"{page}.txt").write_text(text, encoding="utf-8")
     settings = Settings(corpus_dir=corpus.parent, chroma_dir=folder / "chroma", collection="omosqa")
-    client = open_client(settings)
-    run_ingest(settings, client, embeddings, Glossary(), progress=True)
-    return HybridRetriever.from_index(open_index(client, "omosqa", embeddings), embeddings, Glossary(), k=10, expand="none")
+    report = run_ingest(settings, open_client(settings), embeddings, Glossary(), progress=progress)
+    return settings, report
+
+
+def _page_index(pages: dict[str, str], embeddings: LotseEmbeddings, folder: Path) -> HybridRetriever:
+    """Ingest the pooled pages and return Lotse's retriever over them."""
+    settings, _ = ingest_pages(pages, embeddings, folder, progress=True)
+    index = open_index(open_client(settings), settings.collection, embeddings)
+    return HybridRetriever.from_index(index, embeddings, Glossary(), k=10, expand="none")
 
 
 def _ranked_pages(chunk_docs: list[str]) -> list[str]:
@@ -126,7 +137,7 @@ def run_omosqa(
         metrics.update({f"crosslingual_{k}": v for k, v in omosqa_scores(gold, crossed).items()})
     cache.save()
 
-    pages = {r.page: "\n".join(r.lines) for r in rows}
+    pages = pooled_pages(rows)
     baseline = NaiveBaseline({f"pages/{p}": t for p, t in pages.items()}, embeddings)
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
