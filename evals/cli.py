@@ -9,15 +9,15 @@ from pathlib import Path
 import click
 
 from app.embeddings import load_embeddings
-from app.selector import MarginSelector
+from app.selector import LearnedSelector
 from app.settings import Settings
 from evals.report import compare, metric_table, write_reports
 from evals.suite import SuiteResult
+from evals.vector_cache import OMOS_CACHE_DIR
 
 DATASETS = Path(__file__).parent / "datasets"
 DEFAULT_SPLIT = DATASETS / "omosqa" / "dev_de.jsonl"
 DEFAULT_FLOORS = Path(__file__).parent / "thresholds.toml"
-CACHE_DIR = Path("var/cache/omosqa")
 
 
 def below_floors(result: SuiteResult, floors: dict[str, float]) -> list[str]:
@@ -34,7 +34,7 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
         return run_nrw(Lotse.from_settings(settings))
     from evals.omosqa import run_omosqa
 
-    return run_omosqa(split, load_embeddings(settings.embeddings), MarginSelector(), CACHE_DIR, predictions_out)
+    return run_omosqa(split, load_embeddings(settings.embeddings), LearnedSelector.from_file(), OMOS_CACHE_DIR, predictions_out)
 
 
 @click.command("eval")

@@ -1,6 +1,7 @@
 """The OMoS-QA suite (CC BY 4.0, see evals/datasets/omosqa/README.md).
 
-- selection: the sentence selector on each row's own page, with the paper's metric;
+- selection: the sentence selector on each row's own page, with the paper's metric (and the
+  naive margin selector beside it, as ``margin_selection_*``);
 - cross-lingual: the English question (``*_en``) against the German page of the same id;
 - page retrieval: Lotse's own ingest and retriever over the pooled pages of the split;
 - end to end: retrieve the top page, then select on it (a wrong page scores as wrong).
@@ -22,7 +23,7 @@ from tqdm import tqdm
 from app.embeddings import LotseEmbeddings
 from app.glossary import Glossary
 from app.retrieval import HybridRetriever
-from app.selector import SentenceSelector
+from app.selector import MarginSelector, SentenceSelector
 from app.settings import Settings
 from app.store import open_client, open_index
 from evals.baseline import NaiveBaseline
@@ -65,16 +66,17 @@ def english_split(path: Path) -> Path | None:
 
 def select_all(rows: list[OmosRow], questions: list[str], cache: VectorCache, selector: SentenceSelector,
                progress: Callable[..., Any]) -> tuple[list[list[int]], list[float], list[float]]:
-    """Selector predictions on each row's own page, the selection time per question, and
-    each page's best line similarity to the question."""
+    """Selector predictions on each row's own page, the selection time per question (page
+    vectors cached, question embedded beforehand), and each page's best line score."""
     predictions, times, best = [], [], []
     for row, question in progress(list(zip(rows, questions)), desc="OMoS Auswahl", unit="Frage"):
         lines = cache.passages(row.lines)
         q = cache.query(question)
         started = time.perf_counter()
-        predictions.append(selector.select(q, lines, row.lines))
+        predictions.append(selector.select(question, q, lines, row.lines))
         times.append((time.perf_counter() - started) * 1000)
-        best.append(float((lines @ q).max()) if len(row.lines) else 0.0)
+        scores = selector.scores(question, q, lines, row.lines)
+        best.append(float(scores.max()) if len(scores) else 0.0)
     return predictions, times, best
 
 
@@ -126,6 +128,8 @@ def run_omosqa(
         predictions_out.parent.mkdir(parents=True, exist_ok=True)
         predictions_out.write_text(json.dumps({r.id: p for r, p in zip(rows, own)}), encoding="utf-8")
     metrics = {f"selection_{k}": v for k, v in omosqa_scores(gold, own).items()}
+    naive, _, _ = select_all(rows, [r.question for r in rows], cache, MarginSelector(), progress)
+    metrics.update({f"margin_selection_{k}": v for k, v in omosqa_scores(gold, naive).items()})
     metrics["selection_latency_p50_ms"] = percentile(select_ms, 0.5)
     metrics["selection_latency_p95_ms"] = percentile(select_ms, 0.95)
     notes = ["Published (German test split) F1 / no-answer F1: " + "; ".join(f"{k} {f:.3f} / {n:.3f}" for k, (f, n) in PUBLISHED.items())]
@@ -168,9 +172,10 @@ def run_omosqa(
          "question": r.question, "gold": r.answers, "predicted": p, "page_rank": rank, "selection_ms": ms, "top_score": top}
         for r, p, rank, ms, top in zip(rows, own, lotse_ranks, select_ms, best)
     ]
-    thresholds = {"score_label": "best line similarity"}
-    if hasattr(selector, "min_score"):
-        thresholds["abstention"] = float(selector.min_score)
+    thresholds = {"score_label": "best line score"}
+    for name in ("answer_threshold", "min_score"):
+        if hasattr(selector, name):
+            thresholds["abstention"] = float(getattr(selector, name))
     return SuiteResult(suite="omosqa", metrics=metrics, baseline=baseline_metrics, rows=out_rows, notes=notes, thresholds=thresholds)
 
 

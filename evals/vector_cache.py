@@ -10,6 +10,7 @@ import numpy as np
 from app.embeddings import LotseEmbeddings
 
 BATCH = 64
+OMOS_CACHE_DIR = Path("var/cache/omosqa")
 
 
 class VectorCache:

@@ -46,3 +46,21 @@ def test_omosqa_predictions_follow_the_contract(real_settings: Settings, tmp_pat
     assert all(isinstance(v, list) and all(isinstance(i, int) for i in v) for v in data.values())
     metrics = json.loads((tmp_path / "r" / "report.json").read_text())["metrics"]
     assert {"selection_f1", "crosslingual_f1", "page_hit@1", "end_to_end_f1"} <= set(metrics)
+
+
+def test_train_selector_writes_a_loadable_artefact_from_train_only(real_settings: Settings, tmp_path: Path) -> None:
+    from app.selector import LearnedSelector
+
+    splits = {"train": 24, "dev": 10}
+    for name, count in splits.items():
+        rows = (OMOS / f"{name}_de.jsonl").read_text(encoding="utf-8").splitlines()[:count]
+        (tmp_path / f"{name}.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "selector.json"
+    result = lotse(["train-selector", "--out", str(out), "--train-split", str(tmp_path / "train.jsonl"),
+                    "--dev-split", str(tmp_path / "dev.jsonl")], real_settings, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "dev F1" in result.stdout
+    stored = json.loads(out.read_text())
+    assert stored["trained_on"].startswith("train.jsonl: 24 questions") and "CC BY 4.0" in stored["attribution"]
+    assert stored["line_threshold"] > 0 and stored["answer_threshold"] > 0
+    assert LearnedSelector.from_file(out).embedder == stored["embedder"]

@@ -10,9 +10,9 @@ from evals.omosqa import english_split, lines_in, load_split
 def test_margin_selector_picks_sentences_near_the_best_or_none() -> None:
     sentences = np.eye(3, dtype=np.float32)
     question = np.array([0.9, 0.89, 0.1], dtype=np.float32)
-    assert MarginSelector(margin=0.02, min_score=0.5).select(question, sentences, ["a", "b", "c"]) == [0, 1]
-    assert MarginSelector(min_score=0.95).select(question, sentences, ["a", "b", "c"]) == []
-    assert MarginSelector().select(question, np.zeros((0, 3)), []) == []
+    assert MarginSelector(margin=0.02, min_score=0.5).select("", question, sentences, ["a", "b", "c"]) == [0, 1]
+    assert MarginSelector(min_score=0.95).select("", question, sentences, ["a", "b", "c"]) == []
+    assert MarginSelector().select("", question, np.zeros((0, 3)), []) == []
 
 
 def test_split_loading_and_english_counterpart() -> None:
