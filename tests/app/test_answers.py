@@ -1,9 +1,15 @@
 """End to end on the real corpus with the real embedder and a real (embedded) Chroma."""
 
+import dataclasses
+
+import numpy as np
 import pytest
 
 from app.answer import Answer
+from app.chain import build_chain
+from app.composer import ExtractiveComposer
 from app.errors import InvalidQuestion
+from app.selector import MarginSelector
 from app.service import Lotse
 from app.verify import citation_problems
 
@@ -95,3 +101,23 @@ def test_markup_in_a_question_is_just_text(lotse: Lotse) -> None:
 def test_timings_are_reported(lotse: Lotse) -> None:
     timings = lotse.ask("Was ist KOMM-AN NRW?").timings_ms
     assert set(timings) == {"retrieve", "answer", "total"} and timings["total"] >= timings["retrieve"] > 0
+
+
+class _NeverAnswers(MarginSelector):
+    """A selector that finds no answer on any page."""
+
+    def choose(self, scores: np.ndarray) -> list[int]:
+        return []
+
+
+def test_the_selectors_no_answer_decides_for_german_questions_only(lotse: Lotse) -> None:
+    german = "Wie viele Kommunale Integrationszentren gibt es in Nordrhein-Westfalen?"
+    english = "How many municipal integration centres are there in North Rhine-Westphalia?"
+    assert not lotse.ask(german).abstained  # the learned selector finds the answer
+    c = lotse.composer
+    assert isinstance(c, ExtractiveComposer)
+    declining = ExtractiveComposer(c.index, c.embeddings, c.glossary, c.vocabulary, c.thresholds, _NeverAnswers())
+    strict = dataclasses.replace(lotse, composer=declining, chain=build_chain(lotse.retriever, declining))
+    assert strict.ask(german).abstained
+    answer = strict.ask(english)
+    assert not answer.abstained and "54" in shown(answer)
