@@ -17,7 +17,6 @@ class RetrievedChunk:
     title: str = ""
     date: str | None = None
     kind: str = ""
-    position: int = 0
 
     @classmethod
     def from_metadata(cls, chunk_id: str, text: str, meta: dict[str, Any], score: float = 0.0) -> RetrievedChunk:
@@ -25,7 +24,6 @@ class RetrievedChunk:
         return cls(
             doc_id=str(meta["doc_id"]), chunk_id=chunk_id, score=score, text=text, title=str(meta.get("title", "")),
             date=str(meta.get("date") or "") or None, kind=str(meta.get("kind", "")),
-            position=int(meta.get("position", 0)),
         )
 
     def to_dict(self) -> dict[str, Any]:

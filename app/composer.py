@@ -14,8 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import groupby
-from typing import Any, Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -82,6 +81,14 @@ class Thresholds:
     max_sentences: int = 3
 
 
+class _Line(NamedTuple):
+    vector: np.ndarray
+    text: str
+    chunk_id: str
+    doc_id: str
+    order: tuple[int, int]  # (chunk position in the document, sentence position in the chunk)
+
+
 @dataclass(frozen=True)
 class _Scored:
     score: float
@@ -134,32 +141,43 @@ class ExtractiveComposer:
         """Programmes and places (other than the whole Land) a text names."""
         return {*self.glossary.programmes_in(text), *self.glossary.places_in(text)} - {STATEWIDE}
 
+    def _document_lines(self, doc_ids: list[str]) -> list[_Line]:
+        """All committed sentences of these documents, in document order."""
+        got = self.index.sentences.get(where={"doc_id": {"$in": doc_ids}}, include=["embeddings", "documents", "metadatas"])
+        metas = got["metadatas"] or []
+        chunk_ids = {str(m["chunk_id"]) for m in metas}
+        active = self.index.active_chunk_ids()
+        if active is not None:
+            chunk_ids &= active
+        chunks = self.index.chunks.get(ids=sorted(chunk_ids), include=["metadatas"]) if chunk_ids else {"ids": [], "metadatas": []}
+        chunk_position = {c: int(m.get("position", 0)) for c, m in zip(chunks["ids"], chunks["metadatas"] or [])}
+        vectors = got["embeddings"] if got["embeddings"] is not None else []
+        lines = [
+            _Line(np.asarray(v, dtype=np.float32), str(text), str(m["chunk_id"]), str(m["doc_id"]),
+                  (chunk_position[str(m["chunk_id"])], int(m["position"])))
+            for v, text, m in zip(vectors, got["documents"] or [], metas)
+            if str(m["chunk_id"]) in chunk_position
+        ]
+        return sorted(lines, key=lambda line: line.order)
+
     def score_sentences(self, query_text: str, retrieved: list[RetrievedChunk]) -> list[_Scored]:
-        """Every sentence of the retrieved chunks with its selector score, best first. A page
-        is one document's retrieved chunks in document order."""
+        """The sentences of the retrieved chunks with their selector scores, best first. The
+        selector reads each retrieved document whole (one page, in document order), as in
+        training; only sentences of retrieved chunks can become evidence."""
         if not retrieved:
             return []
         by_id = {r.chunk_id: r for r in retrieved}
-        got = self.index.sentences.get(
-            where={"chunk_id": {"$in": list(by_id)}}, include=["embeddings", "documents", "metadatas"]
-        )
-        if not got["ids"]:
+        lines = self._document_lines(list(dict.fromkeys(r.doc_id for r in retrieved)))
+        if not lines:
             return []
         query = np.asarray(self.embeddings.embed_query(query_text), dtype=np.float32)
-        doc_rank = {d: i for i, d in enumerate(dict.fromkeys(r.doc_id for r in retrieved))}
-
-        def place(row: tuple[Any, str, dict[str, Any]]) -> tuple[int, int, int]:
-            chunk = by_id[str(row[2]["chunk_id"])]
-            return doc_rank[chunk.doc_id], chunk.position, int(row[2]["position"])
-
-        rows = sorted(zip(got["embeddings"], got["documents"], got["metadatas"]), key=place)
         scored: list[_Scored] = []
-        for _, page in groupby(rows, key=lambda row: place(row)[0]):
-            vectors, lines, metas = zip(*page)
-            scores = self.selector.scores(query_text, query, np.asarray(vectors, dtype=np.float32), [str(t) for t in lines])
+        for doc_id in dict.fromkeys(line.doc_id for line in lines):
+            page = [line for line in lines if line.doc_id == doc_id]
+            scores = self.selector.scores(query_text, query, np.stack([line.vector for line in page]), [line.text for line in page])
             answered = bool(self.selector.choose(scores))
-            scored += [_Scored(float(score), str(text), by_id[str(meta["chunk_id"])], answered)
-                       for score, text, meta in zip(scores, lines, metas)]
+            scored += [_Scored(float(score), line.text, by_id[line.chunk_id], answered)
+                       for score, line in zip(scores, page) if line.chunk_id in by_id]
         return sorted(scored, key=lambda s: -s.score)
 
     def _select(self, scored: list[_Scored]) -> list[_Scored]:

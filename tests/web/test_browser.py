@@ -128,8 +128,10 @@ def hostile_corpus_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
     (corpus / "glossary").mkdir(parents=True)
     shutil.copy(CORPUS / "glossary" / "glossary.yaml", corpus / "glossary" / "glossary.yaml")
     (corpus / "press").mkdir()
-    (corpus / "press" / "boese.txt").write_text(
-        f"Das Welcome Center im Kreis Kleve hilft neu Zugewanderten beim Ankommen {XSS} an einem Ort.\n", encoding="utf-8")
+    (corpus / "press" / "boese.txt").write_text(  # a short press text: the selector reads pages, not lone sentences
+        "Welcome Center Kleve eröffnet\n\n"
+        f"Das Welcome Center im Kreis Kleve hilft neu Zugewanderten beim Ankommen {XSS} an einem Ort. "
+        "Es berät zu Aufenthalt, Arbeit und Sprachkursen. Die Beratung ist kostenlos.\n", encoding="utf-8")
     settings = Settings(corpus_dir=corpus, chroma_dir=root / "chroma")
     run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path), progress=False)
     app = launch(build_app(Lotse.from_settings(settings), FeedbackStore(root / "fb.sqlite3")), "127.0.0.1", free_port(), 1, block=False)
