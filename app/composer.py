@@ -1,9 +1,9 @@
 """The default composer: extractive, offline, no LLM.
 
-The sentences of the retrieved chunks (their vectors were stored at ingest) form one page
-per document; the sentence selector (``app.selector``) scores each page's lines and picks
-its answer lines or none. The best few picked sentences that pass the evidence gates become
-a short German answer with one [n] per sentence. When no page has an answer it abstains and
+Each retrieved document is one page: all its sentences in document order (their vectors were
+stored at ingest). The sentence selector (``app.selector``) scores each page's lines and says
+whether the page has an answer. The best-scored sentences of the retrieved chunks on such pages
+that pass the evidence gates become a short German answer with one [n] per sentence. When no page has an answer it abstains and
 points to the local Kommunales Integrationszentrum, citing the passage that says every Kreis
 and kreisfreie Stadt has one.
 """

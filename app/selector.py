@@ -32,6 +32,11 @@ class SentenceSelector(ABC):
     def scores(self, question: str, query: np.ndarray, vectors: np.ndarray, lines: list[str]) -> np.ndarray:
         """One score per line (higher: more likely part of the answer)."""
 
+    @property
+    @abstractmethod
+    def abstention_threshold(self) -> float:
+        """A page whose best line scores below this has no answer."""
+
     @abstractmethod
     def choose(self, scores: np.ndarray) -> list[int]:
         """The answer lines given the scores of a non-empty page, or ``[]``."""
@@ -48,6 +53,10 @@ class MarginSelector(SentenceSelector):
     margin: float = 0.02
     min_score: float = 0.80
     max_sentences: int = 5
+
+    @property
+    def abstention_threshold(self) -> float:
+        return self.min_score
 
     def scores(self, question: str, query: np.ndarray, vectors: np.ndarray, lines: list[str]) -> np.ndarray:
         return vectors @ query
@@ -99,6 +108,10 @@ class LearnedSelector(SentenceSelector):
     def scores(self, question: str, query: np.ndarray, vectors: np.ndarray, lines: list[str]) -> np.ndarray:
         """Each line's probability of belonging to the answer."""
         return np.asarray(self.model.predict(line_features(question, query, vectors, lines), num_threads=1))
+
+    @property
+    def abstention_threshold(self) -> float:
+        return self.answer_threshold
 
     def choose(self, scores: np.ndarray) -> list[int]:
         return grow_spans(scores, self.line_threshold) if scores.max() >= self.answer_threshold else []

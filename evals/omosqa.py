@@ -73,10 +73,10 @@ def select_all(rows: list[OmosRow], questions: list[str], cache: VectorCache, se
         lines = cache.passages(row.lines)
         q = cache.query(question)
         started = time.perf_counter()
-        predictions.append(selector.select(question, q, lines, row.lines))
-        times.append((time.perf_counter() - started) * 1000)
         scores = selector.scores(question, q, lines, row.lines)
-        best.append(float(scores.max()) if len(scores) else 0.0)
+        predictions.append(selector.choose(scores))
+        times.append((time.perf_counter() - started) * 1000)
+        best.append(float(scores.max()))
     return predictions, times, best
 
 
@@ -172,10 +172,7 @@ def run_omosqa(
          "question": r.question, "gold": r.answers, "predicted": p, "page_rank": rank, "selection_ms": ms, "top_score": top}
         for r, p, rank, ms, top in zip(rows, own, lotse_ranks, select_ms, best)
     ]
-    thresholds = {"score_label": "best line score"}
-    for name in ("answer_threshold", "min_score"):
-        if hasattr(selector, name):
-            thresholds["abstention"] = float(getattr(selector, name))
+    thresholds = {"score_label": "best line score", "abstention": selector.abstention_threshold}
     return SuiteResult(suite="omosqa", metrics=metrics, baseline=baseline_metrics, rows=out_rows, notes=notes, thresholds=thresholds)
 
 

@@ -23,9 +23,9 @@ from app.embeddings import load_embeddings
 from app.selector import DEFAULT_MODEL, LearnedSelector
 from app.selector_features import FEATURES, line_features
 from app.settings import Settings
+from evals.cli import DATASETS
 from evals.metrics import omosqa_scores
 from evals.omosqa import OmosRow, load_split
-from evals.cli import DATASETS
 from evals.vector_cache import OMOS_CACHE_DIR, VectorCache
 
 OMOS = DATASETS / "omosqa"
@@ -55,11 +55,10 @@ class Examples:
         return [np.isin(np.arange(len(r.lines)), r.answers).astype(int) for r in self.rows]
 
 
-def build_examples(rows: list[OmosRow], cache: VectorCache, questions: list[str] | None = None) -> Examples:
-    """Features for each row (``questions`` replaces the row's question, e.g. its English version)."""
-    texts = questions or [r.question for r in rows]
-    features = [line_features(q, cache.query(q), cache.passages(r.lines), r.lines)
-                for r, q in tqdm(list(zip(rows, texts)), desc="Merkmale", unit="Frage", mininterval=5)]
+def build_examples(rows: list[OmosRow], cache: VectorCache) -> Examples:
+    """Line features for each row's question on its page."""
+    features = [line_features(r.question, cache.query(r.question), cache.passages(r.lines), r.lines)
+                for r in tqdm(rows, desc="Merkmale", unit="Frage", mininterval=5)]
     return Examples(rows, features)
 
 
@@ -110,8 +109,9 @@ def train_selector(cache: VectorCache, seed: int, train_split: Path, dev_split: 
     dev = build_examples(load_split(dev_split), cache)
     started = time.perf_counter()
     model, rounds = train_line_model(train, seed)
-    line_threshold, answer_threshold = tune_thresholds(predict(model, dev), [r.answers for r in dev.rows])
-    dev_scores = omosqa_scores([r.answers for r in dev.rows], decide(predict(model, dev), line_threshold, answer_threshold))
+    dev_probabilities, dev_gold = predict(model, dev), [r.answers for r in dev.rows]
+    line_threshold, answer_threshold = tune_thresholds(dev_probabilities, dev_gold)
+    dev_scores = omosqa_scores(dev_gold, decide(dev_probabilities, line_threshold, answer_threshold))
     artefact = {
         "format": 1,
         "embedder": cache.embeddings.id,
