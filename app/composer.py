@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
@@ -103,14 +103,18 @@ class ExtractiveComposer:
     def __init__(
         self,
         index: Index,
+        chunks: dict[str, dict[str, Any]],
         embeddings: LotseEmbeddings,
         glossary: Glossary,
         vocabulary: set[str],
         thresholds: Thresholds,
         selector: SentenceSelector,
     ) -> None:
-        """``vocabulary``: the stems the corpus (and glossary) uses, for the unknown-term gate."""
+        """``chunks``: the committed chunks' metadata by id, as the retriever loaded them (only
+        their sentences count); ``vocabulary``: the stems the corpus (and glossary) uses, for
+        the unknown-term gate."""
         self.index = index
+        self.chunks = chunks
         self.embeddings = embeddings
         self.glossary = glossary
         self.vocabulary = vocabulary
@@ -120,11 +124,10 @@ class ExtractiveComposer:
     @cached_property
     def referral(self) -> tuple[RetrievedChunk, str] | None:
         """The chunk and passage saying every Kreis/Stadt has a KI, if the index has one."""
-        active = self.index.active_chunk_ids()
         for passage in REFERRAL_PASSAGES:
             got = self.index.chunks.get(where_document={"$contains": passage}, include=["documents", "metadatas"])
             for chunk_id, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
-                if active is None or chunk_id in active:
+                if chunk_id in self.chunks:
                     return RetrievedChunk.from_metadata(chunk_id, str(text), dict(meta)), passage
         return None
 
@@ -144,19 +147,12 @@ class ExtractiveComposer:
     def _document_lines(self, doc_ids: list[str]) -> list[_Line]:
         """All committed sentences of these documents, in document order."""
         got = self.index.sentences.get(where={"doc_id": {"$in": doc_ids}}, include=["embeddings", "documents", "metadatas"])
-        metas = got["metadatas"] or []
-        chunk_ids = {str(m["chunk_id"]) for m in metas}
-        active = self.index.active_chunk_ids()
-        if active is not None:
-            chunk_ids &= active
-        chunks = self.index.chunks.get(ids=sorted(chunk_ids), include=["metadatas"]) if chunk_ids else {"ids": [], "metadatas": []}
-        chunk_position = {c: int(m.get("position", 0)) for c, m in zip(chunks["ids"], chunks["metadatas"] or [])}
         vectors = got["embeddings"] if got["embeddings"] is not None else []
         lines = [
             _Line(np.asarray(v, dtype=np.float32), str(text), str(m["chunk_id"]), str(m["doc_id"]),
-                  (chunk_position[str(m["chunk_id"])], int(m["position"])))
-            for v, text, m in zip(vectors, got["documents"] or [], metas)
-            if str(m["chunk_id"]) in chunk_position
+                  (int(self.chunks[str(m["chunk_id"])].get("position", 0)), int(m["position"])))
+            for v, text, m in zip(vectors, got["documents"] or [], got["metadatas"] or [])
+            if str(m["chunk_id"]) in self.chunks
         ]
         return sorted(lines, key=lambda line: line.order)
 

@@ -49,7 +49,7 @@ class Lotse:
         glossary = Glossary.load(settings.glossary_path)
         retriever = HybridRetriever.from_index(index, embeddings, glossary, k=settings.top_k)
         selector = selector_for(embeddings.id, settings.min_sentence_score)
-        extractive = ExtractiveComposer(index, embeddings, glossary, corpus_vocabulary(retriever, glossary),
+        extractive = ExtractiveComposer(index, retriever.chunk_meta, embeddings, glossary, corpus_vocabulary(retriever, glossary),
                                         Thresholds(min_chunk_score=settings.min_chunk_score), selector)
         model = load_chat_model(settings)
         composer: Composer = LLMComposer(model, extractive) if model is not None else extractive

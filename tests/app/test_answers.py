@@ -116,7 +116,7 @@ def test_the_selectors_no_answer_decides_for_german_questions_only(lotse: Lotse)
     assert not lotse.ask(german).abstained  # the learned selector finds the answer
     c = lotse.composer
     assert isinstance(c, ExtractiveComposer)
-    declining = ExtractiveComposer(c.index, c.embeddings, c.glossary, c.vocabulary, c.thresholds, _NeverAnswers())
+    declining = ExtractiveComposer(c.index, c.chunks, c.embeddings, c.glossary, c.vocabulary, c.thresholds, _NeverAnswers())
     strict = dataclasses.replace(lotse, composer=declining, chain=build_chain(lotse.retriever, declining))
     assert strict.ask(german).abstained
     answer = strict.ask(english)
