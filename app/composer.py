@@ -3,9 +3,9 @@
 Each retrieved document is one page: all its sentences in document order (their vectors were
 stored at ingest). The sentence selector (``app.selector``) scores each page's lines and says
 whether the page has an answer. The best-scored sentences of the retrieved chunks on such pages
-that pass the evidence gates become a short German answer with one [n] per sentence. When no page has an answer it abstains and
-points to the local Kommunales Integrationszentrum, citing the passage that says every Kreis
-and kreisfreie Stadt has one.
+that pass the evidence gates become a short German answer with one [n] per sentence. When no
+page has an answer it abstains and points to the local Kommunales Integrationszentrum, citing
+the passage that says every Kreis and kreisfreie Stadt has one.
 """
 
 from __future__ import annotations

@@ -128,8 +128,8 @@ def run_omosqa(
         predictions_out.parent.mkdir(parents=True, exist_ok=True)
         predictions_out.write_text(json.dumps({r.id: p for r, p in zip(rows, own)}), encoding="utf-8")
     metrics = {f"selection_{k}": v for k, v in omosqa_scores(gold, own).items()}
-    naive, _, _ = select_all(rows, [r.question for r in rows], cache, MarginSelector(), progress)
-    metrics.update({f"margin_selection_{k}": v for k, v in omosqa_scores(gold, naive).items()})
+    margin, _, _ = select_all(rows, [r.question for r in rows], cache, MarginSelector(), progress)
+    metrics.update({f"margin_selection_{k}": v for k, v in omosqa_scores(gold, margin).items()})
     metrics["selection_latency_p50_ms"] = percentile(select_ms, 0.5)
     metrics["selection_latency_p95_ms"] = percentile(select_ms, 0.95)
     notes = ["Published (German test split) F1 / no-answer F1: " + "; ".join(f"{k} {f:.3f} / {n:.3f}" for k, (f, n) in PUBLISHED.items())]
