@@ -3,10 +3,9 @@ check that an index is queried with the embedder that built it."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from urllib.parse import urlparse
-
-import json
 
 import chromadb
 from chromadb.api import ClientAPI
@@ -23,6 +22,11 @@ MANIFEST_KEY = "lotse_manifest"
 Manifest = dict[str, dict[str, object]]
 """doc_id -> {"fingerprint": str, "chunks": [chunk ids]}: the committed state of the index."""
 _COSINE = {"hnsw": {"space": "cosine"}}
+
+
+def manifest_chunk_ids(manifest: Manifest) -> set[str]:
+    """Every chunk a manifest lists."""
+    return {str(c) for entry in manifest.values() for c in entry["chunks"]}  # type: ignore[union-attr]
 
 
 def open_client(settings: Settings) -> ClientAPI:
@@ -72,9 +76,7 @@ class Index:
         """Chunks of the committed state (anything else is a leftover of an interrupted
         ingest); None for an index written before manifests existed: all chunks count."""
         manifest = self._stored_manifest()
-        if manifest is None:
-            return None
-        return {str(c) for entry in manifest.values() for c in entry["chunks"]}  # type: ignore[union-attr]
+        return None if manifest is None else manifest_chunk_ids(manifest)
 
     def commit(self, manifest: Manifest) -> None:
         """Make ``manifest`` the committed state in one metadata write (the ingest's commit point)."""

@@ -22,7 +22,7 @@ from app.embeddings import LotseEmbeddings
 from app.glossary import Glossary
 from app.settings import Settings
 from app.errors import IngestBusy
-from app.store import Index, Manifest, open_index
+from app.store import Index, Manifest, manifest_chunk_ids, open_index
 from ingest.chunking import Chunk, chunk_paragraphs
 from ingest.clean import clean_page
 from ingest.loaders import LoadError, SourceDocument, discover, load
@@ -176,7 +176,7 @@ def run_ingest(
         _add_new(index, plans, embeddings, glossary, progress, report)
         index.commit(manifest)
         _refresh_kept(index, plans, glossary, stored)
-        active = {c for entry in manifest.values() for c in entry["chunks"]}  # type: ignore[union-attr]
+        active = manifest_chunk_ids(manifest)
         leftovers = sorted(set(stored) - active)
         _delete_chunks(index, leftovers)
         report.chunks_deleted = len(leftovers)
