@@ -30,6 +30,7 @@ from app.service import Lotse  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from app.store import open_client  # noqa: E402
 from evals.baseline import NaiveBaseline  # noqa: E402
+from evals.cli import OMOS_DIR  # noqa: E402
 from evals.dataset import load_questions  # noqa: E402
 from evals.nrw import corpus_documents, run_nrw  # noqa: E402
 from evals.metrics import percentile  # noqa: E402
@@ -44,7 +45,7 @@ TORCH_CHECK = (
 
 def omos_ingest(tmp: Path, splits: list[str]) -> list[tuple[str, str]]:
     """Ingest the unique OMoS-QA pages with Lotse (chunks + sentence vectors) and naively."""
-    rows = [row for split in splits for row in load_split(ROOT / "evals" / "datasets" / "omosqa" / f"{split}_de.jsonl")]
+    rows = [row for split in splits for row in load_split(OMOS_DIR / f"{split}_de.jsonl")]
     pages = pooled_pages(rows)
     embeddings = load_embeddings(DEFAULT_EMBEDDER)
     started = time.perf_counter()
@@ -64,7 +65,7 @@ def omos_ingest(tmp: Path, splits: list[str]) -> list[tuple[str, str]]:
 def omos_selection(split: str, pages_to_embed: int = 20) -> list[tuple[str, str]]:
     """Per-question cost of the learned selector on OMoS-QA pages: selection alone (page
     vectors embedded beforehand, as at ingest), the question's embedding, and embedding a page."""
-    rows = load_split(ROOT / "evals" / "datasets" / "omosqa" / f"{split}_de.jsonl")
+    rows = load_split(OMOS_DIR / f"{split}_de.jsonl")
     embeddings = load_embeddings(DEFAULT_EMBEDDER)
     selector = LearnedSelector.from_file()
     page_ms, sizes = [], []

@@ -16,7 +16,8 @@ from evals.suite import SuiteResult
 from evals.vector_cache import OMOS_CACHE_DIR
 
 DATASETS = Path(__file__).parent / "datasets"
-DEFAULT_SPLIT = DATASETS / "omosqa" / "dev_de.jsonl"
+OMOS_DIR = DATASETS / "omosqa"
+DEFAULT_SPLIT = OMOS_DIR / "dev_de.jsonl"
 DEFAULT_FLOORS = Path(__file__).parent / "thresholds.toml"
 
 

@@ -23,12 +23,11 @@ from app.embeddings import load_embeddings
 from app.selector import DEFAULT_MODEL, LearnedSelector
 from app.selector_features import FEATURES, line_features
 from app.settings import Settings
-from evals.cli import DATASETS
+from evals.cli import OMOS_DIR
 from evals.metrics import omosqa_scores
 from evals.omosqa import OmosRow, load_split
 from evals.vector_cache import OMOS_CACHE_DIR, VectorCache
 
-OMOS = DATASETS / "omosqa"
 ATTRIBUTION = (
     "Trained on OMoS-QA (digitalfabrik/integreat-qa-dataset), CC BY 4.0, Tür an Tür - Digitalfabrik gGmbH; "
     "paper: OMoS-QA, KONVENS 2024 (aclanthology.org/2024.konvens-main.25)."
@@ -134,8 +133,8 @@ def train_selector(cache: VectorCache, seed: int, train_split: Path, dev_split: 
               help="Wohin das Modell geschrieben wird.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Zufallsstartwert des Trainings.")
 @click.option("--spread", type=int, default=0, help="Zusätzlich so viele weitere Startwerte trainieren und die Streuung melden.")
-@click.option("--train-split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=OMOS / "train_de.jsonl")
-@click.option("--dev-split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=OMOS / "dev_de.jsonl")
+@click.option("--train-split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=OMOS_DIR / "train_de.jsonl")
+@click.option("--dev-split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=OMOS_DIR / "dev_de.jsonl")
 @click.pass_obj
 def train_selector_command(settings: Settings, out: Path, seed: int, spread: int, train_split: Path, dev_split: Path) -> None:
     """Satzauswahl-Modell aus OMoS-QA train trainieren (Schwellen auf dev)."""
