@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from app.settings import Settings
-from tests.conftest import cli_env
+from tests.conftest import cli_env, free_port
 
 pytestmark = pytest.mark.integration
 CONTRACT = {"question", "answer", "abstained", "citations", "retrieved", "timings_ms", "composer"}
@@ -96,13 +96,10 @@ def test_feedback_export_writes_csv(tmp_settings: Settings, tmp_path) -> None:
 
 
 def test_serve_builds_a_missing_index_and_prints_its_address(tmp_settings: Settings) -> None:
-    import socket
     import time
     import urllib.request
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = cli_env(tmp_settings, LOTSE_FEEDBACK_DB=str(tmp_settings.chroma_dir.parent / "fb.sqlite3"))
     server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, text=True, env=env)
