@@ -36,9 +36,11 @@ index: setup
 run: setup
 	$(LOTSE) serve
 
-# Lint, the whole test suite, then the NRW eval as a quality gate (floors in evals/thresholds.toml).
+# Lint, import layers, types, the whole test suite, then the NRW eval as a quality gate (floors in evals/thresholds.toml).
 test: setup browser
 	$(VENV)/bin/ruff check app ingest evals tests benchmarks
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 	$(LOTSE) ingest --quiet
 	$(LOTSE) eval nrw --out reports/nrw
@@ -47,8 +49,8 @@ eval: index
 	$(LOTSE) eval all --out reports/all
 
 bench: index
-	$(PY) benchmarks/core.py
-	$(PY) benchmarks/load.py
+	$(PY) -m benchmarks.core
+	$(PY) -m benchmarks.load
 
 clean:
 	rm -rf var/ reports/ .pytest_cache

@@ -1,6 +1,13 @@
 """Lotse: answers German questions about integration services in NRW, with citations.
 
-The public names are imported lazily (PEP 562), so ``import app.cli`` or a command that only
+The packages follow the flow of a question, each importing only the ones before it:
+``core`` (settings, errors, answer types, German text) -> ``index`` (embedder, Chroma,
+manifest, catalogue, BM25) -> ``conversation`` (question cleaning, follow-ups, glossary,
+understanding) -> ``retrieval`` (hybrid search, page reader) -> ``answering`` (selector,
+gates, composers, citation check) -> ``pipeline`` (chain, ``Lotse``) -> ``edges`` (CLI,
+web chat, feedback, programme directory). ``make test`` checks the order (import-linter).
+
+The public names are imported lazily (PEP 562), so ``import app.edges.cli`` or a command that only
 needs part of the library does not pay for the rest at start-up.
 """
 
@@ -10,19 +17,19 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "Answer": "app.answer",
-    "Citation": "app.answer",
-    "RetrievedChunk": "app.answer",
-    "build_chain": "app.chain",
-    "ExtractiveComposer": "app.composer",
-    "Thresholds": "app.composer",
-    "EmbedderMismatch": "app.errors",
-    "IndexMissing": "app.errors",
-    "InvalidQuestion": "app.errors",
-    "LotseError": "app.errors",
+    "Answer": "app.core",
+    "Citation": "app.core",
+    "RetrievedChunk": "app.core",
+    "EmbedderMismatch": "app.core",
+    "IndexMissing": "app.core",
+    "InvalidQuestion": "app.core",
+    "LotseError": "app.core",
+    "Settings": "app.core",
+    "ExtractiveComposer": "app.answering",
+    "Thresholds": "app.answering",
     "HybridRetriever": "app.retrieval",
-    "Lotse": "app.service",
-    "Settings": "app.settings",
+    "build_chain": "app.pipeline",
+    "Lotse": "app.pipeline",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -1,5 +1,5 @@
 """``python -m app`` runs the ``lotse`` command line."""
 
-from app.cli import main
+from app.edges import main
 
 main()

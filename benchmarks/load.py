@@ -1,6 +1,6 @@
 """Load test: concurrent chat sessions against `lotse serve` on loopback.
 
-    python benchmarks/load.py [--sessions 20 50] [--questions 3]
+    python -m benchmarks.load [--sessions 20 50] [--questions 3]
 
 Starts `lotse serve` on a free port (the index must exist: `lotse ingest`), then for each
 session count runs that many clients in parallel, each asking --questions questions one
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,18 +21,12 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from gradio_client import Client  # noqa: E402
+from gradio_client import Client
 
-from evals.dataset import load_questions  # noqa: E402
-from evals.metrics import percentile  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from benchmarks.loopback import free_port
+from evals.dataset import load_questions
+from evals.metrics import percentile
 
 
 def rss_mb(pid: int) -> float:

@@ -13,7 +13,7 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from app.embeddings import LotseEmbeddings
+from app.index import LotseEmbeddings
 
 K = 4
 

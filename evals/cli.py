@@ -8,15 +8,14 @@ from pathlib import Path
 
 import click
 
-from app.embeddings import load_embeddings
-from app.selector import LearnedSelector
-from app.settings import Settings
+from app.answering import LearnedSelector
+from app.core import Settings
+from app.index import load_embeddings
+from evals.dataset import OMOS_DIR
 from evals.report import compare, metric_table, write_reports
 from evals.suite import SuiteResult
 from evals.vector_cache import OMOS_CACHE_DIR
 
-DATASETS = Path(__file__).parent / "datasets"
-OMOS_DIR = DATASETS / "omosqa"
 DEFAULT_SPLIT = OMOS_DIR / "dev_de.jsonl"
 DEFAULT_FLOORS = Path(__file__).parent / "thresholds.toml"
 
@@ -29,7 +28,7 @@ def below_floors(result: SuiteResult, floors: dict[str, float]) -> list[str]:
 
 def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | None) -> SuiteResult:
     if suite == "nrw":
-        from app.service import Lotse
+        from app.pipeline import Lotse
         from evals.nrw import run_nrw
 
         return run_nrw(Lotse.from_settings(settings))

@@ -6,7 +6,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-NRW_PATH = Path(__file__).parent / "datasets" / "nrw.jsonl"
+DATASETS = Path(__file__).parent / "datasets"
+NRW_PATH = DATASETS / "nrw.jsonl"
+OMOS_DIR = DATASETS / "omosqa"
+"""The OMoS-QA train and dev splits (CC BY 4.0)."""
 ANSWERABLE_KINDS = {"fact", "number", "date", "place", "programme", "crosslingual", "colloquial", "followup"}
 
 

@@ -9,9 +9,8 @@ import re
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
-from app.answer import Answer
-from app.text import split_sentences
-from app.verify import CITATION_MARK
+from app.answering import CITATION_MARK
+from app.core import Answer, split_sentences
 from evals.metrics import mean
 
 FAITHFUL = (

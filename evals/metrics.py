@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from app.text import collapse_whitespace
+from app.core import collapse_whitespace
 
 
 def contains_fact(text: str, fact: str) -> bool:

@@ -12,12 +12,10 @@ from typing import Any
 
 from tqdm import tqdm
 
-from app.answer import Answer
-from app.followup import resolve_followup
-from app.gates import is_german
-from app.llm import LLMComposer
-from app.service import Lotse
-from app.verify import citation_problems
+from app.answering import citation_problems
+from app.conversation import is_german, resolve_followup
+from app.core import Answer
+from app.pipeline import Lotse
 from evals.baseline import NaiveBaseline
 from evals.dataset import EvalQuestion, load_questions
 from evals.judge import SKIPPED, judge_answers
@@ -34,14 +32,6 @@ from evals.metrics import (
 from evals.suite import SuiteResult
 
 RETRIEVAL_DEPTH = 10
-
-
-def corpus_documents(lotse: Lotse) -> dict[str, str]:
-    """Each indexed document's text, rebuilt from its chunks (for the baseline index)."""
-    docs: dict[str, list[tuple[int, str]]] = {}
-    for cid, meta in lotse.retriever.chunk_meta.items():
-        docs.setdefault(str(meta["doc_id"]), []).append((int(meta.get("position", 0)), lotse.retriever.chunk_text[cid]))
-    return {doc_id: "\n".join(t for _, t in sorted(parts)) for doc_id, parts in docs.items()}
 
 
 def _ranking_metrics(prefix: str, rows: list[dict[str, Any]], key: str) -> dict[str, float]:
@@ -65,7 +55,6 @@ def _rank_fields(doc_ids: list[str], texts: list[str], q: EvalQuestion) -> dict[
 
 
 def _lotse_row(lotse: Lotse, q: EvalQuestion, answers: list[Answer]) -> dict[str, Any]:
-    lotse.retriever.embeddings.clear_cache()  # time the question as asked for the first time
     answer = lotse.ask(q.question, previous=q.previous_turn)
     answers.append(answer)
     standalone = resolve_followup(q.question, q.previous_turn, lotse.glossary)
@@ -84,12 +73,11 @@ def _lotse_row(lotse: Lotse, q: EvalQuestion, answers: list[Answer]) -> dict[str
         "answer_chars": len(answer.answer),
         "latency_ms": answer.timings_ms["total"],
         "top_score": max((r.score for r in answer.retrieved[: lotse.settings.top_k]), default=0.0),
-        **_rank_fields([str(lotse.retriever.chunk_meta[c]["doc_id"]) for c, _ in deep], [lotse.retriever.chunk_text[c] for c, _ in deep], q),
+        **_rank_fields([lotse.catalogue.doc_id(c) for c, _ in deep], [lotse.catalogue.text[c] for c, _ in deep], q),
     }
 
 
 def _baseline_row(baseline: NaiveBaseline, q: EvalQuestion) -> dict[str, Any]:
-    baseline.embeddings.clear_cache()
     top = baseline.ask(q.standalone)
     deep = baseline.ask(q.standalone, k=RETRIEVAL_DEPTH)
     fact_shown = q.answerable and contains_fact(top.answer, q.key_fact or "")
@@ -118,7 +106,7 @@ def _answer_metrics(rows: list[dict[str, Any]], answerable: list[dict[str, Any]]
 def run_nrw(lotse: Lotse, questions: list[EvalQuestion] | None = None, progress: Callable[..., Any] = tqdm) -> SuiteResult:
     """Run Lotse and the naive baseline on every question; metrics for both."""
     questions = questions if questions is not None else load_questions()
-    baseline = NaiveBaseline(corpus_documents(lotse), lotse.retriever.embeddings)
+    baseline = NaiveBaseline(lotse.catalogue.documents(), lotse.retriever.embeddings)
     rows: list[dict[str, Any]] = []
     answers: list[Answer] = []
     for q in progress(questions, desc="NRW", unit="Frage"):
@@ -146,8 +134,8 @@ def run_nrw(lotse: Lotse, questions: list[EvalQuestion] | None = None, progress:
         "The baseline's 'answer' is its whole top chunk (LangChain's default splitter, up to 4000 characters), "
         "so it shows the key fact more easily; compare answer_chars_p50.",
     ]
-    if isinstance(lotse.composer, LLMComposer):
-        metrics.update(judge_answers(lotse.composer.model, answers))
+    if lotse.chat_model is not None:
+        metrics.update(judge_answers(lotse.chat_model, answers))
         metrics["llm_answers"] = mean([float(a.composer == "llm") for a in answers if not a.abstained])
     else:
         notes.append(SKIPPED)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import itertools
 
-from app.service import Lotse
-from app.settings import Settings
+from app.core import Settings
+from app.pipeline import Lotse
 from evals.dataset import load_questions
 from evals.metrics import contains_fact, first_hit_rank, hit_at, mean, reciprocal_rank
 
@@ -29,10 +29,10 @@ def main() -> None:
         ranks, fact_ranks, cross = [], [], []
         for q in questions:
             hits = retriever.search(q.standalone)
-            docs = [str(retriever.chunk_meta[cid]["doc_id"]) for cid, _ in hits]
+            docs = [lotse.catalogue.doc_id(cid) for cid, _ in hits]
             rank = first_hit_rank(docs, set(q.gold_doc_ids))
             ranks.append(rank)
-            with_fact = [cid for cid, _ in hits if contains_fact(retriever.chunk_text[cid], q.key_fact or "")]
+            with_fact = [cid for cid, _ in hits if contains_fact(lotse.catalogue.text[cid], q.key_fact or "")]
             fact_rank = first_hit_rank([cid for cid, _ in hits], set(with_fact))
             fact_ranks.append(fact_rank)
             if q.id in crosslingual:

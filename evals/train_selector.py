@@ -19,11 +19,10 @@ import click
 import numpy as np
 from tqdm import tqdm
 
-from app.embeddings import load_embeddings
-from app.selector import DEFAULT_MODEL, LearnedSelector
-from app.selector_features import FEATURES, line_features
-from app.settings import Settings
-from evals.cli import OMOS_DIR
+from app.answering import DEFAULT_MODEL, FEATURES, LearnedSelector, line_features
+from app.core import Settings
+from app.index import load_embeddings
+from evals.dataset import OMOS_DIR
 from evals.metrics import omosqa_scores
 from evals.omosqa import OmosRow, load_split
 from evals.vector_cache import OMOS_CACHE_DIR, VectorCache

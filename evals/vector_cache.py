@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.embeddings import LotseEmbeddings
+from app.index import LotseEmbeddings
 
 BATCH = 64
 OMOS_CACHE_DIR = Path("var/cache/omosqa")

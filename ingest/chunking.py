@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from app.text import split_sentences
+from app.core import split_sentences
 
 MAX_CHARS = 700
 MIN_CHARS = 300

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app.text import normalize_text
+from app.core import normalize_text
 
 _SOCIAL_MEDIA_MARKER = re.compile(r"[\"„“”']Social Media[\"„“”']-Einstellungen")
 _CONSENT_HINT = re.compile(

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 
-from app.embeddings import load_embeddings
-from app.glossary import Glossary
-from app.settings import Settings
-from app.store import drop_index, index_exists, open_client
+from app.conversation import Glossary
+from app.core import Settings
+from app.index import drop_index, index_exists, load_embeddings, open_client
 from ingest.pipeline import run_ingest
 
 

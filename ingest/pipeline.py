@@ -18,11 +18,9 @@ from typing import Any
 from chromadb.api import ClientAPI
 from tqdm import tqdm
 
-from app.embeddings import LotseEmbeddings
-from app.glossary import Glossary
-from app.settings import Settings
-from app.errors import IngestBusy
-from app.store import Index, Manifest, manifest_chunk_ids, open_index
+from app.conversation import Glossary
+from app.core import IngestBusy, Settings
+from app.index import Index, LotseEmbeddings, Manifest, manifest_chunk_ids, open_index
 from ingest.chunking import Chunk, chunk_paragraphs
 from ingest.clean import clean_page
 from ingest.loaders import LoadError, SourceDocument, discover, load
@@ -145,10 +143,10 @@ def run_ingest(
             fingerprint = f"{file.fingerprint}-{context}"
             entry = committed.get(file.doc_id)
             if entry and entry["fingerprint"] == fingerprint and all(
-                stored.get(c, {}).get("fingerprint") == fingerprint for c in entry["chunks"]  # type: ignore[union-attr]
+                stored.get(c, {}).get("fingerprint") == fingerprint for c in entry["chunks"]
             ):
                 manifest[file.doc_id] = entry
-                report.chunks += len(entry["chunks"])  # type: ignore[arg-type]
+                report.chunks += len(entry["chunks"])
                 continue
             try:
                 doc = load(file)

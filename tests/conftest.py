@@ -5,19 +5,18 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from app.embeddings import LotseEmbeddings
-from app.feedback import FeedbackStore
-from app.glossary import Glossary
-from app.service import Lotse
-from app.settings import Settings
-from app.store import open_client
+from app.conversation import Glossary
+from app.core import Settings
+from app.edges import FeedbackStore, ProgrammeDirectory
+from app.index import LotseEmbeddings, open_client
+from app.pipeline import Lotse
+from benchmarks.loopback import free_port
 from ingest.pipeline import run_ingest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +70,7 @@ def tmp_settings(tmp_path: Path, corpus_copy: Path) -> Settings:
 def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The real corpus ingested once with the default embedder into a temporary Chroma."""
     settings = Settings(corpus_dir=CORPUS, chroma_dir=tmp_path_factory.mktemp("index") / "chroma", collection="lotse")
-    from app.embeddings import load_embeddings
+    from app.index import load_embeddings
 
     run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path), progress=False)
     return settings
@@ -82,13 +81,6 @@ def lotse(real_settings: Settings) -> Lotse:
     return Lotse.from_settings(real_settings)
 
 
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def feedback_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("feedback") / "feedback.sqlite3"
@@ -97,9 +89,9 @@ def feedback_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def web_url(lotse: Lotse, feedback_path: Path) -> Iterator[str]:
     """The real web app on a free loopback port, with the session's real index."""
-    from app.web import build_app, launch
+    from app.edges.web import build_app, launch
 
     port = free_port()
-    app = launch(build_app(lotse, FeedbackStore(feedback_path)), "127.0.0.1", port, concurrency=2, block=False)
+    app = launch(build_app(lotse, FeedbackStore(feedback_path), ProgrammeDirectory.load(lotse.settings.corpus_dir)), "127.0.0.1", port, concurrency=2, block=False)
     yield f"http://127.0.0.1:{port}/"
     app.close()

@@ -15,14 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.answer import Answer
-from app.embeddings import load_embeddings
-from app.errors import InvalidQuestion
-from app.glossary import Glossary
-from app.service import Lotse
-from app.settings import Settings
-from app.store import open_client
-from app.verify import citation_problems
+from app.answering import citation_problems
+from app.conversation import Glossary
+from app.core import Answer, InvalidQuestion, Settings
+from app.index import load_embeddings, open_client
+from app.pipeline import Lotse
 from ingest.pipeline import run_ingest
 from tests.conftest import cli_env
 

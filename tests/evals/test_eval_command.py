@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
+from app.core import Settings
 from tests.conftest import cli_env
 
 pytestmark = pytest.mark.integration
@@ -51,7 +51,7 @@ def test_omosqa_predictions_follow_the_contract(real_settings: Settings, tmp_pat
 
 
 def test_train_selector_writes_a_loadable_artefact_from_train_only(real_settings: Settings, tmp_path: Path) -> None:
-    from app.selector import LearnedSelector
+    from app.answering import LearnedSelector
 
     splits = {"train": 24, "dev": 10}
     for name, count in splits.items():

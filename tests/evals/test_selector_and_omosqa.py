@@ -3,7 +3,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.selector import MarginSelector
+from app.answering import MarginSelector
 from evals.omosqa import english_split, lines_in, load_split
 
 

@@ -14,12 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from app.embeddings import load_embeddings
-from app.errors import IngestBusy
-from app.glossary import Glossary
-from app.service import Lotse
-from app.settings import Settings
-from app.store import open_client, open_index
+from app.conversation import Glossary
+from app.core import IngestBusy, Settings
+from app.index import load_embeddings, open_client, open_index
+from app.pipeline import Lotse
 from ingest.pipeline import ingest_lock, run_ingest
 from tests.conftest import CORPUS, cli_env
 
@@ -30,10 +28,9 @@ KILLER = textwrap.dedent('''
     import os, signal, sys
     from chromadb.api.models.Collection import Collection
     import ingest.pipeline as pipeline
-    from app.embeddings import load_embeddings
-    from app.glossary import Glossary
-    from app.settings import Settings
-    from app.store import Index, open_client
+    from app.conversation import Glossary
+    from app.core import Settings
+    from app.index import Index, load_embeddings, open_client
 
     def die(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
@@ -122,7 +119,7 @@ def test_sigkill_leaves_old_or_new_state_and_the_next_run_completes(states, tmp_
     after_kill = state(settings)
     assert after_kill in (old_state, new_state)
     lotse = Lotse.from_settings(settings)
-    assert set(lotse.retriever.chunk_meta) == set().union(*after_kill.values())  # readers see exactly one state
+    assert set(lotse.catalogue.meta) == set().union(*after_kill.values())  # readers see exactly one state
     answer = lotse.ask("Was ist GriffbereitMini?")
     assert not answer.abstained and "GriffbereitMini" in " ".join(c.quote for c in answer.citations)
 

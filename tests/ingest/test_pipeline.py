@@ -2,10 +2,9 @@
 
 import pytest
 
-from app.errors import EmbedderMismatch
-from app.glossary import Glossary
-from app.settings import Settings
-from app.store import open_client, open_index
+from app.conversation import Glossary
+from app.core import EmbedderMismatch, Settings
+from app.index import open_client, open_index
 from ingest.pipeline import run_ingest
 from tests.conftest import HashEmbeddings
 

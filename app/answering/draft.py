@@ -1,0 +1,45 @@
+"""What composers read and return, and the ``Composer`` seam."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from app.conversation import Query
+from app.core import Citation, RetrievedChunk
+from app.retrieval import Page, Referral, Retrieval
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything a composer may use: the understood query, what retrieval found, the
+    retrieved documents as pages, and the referral passage for an abstention."""
+
+    query: Query
+    retrieval: Retrieval
+    pages: list[Page]
+    referral: Referral | None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a composer returns; ``extra`` are chunks it cited beyond the retrieved ones."""
+
+    answer: str
+    citations: list[Citation]
+    abstained: bool
+    extra: list[RetrievedChunk] = field(default_factory=list)
+    composer: str = "extractive"
+
+
+class Composer(Protocol):
+    """Anything that turns evidence into a cited answer."""
+
+    def compose(self, evidence: Evidence, on_sentence: Callable[[str], None] | None = None) -> Draft:
+        """``on_sentence`` receives each answer sentence as soon as it is final (streaming)."""
+        ...
+
+    def abstain(self, referral: Referral | None) -> Draft:
+        """The German "no answer", citing the referral passage when there is one."""
+        ...

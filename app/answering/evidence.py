@@ -1,0 +1,54 @@
+"""Evidence scoring, pure: the selector reads each retrieved document whole (one page, in
+document order, as in training) and scores its sentences; only sentences of retrieved chunks
+can become evidence, and the gates decide which of them can answer the understood query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.answering.gates import evidence_fits, is_answer_sentence
+from app.answering.selector import SentenceSelector
+from app.conversation import Glossary, Query
+from app.core import STATEWIDE, RetrievedChunk, without_source_note
+from app.retrieval import Page
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A sentence of a retrieved chunk with its selector score."""
+
+    score: float
+    text: str
+    chunk: RetrievedChunk
+    answered: bool  # the selector found an answer on this sentence's page
+
+
+def score_pages(question: str, vector: np.ndarray, pages: list[Page], retrieved: list[RetrievedChunk],
+                selector: SentenceSelector) -> list[Scored]:
+    """The sentences of the retrieved chunks with their selector scores, best first."""
+    by_id = {r.chunk_id: r for r in retrieved}
+    scored: list[Scored] = []
+    for page in pages:
+        scores = selector.scores(question, vector, page.vectors, page.texts)
+        answered = bool(selector.choose(scores))
+        scored += [Scored(float(score), line.text, by_id[line.chunk_id], answered)
+                   for score, line in zip(scores, page.lines) if line.chunk_id in by_id]
+    return sorted(scored, key=lambda s: -s.score)
+
+
+def named_entities(text: str, glossary: Glossary) -> set[str]:
+    """Programmes and places (other than the whole Land) a text names."""
+    return {*glossary.programmes_in(text), *glossary.places_in(text)} - {STATEWIDE}
+
+
+def admissible(scored: Scored, query: Query, glossary: Glossary) -> bool:
+    """Whether a scored sentence may answer the query: the selector found an answer on its
+    page (German questions only: the selector learned its no-answer decision from German
+    questions; other languages rely on the retrieval gate and these gates, as measured in
+    the NRW suite), it is a full sentence, names what the question names, and fits the
+    expected answer type and years."""
+    return ((scored.answered or not query.german) and is_answer_sentence(scored.text)
+            and query.entities <= named_entities(f"{scored.text} {scored.chunk.title}", glossary)
+            and evidence_fits(query.turn, without_source_note(scored.text), query.answer_type))

@@ -1,0 +1,139 @@
+"""Small pure functions and patterns on German text: normalisation, sentences, stemmed terms.
+
+The one home of the patterns several stages share (numbers, contacts, sentence ends, source
+notes, stop-word lists). Where two stages need different variants, both live here side by
+side with the reason: the selector's variants are features of a trained model and must stay
+as they were trained.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_GERMAN
+
+if TYPE_CHECKING:
+    from somajo import SoMaJo
+
+STATEWIDE = "Nordrhein-Westfalen"
+"""The place tag of documents and programmes that apply to the whole Land."""
+
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_PARENTHETICAL = re.compile(r"^\([^()]*\)$")
+_LEADING_CITATIONS = re.compile(r"^((?:\[\d+\]\s*)+)")
+_TRAILING_SOURCE_NOTE = re.compile(r"\s*\(Quelle:[^()]*\)\s*$")
+
+ANSWER_SENTENCE_END = re.compile(r"[.!?:;][\"“”«»‘’')]*$")
+"""A line that ends like a sentence (or introduces a list): may stand in an answer."""
+CLOSING_PUNCTUATION = re.compile(r"[.!;][\"“”«»'’)]*$")
+"""The selector's notion of a line that is not a heading (no "?" or ":"; a trained feature)."""
+
+YEAR = re.compile(r"\b(19|20)\d{2}\b")
+DIGIT = re.compile(r"\d")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+"""A number as written in a text ("75", "1.500", "2,5"): must be copied exactly."""
+NUMBER_OR_NUMBER_WORD = re.compile(r"\d|\b(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend)\b", re.I)
+WEB_OR_MAIL_ADDRESS = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", re.IGNORECASE)
+CONTACT_EVIDENCE = re.compile(r"\d{3,}|@|\[at\]|https?://|www\.", re.I)
+"""Enough to answer a question for contact details: a long number, a mail or web address."""
+CONTACT_LINE = re.compile(r"@|https?://|www\.|\b\d{3,}[ /-]?\d{3,}", re.I)
+"""The selector's contact feature: a mail or web address or a phone-like number."""
+MONEY_EVIDENCE = re.compile(r"Euro|€|Mio\.", re.I)
+
+INTERROGATIVES = frozenset("wann seit wie was wo wer warum welche welcher welches wieviel viel viele".split())
+FUNCTION_WORDS = frozenset(STOPWORDS_GERMAN) | INTERROGATIVES | frozenset(
+    "gibt gab geben macht machen ist sind war hat haben kann wird heißt bedeutet".split()
+)
+"""Words that name nothing to search for (bm25s' German stop words, question words, light verbs)."""
+GERMAN_CUES = frozenset(
+    "der die das und ist sind was wie wo wer wann gibt es ein eine einen im in für mit von zu den dem des sich "
+    "auf nicht ich kann können seit welche welcher welches viel viele macht machen bekommt hat haben wird".split()
+)
+"""Function words that tell German from English (see ``ENGLISH_CUES``)."""
+ENGLISH_CUES = frozenset("the what how is are where who does do of to for many much which when can".split())
+CONTENT_STOP_WORDS = frozenset(
+    "der die das ein eine einer eines einem einen und oder in im ist sind wer was wo wie wann welche welcher welches "
+    "kann können ich man es gibt für mit zu zum zur von auf an bei den dem des sich mir mich mein meine muss müssen "
+    "darf soll werden wird habe hat haben ob als auch nicht noch nach über aus wenn dass so".split()
+)
+"""Words that carry no topic, for the selector's term overlap (a trained feature)."""
+
+
+def normalize_text(text: str) -> str:
+    """NFC, one kind of line break, no invisible or control characters, single spaces."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(lines).strip()
+
+
+def collapse_whitespace(text: str) -> str:
+    """All runs of whitespace to one space (for comparing quotes with chunks)."""
+    return " ".join(text.split())
+
+
+def without_source_note(sentence: str) -> str:
+    """A sentence without its trailing "(Quelle: …)" note."""
+    return _TRAILING_SOURCE_NOTE.sub("", sentence)
+
+
+@lru_cache(maxsize=1)
+def _sentence_splitter() -> SoMaJo:
+    from somajo import SoMaJo
+
+    return SoMaJo("de_CMC", split_camel_case=False, character_offsets=True)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """German sentences of one paragraph, verbatim slices of it.
+
+    SoMaJo keeps abbreviations ("z. B.", "Nr.", "Art. 16a", "e.V.") and dates
+    ("14. Juli 2022") inside their sentence. A trailing parenthetical such as
+    "(Quelle: PM 14.07.2022)" or citation marks such as "[1]" stay with the sentence before.
+    """
+    paragraph = paragraph.strip()
+    if not paragraph:
+        return []
+    sentences: list[str] = []
+    for tokens in _sentence_splitter().tokenize_text([paragraph]):
+        start, end = tokens[0].character_offset[0], tokens[-1].character_offset[1]
+        sentence = paragraph[start:end].strip()
+        marks = _LEADING_CITATIONS.match(sentence)
+        if sentences and marks:
+            sentences[-1] = f"{sentences[-1]} {marks.group(1).strip()}"
+            sentence = sentence[marks.end():].strip()
+        if sentences and _PARENTHETICAL.match(sentence):
+            sentences[-1] = f"{sentences[-1]} {sentence}"
+        elif sentence:
+            sentences.append(sentence)
+    return sentences
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences of a text, paragraph by paragraph (one paragraph per line)."""
+    return [s for paragraph in text.split("\n") for s in split_sentences(paragraph)]
+
+
+@lru_cache(maxsize=1)
+def german_stemmer() -> Stemmer.Stemmer:
+    """The shared Snowball stemmer for German."""
+    return Stemmer.Stemmer("german")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens."""
+    return _WORD.findall(text.lower())
+
+
+def stems(text: str) -> list[str]:
+    """Snowball-stemmed German word tokens."""
+    return list(german_stemmer().stemWords(words(text)))

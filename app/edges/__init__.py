@@ -1,0 +1,9 @@
+"""The edges, where people and tools meet Lotse: the ``lotse`` command line, the Gradio web
+chat (``app.edges.web``, imported only when serving), the feedback store and the programme
+directory for counsellors. Nothing in ``app`` imports the edges."""
+
+from app.edges.cli import main
+from app.edges.feedback import FeedbackStore
+from app.edges.programmes import ProgrammeDirectory
+
+__all__ = ["FeedbackStore", "ProgrammeDirectory", "main"]

@@ -1,0 +1,178 @@
+"""The ``lotse`` command line: a thin layer over the library.
+
+Commands from other packages (``lotse ingest``) are found through the entry-point group
+``lotse.commands``, so ``app`` never imports them. Domain errors print one German line and
+exit with status 1; usage errors exit with status 2; no tracebacks for user errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
+
+import click
+
+from app.core import Answer, LotseError, Settings
+
+if TYPE_CHECKING:
+    from app.pipeline import Lotse
+
+EXIT_ERROR = 1
+
+
+class _LotseGroup(click.Group):
+    """Adds plugin commands lazily and turns ``LotseError`` into one clear line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *(ep.name for ep in entry_points(group="lotse.commands"))})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None:
+            for ep in entry_points(group="lotse.commands", name=name):
+                command = ep.load()
+        return command
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except LotseError as error:
+            click.echo(f"Fehler: {error}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=_LotseGroup)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Lotse: Fragen zu Integrationsangeboten in NRW, beantwortet mit Quellen."""
+    ctx.obj = Settings()
+
+
+def render_text(answer: Answer, *, sources_only: bool = False) -> str:
+    """The answer for people: text, then the "Quellen" list with the quoted passages."""
+    lines = [] if sources_only else [answer.answer]
+    if answer.citations:
+        lines += ["", "Quellen:"]
+        for c in answer.citations:
+            date = f" ({c.date})" if c.date else ""
+            lines.append(f"[{c.n}] {c.title}{date}")
+            lines.append(f"    „{c.quote}“")
+    return "\n".join(lines)
+
+
+def ask_streaming(lotse: Lotse, question: str, place: str | None, previous: str | None = None) -> Answer:
+    """Print answer sentences as they become final, then the sources."""
+    streamed: list[str] = []
+
+    def show(sentence: str) -> None:
+        click.echo(("" if not streamed else " ") + sentence, nl=False)
+        streamed.append(sentence)
+
+    answer = lotse.ask(question, place=place, previous=previous, on_sentence=show)
+    if streamed and " ".join(streamed) == answer.answer:
+        click.echo("\n" + render_text(answer, sources_only=True))
+    else:
+        click.echo(("\n" if streamed else "") + render_text(answer))
+    return answer
+
+
+def _service(settings: Settings) -> Lotse:
+    """The library, imported lazily so that ``lotse --help`` stays fast."""
+    from app.pipeline import Lotse
+
+    return Lotse.from_settings(settings)
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Ein JSON-Objekt pro Frage ausgeben.")
+@click.option("--ort", default=None, help="Nur Quellen zu diesem Kreis oder dieser Stadt (z. B. Köln).")
+@click.pass_obj
+def ask(settings: Settings, question: str, as_json: bool, ort: str | None) -> None:
+    """Eine Frage beantworten. FRAGE '-' liest eine Frage pro Zeile von stdin."""
+    lotse = _service(settings)
+    if question != "-":
+        if as_json:
+            click.echo(json.dumps(lotse.ask(question, place=ort).to_dict(), ensure_ascii=False))
+        else:
+            ask_streaming(lotse, question, ort)
+        return
+    for raw in sys.stdin.buffer:  # bytes: a line that is not UTF-8 must not end the batch
+        line = raw.decode("utf-8", "replace").rstrip("\r\n")
+        if not line.strip():
+            continue
+        try:
+            answer = lotse.ask(line, place=ort)
+        except LotseError as error:
+            click.echo(json.dumps({"question": line, "error": str(error)}, ensure_ascii=False))
+            continue
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else render_text(answer) + "\n")
+
+
+@main.command()
+@click.option("--ort", default=None, help="Nur Quellen zu diesem Kreis oder dieser Stadt.")
+@click.pass_obj
+def chat(settings: Settings, ort: str | None) -> None:
+    """Ein Gespräch im Terminal (beenden mit 'exit' oder Strg+D)."""
+    lotse = _service(settings)
+    click.echo("Lotse – Fragen zu Integrationsangeboten in NRW. Beenden mit 'exit'.")
+    previous: str | None = None
+    while True:
+        try:
+            question = input("\nIhre Frage: ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        if question.strip().lower() in {"exit", "quit", "ende"}:
+            return
+        try:
+            previous = ask_streaming(lotse, question, ort, previous).question
+        except LotseError as error:
+            click.echo(f"Hinweis: {error}")
+
+
+@main.command()
+@click.option("--host", default=None, help="Adresse (Standard: LOTSE_HOST oder 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (Standard: LOTSE_PORT oder 7860).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Den Web-Chat starten (baut vorher den Index, falls er fehlt)."""
+    settings: Settings = ctx.obj
+    root = ctx.find_root()
+    ingest = root.command.get_command(root, "ingest") if isinstance(root.command, click.Group) else None
+    if ingest is not None:
+        ctx.invoke(ingest, if_missing=True)  # click fills in the command's other defaults
+    from app.edges.feedback import FeedbackStore
+    from app.edges.programmes import ProgrammeDirectory
+    from app.edges.web import build_app, launch
+
+    host, port = host or settings.host, port or settings.port
+    app = build_app(_service(settings), FeedbackStore(settings.feedback_db), ProgrammeDirectory.load(settings.corpus_dir))
+    click.echo(f"Lotse läuft: http://{host}:{port}  (beenden mit Strg+C)")
+    launch(app, host, port, settings.web_concurrency)
+
+
+@main.group()
+def feedback() -> None:
+    """Rückmeldungen aus dem Web-Chat."""
+
+
+@feedback.command("export")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default="-", help="CSV-Datei (Standard: stdout).")
+@click.pass_obj
+def feedback_export(settings: Settings, out: str) -> None:
+    """Alle Rückmeldungen und unbeantworteten Fragen als CSV ausgeben."""
+    from app.edges.feedback import FeedbackStore
+
+    store = FeedbackStore(settings.feedback_db)
+    if out == "-":
+        store.export_csv(sys.stdout)
+        return
+    try:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            count = store.export_csv(handle)
+    except OSError as error:
+        raise click.FileError(out, hint=str(error)) from error
+    click.echo(f"{count} Zeilen nach {out} geschrieben.")

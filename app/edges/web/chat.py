@@ -1,0 +1,134 @@
+"""The chat tab for newcomers: streamed, cited answers with source cards, follow-ups,
+a place filter and 👍/👎 feedback."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from app.core import Answer, LotseError
+from app.edges.feedback import FeedbackStore
+from app.edges.web.markup import answer_markdown, escape_markdown, source_cards
+from app.pipeline import Lotse
+
+log = logging.getLogger(__name__)
+
+ALL_PLACES = "Alle Orte"
+NOTE = (
+    "Lotse antwortet nur aus den Dokumenten, die unter jeder Antwort als Quelle stehen "
+    "(Pressemitteilungen des Landes NRW und daraus erstellte Programmbeschreibungen). "
+    "Persönliche Beratung gibt es beim Kommunalen Integrationszentrum Ihres Kreises oder Ihrer Stadt."
+)
+EXAMPLES = [
+    "Was macht das Welcome Center im Kreis Kleve?",
+    "Was ist KOMM-AN NRW?",
+    "Wie viele Kommunale Integrationszentren gibt es in NRW?",
+    "Was ist GriffbereitMini?",
+]
+ERROR_TEXT = "Entschuldigung, da ist etwas schiefgegangen. Bitte versuchen Sie es noch einmal."
+History = list[dict[str, Any]]
+
+
+def place_or_none(place: str | None) -> str | None:
+    """The place filter as the library takes it ("Alle Orte" or nothing: no filter)."""
+    return None if place in (None, "", ALL_PLACES) else place
+
+
+def streamed_answer(lotse: Lotse, question: str, place: str | None, previous: str | None) -> Iterator[str | Answer]:
+    """Each answer sentence as soon as it is final, then the ``Answer`` (errors re-raised)."""
+    sentences: queue.Queue[str | Answer | BaseException] = queue.Queue()
+
+    def work() -> None:
+        try:
+            sentences.put(lotse.ask(question, place=place, previous=previous, on_sentence=sentences.put))
+        except BaseException as error:  # handed to the caller's thread
+            sentences.put(error)
+
+    threading.Thread(target=work, daemon=True).start()
+    while True:
+        item = sentences.get()
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+        if isinstance(item, Answer):
+            return
+
+
+@dataclass
+class Session:
+    """Per-browser state: the last question and the answers by chat message index."""
+
+    previous: str | None = None
+    answers: dict[int, Answer] | None = None
+
+    def remember(self, index: int, answer: Answer) -> None:
+        self.answers = {**(self.answers or {}), index: answer}
+
+
+@dataclass(frozen=True)
+class Chat:
+    """The chat's event handlers around a ready ``Lotse`` and a feedback store."""
+
+    lotse: Lotse
+    feedback: FeedbackStore
+
+    def respond(self, message: str, history: History, place: str, session: Session) -> Iterator[tuple[History, Session, str]]:
+        history = [*history, {"role": "user", "content": escape_markdown(message)}]
+        turn = len(history)
+        shown = ""
+        try:
+            for item in streamed_answer(self.lotse, message, place_or_none(place), session.previous):
+                if isinstance(item, Answer):
+                    answer = item
+                    break
+                shown = f"{shown} {item}".strip()
+                yield [*history, {"role": "assistant", "content": answer_markdown(shown, turn)}], session, ""
+        except LotseError as error:
+            yield [*history, {"role": "assistant", "content": escape_markdown(str(error))}], session, ""
+            return
+        except Exception:  # the server must keep serving whatever goes wrong in one request
+            log.exception("Antwort fehlgeschlagen")
+            yield [*history, {"role": "assistant", "content": ERROR_TEXT}], session, ""
+            return
+        final = f"{answer_markdown(answer.answer, turn)}\n\n{source_cards(answer, turn)}"
+        session.previous = answer.question
+        session.remember(len(history), answer)
+        if answer.abstained:
+            self.feedback.record(answer, "abstained")
+        yield [*history, {"role": "assistant", "content": final}], session, ""
+
+    def on_like(self, data: gr.LikeData, session: Session) -> None:
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        answer = (session.answers or {}).get(int(index))
+        verdict = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(data.liked)
+        if answer is not None and verdict is not None:
+            self.feedback.record(answer, verdict)
+
+    @staticmethod
+    def new_conversation() -> tuple[list[Any], Session, str]:
+        return [], Session(), ""
+
+
+def chat_tab(lotse: Lotse, feedback: FeedbackStore, places: list[str]) -> None:
+    """The "Fragen" tab, inside an open ``gr.Blocks``."""
+    chat = Chat(lotse, feedback)
+    with gr.Tab("Fragen"):
+        gr.Markdown(NOTE, elem_classes=["hinweis"])
+        chatbot = gr.Chatbot(label="Unterhaltung", height=460, render_markdown=True, sanitize_html=True,
+                             allow_tags=False, elem_id="chat", buttons=["copy"])
+        session = gr.State(Session())
+        with gr.Row():
+            place = gr.Dropdown(places, value=ALL_PLACES, label="Kreis oder Stadt", scale=1)
+            question = gr.Textbox(label="Ihre Frage", placeholder="z. B. Was ist KOMM-AN NRW?",
+                                  max_length=lotse.settings.max_question_chars, scale=3, elem_id="frage", submit_btn="Senden")
+        gr.Examples(EXAMPLES, inputs=question, label="Beispielfragen")
+        clear = gr.Button("Neue Unterhaltung", variant="secondary")
+    question.submit(chat.respond, [question, chatbot, place, session], [chatbot, session, question])
+    chatbot.like(chat.on_like, [session], None)
+    clear.click(chat.new_conversation, None, [chatbot, session, question])

@@ -1,0 +1,48 @@
+"""Turning answers into safe page markup: every text from users or documents is escaped."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from app.core import Answer, collapse_whitespace
+
+KIND_LABEL = {"press": "Pressemitteilung", "programme": "Programmbeschreibung"}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_CITATION = re.compile(r"\\\[(\d+)\\\]")
+
+
+def escape_markdown(text: str) -> str:
+    """User or document text as literal text inside Markdown (no markup, no HTML)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def highlighted(chunk: str, quote: str) -> str:
+    """The chunk as escaped HTML with the quoted passage in <mark>."""
+    text, wanted = collapse_whitespace(chunk), collapse_whitespace(quote)
+    start = text.find(wanted)
+    if start < 0:
+        return html.escape(text)
+    end = start + len(wanted)
+    return f"{html.escape(text[:start])}<mark>{html.escape(text[start:end])}</mark>{html.escape(text[end:])}"
+
+
+def source_cards(answer: Answer, turn: int) -> str:
+    """One collapsible card per citation: title, date, kind and the highlighted passage."""
+    chunks = {r.chunk_id: r for r in answer.retrieved}
+    cards = []
+    for c in answer.citations:
+        chunk = chunks.get(c.chunk_id)
+        kind = KIND_LABEL.get(chunk.kind if chunk else "", "Dokument")
+        date = f" · {html.escape(c.date)}" if c.date else ""
+        body = highlighted(chunk.text, c.quote) if chunk else html.escape(c.quote)
+        cards.append(
+            f"<details class='quelle' id='quelle-{turn}-{c.n}'><summary>[{c.n}] {html.escape(c.title)}</summary>"
+            f"<div class='hinweis'>{kind}{date}</div><p>{body}</p></details>"
+        )
+    return "\n".join(cards)
+
+
+def answer_markdown(text: str, turn: int) -> str:
+    """The answer text, escaped, with each [n] as a link to its source card."""
+    return _CITATION.sub(lambda m: f"[[{m.group(1)}]](#quelle-{turn}-{m.group(1)})", escape_markdown(text))

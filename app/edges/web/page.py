@@ -1,0 +1,49 @@
+"""The page around the tabs: styles, the citation-link script, the German page language,
+and serving it with Gradio's queue."""
+
+from __future__ import annotations
+
+import gradio as gr
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import Response
+
+CSS = """
+.quelle {border:1px solid #ccc;border-radius:6px;padding:4px 8px;margin:4px 0;}
+.quelle summary {cursor:pointer;font-weight:600;}
+.quelle mark {background:#ffe58a;}
+.hinweis {font-size:0.9em;color:#444;}
+"""
+JS = """
+() => {
+  document.documentElement.lang = 'de';
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest('a[href^="#quelle-"]');
+    if (!link) return;
+    event.preventDefault();
+    const card = document.getElementById(link.getAttribute('href').slice(1));
+    if (card) { card.open = true; card.scrollIntoView({behavior: 'smooth', block: 'nearest'}); }
+  });
+}
+"""
+
+
+class GermanPage(BaseHTTPMiddleware):
+    """Gradio's page template says ``lang="en"``; Lotse's page is German."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            return response
+        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        return Response(body.replace(b'lang="en"', b'lang="de"', 1), status_code=response.status_code, headers=headers)
+
+
+def launch(app: gr.Blocks, host: str, port: int, concurrency: int, *, block: bool = True) -> gr.Blocks:
+    """Queue for a CPU-bound handler and serve; never ``share=True``."""
+    app.queue(default_concurrency_limit=concurrency, max_size=256)
+    app.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=not block, quiet=not block,
+               css=CSS, js=JS, show_error=False, app_kwargs={"middleware": [Middleware(GermanPage)]})
+    return app

@@ -1,0 +1,61 @@
+"""The catalogue: the committed chunks' text and metadata, the one owner of "what is indexed"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from app.index.store import Index
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Text and metadata of every committed chunk, by chunk id, read once from the index.
+
+    ``hidden`` counts chunks in Chroma that no committed manifest lists (left by an
+    interrupted ingest); readers never see them.
+    """
+
+    meta: dict[str, dict[str, Any]]
+    text: dict[str, str]
+    hidden: int = 0
+
+    @classmethod
+    def load(cls, index: Index) -> Catalogue:
+        stored = index.chunks.get(include=["documents", "metadatas"])
+        active = index.active_chunk_ids()
+        rows = [
+            (cid, str(text), dict(meta))
+            for cid, text, meta in zip(stored["ids"], stored["documents"] or [], stored["metadatas"] or [])
+            if active is None or cid in active
+        ]
+        return cls(meta={cid: meta for cid, _, meta in rows}, text={cid: text for cid, text, _ in rows},
+                   hidden=len(stored["ids"]) - len(rows))
+
+    def __len__(self) -> int:
+        return len(self.meta)
+
+    def __contains__(self, chunk_id: object) -> bool:
+        return chunk_id in self.meta
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.meta)
+
+    def doc_id(self, chunk_id: str) -> str:
+        return str(self.meta[chunk_id]["doc_id"])
+
+    def position(self, chunk_id: str) -> int:
+        """The chunk's place in its document."""
+        return int(self.meta[chunk_id].get("position", 0))
+
+    def titled_texts(self) -> list[str]:
+        """Each chunk as "title\\ntext", the form the lexical index searches."""
+        return [f"{self.meta[cid].get('title', '')}\n{self.text[cid]}" for cid in self.meta]
+
+    def documents(self) -> dict[str, str]:
+        """Each document's text, rebuilt from its chunks in order."""
+        parts: dict[str, list[tuple[int, str]]] = {}
+        for cid in self.meta:
+            parts.setdefault(self.doc_id(cid), []).append((self.position(cid), self.text[cid]))
+        return {doc_id: "\n".join(t for _, t in sorted(chunks)) for doc_id, chunks in parts.items()}

@@ -1,0 +1,91 @@
+"""Every read at question time beyond the ranked chunks: the retrieved documents' sentences
+with their stored vectors (a "page" for the sentence selector) and the referral passage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import cast
+
+import numpy as np
+from chromadb.api.types import Where
+
+from app.core import RetrievedChunk
+from app.index import Catalogue, Index
+
+REFERRAL_PASSAGES = (
+    "Heute verfügen alle Kreise und kreisfreien Städte in Nordrhein-Westfalen über ein Kommunales Integrationszentrum.",
+    "Kommunale Integrationszentren gibt es flächendeckend in allen 54 kreisfreien Städten und Kreisen.",
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One stored sentence of a document."""
+
+    vector: np.ndarray
+    text: str
+    chunk_id: str
+    order: tuple[int, int]  # (chunk position in the document, sentence position in the chunk)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A document's committed sentences in document order."""
+
+    doc_id: str
+    lines: list[Line]
+
+    @property
+    def vectors(self) -> np.ndarray:
+        return np.stack([line.vector for line in self.lines])
+
+    @property
+    def texts(self) -> list[str]:
+        return [line.text for line in self.lines]
+
+
+@dataclass(frozen=True)
+class Referral:
+    """The chunk and passage saying every Kreis and kreisfreie Stadt has a KI."""
+
+    chunk: RetrievedChunk
+    passage: str
+
+
+class PageReader:
+    """Reads pages and the referral from the index, through the catalogue of committed chunks."""
+
+    def __init__(self, index: Index, catalogue: Catalogue) -> None:
+        self.index = index
+        self.catalogue = catalogue
+
+    def pages(self, chunks: list[RetrievedChunk]) -> list[Page]:
+        """The documents of these chunks as pages, in the order the documents first appear."""
+        doc_ids = list(dict.fromkeys(c.doc_id for c in chunks))
+        if not doc_ids:
+            return []
+        where = cast(Where, {"doc_id": {"$in": doc_ids}})
+        got = self.index.sentences.get(where=where, include=["embeddings", "documents", "metadatas"])
+        vectors = got["embeddings"] if got["embeddings"] is not None else []
+        lines = [
+            (str(meta["doc_id"]), Line(np.asarray(vector, dtype=np.float32), str(text), str(meta["chunk_id"]),
+                                       (self.catalogue.position(str(meta["chunk_id"])), int(str(meta["position"])))))
+            for vector, text, meta in zip(vectors, got["documents"] or [], got["metadatas"] or [])
+            if str(meta["chunk_id"]) in self.catalogue
+        ]
+        lines.sort(key=lambda item: item[1].order)  # stable: documents keep the order of their first line
+        pages: dict[str, list[Line]] = {}
+        for doc_id, line in lines:
+            pages.setdefault(doc_id, []).append(line)
+        return [Page(doc_id, found) for doc_id, found in pages.items()]
+
+    @cached_property
+    def referral(self) -> Referral | None:
+        """The referral passage, if the index has it (read once)."""
+        for passage in REFERRAL_PASSAGES:
+            got = self.index.chunks.get(where_document={"$contains": passage}, include=["documents", "metadatas"])
+            for chunk_id, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
+                if chunk_id in self.catalogue:
+                    return Referral(RetrievedChunk.from_metadata(chunk_id, str(text), dict(meta)), passage)
+        return None

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print tables (run as ``python -m benchmarks.<name>`` from the project root)."""

@@ -1,0 +1,34 @@
+from app.conversation import Glossary
+from tests.conftest import CORPUS
+
+GLOSSARY = Glossary.load(CORPUS / "glossary" / "glossary.yaml")
+
+
+def test_ki_expands_to_kommunales_integrationszentrum_not_artificial_intelligence() -> None:
+    assert GLOSSARY.expansions("Was macht das KI in Dortmund?") == ["Kommunales Integrationszentrum"]
+    assert "Künstliche Intelligenz" not in GLOSSARY.expand("Was macht das KI?")
+
+
+def test_lowercase_ki_in_a_word_is_not_expanded() -> None:
+    assert "Kommunales Integrationszentrum" not in GLOSSARY.expansions("Wie funktioniert Kinderbetreuung?")
+
+
+def test_synonyms_add_the_group_head() -> None:
+    assert "Migrantenselbstorganisation" in GLOSSARY.expansions("Was ist eine Migrant*innenselbstorganisation?")
+    assert "Zugewanderte" in GLOSSARY.expansions("Hilfe für Geflüchtete")
+
+
+def test_places_and_programmes_are_found_in_text() -> None:
+    text = "Das Welcome Center des Kreises Kleve und GriffbereitMini in Dortmund."
+    assert {"Kreis Kleve", "Dortmund"} <= set(GLOSSARY.places_in(text))
+    assert {"Welcome Center Kreis Kleve", "GriffbereitMini"} <= set(GLOSSARY.programmes_in(text))
+
+
+def test_canonical_place_ignores_case() -> None:
+    assert GLOSSARY.canonical_place("KÖLN") == "Köln"
+    assert GLOSSARY.canonical_place("kreis kleve") == "Kreis Kleve"
+    assert GLOSSARY.canonical_place("Berlin") is None
+
+
+def test_missing_glossary_file_gives_empty_glossary(tmp_path) -> None:
+    assert Glossary.load(tmp_path / "nope.yaml").expand("Was ist KI?") == "Was ist KI?"

@@ -1,0 +1,47 @@
+import pytest
+
+from app.core import collapse_whitespace, normalize_text, split_sentences, stems
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Das gilt z. B. für Kinder und Jugendliche.",
+        "Die Regel steht in Nr. 5 der Liste.",
+        "Asyl regelt Art. 16a des Grundgesetzes.",
+        "Am Donnerstag, 14. Juli 2022, besuchte sie Dortmund.",
+        "Der Verein Tonika e.V. in Paderborn leistet Erinnerungsarbeit.",
+        "Das KI bietet u. a. Sprachkurse an.",
+    ],
+)
+def test_abbreviations_and_dates_do_not_split_a_sentence(text: str) -> None:
+    assert split_sentences(text) == [text]
+
+
+def test_sentences_are_verbatim_slices() -> None:
+    paragraph = "Erster Satz mit z. B. einer Abkürzung. Zweiter Satz! Dritter Satz?"
+    sentences = split_sentences(paragraph)
+    assert sentences == ["Erster Satz mit z. B. einer Abkürzung.", "Zweiter Satz!", "Dritter Satz?"]
+    assert all(s in paragraph for s in sentences)
+
+
+def test_trailing_source_note_and_citations_stay_with_their_sentence() -> None:
+    assert split_sentences("Das gilt seit 2015. (Quelle: PM 05.11.2020)") == ["Das gilt seit 2015. (Quelle: PM 05.11.2020)"]
+    assert split_sentences("Es gibt 54 Zentren. [1] Seit 2015. [2][3]") == ["Es gibt 54 Zentren. [1]", "Seit 2015. [2][3]"]
+
+
+def test_normalize_text_unifies_spaces_breaks_and_invisible_characters() -> None:
+    raw = "Pressemitteilung\u00a0vom 5.\u00a0November\r\n\r\nZweite\u200b Zeile\t mit  Tab\x07"
+    assert normalize_text(raw) == "Pressemitteilung vom 5. November\n\nZweite Zeile mit Tab"
+
+
+def test_normalize_text_composes_unicode() -> None:
+    assert normalize_text("Mu\u0308nster") == "Münster"
+
+
+def test_collapse_whitespace() -> None:
+    assert collapse_whitespace(" a \n b\tc ") == "a b c"
+
+
+def test_stems_match_inflections() -> None:
+    assert stems("Geflüchtete")[0] == stems("Geflüchteten")[0]

@@ -1,0 +1,79 @@
+import csv
+import io
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.core import Answer, Citation
+from app.edges import FeedbackStore
+
+
+def answer(question: str = "Was ist KOMM-AN NRW?") -> Answer:
+    cite = Citation(n=1, doc_id="d", chunk_id="c1", title="T", date=None, quote="Q")
+    return Answer(question=question, answer="A [1]", abstained=False, citations=[cite])
+
+
+def test_rows_survive_reopening_and_use_wal(tmp_path: Path) -> None:
+    path = tmp_path / "fb.sqlite3"
+    store = FeedbackStore(path)
+    store.record(answer(), "up")
+    store.record(answer("Wetter?"), "abstained")
+    store.close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    rows = db.execute("SELECT question, cited_chunk_ids, verdict FROM feedback ORDER BY id").fetchall()
+    assert rows == [("Was ist KOMM-AN NRW?", '["c1"]', "up"), ("Wetter?", '["c1"]', "abstained")]
+
+
+def test_no_ip_or_user_columns(tmp_path: Path) -> None:
+    FeedbackStore(tmp_path / "fb.sqlite3").close()
+    columns = [r[1] for r in sqlite3.connect(tmp_path / "fb.sqlite3").execute("PRAGMA table_info(feedback)")]
+    assert columns == ["id", "created_at", "question", "answer", "cited_chunk_ids", "verdict"]
+
+
+def test_unknown_verdict_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        FeedbackStore(tmp_path / "fb.sqlite3").record(answer(), "meh")
+
+
+def test_csv_export_has_header_and_rows(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    store.record(answer('Frage mit "Anführung", Komma'), "down")
+    out = io.StringIO()
+    assert store.export_csv(out) == 1
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == ["id", "created_at", "question", "answer", "cited_chunk_ids", "verdict"]
+    assert rows[1][2] == 'Frage mit "Anführung", Komma' and rows[1][5] == "down"
+
+
+def test_database_survives_a_kill_in_the_middle_of_writing(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    path = tmp_path / "fb.sqlite3"
+    writer = textwrap.dedent(f"""
+        import sys
+        from app.core import Answer
+        from app.edges import FeedbackStore
+        store = FeedbackStore(__import__("pathlib").Path({str(path)!r}))
+        for i in range(100000):
+            store.record(Answer(f"Frage {{i}}", "Antwort", False), "up")
+            print(i, flush=True)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.PIPE, text=True)
+    committed = -1
+    for line in child.stdout:
+        committed = int(line)
+        if committed >= 300:
+            child.send_signal(signal.SIGKILL)
+            break
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    count = db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0]
+    assert count >= committed + 1  # every row reported as written is there
+    FeedbackStore(path).record(answer(), "down")  # and the file keeps working

@@ -1,0 +1,26 @@
+from app.core import Answer, Citation, RetrievedChunk
+from app.edges.web.markup import answer_markdown, escape_markdown, highlighted, source_cards
+
+
+def test_markdown_escaping_keeps_markup_literal() -> None:
+    escaped = escape_markdown("<img src=x onerror=alert(1)> *fett* [1](http://x)")
+    assert "<" not in escaped and "&lt;img" in escaped
+    assert r"\*fett\*" in escaped and r"\[1\]\(http://x\)" in escaped
+
+
+def test_citations_become_links_to_their_cards() -> None:
+    assert answer_markdown("Satz. [2]", 3) == r"Satz\. [[2]](#quelle-3-2)"
+
+
+def test_highlight_marks_the_quote_and_escapes_the_rest() -> None:
+    out = highlighted("Vorher <b>x</b>.  Der   zitierte Satz. Danach.", "Der zitierte Satz.")
+    assert out == "Vorher &lt;b&gt;x&lt;/b&gt;. <mark>Der zitierte Satz.</mark> Danach."
+
+
+def test_source_cards_show_title_kind_date_and_escape_document_text() -> None:
+    chunk = RetrievedChunk(doc_id="d", chunk_id="c", score=0.9, text="A <script>x</script> Satz.", title="T<i>", date="2022-07-14", kind="press")
+    answer = Answer("F", "Satz. [1]", False, [Citation(1, "d", "c", "T<i>", "2022-07-14", "Satz.")], [chunk])
+    card = source_cards(answer, 1)
+    assert "id='quelle-1-1'" in card and "[1] T&lt;i&gt;" in card and "Pressemitteilung · 2022-07-14" in card
+    assert "<script>" not in card and "&lt;script&gt;" in card and "<mark>Satz.</mark>" in card
+

@@ -1,0 +1,119 @@
+"""End to end on the real corpus with the real embedder and a real (embedded) Chroma."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from app.answering import ExtractiveComposer, MarginSelector, citation_problems
+from app.core import Answer, InvalidQuestion
+from app.pipeline import Lotse, build_chain
+
+pytestmark = pytest.mark.integration
+
+
+def shown(answer: Answer) -> str:
+    return " ".join([answer.answer, *(c.quote for c in answer.citations)])
+
+
+def assert_verified(answer: Answer) -> None:
+    assert citation_problems(answer.answer, answer.citations, answer.retrieved) == []
+    assert answer.citations, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("Wie viele Kommunale Integrationszentren gibt es in Nordrhein-Westfalen?", "54"),
+        ("Seit wann gibt es KOMM-AN NRW?", "2015"),
+        ("Wie viel Geld hat das Land 2023 für das Kommunale Integrationsmanagement bereitgestellt?", "75 Millionen Euro"),
+        ("Wo wurde GriffbereitMini entwickelt?", "Dortmund"),
+        ("Was macht das Welcome Center im Kreis Kleve?", "Ausländerbehörde"),
+    ],
+)
+def test_facts_are_answered_with_verified_cited_quotes(lotse: Lotse, question: str, fact: str) -> None:
+    answer = lotse.ask(question)
+    assert not answer.abstained
+    assert_verified(answer)
+    assert any(fact in c.quote for c in answer.citations), shown(answer)
+    assert all(f"[{c.n}]" in answer.answer for c in answer.citations)
+
+
+def test_answer_to_komm_an_cites_its_source(lotse: Lotse) -> None:
+    answer = lotse.ask("Was ist KOMM-AN NRW?")
+    assert not answer.abstained and "KOMM-AN NRW" in shown(answer)
+    assert {c.doc_id for c in answer.citations} <= {r.doc_id for r in answer.retrieved}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie wird das Wetter morgen in Köln?",
+        "Wie lautet die Telefonnummer des Welcome Centers in Kleve?",
+        "Wie viele Integrationsagenturen gibt es in NRW?",
+        "Wie viel Geld bekommt KOMM-AN NRW im Jahr 2025?",
+        "Gibt es ein Welcome Center in Aachen?",
+    ],
+)
+def test_questions_the_corpus_cannot_answer_are_declined_with_a_cited_referral(lotse: Lotse, question: str) -> None:
+    answer = lotse.ask(question)
+    assert answer.abstained
+    assert "keine verlässliche Antwort" in answer.answer
+    assert_verified(answer)
+    assert "Kommunales Integrationszentrum" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("What is GriffbereitMini?", "ersten Lebensjahr"),
+        ("Скільки мов розмовляють Stadtteilmütter у Кельні?", "neun"),
+        ("كم عدد مراكز الاندماج البلدية في شمال الراين وستفاليا؟", "54"),
+        ("Bochum'daki Welcome Office ne yapıyor?", "Arbeitsmarktintegration"),
+    ],
+)
+def test_questions_in_other_languages_get_german_answers(lotse: Lotse, question: str, fact: str) -> None:
+    answer = lotse.ask(question)
+    assert not answer.abstained and fact in shown(answer)
+    assert_verified(answer)
+
+
+def test_place_filter_keeps_that_place_and_statewide_chunks(lotse: Lotse) -> None:
+    answer = lotse.ask("Welche Angebote gibt es für Familien?", place="KÖLN")
+    places = [lotse.catalogue.meta[r.chunk_id].get("places", []) for r in answer.retrieved[: lotse.settings.top_k]]
+    assert places and all("Köln" in p or "Nordrhein-Westfalen" in p for p in places)
+
+
+def test_unknown_place_is_a_clear_german_error(lotse: Lotse) -> None:
+    with pytest.raises(InvalidQuestion, match="Den Ort 'Atlantis' kenne ich nicht"):
+        lotse.ask("Was gibt es?", place="Atlantis")
+
+
+def test_markup_in_a_question_is_just_text(lotse: Lotse) -> None:
+    answer = lotse.ask("<script>alert(1)</script> Was ist KOMM-AN NRW?")
+    assert answer.question.startswith("<script>") and not answer.abstained
+
+
+def test_timings_are_reported(lotse: Lotse) -> None:
+    timings = lotse.ask("Was ist KOMM-AN NRW?").timings_ms
+    assert set(timings) == {"retrieve", "answer", "total"} and timings["total"] >= timings["retrieve"] > 0
+
+
+class _NeverAnswers(MarginSelector):
+    """A selector that finds no answer on any page."""
+
+    def choose(self, scores: np.ndarray) -> list[int]:
+        return []
+
+
+def test_the_selectors_no_answer_decides_for_german_questions_only(lotse: Lotse) -> None:
+    german = "Wie viele Kommunale Integrationszentren gibt es in Nordrhein-Westfalen?"
+    english = "How many municipal integration centres are there in North Rhine-Westphalia?"
+    assert not lotse.ask(german).abstained  # the learned selector finds the answer
+    c = lotse.composer
+    assert isinstance(c, ExtractiveComposer)
+    declining = dataclasses.replace(c, selector=_NeverAnswers())
+    strict = dataclasses.replace(lotse, composer=declining, chain=build_chain(lotse.retriever, lotse.reader, declining))
+    assert strict.ask(german).abstained
+    answer = strict.ask(english)
+    assert not answer.abstained and "54" in shown(answer)
