@@ -36,7 +36,7 @@ index: setup
 run: setup
 	$(LOTSE) serve
 
-# Lint, import layers, types, the whole test suite, then the NRW eval as a quality gate (floors in evals/thresholds.toml).
+# Lint, import layers, types, the whole test suite, then the NRW and newcomer evals as quality gates (floors in evals/thresholds.toml).
 test: setup browser
 	$(VENV)/bin/ruff check app ingest evals tests benchmarks
 	$(VENV)/bin/lint-imports
@@ -44,6 +44,7 @@ test: setup browser
 	$(PY) -m pytest
 	$(LOTSE) ingest --quiet
 	$(LOTSE) eval nrw --out reports/nrw
+	$(LOTSE) eval newcomer --out reports/newcomer
 
 eval: index
 	$(LOTSE) eval all --out reports/all

@@ -27,18 +27,19 @@ def below_floors(result: SuiteResult, floors: dict[str, float]) -> list[str]:
 
 
 def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | None) -> SuiteResult:
-    if suite == "nrw":
+    if suite in ("nrw", "newcomer"):
         from app.pipeline import Lotse
+        from evals.newcomer import run_newcomer
         from evals.nrw import run_nrw
 
-        return run_nrw(Lotse.from_settings(settings))
+        return (run_nrw if suite == "nrw" else run_newcomer)(Lotse.from_settings(settings))
     from evals.omosqa import run_omosqa
 
     return run_omosqa(split, load_embeddings(settings.embeddings), LearnedSelector.from_file(), OMOS_CACHE_DIR, predictions_out)
 
 
 @click.command("eval")
-@click.argument("suite", type=click.Choice(["nrw", "omosqa", "all"]), default="nrw")
+@click.argument("suite", type=click.Choice(["nrw", "newcomer", "omosqa", "all"]), default="nrw")
 @click.option("--out", type=click.Path(path_type=Path), help="Ordner für report.json, report.md und report.html.")
 @click.option("--split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_SPLIT,
               show_default=True, help="OMoS-QA-Split (JSONL).")
@@ -52,9 +53,11 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
 def eval_command(settings: Settings, suite: str, out: Path | None, split: Path, predictions_out: Path | None,
                  compare_to: Path | None, thresholds: Path) -> None:
     """Antwortqualität messen, neben einer naiven LangChain-Pipeline."""
-    suites = ["nrw", "omosqa"] if suite == "all" else [suite]
+    suites = ["nrw", "newcomer", "omosqa"] if suite == "all" else [suite]
     results = [_run(name, settings, split, predictions_out) for name in suites]
-    result = results[0] if len(results) == 1 else results[0].merged(results[1], "all")
+    result = results[0]
+    for other in results[1:]:
+        result = result.merged(other, "all")
     click.echo(f"\n| {result.suite} | Lotse | naive LangChain |\n|---|---|---|")
     for name, value, base in metric_table(result):
         click.echo(f"| {name} | {value:.3f} | {'–' if base is None else f'{base:.3f}'} |")

@@ -19,14 +19,14 @@ class SuiteResult:
     parts: list[SuiteResult] = field(default_factory=list)
 
     def merged(self, other: SuiteResult, suite: str) -> SuiteResult:
-        """Two suites as one report, metric names prefixed with their suite."""
+        """Two suites (or a merged report and a suite) as one report, metric names prefixed with their suite."""
         return SuiteResult(
             suite=suite,
             metrics={**_prefixed(self), **_prefixed(other)},
             baseline={**_prefixed(self, baseline=True), **_prefixed(other, baseline=True)},
             rows=[{"suite": self.suite, **r} for r in self.rows] + [{"suite": other.suite, **r} for r in other.rows],
             notes=self.notes + other.notes,
-            parts=[self, other],
+            parts=[*(self.parts or [self]), *(other.parts or [other])],
         )
 
 

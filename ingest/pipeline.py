@@ -25,7 +25,7 @@ from ingest.chunking import Chunk, chunk_paragraphs
 from ingest.clean import clean_page
 from ingest.loaders import LoadError, SourceDocument, discover, load
 
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 EMBED_BATCH = 32
 WRITE_BATCH = 1000
 

@@ -7,7 +7,7 @@ from app.answering.draft import Composer, Draft, Evidence
 from app.answering.evidence import Scored, admissible, named_entities, score_pages
 from app.answering.extractive import ABSTAIN_TEXT, ExtractiveComposer, Thresholds, select_sentences
 from app.answering.features import FEATURES, is_heading, line_features, section_heads
-from app.answering.gates import evidence_fits, is_answer_sentence, years_in
+from app.answering.gates import evidence_fits, is_answer_sentence, is_fragment, looks_back, stands_alone, years_in
 from app.answering.llm import FALLBACK_NOTE, LLMComposer, LLMCondenser, load_chat_model
 from app.answering.selector import (
     DEFAULT_MODEL,
@@ -41,13 +41,16 @@ __all__ = [
     "evidence_fits",
     "grow_spans",
     "is_answer_sentence",
+    "is_fragment",
     "is_heading",
     "line_features",
     "load_chat_model",
+    "looks_back",
     "named_entities",
     "score_pages",
     "section_heads",
     "select_sentences",
     "selector_for",
+    "stands_alone",
     "years_in",
 ]

@@ -48,7 +48,9 @@ def admissible(scored: Scored, query: Query, glossary: Glossary) -> bool:
     page (German questions only: the selector learned its no-answer decision from German
     questions; other languages rely on the retrieval gate and these gates, as measured in
     the NRW suite), it is a full sentence, names what the question names, and fits the
-    expected answer type and years."""
-    return ((scored.answered or not query.german) and is_answer_sentence(scored.text)
-            and query.entities <= named_entities(f"{scored.text} {scored.chunk.title}", glossary)
+    expected answer type and years. A question naming several programmes or places may be
+    answered sentence by sentence: each sentence must name one of them."""
+    named = named_entities(f"{scored.text} {scored.chunk.title}", glossary)
+    names_what_is_asked = query.entities <= named or (len(query.entities) > 1 and bool(query.entities & named))
+    return ((scored.answered or not query.german) and is_answer_sentence(scored.text) and names_what_is_asked
             and evidence_fits(query.turn, without_source_note(scored.text), query.answer_type))

@@ -12,6 +12,8 @@ not in the documents) from an answerable question, so besides the selector the c
 
 from __future__ import annotations
 
+import re
+
 from app.conversation import AnswerType
 from app.core import (
     ANSWER_SENTENCE_END,
@@ -23,6 +25,21 @@ from app.core import (
 )
 
 MIN_SENTENCE_CHARS = 30
+_AUXILIARIES = frozenset(
+    "ist sind war hat gibt gab kann soll muss wird wurde sei habe werde beschloss kam ging fand stand hielt lag sah "
+    "sprach nahm traf bot blieb schrieb rief zog trug wuchs".split()
+)
+MAX_FRAGMENT_WORDS = 14
+"""Longer runs of words are sentences even when no verb form is recognised (strong verbs vary)."""
+_NOT_VERBS = frozenset("nicht seit jetzt erst meist zuerst zunächst insgesamt selbst heute weit bereit fast".split())
+_DETERMINERS = frozenset(
+    "der die das den dem des ein eine einen einem einer eines im am zum zur vom beim mit für von zu aus bei nach "
+    "ihr ihre ihren ihrem seine seinen seinem alle allen vielen mehreren diesen jeden jedem".split()
+)
+_TOKEN = re.compile(r"\w+")
+_LOOKS_BACK_START = re.compile(r"^(?:Dies(?:e|er|es|em|en)?|Sie|Er|Es|Dort|Damit|Dazu|Dafür|Davon|Hier|Ihre?)\b")
+_DEMONSTRATIVE = re.compile(r"\b(?:dies|solch)(?:e|er|es|em|en)\s+[A-ZÄÖÜ]")
+_VISIT = re.compile(r"besuch|informierte sich|Einblick", re.IGNORECASE)
 
 
 def is_answer_sentence(text: str) -> bool:
@@ -30,6 +47,42 @@ def is_answer_sentence(text: str) -> bool:
     sentence punctuation (a trailing source note does not count)."""
     core = without_source_note(text)
     return len(core) >= MIN_SENTENCE_CHARS and bool(ANSWER_SENTENCE_END.search(core))
+
+
+def _verb_like(token: str, before: str) -> bool:
+    """Could this lower-case token be a verb form? (-t/-st, or -en/-te not right after an
+    article or preposition, where it is an adjective: "im ersten Lebensjahr")."""
+    if token in _AUXILIARIES:
+        return True
+    if len(token) < 4 or not token[0].islower() or token in _NOT_VERBS or token.endswith("weit"):
+        return False
+    if token.endswith(("en", "te")):
+        return before not in _DETERMINERS
+    return token.endswith(("t", "st"))
+
+
+def is_fragment(text: str) -> bool:
+    """A phrase without a verb ("Für Zugewanderte auf dem Weg in Ausbildung und Beruf."). German
+    nouns are capitalised, so a sentence needs a lower-case word that can be a verb form."""
+    tokens = _TOKEN.findall(without_source_note(text))
+    return len(tokens) <= MAX_FRAGMENT_WORDS and not any(_verb_like(token, tokens[i - 1].lower() if i else "") for i, token in enumerate(tokens))
+
+
+def looks_back(text: str) -> bool:
+    """Opens with a word pointing at an earlier sentence ("Sie …", "Dort …"), or names its
+    subject only as "dieses Programm": it does not stand alone in an answer."""
+    core = without_source_note(text).lstrip("„\"'‚")
+    return bool(_LOOKS_BACK_START.match(core) or _DEMONSTRATIVE.search(core))
+
+
+def is_about_a_visit(text: str) -> bool:
+    """A sentence about a minister's or official's visit, not about the service."""
+    return bool(_VISIT.search(text))
+
+
+def stands_alone(text: str) -> bool:
+    """A full sentence about the service that a reader understands without its neighbours."""
+    return is_answer_sentence(text) and not is_fragment(text) and not looks_back(text) and not is_about_a_visit(text)
 
 
 def years_in(text: str) -> set[str]:

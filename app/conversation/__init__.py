@@ -9,18 +9,21 @@ from app.conversation.questions import clean_question
 from app.conversation.understanding import (
     AnswerType,
     Condenser,
+    Intent,
     Query,
     Understanding,
     corpus_vocabulary,
     expected_answer_type,
-    is_german,
+    question_intent,
     unknown_terms,
 )
+from app.core import is_german
 
 __all__ = [
     "AnswerType",
     "Condenser",
     "Glossary",
+    "Intent",
     "Query",
     "Understanding",
     "clean_question",
@@ -29,6 +32,7 @@ __all__ = [
     "is_elliptical",
     "is_german",
     "needs_context",
+    "question_intent",
     "resolve_followup",
     "unknown_terms",
 ]

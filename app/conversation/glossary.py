@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from app.core import is_german
+
 
 def _word_pattern(form: str, *, case_sensitive: bool) -> re.Pattern[str]:
     """A surface form as a whole-word pattern (a prefix of a longer word also counts
@@ -60,7 +62,8 @@ class Glossary:
 
     def expansions(self, question: str) -> list[str]:
         """Terms to add to a question: full forms of its abbreviations (exact case, so
-        "KI" is the Kommunales Integrationszentrum) and the head of each synonym group hit."""
+        "KI" is the Kommunales Integrationszentrum), the head of each synonym group hit, and the
+        German name of a programme the question names in another language."""
         found: list[str] = []
         for abbreviation, full in self.abbreviations.items():
             if re.search(rf"(?<!\w){re.escape(abbreviation)}(?!\w)", question):
@@ -72,6 +75,8 @@ class Glossary:
                 continue
             if any(re.search(rf"(?<!\w){re.escape(t.lower())}", lowered) for t in group[1:]):
                 found.append(head)
+        if not is_german(question):
+            found += [name for name in self.programmes_in(question) if name.lower() not in lowered]
         return list(dict.fromkeys(found))
 
     def expand(self, question: str) -> str:

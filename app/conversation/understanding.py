@@ -18,9 +18,42 @@ from typing import Protocol
 
 from app.conversation.followup import is_elliptical, resolve_followup
 from app.conversation.glossary import Glossary
-from app.core import ENGLISH_CUES, GERMAN_CUES, STATEWIDE, stems, words
+from app.core import GENERIC_QUESTION_NOUNS, STATEWIDE, is_german, stems, words
 
 _CAPITALISED = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w*-]{3,})")
+_SENTENCE_START = re.compile(r"(?<=[.!?])\s+")
+
+
+class Intent(Enum):
+    """What a newcomer or counsellor wants; each gets its own answer shape."""
+
+    HELP = "help"  # "Wo bekomme ich Hilfe …", "Wer hilft mir …", "An wen wende ich mich …"
+    DEFINITION = "definition"  # "Was ist …", "Was macht …"
+    SERVICE = "service"  # "Gibt es … in …"
+    FACT = "fact"  # everything else: "Wie viele …", "Seit wann …"
+
+
+_INTENT_CUES: list[tuple[Intent, re.Pattern[str]]] = [
+    (Intent.HELP, re.compile(
+        r"\b(hilfe|unterstützung|beratung|hilft|helfen|unterstützt|wende ich mich|an wen|ich brauche|ich bin neu|anlaufstelle"
+        r"|help|support|advice|who can i|where can i go|i am new|i'm new"
+        r"|допомог|підтримк|куди звернутися|помощ|помог|поддержк|куда обратиться"
+        r"|مساعدة|يساعد|دعم|أين أجد|yardım|destek|kime başvur)", re.I)),
+    (Intent.DEFINITION, re.compile(
+        r"^(was (ist|sind|bedeutet|heißt|macht|machen|bietet|versteht man unter)\b|erkläre?n? (mir )?|"
+        r"what (is|are|does|do)\b|what's\b|що (таке|це|робить|роблять)\b|что (такое|это|делает|делают)\b|"
+        r"ما (هو|هي|هى|معنى)|ماذا (يفعل|تفعل|يقدم|تقدم))"
+        r"|\b(nedir|ne demek|ne yapar|ne yapıyor)\b", re.I)),
+    (Intent.SERVICE, re.compile(
+        r"^(gibt es|existiert|is there|are there|чи є|есть ли|هل (يوجد|توجد|هناك))\b|\bvar mı\b", re.I)),
+]
+
+
+def question_intent(text: str, answer_type: AnswerType | None) -> Intent:
+    """The intent of a question; one that asks for a number, year, amount or contact is a fact question."""
+    if answer_type is not None:
+        return Intent.FACT
+    return next((intent for intent, cue in _INTENT_CUES if cue.search(text)), Intent.FACT)
 
 
 class AnswerType(Enum):
@@ -38,23 +71,16 @@ _TYPE_CUES: list[tuple[AnswerType, re.Pattern[str]]] = [
 ]
 
 
-def is_german(text: str) -> bool:
-    """Latin script and more German than English function words."""
-    tokens = words(text)
-    if any(ord(ch) > 0x24F and ch.isalpha() for ch in text):
-        return False
-    return sum(t in GERMAN_CUES for t in tokens) > sum(t in ENGLISH_CUES for t in tokens)
-
-
 def unknown_terms(question: str, vocabulary: set[str]) -> list[str]:
     """Capitalised content words of a German question whose stems ``vocabulary`` (the
-    corpus and glossary) never uses. The first word is skipped (capitalised anyway)."""
+    corpus and glossary) never uses. A sentence's first word is skipped (capitalised anyway), and so
+    are generic nouns such as "Themen" that name nothing the documents could lack."""
     if not is_german(question):
         return []
-    first = words(question)[:1]
+    openers = {words(s)[0] for s in _SENTENCE_START.split(question) if words(s)}
     unknown = []
     for word in _CAPITALISED.findall(question):
-        if words(word)[:1] == first:
+        if words(word)[:1][0] in openers or word.lower() in GENERIC_QUESTION_NOUNS:
             continue
         word_stems = stems(word)
         if word_stems and not all(s in vocabulary for s in word_stems):
@@ -95,6 +121,13 @@ class Query:
     answer_type: AnswerType | None
     unknown_terms: tuple[str, ...]
     place_filter: str | None = None
+    intent: Intent = Intent.FACT
+
+    @property
+    def wants_offers(self) -> bool:
+        """Help-seeking, or a service lookup in a place, that names no programme: the answer lists offers."""
+        wanted = self.intent is Intent.HELP or (self.intent is Intent.SERVICE and self.place_filter is not None)
+        return wanted and not self.programmes
 
     @property
     def entities(self) -> set[str]:
@@ -119,15 +152,24 @@ class Understanding:
                 return condensed
         return resolve_followup(turn, previous, self.glossary)
 
+    def scope(self, text: str) -> str | None:
+        """The one place (Kreis or Stadt, not the whole Land) a question names, if exactly one."""
+        places = [p for p in self.glossary.places_in(text) if p != STATEWIDE]
+        return places[0] if len(places) == 1 else None
+
     def __call__(self, turn: str, previous: str | None = None, place_filter: str | None = None) -> Query:
-        """Understand one (cleaned) turn of a conversation."""
+        """Understand one (cleaned) turn of a conversation. A place the question names
+        narrows the search when the user has set no filter."""
+        text = self.standalone(turn, previous)
+        answer_type = expected_answer_type(turn)
         return Query(
             turn=turn,
-            text=self.standalone(turn, previous),
+            text=text,
             german=is_german(turn),
             places=tuple(self.glossary.places_in(turn)),
             programmes=tuple(self.glossary.programmes_in(turn)),
-            answer_type=expected_answer_type(turn),
+            answer_type=answer_type,
             unknown_terms=tuple(unknown_terms(turn, self.vocabulary)),
-            place_filter=place_filter,
+            place_filter=place_filter or self.scope(text),
+            intent=question_intent(text, answer_type),
         )

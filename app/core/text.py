@@ -28,7 +28,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PARENTHETICAL = re.compile(r"^\([^()]*\)$")
 _LEADING_CITATIONS = re.compile(r"^((?:\[\d+\]\s*)+)")
-_TRAILING_SOURCE_NOTE = re.compile(r"\s*\(Quelle:[^()]*\)\s*$")
+_SOURCE_NOTE = re.compile(r"\s*\(Quelle:[^()]*\)")
 
 ANSWER_SENTENCE_END = re.compile(r"[.!?:;][\"“”«»‘’')]*$")
 """A line that ends like a sentence (or introduces a list): may stand in an answer."""
@@ -64,6 +64,11 @@ CONTENT_STOP_WORDS = frozenset(
     "darf soll werden wird habe hat haben ob als auch nicht noch nach über aus wenn dass so".split()
 )
 """Words that carry no topic, for the selector's term overlap (a trained feature)."""
+GENERIC_QUESTION_NOUNS = frozenset(
+    "thema themen frage fragen information informationen möglichkeit möglichkeiten problem probleme "
+    "person personen leute menschen stelle stellen art arten bereich bereiche".split()
+)
+"""Nouns a question uses without naming a thing the documents may lack ("Bei welchen Themen …")."""
 
 
 def normalize_text(text: str) -> str:
@@ -82,8 +87,8 @@ def collapse_whitespace(text: str) -> str:
 
 
 def without_source_note(sentence: str) -> str:
-    """A sentence without its trailing "(Quelle: …)" note."""
-    return _TRAILING_SOURCE_NOTE.sub("", sentence)
+    """A sentence without its "(Quelle: …)" notes (a programme description's provenance)."""
+    return _SOURCE_NOTE.sub("", sentence).strip()
 
 
 @lru_cache(maxsize=1)
@@ -97,16 +102,22 @@ def split_sentences(paragraph: str) -> list[str]:
     """German sentences of one paragraph, verbatim slices of it.
 
     SoMaJo keeps abbreviations ("z. B.", "Nr.", "Art. 16a", "e.V.") and dates
-    ("14. Juli 2022") inside their sentence. A trailing parenthetical such as
+    ("14. Juli 2022") inside their sentence; a full stop with no space after it
+    ("„NRW.Integrativ“") never ends one. A trailing parenthetical such as
     "(Quelle: PM 14.07.2022)" or citation marks such as "[1]" stay with the sentence before.
     """
     paragraph = paragraph.strip()
     if not paragraph:
         return []
     sentences: list[str] = []
+    last_end = -1
     for tokens in _sentence_splitter().tokenize_text([paragraph]):
         start, end = tokens[0].character_offset[0], tokens[-1].character_offset[1]
+        glued, last_end = sentences and start == last_end, end
         sentence = paragraph[start:end].strip()
+        if glued and not _LEADING_CITATIONS.match(sentence):
+            sentences[-1] += sentence  # no space after the full stop: a name such as "NRW.Integrativ"
+            continue
         marks = _LEADING_CITATIONS.match(sentence)
         if sentences and marks:
             sentences[-1] = f"{sentences[-1]} {marks.group(1).strip()}"
@@ -127,6 +138,14 @@ def sentences_of(text: str) -> list[str]:
 def german_stemmer() -> Stemmer.Stemmer:
     """The shared Snowball stemmer for German."""
     return Stemmer.Stemmer("german")
+
+
+def is_german(text: str) -> bool:
+    """Latin script and more German than English function words."""
+    tokens = words(text)
+    if any(ord(ch) > 0x24F and ch.isalpha() for ch in text):
+        return False
+    return sum(t in GERMAN_CUES for t in tokens) > sum(t in ENGLISH_CUES for t in tokens)
 
 
 def words(text: str) -> list[str]:

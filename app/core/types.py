@@ -17,6 +17,7 @@ class RetrievedChunk:
     title: str = ""
     date: str | None = None
     kind: str = ""
+    places: tuple[str, ...] = ()
 
     @classmethod
     def from_metadata(cls, chunk_id: str, text: str, meta: dict[str, Any], score: float = 0.0) -> RetrievedChunk:
@@ -24,6 +25,7 @@ class RetrievedChunk:
         return cls(
             doc_id=str(meta["doc_id"]), chunk_id=chunk_id, score=score, text=text, title=str(meta.get("title", "")),
             date=str(meta.get("date") or "") or None, kind=str(meta.get("kind", "")),
+            places=tuple(str(p) for p in meta.get("places") or ()),
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,6 +16,8 @@ from app.conversation import Glossary, Query
 from app.core import STATEWIDE, RetrievedChunk
 from app.index import Catalogue, Index, LexicalIndex, LotseEmbeddings
 
+OFFER_CANDIDATES = 8
+"""Programme descriptions retrieved for a question that asks for offers."""
 Mode = Literal["dense", "lexical", "hybrid"]
 Expansion = Literal["none", "lexical", "all"]
 
@@ -144,8 +146,11 @@ class HybridRetriever(BaseRetriever):
         return RetrievedChunk.from_metadata(chunk_id, self.catalogue.text[chunk_id], self.catalogue.meta[chunk_id], round(score, 4))
 
     def retrieve(self, query: Query) -> Retrieval:
-        """The chunks for an understood query (its place filter applied), with the query vector."""
+        """The chunks for an understood query (its place filter applied), with the query vector.
+        A question asking for offers searches the programme descriptions, more of them."""
         searcher = self.with_filters(place=query.place_filter, kind=self.kind)
+        if query.wants_offers:
+            searcher = searcher.model_copy(update={"kind": "programme", "k": max(self.k, OFFER_CANDIDATES)})
         text = self.query_text(query.text)
         vector = self.embeddings.embed_query(text)
         chunks = [self._chunk(cid, score) for cid, score in searcher._ranked(query.text, vector)]

@@ -1,4 +1,6 @@
-from app.answering import evidence_fits
+import pytest
+
+from app.answering import evidence_fits, is_fragment, looks_back, stands_alone
 from app.conversation import AnswerType
 
 
@@ -9,3 +11,29 @@ def test_evidence_must_carry_the_answer_type_and_the_years_asked_for() -> None:
     assert evidence_fits("Seit wann?", "Es wurde 2013 eingerichtet.", AnswerType.YEAR)
     assert not evidence_fits("Seit wann?", "Es wurde eingerichtet.", AnswerType.YEAR)
     assert not evidence_fits("Telefonnummer?", "Es hilft Familien.", AnswerType.CONTACT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Für Zugewanderte auf dem Weg in Ausbildung und Beruf. (Quelle: PM Chancentour 2025)",
+     "Für Eltern und Kinder im ersten Lebensjahr.", "Dortmund.", "Für queere Menschen mit Migrationshintergrund."],
+)
+def test_phrases_without_a_verb_are_fragments(text: str) -> None:
+    assert is_fragment(text) and not stands_alone(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Die Einrichtung unterstützt Familien.", "Viele Vereine helfen Familien.",
+     "Im Jahr 2012 beschloss der Landtag mit den Stimmen von CDU, SPD, Bündnis 90/Die Grünen und FDP das Gesetz.",
+     "In Nordrhein-Westfalen gibt es insgesamt 54 Kommunale Integrationszentren."],
+)
+def test_sentences_are_not_fragments(text: str) -> None:
+    assert not is_fragment(text)
+
+
+def test_sentences_pointing_back_or_about_visits_do_not_stand_alone() -> None:
+    assert looks_back("KOMM-AN NRW heißt dieses Ehrenamtsprogramm, für das Mitarbeitende zur Verfügung stehen.")
+    assert looks_back("Sie nehmen Kontakt zu Familien ihrer ethnischen Community auf.")
+    assert not stands_alone("In Köln besuchten Staatssekretärin Güler und Staatsministerin Widmann-Mauz das Zentrum.")
+    assert stands_alone("KOMM-AN NRW ist ein Landesprogramm; umgesetzt wird es von den Kommunalen Integrationszentren.")

@@ -2,7 +2,16 @@ import dataclasses
 
 import pytest
 
-from app.conversation import AnswerType, Glossary, Understanding, expected_answer_type, is_german, unknown_terms
+from app.conversation import (
+    AnswerType,
+    Glossary,
+    Intent,
+    Understanding,
+    expected_answer_type,
+    is_german,
+    question_intent,
+    unknown_terms,
+)
 from app.conversation.glossary import _Names
 from app.core import stems
 
@@ -67,3 +76,36 @@ def test_follow_ups_are_completed_by_rules_or_by_the_condenser() -> None:
     assert condenser.calls == [("Was ist KOMM-AN NRW?", "Und in Köln?")]
     assert Understanding(GLOSSARY, NAMES, condenser)("Was ist KOMM-AN NRW?").text == "Was ist KOMM-AN NRW?"
     assert len(condenser.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Wo bekomme ich Hilfe im Kreis Kleve?", Intent.HELP),
+        ("Ich bin neu in Duisburg. Wer hilft mir, eine Ausbildung zu finden?", Intent.HELP),
+        ("Де я можу отримати допомогу в Дортмунді?", Intent.HELP),
+        ("What help is there for refugees in Cologne?", Intent.HELP),
+        ("Köln'de mülteciler için hangi yardımlar var?", Intent.HELP),
+        ("Was ist KOMM-AN NRW?", Intent.DEFINITION),
+        ("ما هو مركز الاندماج البلدي؟", Intent.DEFINITION),
+        ("KOMM-AN NRW nedir?", Intent.DEFINITION),
+        ("Gibt es ein Welcome Center in Aachen?", Intent.SERVICE),
+        ("Wie viele Kommunale Integrationszentren gibt es?", Intent.FACT),
+        ("Bei welchen Themen unterstützen die Stadtteilmütter Familien?", Intent.FACT),
+    ],
+)
+def test_intents_in_the_languages_newcomers_use(question: str, intent: Intent) -> None:
+    assert question_intent(question, expected_answer_type(question)) is intent
+
+
+def test_a_named_place_narrows_the_search_and_offers_are_wanted_only_without_a_programme() -> None:
+    understand = Understanding(GLOSSARY, NAMES)
+    help_query = understand("Wo bekomme ich Hilfe in Köln?")
+    assert help_query.place_filter == "Köln" and help_query.wants_offers
+    assert not understand("Wie hilft KOMM-AN in Köln?").wants_offers
+    assert understand("Was ist KOMM-AN?", place_filter="Köln").place_filter == "Köln"
+    assert understand("Was ist KOMM-AN in NRW?").place_filter is None  # the whole Land is no narrowing
+
+
+def test_generic_nouns_and_sentence_openers_are_not_unknown_terms() -> None:
+    assert unknown_terms("Bei welchen Themen hilft das Welcome Center? Wohin gehe ich?", VOCAB) == []

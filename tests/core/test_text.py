@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.core import collapse_whitespace, normalize_text, split_sentences, stems
 
@@ -45,3 +47,26 @@ def test_collapse_whitespace() -> None:
 
 def test_stems_match_inflections() -> None:
     assert stems("Geflüchtete")[0] == stems("Geflüchteten")[0]
+
+
+NAMES = ["Landesprogramm „NRW.Integrativ“", "Tonika e.V.", "Dr. Müller", "z. B. Familien", "am 14. Juli 2022",
+         "nach Art. 16a", "die Stadt Köln", "das KI", "rund 1,5 Mio. Euro", "bis 31.12.2024"]
+VERBS = ["fördert", "unterstützt", "nennt", "betrifft", "erreicht"]
+
+
+@st.composite
+def german_sentences(draw: st.DrawFn) -> str:
+    subject, obj = draw(st.sampled_from(NAMES)), draw(st.sampled_from(NAMES))
+    return f"{subject[0].upper()}{subject[1:]} {draw(st.sampled_from(VERBS))} {obj}{draw(st.sampled_from(['.', '!', '?']))}"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(german_sentences(), min_size=1, max_size=4))
+def test_names_abbreviations_and_dates_never_split_a_sentence(sentences: list[str]) -> None:
+    assert split_sentences(" ".join(sentences)) == sentences
+
+
+def test_a_full_stop_inside_a_name_is_no_sentence_end() -> None:
+    assert split_sentences("Das Landesprogramm „NRW.Integrativ“ fördert Projekte. Es läuft.") == [
+        "Das Landesprogramm „NRW.Integrativ“ fördert Projekte.", "Es läuft."]
+    assert split_sentences("Eins.[1] Zwei.") == ["Eins. [1]", "Zwei."]
