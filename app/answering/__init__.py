@@ -4,7 +4,7 @@ understood query; the extractive composer (default, pure) or the optional LLM co
 (checked in code) writes the answer; ``citation_problems`` verifies every citation."""
 
 from app.answering.draft import Composer, Draft, Evidence
-from app.answering.evidence import Scored, admissible, named_entities, score_pages
+from app.answering.evidence import Scored, admissible, score_pages
 from app.answering.extractive import ABSTAIN_TEXT, ExtractiveComposer, Thresholds, select_sentences
 from app.answering.features import FEATURES, is_heading, line_features, section_heads
 from app.answering.gates import evidence_fits, is_answer_sentence, is_fragment, looks_back, stands_alone, years_in
@@ -46,7 +46,6 @@ __all__ = [
     "line_features",
     "load_chat_model",
     "looks_back",
-    "named_entities",
     "score_pages",
     "section_heads",
     "select_sentences",

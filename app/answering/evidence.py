@@ -11,7 +11,7 @@ import numpy as np
 from app.answering.gates import evidence_fits, is_answer_sentence
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Query
-from app.core import STATEWIDE, RetrievedChunk, without_source_note
+from app.core import RetrievedChunk, without_source_note
 from app.retrieval import Page
 
 
@@ -38,11 +38,6 @@ def score_pages(question: str, vector: np.ndarray, pages: list[Page], retrieved:
     return sorted(scored, key=lambda s: -s.score)
 
 
-def named_entities(text: str, glossary: Glossary) -> set[str]:
-    """Programmes and places (other than the whole Land) a text names."""
-    return {*glossary.programmes_in(text), *glossary.places_in(text)} - {STATEWIDE}
-
-
 def admissible(scored: Scored, query: Query, glossary: Glossary) -> bool:
     """Whether a scored sentence may answer the query: the selector found an answer on its
     page (German questions only: the selector learned its no-answer decision from German
@@ -50,7 +45,7 @@ def admissible(scored: Scored, query: Query, glossary: Glossary) -> bool:
     the NRW suite), it is a full sentence, names what the question names, and fits the
     expected answer type and years. A question naming several programmes or places may be
     answered sentence by sentence: each sentence must name one of them."""
-    named = named_entities(f"{scored.text} {scored.chunk.title}", glossary)
+    named = glossary.entities_in(f"{scored.text} {scored.chunk.title}")
     names_what_is_asked = query.entities <= named or (len(query.entities) > 1 and bool(query.entities & named))
     return ((scored.answered or not query.german) and is_answer_sentence(scored.text) and names_what_is_asked
             and evidence_fits(query.turn, without_source_note(scored.text), query.answer_type))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from app.answering.gates import is_answer_sentence, is_fragment, stands_alone
 from app.conversation import Query
 from app.core import STATEWIDE, RetrievedChunk, without_source_note
-from app.retrieval import Page
+from app.retrieval import Line, Page
 
 MAX_OFFERS = 5
 MAX_STATEWIDE = 2
@@ -28,14 +28,14 @@ def offer_order(chunks: list[RetrievedChunk], place: str | None) -> list[Retriev
     return (local + others)[:MAX_OFFERS]
 
 
-def what_it_does(page: Page, chunk_ids: set[str], place: str | None, page_places: tuple[str, ...] = ()) -> str | None:
+def what_it_does(page: Page, chunk_ids: set[str], place: str | None, page_places: tuple[str, ...] = ()) -> Line | None:
     """The first sentence of the document (in the retrieved chunks) that says what the offer
     is or does and stands alone, one naming the place first; else the first full sentence;
     None if there is none."""
-    lines = [line.text for line in page.lines if line.chunk_id in chunk_ids]
-    usable = [t for t in lines if is_answer_sentence(t) and not is_fragment(t)]
-    alone = [t for t in usable if stands_alone(t)]
-    here = [t for t in alone if place and place.split()[-1] in t]
+    lines = [line for line in page.lines if line.chunk_id in chunk_ids]
+    usable = [line for line in lines if is_answer_sentence(line.text) and not is_fragment(line.text)]
+    alone = [line for line in usable if stands_alone(line.text)]
+    here = [line for line in alone if place and place.split()[-1] in line.text]
     if place and len(set(page_places) - {STATEWIDE}) > 1:
         return next(iter(here), None)  # a page about several places: only what it says about this one
     return next(iter(here + alone + usable), None)
@@ -51,13 +51,11 @@ def offer_line(title: str, sentence: str) -> str:
 def offers(query: Query, chunks: list[RetrievedChunk], pages: list[Page]) -> list[tuple[RetrievedChunk, str]]:
     """(chunk, quoted sentence) for each offer to list, best first."""
     by_doc = {page.doc_id: page for page in pages}
-    chunk_ids = {c.chunk_id for c in chunks}
-    found: list[tuple[RetrievedChunk, str]] = []
     by_chunk = {c.chunk_id: c for c in chunks}
+    found: dict[str, RetrievedChunk] = {}  # quoted sentence -> its chunk; a sentence is listed once
     for first in offer_order(chunks, query.place_filter):
         page = by_doc.get(first.doc_id)
-        sentence = what_it_does(page, chunk_ids, query.place_filter, first.places) if page is not None else None
-        if page is not None and sentence is not None and sentence not in {s for _, s in found}:
-            chunk_id = next(line.chunk_id for line in page.lines if line.text == sentence and line.chunk_id in chunk_ids)
-            found.append((by_chunk[chunk_id], sentence))
-    return found
+        line = what_it_does(page, set(by_chunk), query.place_filter, first.places) if page is not None else None
+        if line is not None and line.text not in found:
+            found[line.text] = by_chunk[line.chunk_id]
+    return [(chunk, sentence) for sentence, chunk in found.items()]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from app.core import is_german
+from app.core import STATEWIDE, is_german
 
 
 def _word_pattern(form: str, *, case_sensitive: bool) -> re.Pattern[str]:
@@ -91,6 +91,10 @@ class Glossary:
     def programmes_in(self, text: str) -> list[str]:
         """Canonical programme names mentioned in a text."""
         return self.programmes.find(text)
+
+    def entities_in(self, text: str) -> set[str]:
+        """Programmes and places a text names, other than the whole Land."""
+        return {*self.programmes_in(text), *self.places_in(text)} - {STATEWIDE}
 
     def canonical_place(self, name: str) -> str | None:
         """The canonical place for a user's spelling ("KÖLN", "kreis kleve"), if known."""
