@@ -37,7 +37,9 @@ class Composer(Protocol):
     """Anything that turns evidence into a cited answer."""
 
     def compose(self, evidence: Evidence, on_sentence: Callable[[str], None] | None = None) -> Draft:
-        """``on_sentence`` receives each answer sentence as soon as it is final (streaming)."""
+        """``on_sentence`` receives each piece of the answer as soon as it is final (streaming):
+        a sentence with the separator before it (none for the first), so that the pieces
+        joined are the answer."""
         ...
 
     def abstain(self, referral: Referral | None) -> Draft:

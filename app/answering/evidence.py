@@ -23,6 +23,11 @@ class Scored:
     text: str
     chunk: RetrievedChunk
     answered: bool  # the selector found an answer on this sentence's page
+    position: int = 0  # the sentence's place on its page
+
+    def follows(self, other: Scored) -> bool:
+        """Whether this sentence comes right after ``other`` in the same document."""
+        return self.chunk.doc_id == other.chunk.doc_id and self.position == other.position + 1
 
 
 def score_pages(question: str, vector: np.ndarray, pages: list[Page], retrieved: list[RetrievedChunk],
@@ -33,8 +38,8 @@ def score_pages(question: str, vector: np.ndarray, pages: list[Page], retrieved:
     for page in pages:
         scores = selector.scores(question, vector, page.vectors, page.texts)
         answered = bool(selector.choose(scores))
-        scored += [Scored(float(score), line.text, by_id[line.chunk_id], answered)
-                   for score, line in zip(scores, page.lines) if line.chunk_id in by_id]
+        scored += [Scored(float(score), line.text, by_id[line.chunk_id], answered, position)
+                   for position, (score, line) in enumerate(zip(scores, page.lines)) if line.chunk_id in by_id]
     return sorted(scored, key=lambda s: -s.score)
 
 

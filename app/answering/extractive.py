@@ -3,7 +3,7 @@
 The best-scored admissible sentences (``app.answering.evidence``) become a short German
 answer with one [n] per sentence: full sentences that stand alone come first (no fragments
 ever; sentences pointing back at an unseen one, or about a minister's visit, only when
-nothing else answers); a definitional question gets the defining sentence first. A question
+nothing else answers; one pointing back at a shown sentence follows it); a definitional question gets the defining sentence first. A question
 asking for offers gets one line per offer (``app.answering.offers``). When no page has an
 answer it abstains and points to the local Kommunales Integrationszentrum, citing the
 passage that says every Kreis and kreisfreie Stadt has one.
@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.answering.draft import Draft, Evidence
 from app.answering.evidence import Scored, admissible, score_pages
-from app.answering.gates import is_fragment, stands_alone
+from app.answering.gates import is_fragment, looks_back, stands_alone
 from app.answering.offers import offer_line, offers
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Intent, Query
-from app.core import Citation, RetrievedChunk, stems, without_source_note
+from app.core import STATEWIDE, Citation, RetrievedChunk, collapse_whitespace, stems, without_source_note
 from app.retrieval import Referral
 
 ABSTAIN_TEXT = "Dazu finde ich in meinen Dokumenten keine verlässliche Antwort."
@@ -70,13 +70,40 @@ def defines(sentence: str, query: Query, glossary: Glossary, title: str) -> bool
     return any(p.match(text) for p in names) or bool(short_title and text.startswith(short_title))
 
 
+def describes(chunk: RetrievedChunk, query: Query, glossary: Glossary) -> bool:
+    """Whether the chunk belongs to the general description of the programme the query names
+    (its title names the programme and no other place than the query does: the KI in
+    general, not the KI Köln)."""
+    other_places = set(glossary.places_in(chunk.title)) - set(query.places) - {STATEWIDE}
+    return chunk.kind == "programme" and bool(set(glossary.programmes_in(chunk.title)) & set(query.programmes)) and not other_places
+
+
 def best_first(scored: list[Scored], query: Query, glossary: Glossary) -> list[Scored]:
-    """No fragments; sentences that stand alone before the rest; a defining sentence first."""
+    """No fragments; sentences that stand alone before the rest; for "Was ist …" a defining
+    sentence first, then the named programme's own description."""
     whole = [s for s in scored if not is_fragment(s.text)]
     ordered = [s for s in whole if stands_alone(s.text)] or whole
     if query.intent is Intent.DEFINITION:
-        ordered = sorted(ordered, key=lambda s: not defines(s.text, query, glossary, s.chunk.title))
+        ordered = sorted(ordered, key=lambda s: (not defines(s.text, query, glossary, s.chunk.title),
+                                                 not describes(s.chunk, query, glossary)))
     return ordered
+
+
+def with_follow_ups(chosen: list[Scored], scored: list[Scored], max_sentences: int) -> list[Scored]:
+    """Add a sentence that points back ("Beispiele für solche Angebote …") right after the
+    sentence it points at, when that one is shown and it outscores the weakest other one."""
+    result = list(chosen)
+    for s in scored:
+        antecedent = next((c for c in result if s.follows(c)), None)
+        if antecedent is None or s in result or not looks_back(s.text) or is_fragment(s.text):
+            continue
+        if len(result) >= max_sentences:
+            weakest = min((c for c in result if c is not antecedent), key=lambda c: c.score, default=None)
+            if weakest is None or weakest.score >= s.score:
+                continue
+            result.remove(weakest)
+        result.insert(result.index(antecedent) + 1, s)
+    return result
 
 
 @dataclass(frozen=True)
@@ -104,8 +131,9 @@ class ExtractiveComposer:
         if not retrieved or max(r.score for r in retrieved) < self.thresholds.min_chunk_score or unknown_matters:
             return self.abstain(evidence.referral)
         if query.wants_offers:
-            listed = offers(query, retrieved, evidence.pages)
+            listed = offers(query, evidence.retrieval.vector, retrieved, evidence.pages)
             lines = [(chunk, offer_line(chunk.title, sentence), sentence) for chunk, sentence in listed]
+            separator = "\n"
         else:
             scored = [
                 s
@@ -113,19 +141,35 @@ class ExtractiveComposer:
                 if admissible(s, query, self.glossary)
             ]
             chosen = select_sentences(best_first(scored, query, self.glossary), self.thresholds.max_sentences)
+            chosen = with_follow_ups(chosen, scored, self.thresholds.max_sentences)
             lines = [(s.chunk, without_source_note(s.text), s.text) for s in chosen]
-        if not lines:
-            return self.abstain(evidence.referral)
-        return _cited(lines, on_sentence)
+            separator = " "
+        return _cited(lines, on_sentence, separator) if lines else self.abstain(evidence.referral)
 
 
-def _cited(lines: list[tuple[RetrievedChunk, str, str]], on_sentence: Callable[[str], None] | None) -> Draft:
-    """(chunk, shown text, verbatim quote) -> the answer with one [n] per line."""
-    parts: list[str] = []
-    citations: list[Citation] = []
-    for n, (chunk, shown, quote) in enumerate(lines, start=1):
-        parts.append(f"{shown} [{n}]")
+def spanning(text: str, first: str, second: str) -> str:
+    """The verbatim passage of ``text`` (whitespace collapsed) from the earlier to the end of
+    the later of two quotes it holds."""
+    text = collapse_whitespace(text)
+    spans = [(text.find(q), text.find(q) + len(q)) for q in (collapse_whitespace(first), collapse_whitespace(second))]
+    return text[min(s for s, _ in spans): max(e for _, e in spans)]
+
+
+def _cited(lines: list[tuple[RetrievedChunk, str, str]], on_sentence: Callable[[str], None] | None, separator: str) -> Draft:
+    """(chunk, shown text, verbatim quote) -> the answer with an [n] after each line; a list of
+    offers has one line each (``separator`` "\\n"). Sentences from the same chunk share one
+    source, whose quote is the passage spanning them."""
+    pieces: list[str] = []
+    citations: dict[str, Citation] = {}
+    for chunk, shown, quote in lines:
+        cited = citations.get(chunk.chunk_id)
+        if cited is None:
+            cited = Citation(n=len(citations) + 1, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.title,
+                             date=chunk.date, quote=quote)
+        else:
+            cited = replace(cited, quote=spanning(chunk.text, cited.quote, quote))
+        citations[chunk.chunk_id] = cited
+        pieces.append(f"{separator if pieces else ''}{shown} [{cited.n}]")
         if on_sentence is not None:
-            on_sentence(parts[-1])
-        citations.append(Citation(n=n, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.title, date=chunk.date, quote=quote))
-    return Draft(answer=" ".join(parts), citations=citations, abstained=False)
+            on_sentence(pieces[-1])
+    return Draft(answer="".join(pieces), citations=list(citations.values()), abstained=False)

@@ -40,6 +40,7 @@ _TOKEN = re.compile(r"\w+")
 _LOOKS_BACK_START = re.compile(r"^(?:Dies(?:e|er|es|em|en)?|Sie|Er|Es|Dort|Damit|Dazu|Dafür|Davon|Hier|Ihre?)\b")
 _DEMONSTRATIVE = re.compile(r"\b(?:dies|solch)(?:e|er|es|em|en)\s+[A-ZÄÖÜ]")
 _VISIT = re.compile(r"besuch|informierte sich|Einblick", re.IGNORECASE)
+_ABOUT_THE_SOURCES = re.compile(r"^Die Pressemitteilung(?:en)? nenn")
 
 
 def is_answer_sentence(text: str) -> bool:
@@ -80,9 +81,16 @@ def is_about_a_visit(text: str) -> bool:
     return bool(_VISIT.search(text))
 
 
+def is_about_the_sources(text: str) -> bool:
+    """A description's note on what its press releases do not say ("Die Pressemitteilungen
+    nennen keinen Betrag …"): true, but not about the service."""
+    return bool(_ABOUT_THE_SOURCES.match(text))
+
+
 def stands_alone(text: str) -> bool:
     """A full sentence about the service that a reader understands without its neighbours."""
-    return is_answer_sentence(text) and not is_fragment(text) and not looks_back(text) and not is_about_a_visit(text)
+    return (is_answer_sentence(text) and not is_fragment(text) and not looks_back(text)
+            and not is_about_a_visit(text) and not is_about_the_sources(text))
 
 
 def years_in(text: str) -> set[str]:

@@ -195,7 +195,7 @@ class LLMComposer:
                     citations.append(Citation(len(citations) + 1, chunk.doc_id, chunk.chunk_id, chunk.title, chunk.date,
                                               best_quote(checked.text, chunk)))
                     marks += f"[{len(citations)}]"
-                parts.append(f"{checked.text} {marks}")
+                parts.append(f"{' ' if parts else ''}{checked.text} {marks}")
                 if on_sentence is not None:
                     on_sentence(parts[-1])
-        return Draft(" ".join(parts), citations, False, composer="llm") if parts else None
+        return Draft("".join(parts), citations, False, composer="llm") if parts else None

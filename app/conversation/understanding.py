@@ -29,13 +29,14 @@ class Intent(Enum):
 
     HELP = "help"  # "Wo bekomme ich Hilfe …", "Wer hilft mir …", "An wen wende ich mich …"
     DEFINITION = "definition"  # "Was ist …", "Was macht …"
-    SERVICE = "service"  # "Gibt es … in …"
+    SERVICE = "service"  # "Gibt es … in …", "Welche Angebote gibt es in …"
     FACT = "fact"  # everything else: "Wie viele …", "Seit wann …"
 
 
 _INTENT_CUES: list[tuple[Intent, re.Pattern[str]]] = [
     (Intent.HELP, re.compile(
-        r"\b(hilfe|unterstützung|beratung|hilft|helfen|unterstützt|wende ich mich|an wen|ich brauche|ich bin neu|anlaufstelle"
+        r"\b(hilfe|unterstützung|berat|berät|hilft|helfen|unterstützt|wende ich mich|an wen|ich brauche|ich bin neu|anlaufstelle"
+        r"|wohin|wo muss ich hin|wo gehe ich hin"
         r"|help|support|advice|who can i|where can i go|i am new|i'm new"
         r"|допомог|підтримк|куди звернутися|помощ|помог|поддержк|куда обратиться"
         r"|مساعدة|يساعد|دعم|أين أجد|yardım|destek|kime başvur)", re.I)),
@@ -45,7 +46,10 @@ _INTENT_CUES: list[tuple[Intent, re.Pattern[str]]] = [
         r"ما (هو|هي|هى|معنى)|ماذا (يفعل|تفعل|يقدم|تقدم))"
         r"|\b(nedir|ne demek|ne yapar|ne yapıyor)\b", re.I)),
     (Intent.SERVICE, re.compile(
-        r"^(gibt es|existiert|is there|are there|чи є|есть ли|هل (يوجد|توجد|هناك))\b|\bvar mı\b", re.I)),
+        r"^(gibt es|existiert|is there|are there|чи є|есть ли|هل (يوجد|توجد|هناك))\b|\bvar mı\b"
+        r"|^welche (angebote|programme|vereine|projekte|stellen)\b.*\bgibt es\b|^which (offers|services|programmes|programs)\b"
+        r"|^what (offers|services|programmes|programs)\b|^які (є|пропозиції|послуги)\b|^какие (есть|предложения|услуги)\b"
+        r"|^ما هي (الخدمات|العروض|البرامج)|\bhangi (hizmet|program|teklif)", re.I)),
 ]
 
 

@@ -66,12 +66,12 @@ def ask_streaming(lotse: Lotse, question: str, place: str | None, previous: str 
     """Print answer sentences as they become final, then the sources."""
     streamed: list[str] = []
 
-    def show(sentence: str) -> None:
-        click.echo(("" if not streamed else " ") + sentence, nl=False)
-        streamed.append(sentence)
+    def show(piece: str) -> None:
+        click.echo(piece, nl=False)
+        streamed.append(piece)
 
     answer = lotse.ask(question, place=place, previous=previous, on_sentence=show)
-    if streamed and " ".join(streamed) == answer.answer:
+    if streamed and "".join(streamed) == answer.answer:
         click.echo("\n" + render_text(answer, sources_only=True))
     else:
         click.echo(("\n" if streamed else "") + render_text(answer))

@@ -12,12 +12,16 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from app.conversation import Glossary, Query
+from app.conversation import Glossary, Intent, Query
 from app.core import STATEWIDE, RetrievedChunk
 from app.index import Catalogue, Index, LexicalIndex, LotseEmbeddings
 
 OFFER_CANDIDATES = 8
 """Programme descriptions retrieved for a question that asks for offers."""
+STATEWIDE_OFFER_CANDIDATES = 3
+"""Statewide programme descriptions retrieved beside the local ones for offers in a place."""
+DESCRIPTION_CANDIDATES = 3
+"""Chunks of a programme's own description ranked in for "Was ist …"."""
 Mode = Literal["dense", "lexical", "hybrid"]
 Expansion = Literal["none", "lexical", "all"]
 
@@ -61,7 +65,11 @@ class HybridRetriever(BaseRetriever):
     expand: Expansion = "lexical"
     candidates: int = 20
     place: str | None = None
+    with_statewide: bool = True
+    """With a place filter: also return chunks about the whole Land."""
     kind: str | None = None
+    describes: str | None = None
+    """A programme whose own description is searched as a third ranking (for "Was ist …")."""
 
     @classmethod
     def from_index(cls, index: Index, embeddings: LotseEmbeddings, glossary: Glossary, catalogue: Catalogue,
@@ -88,23 +96,26 @@ class HybridRetriever(BaseRetriever):
             return False
         if self.place:
             places = meta.get("places") or []
-            return self.place in places or STATEWIDE in places
+            return self.place in places or (self.with_statewide and STATEWIDE in places)
         return True
 
     def _where(self) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
-        if self.place:
+        if self.place and self.with_statewide:
             clauses.append({"$or": [{"places": {"$contains": self.place}}, {"places": {"$contains": STATEWIDE}}]})
+        elif self.place:
+            clauses.append({"places": {"$contains": self.place}})
         if self.kind:
             clauses.append({"kind": self.kind})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
-    def _dense(self, vector: list[float], n: int) -> list[tuple[str, float]]:
-        """Nearest chunks through langchain-chroma; cosine distance -> similarity."""
+    def _dense(self, vector: list[float], n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """Nearest chunks through langchain-chroma (filtered by ``where``, else by the place
+        and kind filters); cosine distance -> similarity."""
         hits = self.index.vectorstore.similarity_search_by_vector_with_relevance_scores(
-            vector, k=max(1, min(n, len(self.catalogue)) + self.catalogue.hidden), filter=self._where()
+            vector, k=max(1, min(n, len(self.catalogue)) + self.catalogue.hidden), filter=where or self._where()
         )
         return [(str(doc.id), 1.0 - float(distance)) for doc, distance in hits if doc.id in self.catalogue][:n]
 
@@ -134,9 +145,18 @@ class HybridRetriever(BaseRetriever):
         elif self.mode == "lexical":
             order = [cid for cid, _ in lexical]
         else:
-            fused = reciprocal_rank_fusion([[cid for cid, _ in dense], [cid for cid, _ in lexical]])
+            description = self._description(vector)
+            similarity.update({cid: s for cid, s in description if cid not in similarity})
+            fused = reciprocal_rank_fusion([[cid for cid, _ in dense], [cid for cid, _ in lexical], [cid for cid, _ in description]])
             order = sorted(fused, key=lambda cid: (-fused[cid], -similarity.get(cid, 0.0)))
         return [(cid, similarity.get(cid, 0.0)) for cid in order[: self.k]]
+
+    def _description(self, vector: list[float]) -> list[tuple[str, float]]:
+        """The chunks of the programme description of ``describes`` nearest the question."""
+        if self.describes is None:
+            return []
+        where = {"$and": [{"kind": "programme"}, {"programmes": {"$contains": self.describes}}]}
+        return self._dense(vector, DESCRIPTION_CANDIDATES, where)
 
     def search(self, question: str) -> list[tuple[str, float]]:
         """Best-first (chunk id, cosine similarity) pairs, at most ``k``."""
@@ -147,14 +167,30 @@ class HybridRetriever(BaseRetriever):
 
     def retrieve(self, query: Query) -> Retrieval:
         """The chunks for an understood query (its place filter applied), with the query vector.
-        A question asking for offers searches the programme descriptions, more of them."""
-        searcher = self.with_filters(place=query.place_filter, kind=self.kind)
-        if query.wants_offers:
-            searcher = searcher.model_copy(update={"kind": "programme", "k": max(self.k, OFFER_CANDIDATES)})
+        A question asking for offers searches the programme descriptions, more of them; one asking
+        what a programme is ranks in that programme's own description."""
         text = self.query_text(query.text)
         vector = self.embeddings.embed_query(text)
-        chunks = [self._chunk(cid, score) for cid, score in searcher._ranked(query.text, vector)]
+        ranked: dict[str, float] = {}
+        for searcher in self._searchers(query):
+            for cid, score in searcher._ranked(query.text, vector):
+                ranked.setdefault(cid, score)  # each chunk once, at its first place
+        chunks = [self._chunk(cid, score) for cid, score in ranked.items()]
         return Retrieval(text=text, vector=np.asarray(vector, dtype=np.float32), chunks=chunks)
+
+    def _searchers(self, query: Query) -> list[HybridRetriever]:
+        """The searches a query needs: one, or for offers in a place the local programme
+        descriptions (so a weak cross-lingual match cannot crowd them out) and the statewide ones."""
+        searcher = self.with_filters(place=query.place_filter, kind=self.kind)
+        if query.wants_offers:
+            offers = searcher.model_copy(update={"kind": "programme", "k": max(self.k, OFFER_CANDIDATES)})
+            if query.place_filter is None:
+                return [offers]
+            statewide = offers.model_copy(update={"place": STATEWIDE, "k": STATEWIDE_OFFER_CANDIDATES})
+            return [offers.model_copy(update={"with_statewide": False}), statewide]
+        if query.intent is Intent.DEFINITION and len(query.programmes) == 1:
+            return [searcher.model_copy(update={"describes": query.programmes[0]})]
+        return [searcher]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [

@@ -37,3 +37,18 @@ def test_sentences_pointing_back_or_about_visits_do_not_stand_alone() -> None:
     assert looks_back("Sie nehmen Kontakt zu Familien ihrer ethnischen Community auf.")
     assert not stands_alone("In Köln besuchten Staatssekretärin Güler und Staatsministerin Widmann-Mauz das Zentrum.")
     assert stands_alone("KOMM-AN NRW ist ein Landesprogramm; umgesetzt wird es von den Kommunalen Integrationszentren.")
+
+
+def test_a_sentence_pointing_back_follows_the_sentence_it_points_at() -> None:
+    from app.answering.evidence import Scored
+    from app.answering.extractive import with_follow_ups
+    from app.core import RetrievedChunk
+
+    c = RetrievedChunk(doc_id="toh", chunk_id="toh-c", score=0.8, text="")
+    first = Scored(0.9, "Train of Hope ist eine Organisation in Dortmund.", c, True, 0)
+    second = Scored(0.5, "Train of Hope unterstützt Zugewanderte mit vielen Projekten.", c, True, 1)
+    examples = Scored(0.6, "Beispiele für solche Angebote sind Demokratieförderung und Beratung.", c, True, 2)
+    other = Scored(0.4, "Der VMDO ist ein Verbund von Vereinen in Dortmund.", RetrievedChunk("vmdo", "v-c", 0.8, ""), True, 0)
+    scored = [first, examples, second, other]
+    assert with_follow_ups([first, second, other], scored, 3) == [first, second, examples]
+    assert with_follow_ups([first, other], scored, 3) == [first, other]  # its antecedent is not shown

@@ -2,35 +2,46 @@
 
 import numpy as np
 
-from app.answering.offers import offer_line, offer_order, offers
+from app.answering.offers import Offer, choose_offers, offer_line, offers
 from app.conversation import Intent, Query
 from app.core import RetrievedChunk
 from app.retrieval import Line, Page
 
-
-def chunk(doc: str, score: float, places: tuple[str, ...]) -> RetrievedChunk:
-    return RetrievedChunk(doc_id=doc, chunk_id=f"{doc}-c", score=score, text="", title=doc.title(), places=places)
+QUESTION = np.array([1.0, 0.0], dtype=np.float32)
 
 
-def page(doc: str, *texts: str) -> Page:
-    return Page(doc, [Line(np.zeros(2, dtype=np.float32), t, f"{doc}-c", (0, i)) for i, t in enumerate(texts)])
+def chunk(doc: str, places: tuple[str, ...]) -> RetrievedChunk:
+    return RetrievedChunk(doc_id=doc, chunk_id=f"{doc}-c", score=0.8, text="", title=doc.title(), places=places)
+
+
+def line(doc: str, text: str, similarity: float, position: int = 0) -> Line:
+    return Line(np.array([similarity, np.sqrt(1 - similarity**2)], dtype=np.float32), text, f"{doc}-c", (0, position))
+
+
+def offer(doc: str, places: tuple[str, ...], similarity: float) -> Offer:
+    return Offer(chunk(doc, places), line(doc, f"{doc} hilft Familien.", similarity), similarity)
 
 
 def test_local_offers_come_first_then_at_most_two_statewide_ones() -> None:
-    chunks = [chunk("land-a", 0.9, ("Nordrhein-Westfalen",)), chunk("koeln-b", 0.8, ("Köln",)),
-              chunk("land-c", 0.85, ("Nordrhein-Westfalen",)), chunk("land-d", 0.7, ("Nordrhein-Westfalen",)),
-              chunk("bonn", 0.95, ("Bonn",))]
-    assert [c.doc_id for c in offer_order(chunks, "Köln")] == ["koeln-b", "land-a", "land-c"]
+    found = [offer("land-a", ("Nordrhein-Westfalen",), 0.9), offer("koeln-b", ("Köln",), 0.5),
+             offer("land-c", ("Nordrhein-Westfalen",), 0.85), offer("land-d", ("Nordrhein-Westfalen",), 0.7),
+             offer("bonn", ("Bonn",), 0.95), offer("koeln-e", ("Köln",), 0.6)]
+    assert [o.chunk.doc_id for o in choose_offers(found, "Köln")] == ["koeln-e", "koeln-b", "land-a", "land-c"]
 
 
-def test_each_offer_is_shown_with_a_sentence_that_stands_alone_and_names_the_place() -> None:
+def test_each_offer_shows_its_sentence_most_like_the_question_that_stands_alone() -> None:
     query = Query("Wo bekomme ich Hilfe in Köln?", "Wo bekomme ich Hilfe in Köln?", True, ("Köln",), (), None, (), "Köln", Intent.HELP)
-    chunks = [chunk("mso", 0.9, ("Dortmund", "Köln")), chunk("stadtteil", 0.8, ("Köln",))]
-    pages = [page("mso", "In Dortmund engagiert sich ein Verein für Familien.", "In Köln engagiert sich ein Verein für Geflüchtete."),
-             page("stadtteil", "Für Familien mit Fragen zu Sprache und Schule.", "Sie sprechen neun Sprachen.",
-                  "Die Einrichtung unterstützt Familien bei Fragen zur sprachlichen Bildung.")]
-    listed = [sentence for _, sentence in offers(query, chunks, pages)]
-    assert listed == ["In Köln engagiert sich ein Verein für Geflüchtete.", "Die Einrichtung unterstützt Familien bei Fragen zur sprachlichen Bildung."]
+    chunks = [chunk("mso", ("Dortmund", "Köln")), chunk("stadtteil", ("Köln",))]
+    pages = [Page("mso", [line("mso", "In Dortmund engagiert sich ein Verein für Familien.", 0.9, 0),
+                          line("mso", "In Köln engagiert sich ein Verein für Geflüchtete.", 0.3, 1)]),
+             Page("stadtteil", [line("stadtteil", "Für Familien mit Fragen zu Sprache und Schule.", 0.95, 0),
+                                line("stadtteil", "Sie sprechen neun Sprachen mit den Familien.", 0.9, 1),
+                                line("stadtteil", "Die Einrichtung unterstützt Familien bei Fragen zur Bildung.", 0.8, 2),
+                                line("stadtteil", "Das Projekt gibt es im Stadtteil Mülheim.", 0.2, 3)])]
+    listed = [sentence for _, sentence in offers(query, QUESTION, chunks, pages)]
+    # the fragment and the sentence pointing back are never shown; the page about two places
+    # shows only what it says about Köln
+    assert listed == ["Die Einrichtung unterstützt Familien bei Fragen zur Bildung.", "In Köln engagiert sich ein Verein für Geflüchtete."]
 
 
 def test_an_offer_line_names_the_offer_once() -> None:

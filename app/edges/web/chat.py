@@ -87,7 +87,7 @@ class Chat:
                 if isinstance(item, Answer):
                     answer = item
                     break
-                shown = f"{shown} {item}".strip()
+                shown += item
                 yield [*history, {"role": "assistant", "content": answer_markdown(shown, turn)}], session, ""
         except LotseError as error:
             yield [*history, {"role": "assistant", "content": escape_markdown(str(error))}], session, ""

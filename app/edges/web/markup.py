@@ -44,5 +44,8 @@ def source_cards(answer: Answer, turn: int) -> str:
 
 
 def answer_markdown(text: str, turn: int) -> str:
-    """The answer text, escaped, with each [n] as a link to its source card."""
-    return _CITATION.sub(lambda m: f"[[{m.group(1)}]](#quelle-{turn}-{m.group(1)})", escape_markdown(text))
+    """The answer text, escaped, with each [n] as a link to its source card; an answer of
+    several lines (a list of offers) as a bulleted list."""
+    lines = [_CITATION.sub(lambda m: f"[[{m.group(1)}]](#quelle-{turn}-{m.group(1)})", escape_markdown(line))
+             for line in text.split("\n")]
+    return lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)

@@ -24,3 +24,8 @@ def test_source_cards_show_title_kind_date_and_escape_document_text() -> None:
     assert "id='quelle-1-1'" in card and "[1] T&lt;i&gt;" in card and "Pressemitteilung · 2022-07-14" in card
     assert "<script>" not in card and "&lt;script&gt;" in card and "<mark>Satz.</mark>" in card
 
+
+
+def test_an_answer_of_several_lines_is_a_list() -> None:
+    assert answer_markdown("Erstes Angebot. [1]\nZweites - Angebot. [2]", 1) == \
+        "- Erstes Angebot\\. [[1]](#quelle-1-1)\n- Zweites \\- Angebot\\. [[2]](#quelle-1-2)"
