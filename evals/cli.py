@@ -11,7 +11,7 @@ import click
 from app.answering import LearnedSelector
 from app.core import Settings
 from app.index import load_embeddings
-from evals.dataset import OMOS_DIR
+from evals.dataset import NEWCOMER_PATH, OMOS_DIR
 from evals.report import compare, metric_table, write_reports
 from evals.suite import SuiteResult
 from evals.vector_cache import OMOS_CACHE_DIR
@@ -20,19 +20,23 @@ DEFAULT_SPLIT = OMOS_DIR / "dev_de.jsonl"
 DEFAULT_FLOORS = Path(__file__).parent / "thresholds.toml"
 
 
-def below_floors(result: SuiteResult, floors: dict[str, float]) -> list[str]:
-    """Metrics under their floor, as readable lines (floors are keyed "<suite>/<metric>")."""
+def below_floors(result: SuiteResult, floors: dict[str, float], ceilings: dict[str, float] | None = None) -> list[str]:
+    """Metrics under their floor or over their ceiling (for rates that must stay low), as
+    readable lines (both keyed "<suite>/<metric>")."""
     values = {n if "/" in n else f"{result.suite}/{n}": v for n, v in result.metrics.items()}
-    return [f"{name} = {values[name]:.3f} < {floor}" for name, floor in floors.items() if name in values and values[name] < floor]
+    low = [f"{name} = {values[name]:.3f} < {floor}" for name, floor in floors.items() if name in values and values[name] < floor]
+    return low + [f"{name} = {values[name]:.3f} > {ceiling}" for name, ceiling in (ceilings or {}).items()
+                  if name in values and values[name] > ceiling]
 
 
-def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | None) -> SuiteResult:
+def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | None, questions: Path) -> SuiteResult:
     if suite in ("nrw", "newcomer"):
         from app.pipeline import Lotse
-        from evals.newcomer import run_newcomer
+        from evals.newcomer import load_newcomer, run_newcomer
         from evals.nrw import run_nrw
 
-        return (run_nrw if suite == "nrw" else run_newcomer)(Lotse.from_settings(settings))
+        lotse = Lotse.from_settings(settings)
+        return run_nrw(lotse) if suite == "nrw" else run_newcomer(lotse, load_newcomer(questions))
     from evals.omosqa import run_omosqa
 
     return run_omosqa(split, load_embeddings(settings.embeddings), LearnedSelector.from_file(), OMOS_CACHE_DIR, predictions_out)
@@ -43,18 +47,20 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
 @click.option("--out", type=click.Path(path_type=Path), help="Ordner für report.json, report.md und report.html.")
 @click.option("--split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_SPLIT,
               show_default=True, help="OMoS-QA-Split (JSONL).")
+@click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=NEWCOMER_PATH,
+              show_default=True, help="Fragen der Suite newcomer (JSONL).")
 @click.option("--predictions-out", type=click.Path(dir_okay=False, path_type=Path),
               help="OMoS-QA: Vorhersagen als {\"<id>\": [Zeilen]} schreiben.")
 @click.option("--compare", "compare_to", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Ein früheres report.json: Unterschiede je Metrik ausgeben.")
 @click.option("--thresholds", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_FLOORS,
-              show_default=True, help="Untergrenzen; darunter endet der Befehl mit Status 1.")
+              show_default=True, help="Unter- und Obergrenzen; jenseits davon endet der Befehl mit Status 1.")
 @click.pass_obj
-def eval_command(settings: Settings, suite: str, out: Path | None, split: Path, predictions_out: Path | None,
-                 compare_to: Path | None, thresholds: Path) -> None:
+def eval_command(settings: Settings, suite: str, out: Path | None, split: Path, questions: Path,
+                 predictions_out: Path | None, compare_to: Path | None, thresholds: Path) -> None:
     """Antwortqualität messen, neben einer naiven LangChain-Pipeline."""
     suites = ["nrw", "newcomer", "omosqa"] if suite == "all" else [suite]
-    results = [_run(name, settings, split, predictions_out) for name in suites]
+    results = [_run(name, settings, split, predictions_out, questions) for name in suites]
     result = results[0]
     for other in results[1:]:
         result = result.merged(other, "all")
@@ -68,7 +74,8 @@ def eval_command(settings: Settings, suite: str, out: Path | None, split: Path, 
             click.echo(f"geschrieben: {path}")
     if compare_to is not None:
         click.echo("\n" + compare(json.loads(compare_to.read_text(encoding="utf-8")), result))
-    failures = below_floors(result, tomllib.loads(thresholds.read_text(encoding="utf-8")).get("floors", {}))
+    bounds = tomllib.loads(thresholds.read_text(encoding="utf-8"))
+    failures = below_floors(result, bounds.get("floors", {}), bounds.get("ceilings", {}))
     if failures:
-        click.echo("Unter der Untergrenze (evals/thresholds.toml):\n  " + "\n  ".join(failures), err=True)
+        click.echo("Jenseits der Grenzen (evals/thresholds.toml):\n  " + "\n  ".join(failures), err=True)
         raise SystemExit(1)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 DATASETS = Path(__file__).parent / "datasets"
 NRW_PATH = DATASETS / "nrw.jsonl"
+NEWCOMER_PATH = DATASETS / "newcomer.jsonl"
+"""Questions as newcomers and counsellors ask them (``lotse eval newcomer``)."""
 OMOS_DIR = DATASETS / "omosqa"
 """The OMoS-QA train and dev splits (CC BY 4.0)."""
 ANSWERABLE_KINDS = {"fact", "number", "date", "place", "programme", "crosslingual", "colloquial", "followup"}

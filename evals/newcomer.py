@@ -27,12 +27,11 @@ from app.answering import is_fragment, looks_back
 from app.core import Answer, without_source_note
 from app.pipeline import Lotse
 from evals.baseline import NaiveBaseline
-from evals.dataset import DATASETS
+from evals.dataset import NEWCOMER_PATH
 from evals.metrics import contains_fact, mean, percentile
 from evals.suite import SuiteResult
 
-NEWCOMER_PATH = DATASETS / "newcomer.jsonl"
-_MARK = re.compile(r"\s*\[\d+\]\s*")
+_SENTENCE_AND_MARK = re.compile(r"\s*(.+?)\s*\[(\d+)\]")
 
 
 @dataclass(frozen=True)
@@ -53,17 +52,25 @@ def load_newcomer(path: Path = NEWCOMER_PATH) -> list[NewcomerQuestion]:
                              list(r["facts"]), list(r.get("list_sources") or [])) for r in rows]
 
 
-def answer_sentences(answer: str) -> list[str]:
-    """The sentences of an answer, as shown between its [n] marks."""
-    return [s.strip() for s in _MARK.split(answer) if s.strip()]
-
-
-def is_broken(sentence: str) -> bool:
-    """A shown sentence a reader cannot use alone: a fragment or heading, one pointing back at
-    an unseen sentence, a source note mid-text, a cut name (unbalanced „ “), or a lower-case start."""
+def is_broken(sentence: str, after_its_document: bool = False) -> bool:
+    """A shown sentence a reader cannot use: a fragment or heading, one pointing back at a
+    sentence not shown right before it (``after_its_document``: the previous answer sentence
+    quotes the same document), a source note mid-text, a cut name (unbalanced „ “), or a
+    lower-case start."""
     text = sentence.split(": ", 1)[1] if re.match(r"^[^:]{3,90}: [A-ZÄÖÜ„\"]", sentence) else sentence  # "Offer: sentence"
-    return (is_fragment(text) or looks_back(text) or "(Quelle:" in sentence or text.count("„") != text.count("“")
-            or not text[:1].isupper() and text[:1] not in "„\"")
+    return (is_fragment(text) or (looks_back(text) and not after_its_document) or "(Quelle:" in sentence
+            or text.count("„") != text.count("“") or not text[:1].isupper() and text[:1] not in "„\"")
+
+
+def broken_sentences(answer: Answer) -> tuple[int, int]:
+    """(shown sentences, broken ones) of an answer; each sentence ends with its [n]."""
+    if answer.abstained:
+        return 0, 0
+    doc_of = {str(c.n): c.doc_id for c in answer.citations}
+    pairs = _SENTENCE_AND_MARK.findall(without_source_note(answer.answer))
+    docs = [doc_of.get(n) for _, n in pairs]
+    return len(pairs), sum(is_broken(s, i > 0 and docs[i] is not None and docs[i] == docs[i - 1])
+                           for i, (s, _) in enumerate(pairs))
 
 
 def _cited_docs(answer: Answer) -> set[str]:
@@ -74,7 +81,7 @@ def _row(lotse: Lotse, baseline: NaiveBaseline, q: NewcomerQuestion) -> dict[str
     answer = lotse.ask(q.question)
     shown = " ".join([answer.answer, *(c.quote for c in answer.citations)])
     cited = _cited_docs(answer)
-    sentences = [] if answer.abstained else answer_sentences(without_source_note(answer.answer))
+    sentences, broken = broken_sentences(answer)
     top = baseline.ask(q.question)
     base_correct = bool(top.doc_ids) and top.doc_ids[0] in q.sources and any(contains_fact(top.answer, f) for f in q.facts)
     return {
@@ -83,7 +90,7 @@ def _row(lotse: Lotse, baseline: NaiveBaseline, q: NewcomerQuestion) -> dict[str
         "cited": sorted(cited),
         "correct": not answer.abstained and bool(cited & set(q.sources)) and any(contains_fact(shown, f) for f in q.facts),
         "list_recall": len(cited & set(q.list_sources)) / len(q.list_sources) if q.list_sources else None,
-        "sentences": len(sentences), "broken": sum(is_broken(s) for s in sentences),
+        "sentences": sentences, "broken": broken,
         "latency_ms": answer.timings_ms["total"],
         "baseline": {"correct": base_correct, "latency_ms": top.ms},
     }
@@ -108,13 +115,16 @@ def run_newcomer(lotse: Lotse, questions: list[NewcomerQuestion] | None = None,
         "correct_other_languages": mean([float(r["correct"]) for r in other]),
         **{f"correct_{intent}": mean([float(r["correct"]) for r in rows if r["intent"] == intent])
            for intent in sorted({r["intent"] for r in rows})},
-        "help_sources_recall": mean([r["list_recall"] for r in rows if r["list_recall"] is not None]),
-        "crosslingual_citation_jaccard": mean([_jaccard(set(a["cited"]), set(b["cited"])) for a, b in pairs]),
-        "crosslingual_shared_source": mean([float(bool(set(a["cited"]) & set(b["cited"]))) for a, b in pairs]),
         "fragment_rate": sum(r["broken"] for r in rows) / sentences if sentences else 0.0,
         "false_refusals": mean([float(r["abstained"]) for r in rows]),
         "latency_p50_ms": percentile([r["latency_ms"] for r in rows], 0.5),
     }
+    recalls = [r["list_recall"] for r in rows if r["list_recall"] is not None]
+    if recalls:  # only for suites that name the offers a full list should show
+        metrics["help_sources_recall"] = mean(recalls)
+    if pairs:  # only for suites with translations of their German questions
+        metrics["crosslingual_citation_jaccard"] = mean([_jaccard(set(a["cited"]), set(b["cited"])) for a, b in pairs])
+        metrics["crosslingual_shared_source"] = mean([float(bool(set(a["cited"]) & set(b["cited"]))) for a, b in pairs])
     baseline_metrics = {
         "correct": mean([float(r["baseline"]["correct"]) for r in rows]),
         "correct_german": mean([float(r["baseline"]["correct"]) for r in german]),

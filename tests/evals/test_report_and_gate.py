@@ -37,6 +37,8 @@ def test_compare_prints_deltas() -> None:
 def test_floors_fail_only_below() -> None:
     assert below_floors(result(), {"nrw/key_fact_shown": 0.9, "nrw/abstention_f1": 0.4}) == []
     assert below_floors(result(), {"nrw/abstention_f1": 0.6}) == ["nrw/abstention_f1 = 0.500 < 0.6"]
+    assert below_floors(result(), {}, {"nrw/abstention_f1": 0.4}) == ["nrw/abstention_f1 = 0.500 > 0.4"]
+    assert below_floors(result(), {}, {"nrw/abstention_f1": 0.5}) == []
 
 
 def test_merged_suites_prefix_their_metrics() -> None:
