@@ -46,7 +46,7 @@ def shown_line(page: Page, chunk_ids: set[str], vector: np.ndarray, place: str |
 def choose_offers(offers: list[Offer], place: str | None) -> list[Offer]:
     """Best first: offers in ``place`` before statewide ones (at most ``MAX_STATEWIDE`` of
     those when there are local ones), ``MAX_OFFERS`` in all, each sentence once."""
-    ranked = sorted(offers, key=lambda o: -o.similarity)
+    ranked = sorted(offers, key=lambda o: (-o.similarity, len(o.chunk.places)))  # equal sentences: the most specific page
     local = [o for o in ranked if place and place in o.chunk.places]
     others = [o for o in ranked if o not in local]
     if local:

@@ -49,3 +49,10 @@ def test_an_offer_line_names_the_offer_once() -> None:
         "Welcome Office der Stadt Bochum: Es hilft bei der Arbeitssuche."
     assert offer_line("SOFRA (Köln)", "In Köln engagiert sich der Verein SOFRA für queere Menschen.") == \
         "In Köln engagiert sich der Verein SOFRA für queere Menschen."
+
+
+def test_a_sentence_two_pages_share_is_listed_once_from_the_more_specific_page() -> None:
+    shared = "In Köln engagiert sich der Verein SOFRA für queere Menschen."
+    general = Offer(chunk("mso", ("Nordrhein-Westfalen", "Köln")), line("mso", shared, 0.8), 0.8)
+    specific = Offer(chunk("sofra", ("Köln",)), line("sofra", shared, 0.8), 0.8)
+    assert [o.chunk.doc_id for o in choose_offers([general, specific], "Köln")] == ["sofra"]
