@@ -8,6 +8,10 @@ not in the documents) from an answerable question, so besides the selector the c
 - does the evidence sentence contain every year the question names?
 (Whether a German question uses a word the corpus never uses is part of understanding it:
 ``Query.unknown_terms``.)
+
+And whether a sentence can stand in an answer on its own: not a phrase without a verb
+(``is_fragment``), not pointing back at a sentence not shown (``looks_back``), not about a
+visit or about what the press releases do not say (``stands_alone``).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ _DETERMINERS = frozenset(
     "ihr ihre ihren ihrem seine seinen seinem alle allen vielen mehreren diesen jeden jedem".split()
 )
 _TOKEN = re.compile(r"\w+")
-_LOOKS_BACK_START = re.compile(r"^(?:Dies(?:e|er|es|em|en)?|Sie|Er|Es|Dort|Damit|Dazu|Dafür|Davon|Hier|Ihre?)\b")
+_LOOKS_BACK_START = re.compile(r"^(?:Dies(?:e|er|es|em|en)?|Sie|Er|Es(?! gibt)|Dort|Damit|Dazu|Dafür|Davon|Hier|Ihre?)\b")
 _DEMONSTRATIVE = re.compile(r"\b(?:dies|solch)(?:e|er|es|em|en)\s+[A-ZÄÖÜ]")
 _VISIT = re.compile(r"besuch|informierte sich|Einblick", re.IGNORECASE)
 _ABOUT_THE_SOURCES = re.compile(r"^Die Pressemitteilung(?:en)? nenn")

@@ -35,6 +35,7 @@ def test_sentences_are_not_fragments(text: str) -> None:
 def test_sentences_pointing_back_or_about_visits_do_not_stand_alone() -> None:
     assert looks_back("KOMM-AN NRW heißt dieses Ehrenamtsprogramm, für das Mitarbeitende zur Verfügung stehen.")
     assert looks_back("Sie nehmen Kontakt zu Familien ihrer ethnischen Community auf.")
+    assert looks_back("Es unterstützt Familien in Köln.") and not looks_back("Es gibt 54 Kommunale Integrationszentren.")
     assert not stands_alone("In Köln besuchten Staatssekretärin Güler und Staatsministerin Widmann-Mauz das Zentrum.")
     assert stands_alone("KOMM-AN NRW ist ein Landesprogramm; umgesetzt wird es von den Kommunalen Integrationszentren.")
 
