@@ -1,7 +1,8 @@
 """The NRW suite: hand-written questions about the corpus (evals/datasets/nrw.jsonl).
 
 Retrieval (hit@1/3/5, MRR, nDCG@10 by gold document and by key fact), answers (key fact
-shown, citation validity and precision, German answers, abstention P/R/F1, latency), each
+shown, citation validity and precision (per citation, and per answer sentence:
+several sentences may share one citation), German answers, abstention P/R/F1, latency), each
 next to the naive LangChain baseline run in the same process on the same questions.
 """
 
@@ -12,7 +13,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from app.answering import citation_problems
+from app.answering import CITATION_MARK, citation_problems
 from app.conversation import is_german, resolve_followup
 from app.core import Answer
 from app.pipeline import Lotse
@@ -62,6 +63,9 @@ def _lotse_row(lotse: Lotse, q: EvalQuestion, answers: list[Answer]) -> dict[str
     shown = " ".join([answer.answer, *(c.quote for c in answer.citations)])
     chunk_text = {r.chunk_id: r.text for r in answer.retrieved}
     cited_with_fact = [contains_fact(chunk_text[c.chunk_id], q.key_fact or "") for c in answer.citations]
+    chunk_of = {c.n: c.chunk_id for c in answer.citations}
+    sentences_with_fact = [contains_fact(chunk_text[chunk_of[int(n)]], q.key_fact or "")
+                           for n in CITATION_MARK.findall(answer.answer) if int(n) in chunk_of]
     fact_shown = q.answerable and not answer.abstained and contains_fact(shown, q.key_fact or "")
     return {
         "id": q.id, "kind": q.kind, "question": q.question, "answerable": q.answerable,
@@ -69,6 +73,8 @@ def _lotse_row(lotse: Lotse, q: EvalQuestion, answers: list[Answer]) -> dict[str
         "correct": fact_shown if q.answerable else answer.abstained,
         "citations_valid": not citation_problems(answer.answer, answer.citations, answer.retrieved),
         "citation_precision": mean([float(x) for x in cited_with_fact]) if q.answerable and not answer.abstained else None,
+        "sentence_citation_precision": (mean([float(x) for x in sentences_with_fact])
+                                        if q.answerable and not answer.abstained else None),
         "german": is_german(answer.answer),
         "answer_chars": len(answer.answer),
         "latency_ms": answer.timings_ms["total"],
@@ -120,6 +126,8 @@ def run_nrw(lotse: Lotse, questions: list[EvalQuestion] | None = None, progress:
         **_answer_metrics(rows, answerable, rows),
         "citation_validity": mean([float(r["citations_valid"]) for r in rows]),
         "citation_precision": mean([r["citation_precision"] for r in answerable if r["citation_precision"] is not None]),
+        "sentence_citation_precision": mean([r["sentence_citation_precision"] for r in answerable
+                                             if r["sentence_citation_precision"] is not None]),
     }
     base_rows = [r["baseline"] for r in rows]
     base_answerable = [r["baseline"] for r in answerable]
