@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from app.core import normalize_text
 
@@ -16,6 +17,7 @@ _CONTACT_HEADINGS = {"kontakt", "pressekontakt", "bürgeranfragen", "ansprechpar
 _CONTACT_DETAIL = re.compile(r"^(Telefon|Tel\.|Fax|E-Mail|Mail|Internet)\s*:", re.IGNORECASE)
 _CONTACT_LINE_MAX = 100
 _TEASER_MIN = 40
+_SPACE = re.compile(r"\s+")
 
 
 def to_lines(text: str) -> list[str]:
@@ -58,13 +60,29 @@ def drop_contact_block(lines: list[str]) -> list[str]:
 
 def drop_repeated_paragraphs(lines: list[str]) -> list[str]:
     """Keep the first of exactly repeated paragraphs, and drop a teaser paragraph that
-    stands again, word for word, inside a longer paragraph of the same page."""
+    stands again, word for word, inside a longer paragraph of the same page.
+
+    Linear in the text: a teaser is only compared with paragraphs that have its first
+    ``_TEASER_MIN`` characters at the start of a word."""
     unique = list(dict.fromkeys(lines))
+    holders: dict[str, set[int]] = {}
+    for number, line in enumerate(unique):
+        for start in _word_starts(line):
+            holders.setdefault(line[start : start + _TEASER_MIN], set()).add(number)
     return [
         line
-        for line in unique
-        if len(line) < _TEASER_MIN or not any(line != other and line in other for other in unique)
+        for number, line in enumerate(unique)
+        if len(line) < _TEASER_MIN
+        or not any(other != number and line in unique[other] for other in holders.get(line[:_TEASER_MIN], ()))
     ]
+
+
+def _word_starts(line: str) -> Iterator[int]:
+    """Offsets where a word starts and at least ``_TEASER_MIN`` characters follow."""
+    last = len(line) - _TEASER_MIN
+    if last >= 0:
+        yield 0
+        yield from (m.end() for m in _SPACE.finditer(line, 0, last + 1) if m.end() <= last)
 
 
 def clean_page(text: str) -> list[str]:

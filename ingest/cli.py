@@ -6,13 +6,14 @@ import click
 
 from app.conversation import Glossary
 from app.core import Settings
-from app.index import drop_index, index_exists, load_embeddings, open_client
+from app.index import index_exists, load_embeddings, open_client
 from ingest.pipeline import run_ingest
 
 
 @click.command("ingest")
 @click.option("--if-missing", is_flag=True, help="Nur bauen, wenn es noch keinen Index gibt.")
-@click.option("--rebuild", is_flag=True, help="Index löschen und neu aufbauen (z. B. nach einem Wechsel des Embedders).")
+@click.option("--rebuild", is_flag=True,
+              help="Index neu aufbauen (z. B. nach einem Wechsel des Embedders); der alte bleibt bis zum Umschalten lesbar.")
 @click.option("--quiet", "-q", is_flag=True, help="Keine Fortschrittsanzeige.")
 @click.pass_obj
 def ingest_command(settings: Settings, if_missing: bool, rebuild: bool, quiet: bool) -> None:
@@ -20,14 +21,11 @@ def ingest_command(settings: Settings, if_missing: bool, rebuild: bool, quiet: b
     if not settings.corpus_dir.is_dir():
         raise click.UsageError(f"Korpus-Ordner nicht gefunden: {settings.corpus_dir}")
     client = open_client(settings)
-    if rebuild:
-        drop_index(client, settings.collection)
-    elif if_missing and index_exists(client, settings.collection):
+    if if_missing and not rebuild and index_exists(client, settings.collection):
         click.echo("Index ist vorhanden, nichts zu tun.")
         return
-    report = run_ingest(
-        settings, client, load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path), progress=not quiet
-    )
+    report = run_ingest(settings, client, load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
+                        progress=not quiet, rebuild=rebuild)
     for warning in report.warnings:
         click.echo(f"Warnung: {warning}", err=True)
     click.echo(report.summary())

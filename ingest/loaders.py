@@ -11,11 +11,13 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import frontmatter
+
+from ingest.metadata import parse_meta
 
 SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf"}
 SIDECAR_SUFFIX = ".meta.json"
@@ -23,6 +25,8 @@ SKIPPED_DIRS = {"glossary"}
 KIND_BY_FOLDER = {"press": "press", "programmes": "programme"}
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_LINE_CHARS = 20_000
+MAX_TEXT_CHARS = 500_000
+"""About 150 pages of text; longer files are not press releases or programme pages."""
 _MD_MARKUP = [
     (re.compile(r"^#{1,6}\s*", re.MULTILINE), ""),
     (re.compile(r"^\s*(?:[-*+]|\d+\.)\s+", re.MULTILINE), ""),
@@ -58,7 +62,10 @@ class SourceDocument:
     date: str | None
     text: str
     fingerprint: str
-    meta: dict[str, Any] = field(default_factory=dict)
+    places: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """Metadata fields that were dropped (the document itself is fine)."""
 
 
 def _sidecar(path: Path) -> Path:
@@ -70,24 +77,33 @@ def discover(corpus_dir: Path) -> tuple[list[CorpusFile], list[str]]:
     files: list[CorpusFile] = []
     warnings: list[str] = []
     for path in sorted(_walk(corpus_dir, warnings)):
-        rel = path.relative_to(corpus_dir)
+        rel = readable(path.relative_to(corpus_dir).as_posix())
         if path.name.endswith(SIDECAR_SUFFIX) or path.name.startswith("."):
             continue
         if path.suffix.lower() not in SUFFIXES:
-            warnings.append(f"{rel}: übersprungen (Dateityp '{path.suffix or 'ohne Endung'}' wird nicht unterstützt)")
+            warnings.append(f"{rel}: übersprungen (Dateityp '{readable(path.suffix) or 'ohne Endung'}' wird nicht unterstützt)")
             continue
+        if rel != path.relative_to(corpus_dir).as_posix():
+            warnings.append(f"{rel}: Dateiname ist kein gültiges UTF-8, ungültige Bytes als '\ufffd' übernommen")
         try:
             fingerprint = _fingerprint(path)
         except (OSError, LoadError) as error:
             warnings.append(f"{rel}: übersprungen ({error})")
             continue
-        kind = KIND_BY_FOLDER.get(rel.parts[0], "document") if len(rel.parts) > 1 else "document"
-        files.append(CorpusFile(path=path, doc_id=rel.with_suffix("").as_posix(), kind=kind, fingerprint=fingerprint))
+        parts = rel.split("/")
+        kind = KIND_BY_FOLDER.get(parts[0], "document") if len(parts) > 1 else "document"
+        files.append(CorpusFile(path=path, doc_id=rel.rsplit(".", 1)[0], kind=kind, fingerprint=fingerprint))
     return files, warnings
 
 
+def readable(name: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _walk(root: Path, warnings: list[str]) -> Iterator[Path]:
-    """Regular files below ``root``; links that loop or lead nowhere are reported."""
+    """Regular files below ``root``; links that loop, lead nowhere or leave ``root`` are reported."""
+    top = root.resolve()
     seen: set[Path] = set()
     stack = [root]
     while stack:
@@ -95,21 +111,24 @@ def _walk(root: Path, warnings: list[str]) -> Iterator[Path]:
         try:
             resolved = folder.resolve(strict=True)
         except (OSError, RuntimeError):
-            warnings.append(f"{folder.relative_to(root)}: übersprungen (Ordner nicht lesbar)")
+            warnings.append(f"{readable(str(folder.relative_to(root)))}: übersprungen (Ordner nicht lesbar)")
             continue
         if resolved in seen:
-            warnings.append(f"{folder.relative_to(root)}: übersprungen (Verknüpfung im Kreis)")
+            warnings.append(f"{readable(str(folder.relative_to(root)))}: übersprungen (Verknüpfung im Kreis)")
             continue
         seen.add(resolved)
         for entry in sorted(folder.iterdir()):
+            rel = readable(str(entry.relative_to(root)))
             if entry.name in SKIPPED_DIRS and folder == root:
                 continue
-            if entry.is_dir():
+            if entry.is_symlink() and not entry.resolve().is_relative_to(top):
+                warnings.append(f"{rel}: übersprungen (Verknüpfung zeigt aus dem Korpus-Ordner hinaus)")
+            elif entry.is_dir():
                 stack.append(entry)
             elif entry.is_file():
                 yield entry
             else:
-                warnings.append(f"{entry.relative_to(root)}: übersprungen (keine lesbare Datei)")
+                warnings.append(f"{rel}: übersprungen (keine lesbare Datei)")
 
 
 def _fingerprint(path: Path) -> str:
@@ -128,28 +147,32 @@ def load(file: CorpusFile) -> SourceDocument:
     raw = file.path.read_bytes()
     suffix = file.path.suffix.lower()
     if suffix == ".pdf":
-        text, meta = _read_pdf(raw)
+        text, stated = _read_pdf(raw)
     elif suffix in {".html", ".htm"}:
-        text, meta = _read_html(raw)
+        text, stated = _read_html(raw)
     elif suffix == ".md":
-        text, meta = _read_markdown(_decode(raw))
+        text, stated = _read_markdown(_decode(raw))
     else:
-        text, meta = _decode(raw), {}
-    meta.update(_read_sidecar(file.path))
+        text, stated = _decode(raw), {}
+    meta, warnings = parse_meta(stated, "den Metadaten der Datei")
+    sidecar, sidecar_warnings = parse_meta(_read_sidecar(file.path), _sidecar(file.path).name)
+    meta = meta.model_copy(update=sidecar.model_dump(exclude_unset=True))
     if not text.strip():
         raise LoadError("kein Text gefunden")
+    if len(text) > MAX_TEXT_CHARS:
+        raise LoadError(f"Text zu lang ({len(text):,} Zeichen, höchstens {MAX_TEXT_CHARS:,})".replace(",", "."))
     if any(len(line) > MAX_LINE_CHARS for line in text.splitlines()):
         raise LoadError(f"eine Zeile hat mehr als {MAX_LINE_CHARS} Zeichen (kein Fließtext)")
-    title = str(meta.pop("title", "") or "").strip() or _first_line(text)
-    date = meta.pop("date", None)
     return SourceDocument(
         doc_id=file.doc_id,
-        kind=str(meta.pop("kind", "") or file.kind),
-        title=title,
-        date=str(date) if date else None,
+        kind=meta.kind or file.kind,
+        title=meta.title or _first_line(text),
+        date=meta.date or None,
         text=text,
         fingerprint=file.fingerprint,
-        meta=meta,
+        places=tuple(meta.places),
+        sources=tuple(meta.sources),
+        warnings=tuple(warnings + sidecar_warnings),
     )
 
 

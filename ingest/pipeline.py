@@ -1,8 +1,11 @@
-"""Bring the Chroma index in line with the corpus folder, embedding only what is new.
+"""Bring the index in line with the corpus folder, streaming documents in small batches.
 
-Unchanged files are recognised by their fingerprint and not even parsed; a changed file
-replaces its chunks (chunks whose text is unchanged keep their embedding); chunks of
-deleted files disappear. New rows are written before stale rows are deleted.
+Documents flow load -> clean -> chunk -> embed -> write one batch at a time, so memory does
+not grow with the corpus. Every row a run writes belongs to the next generation and stays
+invisible until the pointer is committed at the end (see ``app.index.store``): a run killed at
+any moment leaves the old state, and the next run reuses every row it finds instead of
+embedding it again. Unchanged files are recognised by their fingerprint and not even parsed;
+a changed document gets new rows, and sentences whose text did not change keep their vectors.
 """
 
 from __future__ import annotations
@@ -12,22 +15,26 @@ import hashlib
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
 from tqdm import tqdm
 
 from app.conversation import Glossary
 from app.core import IngestBusy, Settings
-from app.index import Index, LotseEmbeddings, Manifest, manifest_chunk_ids, open_index
+from app.index import LIVE, Index, LotseEmbeddings, Pointer, drop_build, is_visible, open_build
 from ingest.chunking import Chunk, chunk_paragraphs
 from ingest.clean import clean_page
-from ingest.loaders import LoadError, SourceDocument, discover, load
+from ingest.loaders import CorpusFile, LoadError, SourceDocument, discover, load
+from ingest.vectors import VectorReuse, titled
 
-PIPELINE_VERSION = "3"
-EMBED_BATCH = 32
+PIPELINE_VERSION = "4"
+BATCH_DOCS = 16
+EMBED_BATCH = 64
 WRITE_BATCH = 1000
+PAGE = 5000
 
 
 @dataclass
@@ -38,29 +45,44 @@ class IngestReport:
     chunks: int = 0
     added: int = 0
     updated: int = 0
+    unchanged: int = 0
     removed: int = 0
-    chunks_embedded: int = 0
-    chunks_deleted: int = 0
+    failed: int = 0
+    texts_embedded: int = 0
+    vectors_reused: int = 0
+    rows_written: int = 0
+    rows_purged: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
-            f"{self.documents} Dokumente, {self.chunks} Abschnitte | "
-            f"Dokumente neu {self.added}, geändert {self.updated}, entfernt {self.removed}, "
-            f"übersprungen {len(self.warnings)} | Abschnitte eingebettet {self.chunks_embedded}, "
-            f"gelöscht {self.chunks_deleted} | {self.seconds:.1f} s"
+            f"{self.documents} Dokumente, {self.chunks} Abschnitte | neu {self.added}, geändert {self.updated}, "
+            f"unverändert {self.unchanged}, entfernt {self.removed}, fehlgeschlagen {self.failed}, "
+            f"übersprungen {len(self.warnings) - self.failed} | Texte eingebettet {self.texts_embedded}, "
+            f"Vektoren wiederverwendet {self.vectors_reused} | {self.seconds:.1f} s"
         )
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """The writes one changed document needs."""
+_Record = tuple[str, list[float], str, dict[str, Any]]
+"""id, vector, text, metadata: one row to write."""
 
-    doc: SourceDocument
-    fingerprint: str
-    chunks: list[Chunk]
-    new: list[Chunk]
+
+@dataclass(frozen=True)
+class Row:
+    """A stored chunk row as the planner needs it."""
+
+    id: str
+    meta: dict[str, Any]
+
+
+@dataclass
+class _Target:
+    """The build a run writes into, the generation it writes, and the pointer that commits it."""
+
+    index: Index
+    next: int
+    commit: Pointer
 
 
 def _context_digest(glossary_bytes: bytes) -> str:
@@ -68,9 +90,13 @@ def _context_digest(glossary_bytes: bytes) -> str:
     return hashlib.sha256(PIPELINE_VERSION.encode() + glossary_bytes).hexdigest()[:16]
 
 
-def chunk_metadata(doc: SourceDocument, chunk: Chunk, glossary: Glossary, fingerprint: str) -> dict[str, Any]:
-    """Chroma metadata of a chunk (no None values; list fields only when non-empty)."""
-    declared_places = [str(p) for p in doc.meta.get("places") or []]
+def row_id(chunk: Chunk, fingerprint: str) -> str:
+    """A chunk row is one version of a chunk: same text in a new file version is a new row."""
+    return hashlib.sha256(f"{chunk.id}\n{fingerprint}".encode()).hexdigest()[:24]
+
+
+def chunk_metadata(doc: SourceDocument, chunk: Chunk, glossary: Glossary, fingerprint: str, born: int) -> dict[str, Any]:
+    """Chroma metadata of a chunk row (no None values; list fields only when non-empty)."""
     fields: dict[str, Any] = {
         "doc_id": doc.doc_id,
         "title": doc.title,
@@ -78,32 +104,27 @@ def chunk_metadata(doc: SourceDocument, chunk: Chunk, glossary: Glossary, finger
         "kind": doc.kind,
         "position": chunk.position,
         "fingerprint": fingerprint,
+        "born": born,
+        "died": LIVE,
         "sentences": len(chunk.sentences),
-        "places": list(dict.fromkeys(declared_places + glossary.places_in(chunk.text))),
+        "places": list(dict.fromkeys([*doc.places, *glossary.places_in(chunk.text)])),
         "programmes": glossary.programmes_in(chunk.text),
-        "sources": [str(s) for s in doc.meta.get("sources") or []],
+        "sources": list(doc.sources),
     }
     return {key: value for key, value in fields.items() if value != []}
 
 
-def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+def batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _embed_all(embeddings: LotseEmbeddings, texts: list[str], progress: bool) -> list[list[float]]:
-    vectors: list[list[float]] = []
-    with tqdm(total=len(texts), desc="Einbetten", unit="Text", disable=not progress or not texts) as bar:
-        for batch in _batches(texts, EMBED_BATCH):
-            vectors.extend(embeddings.embed_documents(list(batch)))
-            bar.update(len(batch))
-    return vectors
 
 
 @contextmanager
 def ingest_lock(settings: Settings) -> Iterator[None]:
     """One ingest per index at a time; a second one stops with a clear message."""
     path = settings.chroma_dir.with_name(settings.chroma_dir.name + ".ingest.lock")
+    if settings.chroma_url:
+        path = settings.chroma_dir.with_name(f"{settings.collection}.ingest.lock")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as handle:
         try:
@@ -113,6 +134,38 @@ def ingest_lock(settings: Settings) -> Iterator[None]:
         yield
 
 
+def _new_build_name(client: ClientAPI, collection: str) -> str:
+    taken = {c.name for c in client.list_collections()}
+    number = 1
+    while f"{collection}-b{number}" in taken:
+        number += 1
+    return f"{collection}-b{number}"
+
+
+def _open_target(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddings, rebuild: bool) -> _Target:
+    """The live build for an incremental run; a new build beside it for a first run or a
+    rebuild (an interrupted one is resumed). The pending build is recorded before any write."""
+    pointer = Pointer.read(client, settings.collection) or Pointer()
+    if pointer.previous:  # kept for readers of the last generation; the next ingest drops it
+        drop_build(client, pointer.previous)
+        pointer = replace(pointer, previous="")
+    if pointer.live and not rebuild and not pointer.pending:
+        index = open_build(client, pointer.live, embeddings, pointer.generation)
+        return _Target(index, pointer.generation + 1, replace(pointer, generation=pointer.generation + 1))
+    legacy = settings.collection if settings.collection in {c.name for c in client.list_collections()} else ""
+    build = pointer.pending
+    if build:
+        try:
+            open_build(client, build, embeddings)
+        except Exception:  # an interrupted rebuild with another embedder: start again
+            drop_build(client, build)
+            build = ""
+    build = build or _new_build_name(client, settings.collection)
+    replace(pointer, pending=build).write(client, settings.collection)
+    index = open_build(client, build, embeddings, 0, create=True)
+    return _Target(index, 1, Pointer(live=build, generation=1, embedder=index.embedder_id, previous=pointer.live or legacy))
+
+
 def run_ingest(
     settings: Settings,
     client: ClientAPI,
@@ -120,116 +173,166 @@ def run_ingest(
     glossary: Glossary,
     *,
     progress: bool = True,
+    rebuild: bool = False,
+    batch_docs: int = BATCH_DOCS,
 ) -> IngestReport:
-    """Synchronise the index with ``settings.corpus_dir``; returns what was done.
-
-    Crash safety: new chunks are written first and stay invisible until the manifest that
-    lists them is committed in one metadata write; stale chunks are deleted afterwards. A
-    run killed at any point leaves the old or the new state; the next run finishes the job.
-    """
+    """Synchronise the index with ``settings.corpus_dir``; returns what was done."""
     started = time.perf_counter()
     with ingest_lock(settings):
         report = IngestReport()
-        index = open_index(client, settings.collection, embeddings, create=True)
+        target = _open_target(client, settings, embeddings, rebuild)
+        report.rows_purged = _purge_retired(target.index)
         glossary_path = settings.glossary_path
         context = _context_digest(glossary_path.read_bytes() if glossary_path.is_file() else b"")
-        committed = index.manifest()
-        got = index.chunks.get(include=["metadatas"])
-        stored = dict(zip(got["ids"], got["metadatas"] or []))
         files, report.warnings = discover(settings.corpus_dir)
-        manifest: Manifest = {}
-        plans: list[_Plan] = []
-        for file in files:
-            fingerprint = f"{file.fingerprint}-{context}"
-            entry = committed.get(file.doc_id)
-            if entry and entry["fingerprint"] == fingerprint and all(
-                stored.get(c, {}).get("fingerprint") == fingerprint for c in entry["chunks"]
-            ):
-                manifest[file.doc_id] = entry
-                report.chunks += len(entry["chunks"])
-                continue
-            try:
-                doc = load(file)
-            except (LoadError, OSError) as error:
-                report.warnings.append(f"{file.doc_id}: übersprungen ({error})")
-                if entry:
-                    manifest[file.doc_id] = entry  # keep what was there: nothing is lost
-                continue
-            chunks = list({c.id: c for c in chunk_paragraphs(doc.doc_id, clean_page(doc.text))}.values())
-            if not chunks:
-                report.warnings.append(f"{file.doc_id}: übersprungen (kein Text nach der Bereinigung)")
-                if entry:
-                    manifest[file.doc_id] = entry
-                continue
-            plans.append(_Plan(doc, fingerprint, chunks, [c for c in chunks if c.id not in stored]))
-            manifest[file.doc_id] = {"fingerprint": fingerprint, "chunks": [c.id for c in chunks]}
-            report.chunks += len(chunks)
-            if entry:
-                report.updated += 1
-            else:
-                report.added += 1
-        report.documents = len(manifest)
-        report.removed = len(set(committed) - {f.doc_id for f in files})
-
-        _add_new(index, plans, embeddings, glossary, progress, report)
-        index.commit(manifest)
-        _refresh_kept(index, plans, glossary, stored)
-        active = manifest_chunk_ids(manifest)
-        leftovers = sorted(set(stored) - active)
-        _delete_chunks(index, leftovers)
-        report.chunks_deleted = len(leftovers)
-        _drop_orphan_sentences(index, active, stored, plans)
+        writer = _BatchWriter(target, embeddings, glossary, context, report)
+        with tqdm(total=len(files), desc="Ingest", unit="Dok.", disable=not progress or not files) as bar:
+            for batch in batched(files, batch_docs):
+                writer.write(batch)
+                bar.update(len(batch))
+        _retire_removed(target, {f.doc_id for f in files}, report)
+        target.commit.write(client, settings.collection)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _add_new(index: Index, plans: list[_Plan], embeddings: LotseEmbeddings, glossary: Glossary,
-             progress: bool, report: IngestReport) -> None:
-    """Embed and write new chunks (sentences first, so a stored chunk always has them)."""
-    new = [(plan, chunk) for plan in plans for chunk in plan.new]
-    sentences = [(chunk, i, s) for _, chunk in new for i, s in enumerate(chunk.sentences)]
-    texts = [f"{plan.doc.title}\n{chunk.text}" for plan, chunk in new] + [s for _, _, s in sentences]
-    vectors = _embed_all(embeddings, texts, progress)
-    chunk_vectors, sentence_vectors = vectors[: len(new)], vectors[len(new) :]
-    sentence_rows = [
-        (f"{chunk.id}-{i}", vector, text, {"chunk_id": chunk.id, "doc_id": chunk.doc_id, "position": i})
-        for (chunk, i, text), vector in zip(sentences, sentence_vectors)
-    ]
-    for batch in _batches(sentence_rows, WRITE_BATCH):
-        ids, vecs, docs, metas = zip(*batch)
-        index.sentences.upsert(ids=list(ids), embeddings=list(vecs), documents=list(docs), metadatas=list(metas))
-    rows = [
-        (chunk.id, vector, chunk.text, chunk_metadata(plan.doc, chunk, glossary, plan.fingerprint))
-        for (plan, chunk), vector in zip(new, chunk_vectors)
-    ]
-    for batch in _batches(rows, WRITE_BATCH):
-        ids, vecs, docs, metas = zip(*batch)
-        index.chunks.upsert(ids=list(ids), embeddings=list(vecs), documents=list(docs), metadatas=list(metas))
-    report.chunks_embedded += len(new)
+class _BatchWriter:
+    """Plans and writes one batch of files into the target generation."""
+
+    def __init__(self, target: _Target, embeddings: LotseEmbeddings, glossary: Glossary, context: str,
+                 report: IngestReport) -> None:
+        self.target = target
+        self.index = target.index
+        self.embeddings = embeddings
+        self.glossary = glossary
+        self.context = context
+        self.report = report
+
+    def write(self, files: Sequence[CorpusFile]) -> None:
+        rows = self._rows_of([f.doc_id for f in files])
+        retire: list[str] = []
+        revive: list[str] = []
+        drop: list[str] = []
+        plans: list[tuple[SourceDocument, str, list[Chunk]]] = []
+        for file in files:
+            fingerprint = f"{file.fingerprint}-{self.context}"
+            doc_rows = rows.get(file.doc_id, [])
+            visible = [r for r in doc_rows if is_visible(r.meta, self.index.generation)]
+            pending = [r for r in doc_rows if int(r.meta["born"]) > self.index.generation]
+            keep_visible = bool(visible) and all(r.meta["fingerprint"] == fingerprint for r in visible)
+            doc = None if keep_visible else self._load(file)
+            if doc is None:  # unchanged, or unreadable: the committed rows stay as they are
+                revive += [r.id for r in visible if int(r.meta["died"]) != LIVE]
+                drop += [r.id for r in pending]
+                self.report.unchanged += keep_visible
+                self.report.documents += bool(visible)
+                self.report.chunks += len(visible)
+                continue
+            chunks = list({c.id: c for c in chunk_paragraphs(doc.doc_id, clean_page(doc.text))}.values())
+            wanted = {row_id(c, fingerprint) for c in chunks}
+            written = {r.id for r in pending if r.id in wanted}
+            drop += [r.id for r in pending if r.id not in wanted]
+            retire += [r.id for r in visible]
+            plans.append((doc, fingerprint, [c for c in chunks if row_id(c, fingerprint) not in written]))
+            self.report.documents += 1
+            self.report.chunks += len(chunks)
+            self.report.updated += bool(visible)
+            self.report.added += not visible
+        self._add(plans)
+        self._set_died(revive, LIVE)
+        self._set_died(retire, self.target.next)
+        _delete_rows(self.index, drop)
+
+    def _rows_of(self, doc_ids: list[str]) -> dict[str, list[Row]]:
+        got = self.index.chunks.get(where={"doc_id": {"$in": doc_ids}}, include=["metadatas"])
+        rows: dict[str, list[Row]] = {}
+        for rid, meta in zip(got["ids"], got["metadatas"] or []):
+            rows.setdefault(str(meta["doc_id"]), []).append(Row(rid, dict(meta)))
+        return rows
+
+    def _load(self, file: CorpusFile) -> SourceDocument | None:
+        """The parsed document with text after cleaning, or None with a warning."""
+        try:
+            doc = load(file)
+        except (LoadError, OSError) as error:
+            reason = str(error)
+        else:
+            if clean_page(doc.text):
+                self.report.warnings += [f"{file.doc_id}: {w}" for w in doc.warnings]
+                return doc
+            reason = "kein Text nach der Bereinigung"
+        self.report.warnings.append(f"{file.doc_id}: fehlgeschlagen ({reason}); beim nächsten Lauf neuer Versuch")
+        self.report.failed += 1
+        return None
+
+    def _add(self, plans: list[tuple[SourceDocument, str, list[Chunk]]]) -> None:
+        """Embed what is new and write sentences before their chunks, so a stored chunk
+        always has its sentences."""
+        if not any(chunks for _, _, chunks in plans):
+            return
+        reuse = VectorReuse.stored(self.index, [doc.doc_id for doc, _, chunks in plans if chunks])
+        texts = [titled(doc.title, c.text) for doc, _, chunks in plans for c in chunks]
+        texts += [s for _, _, chunks in plans for c in chunks for s in c.sentences]
+        missing = reuse.missing(texts)
+        for batch in batched(missing, EMBED_BATCH):
+            reuse.add(batch, self.embeddings.embed_documents(list(batch)))
+        self.report.texts_embedded += len(missing)
+        self.report.vectors_reused += len(texts) - len(missing)
+        sentence_rows: list[_Record] = []
+        chunk_rows: list[_Record] = []
+        for doc, fingerprint, chunks in plans:
+            for chunk in chunks:
+                rid = row_id(chunk, fingerprint)
+                sentence_rows += [(f"{rid}-{i}", reuse.vector(s), s, {"chunk_id": rid, "doc_id": doc.doc_id, "position": i})
+                                  for i, s in enumerate(chunk.sentences)]
+                meta = chunk_metadata(doc, chunk, self.glossary, fingerprint, self.target.next)
+                chunk_rows.append((rid, reuse.vector(titled(doc.title, chunk.text)), chunk.text, meta))
+        _upsert(self.index.sentences, sentence_rows)
+        _upsert(self.index.chunks, chunk_rows)
+        self.report.rows_written += len(chunk_rows)
+
+    def _set_died(self, row_ids: list[str], died: int) -> None:
+        for batch in batched(row_ids, WRITE_BATCH):
+            self.index.chunks.update(ids=list(batch), metadatas=[{"died": died}] * len(batch))
 
 
-def _refresh_kept(index: Index, plans: list[_Plan], glossary: Glossary, stored: dict[str, Any]) -> None:
-    """After the commit: metadata of chunks whose text did not change (position, fingerprint, tags)."""
-    kept = [(c.id, chunk_metadata(p.doc, c, glossary, p.fingerprint)) for p in plans for c in p.chunks if c.id in stored]
-    for batch in _batches(kept, WRITE_BATCH):
-        ids, metas = zip(*batch)
-        index.chunks.update(ids=list(ids), metadatas=list(metas))
+def _upsert(collection: Collection, rows: list[_Record]) -> None:
+    for batch in batched(rows, WRITE_BATCH):
+        ids, vectors, documents, metadatas = zip(*batch)
+        collection.upsert(ids=list(ids), embeddings=list(vectors), documents=list(documents), metadatas=list(metadatas))
 
 
-def _delete_chunks(index: Index, chunk_ids: list[str]) -> None:
-    """Chunks first, then their sentences (a sentence without chunk is never read)."""
-    for batch in _batches(chunk_ids, WRITE_BATCH):
-        index.chunks.delete(ids=list(batch))
+def _delete_rows(index: Index, row_ids: list[str]) -> None:
+    """Invisible chunk rows: their sentences first, so an interrupted delete leaves a chunk
+    row that the next run finds and deletes again, never orphaned sentences."""
+    for batch in batched(row_ids, WRITE_BATCH):
         index.sentences.delete(where={"chunk_id": {"$in": list(batch)}})
+        index.chunks.delete(ids=list(batch))
 
 
-def _drop_orphan_sentences(index: Index, active: set[str], stored: dict[str, Any], plans: list[_Plan]) -> None:
-    """Sentences left behind by an interrupted delete (checked by count, scanned only if off)."""
-    counts = {c.id: len(c.sentences) for p in plans for c in p.chunks}
-    expected = sum(counts.get(c, int(stored.get(c, {}).get("sentences", 0))) for c in active)
-    if index.sentences.count() == expected:
-        return
-    got = index.sentences.get(include=["metadatas"])
-    orphans = [sid for sid, meta in zip(got["ids"], got["metadatas"] or []) if meta["chunk_id"] not in active]
-    for batch in _batches(orphans, WRITE_BATCH):
-        index.sentences.delete(ids=list(batch))
+def _purge_retired(index: Index) -> int:
+    """Delete rows retired at or before the committed generation: no reader of it sees them."""
+    purged = 0
+    while ids := index.chunks.get(where={"died": {"$lte": index.generation}}, include=[], limit=WRITE_BATCH)["ids"]:
+        _delete_rows(index, ids)
+        purged += len(ids)
+    return purged
+
+
+def _retire_removed(target: _Target, present: set[str], report: IngestReport) -> None:
+    """Documents in the build but no longer in the corpus: committed rows retire with the
+    next generation, rows an interrupted run wrote for them are deleted."""
+    index = target.index
+    gone: set[str] = set()
+    offset = 0
+    while metas := index.chunks.get(where={"position": 0}, include=["metadatas"], limit=PAGE, offset=offset)["metadatas"]:
+        gone |= {str(m["doc_id"]) for m in metas} - present
+        offset += len(metas)
+    for batch in batched(sorted(gone), BATCH_DOCS):
+        got = index.chunks.get(where={"doc_id": {"$in": list(batch)}}, include=["metadatas"])
+        rows = [Row(rid, dict(meta)) for rid, meta in zip(got["ids"], got["metadatas"] or [])]
+        visible = [r for r in rows if is_visible(r.meta, index.generation)]
+        report.removed += len({r.meta["doc_id"] for r in visible})
+        for ids in batched([r.id for r in visible], WRITE_BATCH):
+            index.chunks.update(ids=list(ids), metadatas=[{"died": target.next}] * len(ids))
+        _delete_rows(index, [r.id for r in rows if int(r.meta["born"]) > index.generation])

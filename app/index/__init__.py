@@ -1,33 +1,41 @@
 """The index: the embedder, Lotse's two Chroma collections (chunks for retrieval, their
-sentences for evidence) with the manifest that is the ingest's commit point, the catalogue
-of committed chunks, and the German BM25 side. Ingest writes it; retrieval reads it."""
+sentences for evidence) with the pointer and generations that are the ingest's commit point,
+the catalogue of committed chunks, and the German BM25 side. Ingest writes it; retrieval reads it."""
 
 from app.index.catalogue import Catalogue
 from app.index.embeddings import DEFAULT_EMBEDDER, LotseEmbeddings, load_embeddings
 from app.index.lexical import LexicalIndex
 from app.index.store import (
+    LIVE,
     Index,
-    Manifest,
-    ManifestEntry,
-    drop_index,
+    Pointer,
+    Where,
+    drop_build,
     index_exists,
-    manifest_chunk_ids,
+    is_visible,
+    open_build,
     open_client,
     open_index,
+    sentences_name,
+    visible_at,
 )
 
 __all__ = [
     "DEFAULT_EMBEDDER",
+    "LIVE",
     "Catalogue",
     "Index",
     "LexicalIndex",
     "LotseEmbeddings",
-    "Manifest",
-    "ManifestEntry",
-    "drop_index",
+    "Pointer",
+    "Where",
+    "drop_build",
     "index_exists",
+    "is_visible",
     "load_embeddings",
-    "manifest_chunk_ids",
+    "open_build",
     "open_client",
     "open_index",
+    "sentences_name",
+    "visible_at",
 ]

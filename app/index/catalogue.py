@@ -11,10 +11,10 @@ from app.index.store import Index
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Text and metadata of every committed chunk, by chunk id, read once from the index.
+    """Text and metadata of every chunk of the index's generation, by chunk id, read once.
 
-    ``hidden`` counts chunks in Chroma that no committed manifest lists (left by an
-    interrupted ingest); readers never see them.
+    ``hidden`` counts the other rows in the collection (an ingest's next generation, or
+    rows retired and not yet purged); readers never see them.
     """
 
     meta: dict[str, dict[str, Any]]
@@ -23,15 +23,10 @@ class Catalogue:
 
     @classmethod
     def load(cls, index: Index) -> Catalogue:
-        stored = index.chunks.get(include=["documents", "metadatas"])
-        active = index.active_chunk_ids()
-        rows = [
-            (cid, str(text), dict(meta))
-            for cid, text, meta in zip(stored["ids"], stored["documents"] or [], stored["metadatas"] or [])
-            if active is None or cid in active
-        ]
-        return cls(meta={cid: meta for cid, _, meta in rows}, text={cid: text for cid, text, _ in rows},
-                   hidden=len(stored["ids"]) - len(rows))
+        stored = index.chunks.get(where=index.visible(), include=["documents", "metadatas"])
+        rows = list(zip(stored["ids"], stored["documents"] or [], stored["metadatas"] or []))
+        return cls(meta={cid: dict(meta) for cid, _, meta in rows}, text={cid: str(text) for cid, text, _ in rows},
+                   hidden=index.chunks.count() - len(rows))
 
     def __len__(self) -> int:
         return len(self.meta)

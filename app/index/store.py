@@ -1,11 +1,17 @@
-"""Chroma access: the client (embedded or server), Lotse's two collections, and the
-check that an index is queried with the embedder that built it."""
+"""Chroma access: the client (embedded or server), the pointer to the live build, a build's
+two collections, row visibility by generation, and the check that an index is queried with
+the embedder that built it.
+
+Every chunk row carries ``born`` (the generation that added it) and ``died`` (the one that
+retired it, ``LIVE`` until then). Readers of generation G see rows with born <= G < died, so
+an ingest writes generation G+1 beside G and switches all readers by writing the pointer.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from typing import TypedDict
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
@@ -19,24 +25,59 @@ from langchain_core.embeddings import Embeddings
 from app.core import ConfigurationError, EmbedderMismatch, IndexMissing, Settings
 
 EMBEDDER_KEY = "lotse_embedder"
-MANIFEST_KEY = "lotse_manifest"
-
-
-class ManifestEntry(TypedDict):
-    """One committed document: the fingerprint it was ingested with and its chunks."""
-
-    fingerprint: str
-    chunks: list[str]
-
-
-Manifest = dict[str, ManifestEntry]
-"""doc_id -> entry: the committed state of the index."""
+LIVE = 2**31 - 1
+"""The ``died`` of a row that no generation has retired yet."""
 _COSINE: CreateCollectionConfiguration = {"hnsw": {"space": "cosine"}}
+Where = dict[str, Any]
 
 
-def manifest_chunk_ids(manifest: Manifest) -> set[str]:
-    """Every chunk a manifest lists."""
-    return {str(c) for entry in manifest.values() for c in entry["chunks"]}
+def visible_at(generation: int) -> Where:
+    """Chroma filter for the rows a reader of ``generation`` sees: born by then, not yet retired."""
+    return {"$and": [{"born": {"$lte": generation}}, {"died": {"$gt": generation}}]}
+
+
+def is_visible(meta: Mapping[str, Any], generation: int) -> bool:
+    """The Python twin of ``visible_at`` for rows already fetched."""
+    return int(meta.get("born", 0)) <= generation < int(meta.get("died", LIVE))
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """Which build readers use and up to which generation (the ingest's commit point: one
+    metadata write switches every reader from the old state to the new one).
+
+    ``pending`` is a build being written beside the live one (first ingest or ``--rebuild``);
+    ``previous`` the build it replaced, kept until the next ingest for readers still on it.
+    """
+
+    live: str = ""
+    generation: int = 0
+    embedder: str = ""
+    pending: str = ""
+    previous: str = ""
+
+    @classmethod
+    def read(cls, client: ClientAPI, collection: str) -> Pointer | None:
+        name = pointer_name(collection)
+        if name not in {c.name for c in client.list_collections()}:
+            return None
+        meta = client.get_collection(name).metadata or {}
+        return cls(**{f: meta[f] for f in ("live", "generation", "embedder", "pending", "previous") if f in meta})
+
+    def write(self, client: ClientAPI, collection: str) -> None:
+        """Store the pointer in one metadata write."""
+        fields = {k: v for k, v in asdict(self).items() if v != ""}
+        client.get_or_create_collection(pointer_name(collection), embedding_function=None).modify(metadata=fields)
+
+
+def pointer_name(collection: str) -> str:
+    if len(collection) < 3:
+        raise ConfigurationError("Der Name der Sammlung (LOTSE_COLLECTION) braucht mindestens 3 Zeichen.")
+    return f"{collection}-pointer"
+
+
+def sentences_name(build: str) -> str:
+    return f"{build}-sentences"
 
 
 def open_client(settings: Settings) -> ClientAPI:
@@ -61,61 +102,42 @@ def open_client(settings: Settings) -> ClientAPI:
 
 @dataclass(frozen=True)
 class Index:
-    """Lotse's collections: chunks (retrieval) and their sentences (evidence selection),
-    plus the LangChain vector store over the chunks that dense search goes through."""
+    """One build of Lotse's collections as a reader of ``generation`` sees it: chunks
+    (retrieval) and their sentences (evidence selection), plus the LangChain vector store
+    over the chunks that dense search goes through."""
 
     client: ClientAPI
     chunks: Collection
     sentences: Collection
     vectorstore: Chroma
+    generation: int = 0
 
     @property
     def embedder_id(self) -> str:
         return str((self.chunks.metadata or {}).get(EMBEDDER_KEY, ""))
 
-    def _stored_manifest(self) -> Manifest | None:
-        """The manifest as Chroma holds it now (re-read every call), None if there is none."""
-        raw = (self.client.get_collection(self.chunks.name).metadata or {}).get(MANIFEST_KEY)
-        return None if raw is None else dict(json.loads(str(raw)))
-
-    def manifest(self) -> Manifest:
-        """The committed documents and their chunks."""
-        return self._stored_manifest() or {}
-
-    def active_chunk_ids(self) -> set[str] | None:
-        """Chunks of the committed state (anything else is a leftover of an interrupted
-        ingest); None for an index written before manifests existed: all chunks count."""
-        manifest = self._stored_manifest()
-        return None if manifest is None else manifest_chunk_ids(manifest)
-
-    def commit(self, manifest: Manifest) -> None:
-        """Make ``manifest`` the committed state in one metadata write (the ingest's commit point)."""
-        self.chunks.modify(metadata={EMBEDDER_KEY: self.embedder_id, MANIFEST_KEY: json.dumps(manifest, sort_keys=True)})
+    def visible(self) -> Where:
+        """Filter for the chunks of this generation."""
+        return visible_at(self.generation)
 
 
-def _names(collection: str) -> tuple[str, str]:
-    if len(collection) < 3:
-        raise ConfigurationError("Der Name der Sammlung (LOTSE_COLLECTION) braucht mindestens 3 Zeichen.")
-    return collection, f"{collection}-sentences"
-
-
-def open_index(client: ClientAPI, collection: str, embeddings: Embeddings, *, create: bool = False) -> Index:
-    """Open (or with ``create``, make) the index; refuse one built by another embedder."""
+def open_build(client: ClientAPI, build: str, embeddings: Embeddings, generation: int = 0, *, create: bool = False) -> Index:
+    """Open (or with ``create``, make) one build's collections; refuse one made by another embedder."""
     embedder_id = str(getattr(embeddings, "id", type(embeddings).__name__))
-    chunk_name, sentence_name = _names(collection)
-    existing = {c.name for c in client.list_collections()}
-    if not create and chunk_name not in existing:
-        raise IndexMissing("Es gibt noch keinen Index. Bitte zuerst 'lotse ingest' ausführen.")
     metadata = {EMBEDDER_KEY: embedder_id}
-    chunks = client.get_or_create_collection(chunk_name, embedding_function=None, metadata=metadata, configuration=_COSINE)
+
+    def collection(name: str) -> Collection:
+        if create:
+            return client.get_or_create_collection(name, embedding_function=None, metadata=metadata, configuration=_COSINE)
+        return client.get_collection(name, embedding_function=None)
+
     index = Index(
         client=client,
-        chunks=chunks,
-        sentences=client.get_or_create_collection(
-            sentence_name, embedding_function=None, metadata=metadata, configuration=_COSINE
-        ),
-        vectorstore=Chroma(client=client, collection_name=chunk_name, embedding_function=embeddings,
+        chunks=collection(build),
+        sentences=collection(sentences_name(build)),
+        vectorstore=Chroma(client=client, collection_name=build, embedding_function=embeddings,
                            create_collection_if_not_exists=False),
+        generation=generation,
     )
     if index.embedder_id != embedder_id:
         raise EmbedderMismatch(
@@ -125,17 +147,23 @@ def open_index(client: ClientAPI, collection: str, embeddings: Embeddings, *, cr
     return index
 
 
-def drop_index(client: ClientAPI, collection: str) -> None:
-    """Delete both collections, if they exist (for a rebuild with another embedder)."""
+def open_index(client: ClientAPI, collection: str, embeddings: Embeddings) -> Index:
+    """The live build at its committed generation, as readers use it."""
+    pointer = Pointer.read(client, collection)
+    if pointer is None or not pointer.live:
+        raise IndexMissing("Es gibt noch keinen Index. Bitte zuerst 'lotse ingest' ausführen.")
+    return open_build(client, pointer.live, embeddings, pointer.generation)
+
+
+def drop_build(client: ClientAPI, build: str) -> None:
+    """Delete one build's collections, if they exist."""
     existing = {c.name for c in client.list_collections()}
-    for name in _names(collection):
+    for name in (build, sentences_name(build)):
         if name in existing:
             client.delete_collection(name)
 
 
 def index_exists(client: ClientAPI, collection: str) -> bool:
-    """Whether the chunk collection exists and holds anything."""
-    chunk_name, _ = _names(collection)
-    if chunk_name not in {c.name for c in client.list_collections()}:
-        return False
-    return client.get_collection(chunk_name).count() > 0
+    """Whether a committed build exists."""
+    pointer = Pointer.read(client, collection)
+    return pointer is not None and bool(pointer.live)

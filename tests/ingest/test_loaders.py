@@ -44,7 +44,7 @@ def test_markdown_front_matter_and_markup(tmp_path: Path) -> None:
     write(tmp_path, "programmes/x.md", "---\ntitle: Angebot X\nplaces: [Köln]\n---\n# Angebot X\n\n- **Für** alle. [Link](http://x)\n")
     doc = only(tmp_path)
     assert (doc.doc_id, doc.kind, doc.title) == ("programmes/x", "programme", "Angebot X")
-    assert doc.meta["places"] == ["Köln"]
+    assert doc.places == ("Köln",)
     assert "Für alle. Link" in doc.text and "**" not in doc.text and "http" not in doc.text
 
 

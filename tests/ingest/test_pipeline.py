@@ -1,7 +1,12 @@
 """The sync logic of ingest, with a fast fake embedder (meaning is tested elsewhere)."""
 
-import pytest
+import os
+from pathlib import Path
 
+import pytest
+from chromadb.api.models.Collection import Collection
+
+import ingest.pipeline as pipeline
 from app.conversation import Glossary
 from app.core import EmbedderMismatch, Settings
 from app.index import open_client, open_index
@@ -9,14 +14,16 @@ from ingest.pipeline import run_ingest
 from tests.conftest import HashEmbeddings
 
 
-def ingest(settings: Settings, embeddings: HashEmbeddings | None = None):
+def ingest(settings: Settings, embeddings: HashEmbeddings | None = None, **options):
     embeddings = embeddings or HashEmbeddings()
-    return run_ingest(settings, open_client(settings), embeddings, Glossary.load(settings.glossary_path), progress=False), embeddings
+    report = run_ingest(settings, open_client(settings), embeddings, Glossary.load(settings.glossary_path), progress=False, **options)
+    return report, embeddings
 
 
 def stored(settings: Settings) -> dict[str, set[str]]:
+    """What readers see: each document's chunk rows."""
     index = open_index(open_client(settings), settings.collection, HashEmbeddings())
-    got = index.chunks.get(include=["metadatas"])
+    got = index.chunks.get(where=index.visible(), include=["metadatas"])
     docs: dict[str, set[str]] = {}
     for cid, meta in zip(got["ids"], got["metadatas"]):
         docs.setdefault(meta["doc_id"], set()).add(cid)
@@ -24,9 +31,10 @@ def stored(settings: Settings) -> dict[str, set[str]]:
 
 
 def test_first_run_ingests_every_document_with_metadata(tmp_settings: Settings) -> None:
-    report, _ = ingest(tmp_settings)
+    report, embeddings = ingest(tmp_settings)
     assert report.documents == 30 and report.added == 30 and report.warnings == []
-    assert report.chunks == report.chunks_embedded > 30
+    assert report.chunks == report.rows_written > 30
+    assert embeddings.calls == report.texts_embedded  # each distinct text embedded once
     index = open_index(open_client(tmp_settings), tmp_settings.collection, HashEmbeddings())
     got = index.chunks.get(where={"doc_id": "press/001_a3d1d8ce9cac7c71"}, include=["metadatas"])
     meta = got["metadatas"][0]
@@ -39,28 +47,31 @@ def test_second_run_on_unchanged_corpus_embeds_nothing(tmp_settings: Settings) -
     first, _ = ingest(tmp_settings)
     report, embeddings = ingest(tmp_settings)
     assert embeddings.calls == 0
-    assert (report.added, report.updated, report.removed, report.chunks_embedded) == (0, 0, 0, 0)
-    assert report.chunks == first.chunks
+    assert (report.added, report.updated, report.removed, report.rows_written) == (0, 0, 0, 0)
+    assert report.chunks == first.chunks and report.unchanged == 30
 
 
-def test_changed_file_replaces_its_chunks_and_keeps_unchanged_ones(tmp_settings: Settings) -> None:
+def test_changed_file_gets_new_rows_and_reuses_the_vectors_of_unchanged_text(tmp_settings: Settings) -> None:
     ingest(tmp_settings)
     before = stored(tmp_settings)
     path = tmp_settings.corpus_dir / "programmes" / "komm-an-nrw.md"
     path.write_text(path.read_text(encoding="utf-8").replace("seit 2015", "seit dem Jahr 2015"), encoding="utf-8")
-    report, _ = ingest(tmp_settings)
+    report, embeddings = ingest(tmp_settings)
     after = stored(tmp_settings)
-    assert report.updated == 1 and report.chunks_embedded >= 1 and report.chunks_deleted >= 1
-    assert after["programmes/komm-an-nrw"] != before["programmes/komm-an-nrw"]
-    assert after["programmes/komm-an-nrw"] & before["programmes/komm-an-nrw"]  # untouched chunks kept
+    assert report.updated == 1 and report.unchanged == 29
+    assert embeddings.calls == report.texts_embedded == 2  # the changed sentence and its chunk
+    assert report.vectors_reused > 5
+    assert after["programmes/komm-an-nrw"].isdisjoint(before["programmes/komm-an-nrw"])
     assert {k: v for k, v in after.items() if k != "programmes/komm-an-nrw"} == {
         k: v for k, v in before.items() if k != "programmes/komm-an-nrw"
     }
     index = open_index(open_client(tmp_settings), tmp_settings.collection, HashEmbeddings())
-    texts = index.chunks.get(where={"doc_id": "programmes/komm-an-nrw"})["documents"]
-    assert any("seit dem Jahr 2015" in t for t in texts)
-    stale_sentences = index.sentences.get(where={"chunk_id": {"$in": sorted(before["programmes/komm-an-nrw"] - after["programmes/komm-an-nrw"])}})
-    assert stale_sentences["ids"] == []
+    texts = index.chunks.get(where={"$and": [{"doc_id": "programmes/komm-an-nrw"}, index.visible()]})["documents"]
+    assert any("seit dem Jahr 2015" in t for t in texts) and not any("seit 2015" in t for t in texts)
+    ingest(tmp_settings)  # the next run purges the retired rows and their sentences
+    old_rows = sorted(before["programmes/komm-an-nrw"])
+    assert index.chunks.get(ids=old_rows)["ids"] == []
+    assert index.sentences.get(where={"chunk_id": {"$in": old_rows}})["ids"] == []
 
 
 def test_deleted_file_disappears_from_the_index(tmp_settings: Settings) -> None:
@@ -69,6 +80,7 @@ def test_deleted_file_disappears_from_the_index(tmp_settings: Settings) -> None:
     report, _ = ingest(tmp_settings)
     assert report.removed == 1 and report.documents == 29
     assert "programmes/sofra-koeln" not in stored(tmp_settings)
+    ingest(tmp_settings)
     index = open_index(open_client(tmp_settings), tmp_settings.collection, HashEmbeddings())
     assert index.sentences.get(where={"doc_id": "programmes/sofra-koeln"})["ids"] == []
 
@@ -78,8 +90,91 @@ def test_broken_files_are_skipped_with_a_warning_and_the_rest_ingested(tmp_setti
     (tmp_settings.corpus_dir / "press" / "latin1.txt").write_bytes(b"Gr\xfc\xdfe")
     (tmp_settings.corpus_dir / "press" / "leer.txt").write_text("   \n", encoding="utf-8")
     report, _ = ingest(tmp_settings)
-    assert report.documents == 30
+    assert report.documents == 30 and report.failed == 3
     assert sorted(w.split(":")[0] for w in report.warnings) == ["press/kaputt", "press/latin1", "press/leer"]
+    (tmp_settings.corpus_dir / "press" / "latin1.txt").write_text("Grüße aus Köln. Das Land fördert Sprachkurse.", encoding="utf-8")
+    again, _ = ingest(tmp_settings)
+    assert again.added == 1 and again.failed == 2  # a failed file is tried again, not marked done
+
+
+def test_a_file_that_breaks_keeps_its_committed_version(tmp_settings: Settings) -> None:
+    ingest(tmp_settings)
+    before = stored(tmp_settings)["programmes/sofra-koeln"]
+    (tmp_settings.corpus_dir / "programmes" / "sofra-koeln.md").write_bytes(b"---\ntitle: [kaputt\n---\nText")
+    report, _ = ingest(tmp_settings)
+    assert report.failed == 1 and stored(tmp_settings)["programmes/sofra-koeln"] == before
+
+
+@pytest.mark.parametrize("sidecar", ['{"places": 5}', '{"sources": 7}', '{"places": 1.5}', '{"title": ["a"], "date": 3}'])
+def test_a_metadata_field_of_the_wrong_type_is_a_warning_not_a_stop(tmp_settings: Settings, sidecar: str) -> None:
+    (tmp_settings.corpus_dir / "press" / "neu.txt").write_text("Neue Meldung.\nDas Land fördert Sprachkurse in Bonn.", encoding="utf-8")
+    (tmp_settings.corpus_dir / "press" / "neu.meta.json").write_text(sidecar, encoding="utf-8")
+    report, _ = ingest(tmp_settings)
+    assert report.documents == 31 and report.failed == 0
+    assert any(w.startswith("press/neu: Metadatenfeld") and "falschen Typ" in w for w in report.warnings)
+
+
+def test_front_matter_of_the_wrong_type_is_a_warning(tmp_settings: Settings) -> None:
+    (tmp_settings.corpus_dir / "programmes" / "neu.md").write_text("---\nplaces: 42\n---\nDas Land fördert Sprachkurse in Bonn.",
+                                                                   encoding="utf-8")
+    report, _ = ingest(tmp_settings)
+    assert report.documents == 31 and any("'places'" in w for w in report.warnings)
+
+
+def test_a_file_name_that_is_not_utf8_is_ingested_under_a_readable_id(tmp_settings: Settings) -> None:
+    folder = os.fsencode(tmp_settings.corpus_dir / "press")
+    with open(os.path.join(folder, b"caf\xff.txt"), "wb") as handle:
+        handle.write("Neue Meldung.\nDas Land fördert Sprachkurse in Bonn.".encode())
+    report, _ = ingest(tmp_settings)
+    assert report.documents == 31 and "press/caf\ufffd" in stored(tmp_settings)
+    assert any("kein gültiges UTF-8" in w for w in report.warnings)
+
+
+def test_a_symlink_leaving_the_corpus_is_skipped(tmp_settings: Settings, tmp_path: Path) -> None:
+    outside = tmp_path / "geheim.txt"
+    outside.write_text("Geheime Notiz.\nSie gehört nicht in den Index.", encoding="utf-8")
+    (tmp_settings.corpus_dir / "press" / "geheim.txt").symlink_to(outside)
+    (tmp_settings.corpus_dir / "extern").symlink_to(tmp_path, target_is_directory=True)
+    report, _ = ingest(tmp_settings)
+    assert report.documents == 30 and "press/geheim" not in stored(tmp_settings)
+    assert sum("Verknüpfung zeigt aus dem Korpus-Ordner hinaus" in w for w in report.warnings) == 2
+
+
+def test_a_huge_text_is_refused_with_a_clear_message(tmp_settings: Settings) -> None:
+    (tmp_settings.corpus_dir / "press" / "riesig.txt").write_text("Ein Satz über Sprachkurse in Bonn.\n" * 20_000, encoding="utf-8")
+    report, embeddings = ingest(tmp_settings)
+    assert report.documents == 30 and report.failed == 1
+    assert any(w.startswith("press/riesig: fehlgeschlagen (Text zu lang") for w in report.warnings)
+
+
+def test_documents_stream_through_in_batches(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never more than one batch of documents is loaded and not yet written."""
+    for n in range(60):
+        (tmp_settings.corpus_dir / "press" / f"kurz-{n:03}.txt").write_text(
+            f"Meldung {n}.\nDas Land fördert Sprachkurse im Kreis Nummer {n}.", encoding="utf-8")
+    loaded: set[str] = set()
+    written: set[str] = set()
+    in_flight: list[int] = []
+    original_load, original_upsert = pipeline.load, Collection.upsert
+
+    def load(file):
+        loaded.add(file.doc_id)
+        in_flight.append(len(loaded - written))
+        return original_load(file)
+
+    def upsert(self, *args, **kwargs):
+        if not self.name.endswith("-sentences"):
+            written.update(m["doc_id"] for m in kwargs["metadatas"])
+        return original_upsert(self, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load", load)
+    monkeypatch.setattr(Collection, "upsert", upsert)
+    embeddings = HashEmbeddings()
+    sizes: list[int] = []
+    monkeypatch.setattr(embeddings, "embed_documents", lambda texts: sizes.append(len(texts)) or HashEmbeddings().embed_documents(texts))
+    report, _ = ingest(tmp_settings, embeddings, batch_docs=8)
+    assert report.documents == 90 and len(loaded) == 90
+    assert max(in_flight) <= 8 and max(sizes) <= pipeline.EMBED_BATCH
 
 
 def test_index_built_with_another_embedder_is_refused(tmp_settings: Settings) -> None:
@@ -90,3 +185,8 @@ def test_index_built_with_another_embedder_is_refused(tmp_settings: Settings) ->
 
     with pytest.raises(EmbedderMismatch, match="lotse ingest --rebuild"):
         open_index(open_client(tmp_settings), tmp_settings.collection, Other())
+    with pytest.raises(EmbedderMismatch):
+        ingest(tmp_settings, Other())
+    report, _ = ingest(tmp_settings, Other(), rebuild=True)
+    assert report.documents == 30
+    open_index(open_client(tmp_settings), tmp_settings.collection, Other())
