@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup browser index run test eval bench clean
+.PHONY: setup browser index run test eval bench bench-scale clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -52,6 +52,10 @@ eval: index
 bench: index
 	$(PY) -m benchmarks.core
 	$(PY) -m benchmarks.load
+
+# Ingest at 1x, 15x and 75x the corpus (sizes over 20 minutes are extrapolated) plus hash-embedder runs.
+bench-scale: setup
+	$(PY) -m benchmarks.scale
 
 clean:
 	rm -rf var/ reports/ .pytest_cache

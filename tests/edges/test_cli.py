@@ -69,7 +69,7 @@ def test_ingest_prints_a_summary_and_if_missing_skips_an_existing_index(tmp_sett
     (tmp_settings.corpus_dir / "press" / "bild.png").write_bytes(b"\x89PNG")
     first = lotse(["ingest", "--quiet"], tmp_settings)
     assert first.returncode == 0, first.stderr
-    assert "30 Dokumente" in first.stdout and "Dokumente neu 30" in first.stdout
+    assert "30 Dokumente" in first.stdout and "neu 30" in first.stdout and "fehlgeschlagen 0, übersprungen 1" in first.stdout
     assert "Warnung: press/bild.png: übersprungen" in first.stderr
     again = lotse(["ingest", "--if-missing"], tmp_settings)
     assert again.returncode == 0 and "nichts zu tun" in again.stdout
@@ -112,7 +112,7 @@ def test_serve_builds_a_missing_index_and_prints_its_address(tmp_settings: Setti
             lines.append(line)
             if "Lotse läuft" in line:
                 break
-        assert any("Dokumente neu 30" in line for line in lines), lines
+        assert any("30 Dokumente" in line and "neu 30" in line for line in lines), lines
         assert f"http://127.0.0.1:{port}" in lines[-1]
         for _ in range(60):
             try:

@@ -1,0 +1,159 @@
+"""Benchmark: ingest at growing corpus sizes (`make bench-scale`).
+
+    python -m benchmarks.scale [--sizes 1,15,75] [--budget-minutes 20] [--fake-sizes 75,300]
+
+Builds corpora in a temporary folder from the project corpus plus the OMoS-QA German pages
+(train + dev) at about 1x, 15x and 75x the project corpus; beyond the OMoS pages, sizes are
+filled with perturbed copies (every line gets a copy marker, so no text repeats). Each size is
+ingested in its own process with the default embedder and one table row is printed: docs,
+chunks, sentences, seconds, pages/s, peak RSS, index MB on disk.
+
+A size whose estimate (from the pages/s of the size before) exceeds the budget is not run:
+its row is an extrapolation and says so. Rows marked "fake embedder" ingest the same corpora
+with a hash embedder of the same dimension: everything but the model (reading, cleaning,
+planning, Chroma writes), which shows how memory and bookkeeping grow at sizes the real
+embedder cannot reach in a benchmark run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+from app.conversation import Glossary  # noqa: E402
+from app.core import Settings  # noqa: E402
+from app.index import LotseEmbeddings, load_embeddings, open_client  # noqa: E402
+from evals.dataset import OMOS_DIR  # noqa: E402
+from evals.omosqa import load_split, pooled_pages  # noqa: E402
+from ingest.pipeline import run_ingest  # noqa: E402
+
+PROJECT_CORPUS = ROOT / "corpus"
+EMBED_DIM = 384
+
+
+class HashEmbeddings(LotseEmbeddings):
+    """Same shape as the default embedder, no model: a vector from the text's hash."""
+
+    id = "bench:hash-384"
+
+    def _embed(self, texts: list[str], *, is_query: bool) -> np.ndarray:
+        rows = [np.random.default_rng(int.from_bytes(hashlib.sha256(t.encode()).digest()[:4], "little"))
+                .standard_normal(EMBED_DIM) for t in texts]
+        matrix = np.asarray(rows, dtype=np.float32)
+        return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+
+def omos_pages() -> dict[str, str]:
+    rows = [row for split in ("train", "dev") for row in load_split(OMOS_DIR / f"{split}_de.jsonl")]
+    return pooled_pages(rows)
+
+
+def build_corpus(folder: Path, docs: int, pages: dict[str, str]) -> int:
+    """The project corpus, then OMoS pages, then perturbed copies, up to ``docs`` documents."""
+    shutil.copytree(PROJECT_CORPUS, folder)
+    count = sum(1 for p in folder.rglob("*") if p.is_file() and p.suffix in {".txt", ".md"} and "glossary" not in p.parts)
+    copy = 0
+    while count < docs:
+        target = folder / "pages" / f"copy-{copy}"
+        target.mkdir(parents=True)
+        for name, text in pages.items():
+            if count >= docs:
+                break
+            lines = text.split("\n") if copy == 0 else [f"{line} (Fassung {copy})" for line in text.split("\n") if line]
+            (target / f"{name}.txt").write_text("\n".join(lines), encoding="utf-8")
+            count += 1
+        copy += 1
+    return count
+
+
+def folder_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def child(corpus: Path, chroma: Path, fake: bool) -> None:
+    """Ingest in this process and print the report with this process's peak RSS."""
+    settings = Settings(corpus_dir=corpus, chroma_dir=chroma)
+    embeddings = HashEmbeddings() if fake else load_embeddings(settings.embeddings)
+    report = run_ingest(settings, open_client(settings), embeddings, Glossary.load(settings.glossary_path), progress=False)
+    client = open_client(settings)
+    sentences = sum(c.count() for c in client.list_collections() if c.name.endswith("-sentences"))
+    print(json.dumps({"docs": report.documents, "chunks": report.chunks, "sentences": sentences,
+                      "seconds": report.seconds, "failed": report.failed,
+                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def measure(tmp: Path, docs: int, pages: dict[str, str], fake: bool) -> dict[str, float]:
+    corpus, chroma = tmp / f"corpus-{docs}", tmp / f"chroma-{docs}-{'fake' if fake else 'real'}"
+    if not corpus.exists():
+        build_corpus(corpus, docs, pages)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    out = subprocess.run([sys.executable, "-m", "benchmarks.scale", "--child", str(corpus), str(chroma), *(["--fake"] * fake)],
+                         cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    result["index_mb"] = folder_mb(chroma)
+    shutil.rmtree(chroma)
+    return result
+
+
+def row(label: str, r: dict[str, float], note: str = "") -> str:
+    rate = r["docs"] / r["seconds"] if r["seconds"] else 0.0
+    per_chunk = r["index_mb"] * 1000 / r["chunks"] if r["chunks"] else 0.0
+    rss = f"{r['rss_mb']:,.0f}" if "rss_mb" in r else "–"
+    return (f"| {label} | {r['docs']:,.0f} | {r['chunks']:,.0f} | {r['sentences']:,.0f} | {r['seconds']:,.0f} | {rate:.2f} | "
+            f"{rss} | {r['index_mb']:,.1f} ({per_chunk:.1f} KB/chunk) | {note} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1,15,75", help="multiples of the project corpus (real embedder)")
+    parser.add_argument("--fake-sizes", default="75,300", help="multiples ingested with the hash embedder")
+    parser.add_argument("--budget-minutes", type=float, default=20.0)
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--fake", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child, fake=args.fake)
+        return
+    pages = omos_pages()
+    base = sum(1 for p in PROJECT_CORPUS.rglob("*") if p.is_file() and p.suffix in {".txt", ".md"} and "glossary" not in p.parts)
+    print("| size | docs | chunks | sentences | seconds | pages/s | peak RSS MB | index MB on disk | note |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="lotse-scale-") as tmp_name:
+        tmp = Path(tmp_name)
+        last: dict[str, float] | None = None
+        for multiple in (int(m) for m in args.sizes.split(",")):
+            docs = base * multiple
+            if last is not None:
+                rate = last["docs"] / last["seconds"]
+                estimate = docs / rate
+                if estimate > args.budget_minutes * 60:
+                    scale = docs / last["docs"]
+                    guess = {"docs": docs, "chunks": last["chunks"] * scale, "sentences": last["sentences"] * scale,
+                             "seconds": estimate, "index_mb": last["index_mb"] * scale}
+                    print(row(f"{multiple}x", guess, f"extrapolated from {last['docs']:,.0f} docs: over the "
+                                                     f"{args.budget_minutes:.0f}-minute budget, not run"), flush=True)
+                    continue
+            last = measure(tmp, docs, pages, fake=False)
+            print(row(f"{multiple}x", last), flush=True)
+        if last is not None:
+            rate = last["docs"] / last["seconds"]
+            print(f"\n100,000 documents at {rate:.2f} pages/s: about {100_000 / rate / 3600:.1f} hours of embedding "
+                  f"(extrapolated, not run).")
+        for multiple in (int(m) for m in args.fake_sizes.split(",") if m):
+            print(row(f"{multiple}x", measure(tmp, base * multiple, pages, fake=True), "fake embedder"), flush=True)
+
+
+if __name__ == "__main__":
+    main()
