@@ -52,8 +52,9 @@ eval: index
 bench: index
 	$(PY) -m benchmarks.core
 	$(PY) -m benchmarks.load
+	$(PY) -m benchmarks.reload
 
-# Ingest at 1x, 15x and 75x the corpus (sizes over 20 minutes are extrapolated) plus hash-embedder runs.
+# Ingest and questions at 1x, 15x and 75x the corpus (sizes over 20 minutes are extrapolated) plus hash-vector runs.
 bench-scale: setup
 	$(PY) -m benchmarks.scale
 

@@ -2,7 +2,7 @@
 
 The packages follow the flow of a question, each importing only the ones before it:
 ``core`` (settings, errors, answer types, German text) -> ``index`` (embedder, Chroma,
-manifest, catalogue, BM25) -> ``conversation`` (question cleaning, follow-ups, glossary,
+pointer and generations, memory-mapped BM25) -> ``conversation`` (question cleaning, follow-ups, glossary,
 understanding) -> ``retrieval`` (hybrid search, page reader) -> ``answering`` (selector,
 gates, composers, citation check) -> ``pipeline`` (chain, ``Lotse``) -> ``edges`` (CLI,
 web chat, feedback, programme directory). ``make test`` checks the order (import-linter).

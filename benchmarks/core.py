@@ -27,6 +27,7 @@ from app.conversation import Glossary
 from app.core import Settings
 from app.index import (
     DEFAULT_EMBEDDER,
+    Catalogue,
     load_embeddings,
     open_client,
 )
@@ -140,7 +141,7 @@ def main() -> None:
         rows.append((f"warm ask p50 ({len(warm)} asks)", f"{statistics.median(warm):.1f} ms"))
         rows.append((f"warm ask p95 ({len(warm)} asks)", f"{percentile(warm, 0.95):.1f} ms"))
 
-        naive = NaiveBaseline(lotse.catalogue.documents(), lotse.retriever.embeddings)
+        naive = NaiveBaseline(Catalogue.load(lotse.index).documents(), lotse.embeddings)
         naive_ms = []
         for q in questions:
             naive_ms.append(naive.ask(q).ms)

@@ -36,9 +36,9 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
     server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=os.environ.copy())
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env or os.environ.copy())
     deadline = time.time() + 120
     while time.time() < deadline:
         line = server.stdout.readline() if server.stdout else ""

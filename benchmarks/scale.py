@@ -1,4 +1,4 @@
-"""Benchmark: ingest at growing corpus sizes (`make bench-scale`).
+"""Benchmark: ingest and questions at growing corpus sizes (`make bench-scale`).
 
     python -m benchmarks.scale [--sizes 1,15,75] [--budget-minutes 20] [--fake-sizes 75,300]
 
@@ -13,6 +13,11 @@ its row is an extrapolation and says so. Rows marked "fake embedder" ingest the 
 with a hash embedder of the same dimension: everything but the model (reading, cleaning,
 planning, Chroma writes), which shows how memory and bookkeeping grow at sizes the real
 embedder cannot reach in a benchmark run.
+
+A second table measures the question side on each index: cold start (``lotse ask`` from
+process start to exit), warm p50/p95 over the NRW questions in one process, that process's
+peak RSS, and quality (NRW key fact shown, correct abstentions). On hash-vector indexes the
+timings are real but the answers are meaningless, so quality is left out there.
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -34,19 +41,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from app.conversation import Glossary  # noqa: E402
 from app.core import Settings  # noqa: E402
-from app.index import LotseEmbeddings, load_embeddings, open_client  # noqa: E402
-from evals.dataset import OMOS_DIR  # noqa: E402
+from app.index import DEFAULT_EMBEDDER, LotseEmbeddings, load_embeddings, open_client  # noqa: E402
+from evals.dataset import OMOS_DIR, load_questions  # noqa: E402
+from evals.metrics import contains_fact, percentile  # noqa: E402
 from evals.omosqa import load_split, pooled_pages  # noqa: E402
 from ingest.pipeline import run_ingest  # noqa: E402
 
 PROJECT_CORPUS = ROOT / "corpus"
 EMBED_DIM = 384
+BASE_DOCS = sum(1 for p in PROJECT_CORPUS.rglob("*") if p.is_file() and p.suffix in {".txt", ".md"} and "glossary" not in p.parts)
+QUESTION_ROWS: list[str] = []
 
 
 class HashEmbeddings(LotseEmbeddings):
-    """Same shape as the default embedder, no model: a vector from the text's hash."""
+    """Same shape as the default embedder, no model: a vector from the text's hash. It carries
+    the default embedder's id so that a real ``lotse`` process opens the index: its question
+    vectors are real, the stored ones are not, the costs are those of a real index."""
 
-    id = "bench:hash-384"
+    id = load_embeddings(DEFAULT_EMBEDDER).id
 
     def _embed(self, texts: list[str], *, is_query: bool) -> np.ndarray:
         rows = [np.random.default_rng(int.from_bytes(hashlib.sha256(t.encode()).digest()[:4], "little"))
@@ -94,6 +106,49 @@ def child(corpus: Path, chroma: Path, fake: bool) -> None:
                       "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
+def query_child(corpus: Path, chroma: Path) -> None:
+    """Open Lotse, ask every NRW question once, print latencies, quality and peak RSS."""
+    from app.pipeline import Lotse
+
+    lotse = Lotse.from_settings(Settings(corpus_dir=corpus, chroma_dir=chroma))
+    latencies, facts, abstentions = [], [], []
+    for q in load_questions():
+        started = time.perf_counter()
+        answer = lotse.ask(q.question, previous=q.previous_turn)
+        latencies.append((time.perf_counter() - started) * 1000)
+        if q.answerable:
+            facts.append(not answer.abstained and contains_fact(" ".join([answer.answer, *(c.quote for c in answer.citations)]),
+                                                                 q.key_fact or ""))
+        else:
+            abstentions.append(answer.abstained)
+    print(json.dumps({"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
+                      "key_fact": sum(facts) / len(facts), "abstained": sum(abstentions) / len(abstentions),
+                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def measure_questions(corpus: Path, chroma: Path) -> dict[str, float]:
+    """Cold start of ``lotse ask`` (median of three) and the warm loop in a fresh process."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
+           "LOTSE_CORPUS_DIR": str(corpus), "LOTSE_CHROMA_DIR": str(chroma)}
+    cold = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "app", "ask", "Was ist KOMM-AN NRW?"], cwd=ROOT, env=env,
+                       capture_output=True, check=True)
+        cold.append(time.perf_counter() - started)
+    out = subprocess.run([sys.executable, "-m", "benchmarks.scale", "--query-child", str(corpus), str(chroma)],
+                         cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    result["cold_s"] = statistics.median(cold)
+    return result
+
+
+def question_row(label: str, docs: float, chunks: float, q: dict[str, float], fake: bool) -> str:
+    quality = "– (hash vectors)" if fake else f"{q['key_fact']:.3f} / {q['abstained']:.3f}"
+    return (f"| {label} | {docs:,.0f} | {chunks:,.0f} | {q['cold_s']:.1f} | {q['p50']:.0f} / {q['p95']:.0f} | "
+            f"{q['rss_mb']:,.0f} | {quality} |")
+
+
 def measure(tmp: Path, docs: int, pages: dict[str, str], fake: bool) -> dict[str, float]:
     corpus, chroma = tmp / f"corpus-{docs}", tmp / f"chroma-{docs}-{'fake' if fake else 'real'}"
     if not corpus.exists():
@@ -103,6 +158,8 @@ def measure(tmp: Path, docs: int, pages: dict[str, str], fake: bool) -> dict[str
                          cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
     result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
     result["index_mb"] = folder_mb(chroma)
+    QUESTION_ROWS.append(question_row(f"{docs / BASE_DOCS:.0f}x{' (hash vectors)' if fake else ''}", result["docs"],
+                                      result["chunks"], measure_questions(corpus, chroma), fake))
     shutil.rmtree(chroma)
     return result
 
@@ -122,12 +179,16 @@ def main() -> None:
     parser.add_argument("--budget-minutes", type=float, default=20.0)
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--fake", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--query-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child, fake=args.fake)
         return
+    if args.query_child:
+        query_child(*args.query_child)
+        return
     pages = omos_pages()
-    base = sum(1 for p in PROJECT_CORPUS.rglob("*") if p.is_file() and p.suffix in {".txt", ".md"} and "glossary" not in p.parts)
+    base = BASE_DOCS
     print("| size | docs | chunks | sentences | seconds | pages/s | peak RSS MB | index MB on disk | note |")
     print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="lotse-scale-") as tmp_name:
@@ -153,6 +214,10 @@ def main() -> None:
                   f"(extrapolated, not run).")
         for multiple in (int(m) for m in args.fake_sizes.split(",") if m):
             print(row(f"{multiple}x", measure(tmp, base * multiple, pages, fake=True), "fake embedder"), flush=True)
+    print("\n| size | docs | chunks | cold start s (`lotse ask`) | warm p50 / p95 ms | query RSS MB | "
+          "NRW key fact / correct abstentions |")
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(QUESTION_ROWS))
 
 
 if __name__ == "__main__":

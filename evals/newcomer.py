@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from app.answering import is_fragment, looks_back
 from app.core import Answer, without_source_note
+from app.index import Catalogue
 from app.pipeline import Lotse
 from evals.baseline import NaiveBaseline
 from evals.dataset import NEWCOMER_PATH
@@ -103,7 +104,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 def run_newcomer(lotse: Lotse, questions: list[NewcomerQuestion] | None = None,
                  progress: Callable[..., Any] = tqdm) -> SuiteResult:
     questions = questions if questions is not None else load_newcomer()
-    baseline = NaiveBaseline(lotse.catalogue.documents(), lotse.retriever.embeddings)
+    baseline = NaiveBaseline(Catalogue.load(lotse.index).documents(), lotse.embeddings)
     rows = [_row(lotse, baseline, q) for q in progress(questions, desc="Newcomer", unit="Frage")]
     by_id = {r["id"]: r for r in rows}
     german, other = [r for r in rows if r["lang"] == "de"], [r for r in rows if r["lang"] != "de"]

@@ -16,6 +16,7 @@ from tqdm import tqdm
 from app.answering import CITATION_MARK, citation_problems
 from app.conversation import is_german, resolve_followup
 from app.core import Answer
+from app.index import Catalogue
 from app.pipeline import Lotse
 from evals.baseline import NaiveBaseline
 from evals.dataset import EvalQuestion, load_questions
@@ -59,7 +60,7 @@ def _lotse_row(lotse: Lotse, q: EvalQuestion, answers: list[Answer]) -> dict[str
     answer = lotse.ask(q.question, previous=q.previous_turn)
     answers.append(answer)
     standalone = resolve_followup(q.question, q.previous_turn, lotse.glossary)
-    deep = lotse.retriever.model_copy(update={"k": RETRIEVAL_DEPTH}).search(standalone)
+    deep = lotse.retriever.model_copy(update={"k": RETRIEVAL_DEPTH}).hits(standalone)
     shown = " ".join([answer.answer, *(c.quote for c in answer.citations)])
     chunk_text = {r.chunk_id: r.text for r in answer.retrieved}
     cited_with_fact = [contains_fact(chunk_text[c.chunk_id], q.key_fact or "") for c in answer.citations]
@@ -79,7 +80,7 @@ def _lotse_row(lotse: Lotse, q: EvalQuestion, answers: list[Answer]) -> dict[str
         "answer_chars": len(answer.answer),
         "latency_ms": answer.timings_ms["total"],
         "top_score": max((r.score for r in answer.retrieved[: lotse.settings.top_k]), default=0.0),
-        **_rank_fields([lotse.catalogue.doc_id(c) for c, _ in deep], [lotse.catalogue.text[c] for c, _ in deep], q),
+        **_rank_fields([str(h.meta["doc_id"]) for h in deep], [h.text for h in deep], q),
     }
 
 
@@ -112,7 +113,7 @@ def _answer_metrics(rows: list[dict[str, Any]], answerable: list[dict[str, Any]]
 def run_nrw(lotse: Lotse, questions: list[EvalQuestion] | None = None, progress: Callable[..., Any] = tqdm) -> SuiteResult:
     """Run Lotse and the naive baseline on every question; metrics for both."""
     questions = questions if questions is not None else load_questions()
-    baseline = NaiveBaseline(lotse.catalogue.documents(), lotse.retriever.embeddings)
+    baseline = NaiveBaseline(Catalogue.load(lotse.index).documents(), lotse.embeddings)
     rows: list[dict[str, Any]] = []
     answers: list[Answer] = []
     for q in progress(questions, desc="NRW", unit="Frage"):

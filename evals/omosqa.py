@@ -23,7 +23,7 @@ from tqdm import tqdm
 from app.answering import MarginSelector, SentenceSelector
 from app.conversation import Glossary
 from app.core import Settings
-from app.index import Catalogue, LotseEmbeddings, open_client, open_index
+from app.index import LotseEmbeddings, open_client, open_generation
 from app.retrieval import HybridRetriever
 from evals.baseline import NaiveBaseline
 from evals.metrics import first_hit_rank, hit_at, mean, omosqa_scores, percentile, reciprocal_rank
@@ -103,8 +103,8 @@ def ingest_pages(pages: dict[str, str], embeddings: LotseEmbeddings, folder: Pat
 def _page_index(pages: dict[str, str], embeddings: LotseEmbeddings, folder: Path) -> HybridRetriever:
     """Ingest the pooled pages and return Lotse's retriever over them."""
     settings, _ = ingest_pages(pages, embeddings, folder, progress=True)
-    index = open_index(open_client(settings), settings.collection, embeddings)
-    return HybridRetriever.from_index(index, embeddings, Glossary(), Catalogue.load(index), k=10, expand="none")
+    index, lexical = open_generation(open_client(settings), settings, embeddings)
+    return HybridRetriever(index=index, embeddings=embeddings, lexical=lexical, glossary=Glossary(), k=10, expand="none")
 
 
 def _ranked_pages(chunk_docs: list[str]) -> list[str]:
@@ -148,7 +148,7 @@ def run_omosqa(
         notes.append(f"Page index of {len(pages)} pages built by Lotse's ingest in {time.perf_counter() - started:.0f} s.")
         lotse_ranks, base_ranks, end_to_end, base_own, base_e2e = [], [], [], [], []
         for row, prediction in progress(list(zip(rows, own)), desc="OMoS Seiten", unit="Frage"):
-            ranked = _ranked_pages([retriever.catalogue.doc_id(c) for c, _ in retriever.search(row.question)])
+            ranked = _ranked_pages([str(h.meta["doc_id"]) for h in retriever.hits(row.question)])
             lotse_ranks.append(first_hit_rank(ranked, {row.page}))
             top_page = ranked[0] if ranked else None
             end_to_end.append(prediction if top_page == row.page else [WRONG_PAGE] * len(prediction))

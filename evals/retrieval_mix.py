@@ -28,11 +28,11 @@ def main() -> None:
         retriever = lotse.retriever.model_copy(update={"mode": mode, "expand": expand, "k": 5})
         ranks, fact_ranks, cross = [], [], []
         for q in questions:
-            hits = retriever.search(q.standalone)
-            docs = [lotse.catalogue.doc_id(cid) for cid, _ in hits]
+            hits = [(h.chunk_id, h) for h in retriever.hits(q.standalone)]
+            docs = [str(h.meta["doc_id"]) for _, h in hits]
             rank = first_hit_rank(docs, set(q.gold_doc_ids))
             ranks.append(rank)
-            with_fact = [cid for cid, _ in hits if contains_fact(lotse.catalogue.text[cid], q.key_fact or "")]
+            with_fact = [cid for cid, h in hits if contains_fact(h.text, q.key_fact or "")]
             fact_rank = first_hit_rank([cid for cid, _ in hits], set(with_fact))
             fact_ranks.append(fact_rank)
             if q.id in crosslingual:

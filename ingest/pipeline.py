@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import shutil
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from chromadb.api import ClientAPI
@@ -24,7 +26,18 @@ from tqdm import tqdm
 
 from app.conversation import Glossary
 from app.core import IngestBusy, Settings
-from app.index import LIVE, Index, LotseEmbeddings, Pointer, drop_build, is_visible, open_build
+from app.index import (
+    LIVE,
+    Index,
+    LexicalIndex,
+    LotseEmbeddings,
+    Pointer,
+    drop_build,
+    generation_folder,
+    is_visible,
+    open_build,
+    visible_at,
+)
 from ingest.chunking import Chunk, chunk_paragraphs
 from ingest.clean import clean_page
 from ingest.loaders import CorpusFile, LoadError, SourceDocument, discover, load
@@ -83,6 +96,8 @@ class _Target:
     index: Index
     next: int
     commit: Pointer
+    readers: Pointer
+    """The pointer readers use while the run lasts."""
 
 
 def _context_digest(glossary_bytes: bytes) -> str:
@@ -149,9 +164,10 @@ def _open_target(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddi
     if pointer.previous:  # kept for readers of the last generation; the next ingest drops it
         drop_build(client, pointer.previous)
         pointer = replace(pointer, previous="")
+        pointer.write(client, settings.collection)
     if pointer.live and not rebuild and not pointer.pending:
         index = open_build(client, pointer.live, embeddings, pointer.generation)
-        return _Target(index, pointer.generation + 1, replace(pointer, generation=pointer.generation + 1))
+        return _Target(index, pointer.generation + 1, replace(pointer, generation=pointer.generation + 1), pointer)
     legacy = settings.collection if settings.collection in {c.name for c in client.list_collections()} else ""
     build = pointer.pending
     if build:
@@ -163,7 +179,8 @@ def _open_target(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddi
     build = build or _new_build_name(client, settings.collection)
     replace(pointer, pending=build).write(client, settings.collection)
     index = open_build(client, build, embeddings, 0, create=True)
-    return _Target(index, 1, Pointer(live=build, generation=1, embedder=index.embedder_id, previous=pointer.live or legacy))
+    return _Target(index, 1, Pointer(live=build, generation=1, embedder=index.embedder_id, previous=pointer.live or legacy),
+                   pointer)
 
 
 def run_ingest(
@@ -191,9 +208,36 @@ def run_ingest(
                 writer.write(batch)
                 bar.update(len(batch))
         _retire_removed(target, {f.doc_id for f in files}, report)
-        target.commit.write(client, settings.collection)
+        current = generation_folder(settings.lexical_path, target.index.chunks.name, target.index.generation)
+        if writer.changes or report.removed or not current.is_dir():
+            _build_lexical(target, settings.lexical_path, progress)
+            target.commit.write(client, settings.collection)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _build_lexical(target: _Target, root: Path, progress: bool) -> None:
+    """The BM25 index of the next generation, streamed from its chunks. Indexes of older
+    generations are removed; the one readers use now stays until the next run."""
+    index, generation = target.index, target.next
+    rows = tqdm(_visible_texts(index, generation), desc="Stichwortindex", unit="Abschn.", disable=not progress)
+    LexicalIndex.build(rows).save(generation_folder(root, index.chunks.name, generation))
+    keep = {generation_folder(root, index.chunks.name, generation).name,
+            generation_folder(root, target.readers.live, target.readers.generation).name}
+    for folder in root.iterdir():
+        if folder.name not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _visible_texts(index: Index, generation: int) -> Iterator[tuple[str, str]]:
+    """(chunk id, "title\ntext") of every chunk of ``generation``, page by page."""
+    offset = 0
+    while got := index.chunks.get(where=visible_at(generation), include=["documents", "metadatas"], limit=PAGE, offset=offset):
+        if not got["ids"]:
+            return
+        for chunk_id, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
+            yield chunk_id, titled(str(meta.get("title", "")), str(text))
+        offset += len(got["ids"])
 
 
 class _BatchWriter:
@@ -207,6 +251,8 @@ class _BatchWriter:
         self.glossary = glossary
         self.context = context
         self.report = report
+        self.changes = 0
+        """Rows this run wrote, retired, revived or dropped: zero means nothing to commit."""
 
     def write(self, files: Sequence[CorpusFile]) -> None:
         rows = self._rows_of([f.doc_id for f in files])
@@ -234,6 +280,7 @@ class _BatchWriter:
             drop += [r.id for r in pending if r.id not in wanted]
             retire += [r.id for r in visible]
             plans.append((doc, fingerprint, [c for c in chunks if row_id(c, fingerprint) not in written]))
+            self.changes += len(wanted)
             self.report.documents += 1
             self.report.chunks += len(chunks)
             self.report.updated += bool(visible)
@@ -242,6 +289,7 @@ class _BatchWriter:
         self._set_died(revive, LIVE)
         self._set_died(retire, self.target.next)
         _delete_rows(self.index, drop)
+        self.changes += len(revive) + len(retire) + len(drop)
 
     def _rows_of(self, doc_ids: list[str]) -> dict[str, list[Row]]:
         got = self.index.chunks.get(where={"doc_id": {"$in": doc_ids}}, include=["metadatas"])

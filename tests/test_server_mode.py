@@ -13,7 +13,7 @@ import pytest
 
 from app.conversation import Glossary
 from app.core import Settings
-from app.index import load_embeddings, open_client
+from app.index import Catalogue, load_embeddings, open_client
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
 from ingest.pipeline import run_ingest
@@ -71,7 +71,7 @@ def test_ingest_is_idempotent_and_follows_changes(settings: Settings) -> None:
     changed = ingest(settings)
     assert (changed.updated, changed.removed, changed.documents) == (1, 1, 29)
     lotse = Lotse.from_settings(settings)
-    assert not any(m["doc_id"] == "programmes/sofra-koeln" for m in lotse.catalogue.meta.values())
+    assert not any(m["doc_id"] == "programmes/sofra-koeln" for m in Catalogue.load(lotse.index).meta.values())
     answer = lotse.ask("Seit wann gibt es KOMM-AN NRW?")
     assert any("seit dem Jahr 2015" in c.quote for c in answer.citations) or any("2015" in c.quote for c in answer.citations)
 

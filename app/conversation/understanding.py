@@ -11,7 +11,7 @@ composers read, instead of each asking the glossary and the gates piece by piece
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
@@ -75,7 +75,7 @@ _TYPE_CUES: list[tuple[AnswerType, re.Pattern[str]]] = [
 ]
 
 
-def unknown_terms(question: str, vocabulary: set[str]) -> list[str]:
+def unknown_terms(question: str, vocabulary: Container[str]) -> list[str]:
     """Capitalised content words of a German question whose stems ``vocabulary`` (the
     corpus and glossary) never uses. A sentence's first word is skipped (capitalised anyway), and so
     are generic nouns such as "Themen" that name nothing the documents could lack."""
@@ -97,11 +97,23 @@ def expected_answer_type(question: str) -> AnswerType | None:
     return next((kind for kind, cue in _TYPE_CUES if cue.search(question)), None)
 
 
-def corpus_vocabulary(texts: Iterable[str], glossary: Glossary) -> set[str]:
-    """Every stem the given corpus texts and the glossary use (for ``unknown_terms``)."""
-    terms = [*texts, *glossary.abbreviations, *glossary.abbreviations.values(), *(t for g in glossary.synonyms for t in g)]
-    terms += [*glossary.places.patterns, *glossary.programmes.patterns]
-    return {s for text in terms for s in stems(text)}
+@dataclass(frozen=True)
+class Vocabulary:
+    """The stems the corpus and the glossary use (for ``unknown_terms``). The corpus side is
+    any container of stems, e.g. the BM25 index searched on disk, so nothing is loaded."""
+
+    corpus: Container[str]
+    extra: frozenset[str]
+
+    @classmethod
+    def of(cls, corpus: Container[str], glossary: Glossary, also: Iterable[str] = ()) -> Vocabulary:
+        """``corpus`` plus every stem of the glossary's terms and the stems in ``also``."""
+        terms = [*glossary.abbreviations, *glossary.abbreviations.values(), *(t for g in glossary.synonyms for t in g)]
+        terms += [*glossary.places.patterns, *glossary.programmes.patterns]
+        return cls(corpus, frozenset({s for text in terms for s in stems(text)} | set(also)))
+
+    def __contains__(self, stem: object) -> bool:
+        return stem in self.extra or stem in self.corpus
 
 
 class Condenser(Protocol):
@@ -145,7 +157,7 @@ class Understanding:
     a condenser for follow-ups (else the rules in ``followup``)."""
 
     glossary: Glossary
-    vocabulary: set[str]
+    vocabulary: Container[str]
     condenser: Condenser | None = None
 
     def standalone(self, turn: str, previous: str | None) -> str:

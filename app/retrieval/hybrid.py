@@ -14,7 +14,7 @@ from pydantic import ConfigDict
 
 from app.conversation import Glossary, Intent, Query
 from app.core import STATEWIDE, RetrievedChunk
-from app.index import Catalogue, Index, LexicalIndex, LotseEmbeddings
+from app.index import Index, LexicalIndex, LotseEmbeddings, is_visible
 
 OFFER_CANDIDATES = 8
 """Programme descriptions retrieved for a question that asks for offers."""
@@ -22,6 +22,8 @@ STATEWIDE_OFFER_CANDIDATES = 3
 """Statewide programme descriptions retrieved beside the local ones for offers in a place."""
 DESCRIPTION_CANDIDATES = 3
 """Chunks of a programme's own description ranked in for "Was ist …"."""
+DENSE_SLACK = 10
+"""Extra dense results fetched to cover rows of other generations (an ingest under way)."""
 Mode = Literal["dense", "lexical", "hybrid"]
 Expansion = Literal["none", "lexical", "all"]
 
@@ -45,10 +47,22 @@ class Retrieval:
     chunks: list[RetrievedChunk]
 
 
+@dataclass(frozen=True)
+class Hit:
+    """A chunk a search found: its id, cosine similarity to the question, text and metadata."""
+
+    chunk_id: str
+    score: float
+    text: str
+    meta: dict[str, Any]
+
+
 class HybridRetriever(BaseRetriever):
     """Returns chunks as ``Document``s; ``metadata["score"]`` is the cosine similarity of
     the chunk to the question, ``metadata["chunk_id"]`` its id.
 
+    Reads only the index's generation: the lexical index is that generation's, and rows of
+    other generations are dropped from dense results (or filtered in Chroma when many are).
     ``place`` keeps chunks about that place and statewide ones; ``kind`` keeps one kind
     (``press`` or ``programme``). Use ``with_filters`` for a filtered copy.
     """
@@ -59,7 +73,6 @@ class HybridRetriever(BaseRetriever):
     embeddings: LotseEmbeddings
     lexical: LexicalIndex
     glossary: Glossary
-    catalogue: Catalogue
     k: int = 5
     mode: Mode = "hybrid"
     expand: Expansion = "lexical"
@@ -70,13 +83,6 @@ class HybridRetriever(BaseRetriever):
     kind: str | None = None
     describes: str | None = None
     """A programme whose own description is searched as a third ranking (for "Was ist …")."""
-
-    @classmethod
-    def from_index(cls, index: Index, embeddings: LotseEmbeddings, glossary: Glossary, catalogue: Catalogue,
-                   **options: Any) -> HybridRetriever:
-        """Build the BM25 index over the catalogue's chunks."""
-        lexical = LexicalIndex.build(list(catalogue), catalogue.titled_texts())
-        return cls(index=index, embeddings=embeddings, glossary=glossary, catalogue=catalogue, lexical=lexical, **options)
 
     def with_filters(self, place: str | None = None, kind: str | None = None) -> HybridRetriever:
         """A copy that only returns chunks about ``place`` (or statewide) and of ``kind``."""
@@ -90,8 +96,7 @@ class HybridRetriever(BaseRetriever):
         """The text BM25 searches: with glossary expansions unless expansion is off."""
         return question if self.expand == "none" else self.glossary.expand(question)
 
-    def _allowed(self, chunk_id: str) -> bool:
-        meta = self.catalogue.meta.get(chunk_id, {})
+    def _allowed(self, meta: dict[str, Any]) -> bool:
         if self.kind and meta.get("kind") != self.kind:
             return False
         if self.place:
@@ -111,59 +116,67 @@ class HybridRetriever(BaseRetriever):
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
-    def _dense(self, vector: list[float], n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """Nearest chunks through langchain-chroma (filtered by ``where``, else by the place
-        and kind filters); cosine distance -> similarity."""
-        hits = self.index.vectorstore.similarity_search_by_vector_with_relevance_scores(
-            vector, k=max(1, min(n, len(self.catalogue)) + self.catalogue.hidden), filter=where or self._where()
-        )
-        return [(str(doc.id), 1.0 - float(distance)) for doc, distance in hits if doc.id in self.catalogue][:n]
+    def _dense(self, vector: list[float], n: int, where: dict[str, Any] | None = None) -> list[Hit]:
+        """Nearest chunks of this generation through langchain-chroma (filtered by ``where``,
+        else by the place and kind filters); cosine distance -> similarity. A few extra
+        results cover rows of other generations; if they do not, Chroma filters by generation."""
+        where = where or self._where()
+        hits = self._nearest(vector, n + DENSE_SLACK, where)
+        visible = [h for h in hits if is_visible(h.meta, self.index.generation)]
+        if len(visible) < n and len(hits) == n + DENSE_SLACK:
+            generation = self.index.visible()
+            visible = self._nearest(vector, n, {"$and": [where, generation]} if where else generation)
+        return visible[:n]
 
-    def _similarities(self, vector: list[float], chunk_ids: list[str]) -> dict[str, float]:
-        if not chunk_ids:
-            return {}
-        got = self.index.chunks.get(ids=chunk_ids, include=["embeddings"])
-        matrix = np.asarray(got["embeddings"], dtype=np.float32)
-        return dict(zip(got["ids"], (matrix @ np.asarray(vector, dtype=np.float32)).tolist()))
+    def _nearest(self, vector: list[float], n: int, where: dict[str, Any] | None) -> list[Hit]:
+        found = self.index.vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
+        return [Hit(str(doc.id), 1.0 - float(distance), doc.page_content, dict(doc.metadata)) for doc, distance in found]
 
-    def _ranked(self, question: str, vector: list[float]) -> list[tuple[str, float]]:
-        """Best-first (chunk id, cosine similarity) pairs, at most ``k``."""
-        if not len(self.catalogue):
+    def _lexical(self, question: str, vector: list[float]) -> list[Hit]:
+        """BM25 candidates that pass the filters, with their cosine similarity to the question."""
+        ranked = [cid for cid, _ in self.lexical.search(self.lexical_text(question), self.candidates * 3)]
+        if not ranked:
+            return []
+        got = self.index.chunks.get(ids=ranked, include=["documents", "metadatas", "embeddings"])
+        vectors = got["embeddings"] if got["embeddings"] is not None else []
+        query = np.asarray(vector, dtype=np.float32)
+        found = {
+            cid: Hit(cid, float(np.asarray(v, dtype=np.float32) @ query), str(text), dict(meta))
+            for cid, text, meta, v in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], vectors)
+            if self._allowed(dict(meta))
+        }
+        return [found[cid] for cid in ranked if cid in found][: self.candidates]
+
+    def _ranked(self, question: str, vector: list[float]) -> list[Hit]:
+        """Best-first hits, at most ``k``."""
+        if not len(self.lexical):
             return []
         dense = self._dense(vector, self.candidates) if self.mode != "lexical" else []
-        lexical = (
-            [(cid, s) for cid, s in self.lexical.search(self.lexical_text(question), self.candidates * 3) if self._allowed(cid)][
-                : self.candidates
-            ]
-            if self.mode != "dense"
-            else []
-        )
-        similarity = dict(dense)
-        similarity.update(self._similarities(vector, [cid for cid, _ in lexical if cid not in similarity]))
+        lexical = self._lexical(question, vector) if self.mode != "dense" else []
         if self.mode == "dense":
-            order = [cid for cid, _ in dense]
-        elif self.mode == "lexical":
-            order = [cid for cid, _ in lexical]
-        else:
-            description = self._description(vector)
-            similarity.update({cid: s for cid, s in description if cid not in similarity})
-            fused = reciprocal_rank_fusion([[cid for cid, _ in dense], [cid for cid, _ in lexical], [cid for cid, _ in description]])
-            order = sorted(fused, key=lambda cid: (-fused[cid], -similarity.get(cid, 0.0)))
-        return [(cid, similarity.get(cid, 0.0)) for cid in order[: self.k]]
+            return dense[: self.k]
+        if self.mode == "lexical":
+            return lexical[: self.k]
+        description = self._description(vector)
+        hits = {h.chunk_id: h for h in [*description, *lexical, *dense]}  # dense similarity wins
+        fused = reciprocal_rank_fusion([[h.chunk_id for h in ranking] for ranking in (dense, lexical, description)])
+        order = sorted(fused, key=lambda cid: (-fused[cid], -hits[cid].score))
+        return [hits[cid] for cid in order[: self.k]]
 
-    def _description(self, vector: list[float]) -> list[tuple[str, float]]:
+    def _description(self, vector: list[float]) -> list[Hit]:
         """The chunks of the programme description of ``describes`` nearest the question."""
         if self.describes is None:
             return []
         where = {"$and": [{"kind": "programme"}, {"programmes": {"$contains": self.describes}}]}
         return self._dense(vector, DESCRIPTION_CANDIDATES, where)
 
-    def search(self, question: str) -> list[tuple[str, float]]:
-        """Best-first (chunk id, cosine similarity) pairs, at most ``k``."""
+    def hits(self, question: str) -> list[Hit]:
+        """Best-first hits for a question, at most ``k``."""
         return self._ranked(question, self.embeddings.embed_query(self.query_text(question)))
 
-    def _chunk(self, chunk_id: str, score: float) -> RetrievedChunk:
-        return RetrievedChunk.from_metadata(chunk_id, self.catalogue.text[chunk_id], self.catalogue.meta[chunk_id], round(score, 4))
+    def search(self, question: str) -> list[tuple[str, float]]:
+        """Best-first (chunk id, cosine similarity) pairs, at most ``k``."""
+        return [(h.chunk_id, h.score) for h in self.hits(question)]
 
     def retrieve(self, query: Query) -> Retrieval:
         """The chunks for an understood query (its place filter applied), with the query vector.
@@ -171,11 +184,11 @@ class HybridRetriever(BaseRetriever):
         what a programme is ranks in that programme's own description."""
         text = self.query_text(query.text)
         vector = self.embeddings.embed_query(text)
-        ranked: dict[str, float] = {}
+        ranked: dict[str, Hit] = {}
         for searcher in self._searchers(query):
-            for cid, score in searcher._ranked(query.text, vector):
-                ranked.setdefault(cid, score)  # each chunk once, at its first place
-        chunks = [self._chunk(cid, score) for cid, score in ranked.items()]
+            for hit in searcher._ranked(query.text, vector):
+                ranked.setdefault(hit.chunk_id, hit)  # each chunk once, at its first place
+        chunks = [RetrievedChunk.from_metadata(h.chunk_id, h.text, h.meta, round(h.score, 4)) for h in ranked.values()]
         return Retrieval(text=text, vector=np.asarray(vector, dtype=np.float32), chunks=chunks)
 
     def _searchers(self, query: Query) -> list[HybridRetriever]:
@@ -193,11 +206,6 @@ class HybridRetriever(BaseRetriever):
         return [searcher]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [
-            Document(
-                id=cid,
-                page_content=self.catalogue.text[cid],
-                metadata={**self.catalogue.meta[cid], "chunk_id": cid, "score": score},
-            )
-            for cid, score in self.search(query)
-        ]
+        hits = self.hits(query)
+        return [Document(id=h.chunk_id, page_content=h.text, metadata={**h.meta, "chunk_id": h.chunk_id, "score": h.score})
+                for h in hits]

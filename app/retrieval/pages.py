@@ -11,7 +11,7 @@ import numpy as np
 from chromadb.api.types import Where
 
 from app.core import RetrievedChunk
-from app.index import Catalogue, Index
+from app.index import Index
 
 REFERRAL_PASSAGES = (
     "Heute verfügen alle Kreise und kreisfreien Städte in Nordrhein-Westfalen über ein Kommunales Integrationszentrum.",
@@ -54,27 +54,31 @@ class Referral:
 
 
 class PageReader:
-    """Reads pages and the referral from the index, through the catalogue of committed chunks."""
+    """Reads pages and the referral from the index, only rows of the index's generation."""
 
-    def __init__(self, index: Index, catalogue: Catalogue) -> None:
+    def __init__(self, index: Index) -> None:
         self.index = index
-        self.catalogue = catalogue
 
     def pages(self, chunks: list[RetrievedChunk]) -> list[Page]:
         """The documents of these chunks as pages, in the order the documents first appear."""
         doc_ids = list(dict.fromkeys(c.doc_id for c in chunks))
         if not doc_ids:
             return []
-        where = cast(Where, {"doc_id": {"$in": doc_ids}})
-        got = self.index.sentences.get(where=where, include=["embeddings", "documents", "metadatas"])
+        rows = self.index.chunks.get(where=cast(Where, {"$and": [{"doc_id": {"$in": doc_ids}}, self.index.visible()]}),
+                                     include=["metadatas"])
+        position = {cid: int(str(meta.get("position", 0))) for cid, meta in zip(rows["ids"], rows["metadatas"] or [])}
+        if not position:
+            return []
+        got = self.index.sentences.get(where=cast(Where, {"chunk_id": {"$in": list(position)}}),
+                                       include=["embeddings", "documents", "metadatas"])
         vectors = got["embeddings"] if got["embeddings"] is not None else []
         lines = [
             (str(meta["doc_id"]), Line(np.asarray(vector, dtype=np.float32), str(text), str(meta["chunk_id"]),
-                                       (self.catalogue.position(str(meta["chunk_id"])), int(str(meta["position"])))))
+                                       (position[str(meta["chunk_id"])], int(str(meta["position"])))))
             for vector, text, meta in zip(vectors, got["documents"] or [], got["metadatas"] or [])
-            if str(meta["chunk_id"]) in self.catalogue
         ]
-        lines.sort(key=lambda item: item[1].order)  # stable: documents keep the order of their first line
+        first = {doc_id: n for n, doc_id in enumerate(doc_ids)}
+        lines.sort(key=lambda item: (first[item[0]], item[1].order))
         pages: dict[str, list[Line]] = {}
         for doc_id, line in lines:
             pages.setdefault(doc_id, []).append(line)
@@ -84,8 +88,8 @@ class PageReader:
     def referral(self) -> Referral | None:
         """The referral passage, if the index has it (read once)."""
         for passage in REFERRAL_PASSAGES:
-            got = self.index.chunks.get(where_document={"$contains": passage}, include=["documents", "metadatas"])
+            got = self.index.chunks.get(where=self.index.visible(), where_document={"$contains": passage},
+                                        include=["documents", "metadatas"])
             for chunk_id, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
-                if chunk_id in self.catalogue:
-                    return Referral(RetrievedChunk.from_metadata(chunk_id, str(text), dict(meta)), passage)
+                return Referral(RetrievedChunk.from_metadata(chunk_id, str(text), dict(meta)), passage)
         return None

@@ -16,7 +16,7 @@ import pytest
 
 from app.conversation import Glossary
 from app.core import IngestBusy, Settings
-from app.index import LotseEmbeddings, Pointer, load_embeddings, open_client, open_index
+from app.index import Catalogue, LotseEmbeddings, Pointer, load_embeddings, open_client, open_index
 from app.pipeline import Lotse
 from ingest.pipeline import IngestReport, ingest_lock, run_ingest
 from tests.conftest import CORPUS, cli_env
@@ -99,6 +99,12 @@ def change(corpus: Path) -> None:
         shutil.copy(CORPUS / "programmes" / name, corpus / "programmes" / name)
 
 
+def copy_index(settings: Settings, chroma_dir: Path) -> None:
+    """Copy an index (Chroma and the BM25 indexes beside it) to ``chroma_dir``."""
+    shutil.copytree(settings.chroma_dir, chroma_dir)
+    shutil.copytree(settings.lexical_path, Settings(chroma_dir=chroma_dir).lexical_path)
+
+
 def ingest(settings: Settings, embeddings: LotseEmbeddings | None = None, rebuild: bool = False) -> IngestReport:
     return run_ingest(settings, open_client(settings), embeddings or load_embeddings(settings.embeddings),
                       Glossary.load(settings.glossary_path), progress=False, rebuild=rebuild, batch_docs=BATCH)
@@ -123,7 +129,7 @@ def states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict, 
     ingest(old)
     new_corpus = small_corpus(root / "corpus-new")
     change(new_corpus)
-    shutil.copytree(root / "old", root / "new")
+    copy_index(old, root / "new")
     new = Settings(corpus_dir=new_corpus, chroma_dir=root / "new")
     cost = {False: ingest(new).texts_embedded}
     cost[True] = ingest(new, rebuild=True).texts_embedded
@@ -137,7 +143,7 @@ def test_sigkill_leaves_the_old_state_and_the_next_run_resumes(states, tmp_path:
     if stage == "mid_retire" and rebuild:
         pytest.skip("a rebuild retires nothing: it writes a new build")
     corpus = small_corpus(tmp_path / "corpus")
-    shutil.copytree(root / "old", tmp_path / "chroma")
+    copy_index(Settings(chroma_dir=root / "old"), tmp_path / "chroma")
     change(corpus)
     settings = Settings(corpus_dir=corpus, chroma_dir=tmp_path / "chroma")
     killed = subprocess.run([sys.executable, "-c", KILLER, stage, "rebuild" if rebuild else "incremental"],
@@ -146,7 +152,7 @@ def test_sigkill_leaves_the_old_state_and_the_next_run_resumes(states, tmp_path:
 
     assert state(settings) == old_state  # nothing committed: readers see exactly the old state
     lotse = Lotse.from_settings(settings)
-    assert set(lotse.catalogue.meta) == set().union(*old_state.values())
+    assert set(Catalogue.load(lotse.index).meta) == set().union(*old_state.values())
     answer = lotse.ask("Was ist GriffbereitMini?")
     assert not answer.abstained and "GriffbereitMini" in " ".join(c.quote for c in answer.citations)
 

@@ -7,7 +7,7 @@ import pytest
 
 from app.answering import ExtractiveComposer, MarginSelector, citation_problems
 from app.core import Answer, InvalidQuestion
-from app.pipeline import Lotse, build_chain
+from app.pipeline import Lotse
 
 pytestmark = pytest.mark.integration
 
@@ -80,7 +80,7 @@ def test_questions_in_other_languages_get_german_answers(lotse: Lotse, question:
 
 def test_place_filter_keeps_that_place_and_statewide_chunks(lotse: Lotse) -> None:
     answer = lotse.ask("Welche Angebote gibt es für Familien?", place="KÖLN")
-    places = [lotse.catalogue.meta[r.chunk_id].get("places", []) for r in answer.retrieved[: lotse.settings.top_k]]
+    places = [r.places for r in answer.retrieved[: lotse.settings.top_k]]
     assert places and all("Köln" in p or "Nordrhein-Westfalen" in p for p in places)
 
 
@@ -113,7 +113,7 @@ def test_the_selectors_no_answer_decides_for_german_questions_only(lotse: Lotse)
     c = lotse.composer
     assert isinstance(c, ExtractiveComposer)
     declining = dataclasses.replace(c, selector=_NeverAnswers())
-    strict = dataclasses.replace(lotse, composer=declining, chain=build_chain(lotse.retriever, lotse.reader, declining))
+    strict = lotse.with_composer(declining)
     assert strict.ask(german).abstained
     answer = strict.ask(english)
     assert not answer.abstained and "54" in shown(answer)

@@ -7,12 +7,12 @@ import logging
 import queue
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import gradio as gr
 
-from app.core import Answer, LotseError
+from app.core import Answer, Citation, LotseError
 from app.edges.feedback import FeedbackStore
 from app.edges.web.markup import answer_markdown, escape_markdown, source_cards
 from app.pipeline import Lotse
@@ -60,15 +60,28 @@ def streamed_answer(lotse: Lotse, question: str, place: str | None, previous: st
             return
 
 
-@dataclass
-class Session:
-    """Per-browser state: the last question and the answers by chat message index."""
+Session = dict[str, Any]
+"""Per-conversation state kept in the browser and sent with every event, so any worker can
+answer: ``previous`` (the last question) and ``answers`` (what 👍/👎 rates, by message index)."""
 
-    previous: str | None = None
-    answers: dict[int, Answer] | None = None
 
-    def remember(self, index: int, answer: Answer) -> None:
-        self.answers = {**(self.answers or {}), index: answer}
+def remembered(session: Session | None, index: int, answer: Answer) -> Session:
+    """The session after ``answer`` was shown as message ``index``."""
+    kept = {"question": answer.question, "answer": answer.answer, "abstained": answer.abstained,
+            "citations": [asdict(c) for c in answer.citations]}
+    return {"previous": answer.question, "answers": {**(session or {}).get("answers", {}), str(index): kept}}
+
+
+def rated_answer(session: Session | None, index: int) -> Answer | None:
+    """The answer shown as message ``index``, as the browser sent it back."""
+    kept = (session or {}).get("answers", {}).get(str(index))
+    if not isinstance(kept, dict):
+        return None
+    try:
+        return Answer(str(kept["question"]), str(kept["answer"]), bool(kept["abstained"]),
+                      [Citation(**c) for c in kept.get("citations", [])])
+    except (KeyError, TypeError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -78,12 +91,13 @@ class Chat:
     lotse: Lotse
     feedback: FeedbackStore
 
-    def respond(self, message: str, history: History, place: str, session: Session) -> Iterator[tuple[History, Session, str]]:
+    def respond(self, message: str, history: History, place: str, session: Session | None) -> Iterator[tuple[History, Session | None, str]]:
         history = [*history, {"role": "user", "content": escape_markdown(message)}]
         turn = len(history)
         shown = ""
         try:
-            for item in streamed_answer(self.lotse, message, place_or_none(place), session.previous):
+            previous = (session or {}).get("previous")
+            for item in streamed_answer(self.lotse, message, place_or_none(place), str(previous) if previous else None):
                 if isinstance(item, Answer):
                     answer = item
                     break
@@ -97,22 +111,21 @@ class Chat:
             yield [*history, {"role": "assistant", "content": ERROR_TEXT}], session, ""
             return
         final = f"{answer_markdown(answer.answer, turn)}\n\n{source_cards(answer, turn)}"
-        session.previous = answer.question
-        session.remember(len(history), answer)
+        session = remembered(session, len(history), answer)
         if answer.abstained:
             self.feedback.record(answer, "abstained")
         yield [*history, {"role": "assistant", "content": final}], session, ""
 
-    def on_like(self, data: gr.LikeData, session: Session) -> None:
+    def on_like(self, data: gr.LikeData, session: Session | None) -> None:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-        answer = (session.answers or {}).get(int(index))
+        answer = rated_answer(session, int(index))
         verdict = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(data.liked)
         if answer is not None and verdict is not None:
             self.feedback.record(answer, verdict)
 
     @staticmethod
     def new_conversation() -> tuple[list[Any], Session, str]:
-        return [], Session(), ""
+        return [], {}, ""
 
 
 def chat_tab(lotse: Lotse, feedback: FeedbackStore, places: list[str]) -> None:
@@ -122,7 +135,7 @@ def chat_tab(lotse: Lotse, feedback: FeedbackStore, places: list[str]) -> None:
         gr.Markdown(NOTE, elem_classes=["hinweis"])
         chatbot = gr.Chatbot(label="Unterhaltung", height=460, render_markdown=True, sanitize_html=True,
                              allow_tags=False, elem_id="chat", buttons=["copy"])
-        session = gr.State(Session())
+        session = gr.JSON({}, visible=False)  # in the browser, not in this worker: no sticky sessions
         with gr.Row():
             place = gr.Dropdown(places, value=ALL_PLACES, label="Kreis oder Stadt", scale=1)
             question = gr.Textbox(label="Ihre Frage", placeholder="z. B. Was ist KOMM-AN NRW?",

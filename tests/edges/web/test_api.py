@@ -45,3 +45,11 @@ def test_twenty_concurrent_sessions_each_get_their_own_answer(web_url: str) -> N
     for (question, fact), (_, result) in zip(jobs, results):
         assert result["question"] == question
         assert fact in " ".join([result["answer"], *(c["quote"] for c in result["citations"])])
+
+
+def test_the_previous_question_travels_with_the_request(web_url: str) -> None:
+    """Any worker can answer a follow-up: the client sends the last question along."""
+    client = Client(web_url, verbose=False)
+    follow_up = client.predict("Seit wann gibt es das?", None, "Was ist KOMM-AN NRW?", api_name="/ask")
+    assert "2015" in follow_up["answer"]
+    assert "Worauf bezieht sich" in client.predict("Seit wann gibt es das?", None, None, api_name="/ask")["error"]
