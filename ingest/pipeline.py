@@ -36,6 +36,7 @@ from app.index import (
     generation_folder,
     is_visible,
     open_build,
+    sentence_id,
     visible_at,
 )
 from ingest.chunking import Chunk, chunk_paragraphs
@@ -331,7 +332,7 @@ class _BatchWriter:
         for doc, fingerprint, chunks in plans:
             for chunk in chunks:
                 rid = row_id(chunk, fingerprint)
-                sentence_rows += [(f"{rid}-{i}", reuse.vector(s), s, {"chunk_id": rid, "doc_id": doc.doc_id, "position": i})
+                sentence_rows += [(sentence_id(rid, i), reuse.vector(s), s, {"chunk_id": rid, "doc_id": doc.doc_id, "position": i})
                                   for i, s in enumerate(chunk.sentences)]
                 meta = chunk_metadata(doc, chunk, self.glossary, fingerprint, self.target.next)
                 chunk_rows.append((rid, reuse.vector(titled(doc.title, chunk.text)), chunk.text, meta))

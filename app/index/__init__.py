@@ -17,6 +17,7 @@ from app.index.store import (
     open_build,
     open_client,
     open_index,
+    sentence_id,
     sentences_name,
     visible_at,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "open_client",
     "open_generation",
     "open_index",
+    "sentence_id",
     "sentences_name",
     "stop_word_stems",
     "visible_at",

@@ -84,6 +84,11 @@ def sentences_name(build: str) -> str:
     return f"{build}-sentences"
 
 
+def sentence_id(chunk_id: str, position: int) -> str:
+    """The id of a chunk's sentence row: a page is read by id, the fastest lookup."""
+    return f"{chunk_id}-{position}"
+
+
 def open_client(settings: Settings) -> ClientAPI:
     """An embedded ``PersistentClient``, or an ``HttpClient`` when ``chroma_url`` is set.
 
