@@ -3,7 +3,7 @@ sentences for evidence) with the pointer and generations that are the ingest's c
 the catalogue of committed chunks, and the German BM25 side. Ingest writes it; retrieval reads it."""
 
 from app.index.catalogue import Catalogue
-from app.index.current import current_pointer, open_generation
+from app.index.current import open_generation
 from app.index.embeddings import DEFAULT_EMBEDDER, LotseEmbeddings, load_embeddings
 from app.index.lexical import LexicalIndex, generation_folder, stop_word_stems
 from app.index.store import (
@@ -14,6 +14,7 @@ from app.index.store import (
     drop_build,
     index_exists,
     is_visible,
+    live_pointer,
     open_build,
     open_client,
     open_index,
@@ -31,11 +32,11 @@ __all__ = [
     "LotseEmbeddings",
     "Pointer",
     "Where",
-    "current_pointer",
     "drop_build",
     "generation_folder",
     "index_exists",
     "is_visible",
+    "live_pointer",
     "load_embeddings",
     "open_build",
     "open_client",

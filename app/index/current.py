@@ -8,21 +8,13 @@ from chromadb.api import ClientAPI
 from app.core import IndexMissing, Settings
 from app.index.embeddings import LotseEmbeddings
 from app.index.lexical import LexicalIndex, generation_folder
-from app.index.store import Index, Pointer, open_build
-
-
-def current_pointer(client: ClientAPI, settings: Settings) -> Pointer:
-    """The committed pointer, or a German ``IndexMissing`` if nothing was ever committed."""
-    pointer = Pointer.read(client, settings.collection)
-    if pointer is None or not pointer.live:
-        raise IndexMissing("Es gibt noch keinen Index. Bitte zuerst 'lotse ingest' ausführen.")
-    return pointer
+from app.index.store import Index, Pointer, live_pointer, open_build
 
 
 def open_generation(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddings,
                     pointer: Pointer | None = None) -> tuple[Index, LexicalIndex]:
     """The build and BM25 index of ``pointer`` (default: the committed one)."""
-    pointer = pointer or current_pointer(client, settings)
+    pointer = pointer or live_pointer(client, settings.collection)
     index = open_build(client, pointer.live, embeddings, pointer.generation)
     lexical = LexicalIndex.open(generation_folder(settings.lexical_path, pointer.live, pointer.generation))
     if lexical is None:

@@ -156,11 +156,17 @@ def open_build(client: ClientAPI, build: str, embeddings: Embeddings, generation
     return index
 
 
-def open_index(client: ClientAPI, collection: str, embeddings: Embeddings) -> Index:
-    """The live build at its committed generation, as readers use it."""
+def live_pointer(client: ClientAPI, collection: str) -> Pointer:
+    """The committed pointer, or a German ``IndexMissing`` if nothing was ever committed."""
     pointer = Pointer.read(client, collection)
     if pointer is None or not pointer.live:
         raise IndexMissing("Es gibt noch keinen Index. Bitte zuerst 'lotse ingest' ausführen.")
+    return pointer
+
+
+def open_index(client: ClientAPI, collection: str, embeddings: Embeddings) -> Index:
+    """The live build at its committed generation, as readers use it."""
+    pointer = live_pointer(client, collection)
     return open_build(client, pointer.live, embeddings, pointer.generation)
 
 

@@ -20,7 +20,7 @@ from app.index import (
     Index,
     LotseEmbeddings,
     Pointer,
-    current_pointer,
+    live_pointer,
     load_embeddings,
     open_client,
     open_generation,
@@ -75,7 +75,7 @@ class Lotse:
 
     def snapshot(self) -> Snapshot:
         """The snapshot of the committed generation, reopened if an ingest committed a new one."""
-        pointer = current_pointer(self.client, self.settings)
+        pointer = live_pointer(self.client, self.settings.collection)
         current = self._snapshot
         if current is not None and current.pointer.live == pointer.live and current.pointer.generation == pointer.generation:
             return current
