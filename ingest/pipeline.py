@@ -65,7 +65,6 @@ class IngestReport:
     texts_embedded: int = 0
     vectors_reused: int = 0
     rows_written: int = 0
-    rows_purged: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
@@ -199,7 +198,7 @@ def run_ingest(
     with ingest_lock(settings):
         report = IngestReport()
         target = _open_target(client, settings, embeddings, rebuild)
-        report.rows_purged = _purge_retired(target.index)
+        _purge_retired(target.index)
         glossary_path = settings.glossary_path
         context = _context_digest(glossary_path.read_bytes() if glossary_path.is_file() else b"")
         files, report.warnings = discover(settings.corpus_dir)
@@ -256,7 +255,7 @@ class _BatchWriter:
         """Rows this run wrote, retired, revived or dropped: zero means nothing to commit."""
 
     def write(self, files: Sequence[CorpusFile]) -> None:
-        rows = self._rows_of([f.doc_id for f in files])
+        rows = _rows_of(self.index, [f.doc_id for f in files])
         retire: list[str] = []
         revive: list[str] = []
         drop: list[str] = []
@@ -267,15 +266,15 @@ class _BatchWriter:
             visible = [r for r in doc_rows if is_visible(r.meta, self.index.generation)]
             pending = [r for r in doc_rows if int(r.meta["born"]) > self.index.generation]
             keep_visible = bool(visible) and all(r.meta["fingerprint"] == fingerprint for r in visible)
-            doc = None if keep_visible else self._load(file)
-            if doc is None:  # unchanged, or unreadable: the committed rows stay as they are
+            loaded = None if keep_visible else self._load(file)
+            if loaded is None:  # unchanged, or unreadable: the committed rows stay as they are
                 revive += [r.id for r in visible if int(r.meta["died"]) != LIVE]
                 drop += [r.id for r in pending]
                 self.report.unchanged += keep_visible
                 self.report.documents += bool(visible)
                 self.report.chunks += len(visible)
                 continue
-            chunks = list({c.id: c for c in chunk_paragraphs(doc.doc_id, clean_page(doc.text))}.values())
+            doc, chunks = loaded
             wanted = {row_id(c, fingerprint) for c in chunks}
             written = {r.id for r in pending if r.id in wanted}
             drop += [r.id for r in pending if r.id not in wanted]
@@ -287,28 +286,22 @@ class _BatchWriter:
             self.report.updated += bool(visible)
             self.report.added += not visible
         self._add(plans)
-        self._set_died(revive, LIVE)
-        self._set_died(retire, self.target.next)
+        _set_died(self.index, revive, LIVE)
+        _set_died(self.index, retire, self.target.next)
         _delete_rows(self.index, drop)
         self.changes += len(revive) + len(retire) + len(drop)
 
-    def _rows_of(self, doc_ids: list[str]) -> dict[str, list[Row]]:
-        got = self.index.chunks.get(where={"doc_id": {"$in": doc_ids}}, include=["metadatas"])
-        rows: dict[str, list[Row]] = {}
-        for rid, meta in zip(got["ids"], got["metadatas"] or []):
-            rows.setdefault(str(meta["doc_id"]), []).append(Row(rid, dict(meta)))
-        return rows
-
-    def _load(self, file: CorpusFile) -> SourceDocument | None:
-        """The parsed document with text after cleaning, or None with a warning."""
+    def _load(self, file: CorpusFile) -> tuple[SourceDocument, list[Chunk]] | None:
+        """The parsed document and its chunks (each text once), or None with a warning."""
         try:
             doc = load(file)
         except (LoadError, OSError) as error:
             reason = str(error)
         else:
-            if clean_page(doc.text):
+            chunks = list({c.id: c for c in chunk_paragraphs(doc.doc_id, clean_page(doc.text))}.values())
+            if chunks:
                 self.report.warnings += [f"{file.doc_id}: {w}" for w in doc.warnings]
-                return doc
+                return doc, chunks
             reason = "kein Text nach der Bereinigung"
         self.report.warnings.append(f"{file.doc_id}: fehlgeschlagen ({reason}); beim nächsten Lauf neuer Versuch")
         self.report.failed += 1
@@ -340,9 +333,20 @@ class _BatchWriter:
         _upsert(self.index.chunks, chunk_rows)
         self.report.rows_written += len(chunk_rows)
 
-    def _set_died(self, row_ids: list[str], died: int) -> None:
-        for batch in batched(row_ids, WRITE_BATCH):
-            self.index.chunks.update(ids=list(batch), metadatas=[{"died": died}] * len(batch))
+
+
+def _rows_of(index: Index, doc_ids: list[str]) -> dict[str, list[Row]]:
+    """Every stored row of these documents, of any generation, by document."""
+    got = index.chunks.get(where={"doc_id": {"$in": doc_ids}}, include=["metadatas"])
+    rows: dict[str, list[Row]] = {}
+    for rid, meta in zip(got["ids"], got["metadatas"] or []):
+        rows.setdefault(str(meta["doc_id"]), []).append(Row(rid, dict(meta)))
+    return rows
+
+
+def _set_died(index: Index, row_ids: list[str], died: int) -> None:
+    for batch in batched(row_ids, WRITE_BATCH):
+        index.chunks.update(ids=list(batch), metadatas=[{"died": died}] * len(batch))
 
 
 def _upsert(collection: Collection, rows: list[_Record]) -> None:
@@ -359,13 +363,10 @@ def _delete_rows(index: Index, row_ids: list[str]) -> None:
         index.chunks.delete(ids=list(batch))
 
 
-def _purge_retired(index: Index) -> int:
+def _purge_retired(index: Index) -> None:
     """Delete rows retired at or before the committed generation: no reader of it sees them."""
-    purged = 0
     while ids := index.chunks.get(where={"died": {"$lte": index.generation}}, include=[], limit=WRITE_BATCH)["ids"]:
         _delete_rows(index, ids)
-        purged += len(ids)
-    return purged
 
 
 def _retire_removed(target: _Target, present: set[str], report: IngestReport) -> None:
@@ -378,10 +379,8 @@ def _retire_removed(target: _Target, present: set[str], report: IngestReport) ->
         gone |= {str(m["doc_id"]) for m in metas} - present
         offset += len(metas)
     for batch in batched(sorted(gone), BATCH_DOCS):
-        got = index.chunks.get(where={"doc_id": {"$in": list(batch)}}, include=["metadatas"])
-        rows = [Row(rid, dict(meta)) for rid, meta in zip(got["ids"], got["metadatas"] or [])]
+        rows = [row for doc_rows in _rows_of(index, list(batch)).values() for row in doc_rows]
         visible = [r for r in rows if is_visible(r.meta, index.generation)]
         report.removed += len({r.meta["doc_id"] for r in visible})
-        for ids in batched([r.id for r in visible], WRITE_BATCH):
-            index.chunks.update(ids=list(ids), metadatas=[{"died": target.next}] * len(ids))
+        _set_died(index, [r.id for r in visible], target.next)
         _delete_rows(index, [r.id for r in rows if int(r.meta["born"]) > index.generation])

@@ -41,6 +41,10 @@ class Snapshot:
     understand: Understanding
     chain: Runnable[Request, Answer]
 
+    def serves(self, pointer: Pointer) -> bool:
+        """Whether this snapshot reads what ``pointer`` commits (a pending rebuild changes nothing)."""
+        return (self.pointer.live, self.pointer.generation) == (pointer.live, pointer.generation)
+
 
 @dataclass
 class Lotse:
@@ -77,10 +81,10 @@ class Lotse:
         """The snapshot of the committed generation, reopened if an ingest committed a new one."""
         pointer = live_pointer(self.client, self.settings.collection)
         current = self._snapshot
-        if current is not None and current.pointer.live == pointer.live and current.pointer.generation == pointer.generation:
+        if current is not None and current.serves(pointer):
             return current
         with self._lock:
-            if self._snapshot is None or self._snapshot.pointer != pointer:
+            if self._snapshot is None or not self._snapshot.serves(pointer):
                 self._snapshot = self._open(pointer)
             return self._snapshot
 
