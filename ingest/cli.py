@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from app.conversation import Glossary
-from app.core import Settings
-from app.index import index_exists, load_embeddings, open_client
+from app.core import Settings, StoreUnavailable
+from app.index import index_exists, load_embeddings, open_client, store_errors
 from ingest.pipeline import run_ingest
 
 
@@ -20,12 +20,17 @@ def ingest_command(settings: Settings, if_missing: bool, rebuild: bool, quiet: b
     """Dokumente aus dem Korpus-Ordner in den Index übernehmen."""
     if not settings.corpus_dir.is_dir():
         raise click.UsageError(f"Korpus-Ordner nicht gefunden: {settings.corpus_dir}")
-    client = open_client(settings)
-    if if_missing and not rebuild and index_exists(client, settings.collection):
-        click.echo("Index ist vorhanden, nichts zu tun.")
-        return
-    report = run_ingest(settings, client, load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
-                        progress=not quiet, rebuild=rebuild)
+    try:
+        with store_errors(settings):
+            client = open_client(settings)
+            if if_missing and not rebuild and index_exists(client, settings.collection):
+                click.echo("Index ist vorhanden, nichts zu tun.")
+                return
+            report = run_ingest(settings, client, load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
+                                progress=not quiet, rebuild=rebuild)
+    except StoreUnavailable as error:
+        raise StoreUnavailable(f"{error.detail} – Ingest abgebrochen; der zuletzt übernommene Stand bleibt gültig, "
+                               "der nächste Lauf setzt fort.") from error
     for warning in report.warnings:
         click.echo(f"Warnung: {warning}", err=True)
     click.echo(report.summary())

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import chromadb
 import pytest
 
 from app.conversation import Glossary
@@ -17,34 +12,18 @@ from app.index import Catalogue, load_embeddings, open_client
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
 from ingest.pipeline import run_ingest
+from tests.chroma_server import ChromaServer
 
 pytestmark = pytest.mark.integration
-CHROMA = Path(sys.executable).parent / "chroma"
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`chroma run` on a free loopback port, with its own data folder."""
-    port = free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    log = open(data / "server.log", "w")
-    server = subprocess.Popen([str(CHROMA), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
-                break
-            except Exception:
-                if time.time() > deadline or server.poll() is not None:
-                    raise RuntimeError(f"chroma run startete nicht: {(data / 'server.log').read_text()[-2000:]}") from None
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server"), free_port())
+    server.start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(params=["embedded", "server"])

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 class LotseError(Exception):
-    """Base class; ``str(error)`` is the German message shown to the user."""
+    """Base class; ``str(error)`` is the German message shown to the user. ``detail`` is
+    for operators (the CLI prints it, the web never shows it)."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 class InvalidQuestion(LotseError):
@@ -25,3 +30,12 @@ class ConfigurationError(LotseError):
 
 class IngestBusy(LotseError):
     """Another ingest is already writing this index."""
+
+
+class StoreUnavailable(LotseError):
+    """The Chroma server cannot be reached (down, restarting, network gone)."""
+
+    MESSAGE = "Der Suchindex ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Minuten noch einmal."
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(self.MESSAGE, detail)

@@ -40,6 +40,8 @@ class _LotseGroup(click.Group):
             return super().invoke(ctx)
         except LotseError as error:
             click.echo(f"Fehler: {error}", err=True)
+            if error.detail:
+                click.echo(f"  ({error.detail})", err=True)
             ctx.exit(EXIT_ERROR)
 
 

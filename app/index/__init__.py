@@ -20,6 +20,7 @@ from app.index.store import (
     open_index,
     sentence_id,
     sentences_name,
+    store_errors,
     visible_at,
 )
 
@@ -44,6 +45,7 @@ __all__ = [
     "open_index",
     "sentence_id",
     "sentences_name",
+    "store_errors",
     "stop_word_stems",
     "visible_at",
 ]

@@ -9,12 +9,14 @@ an ingest writes generation G+1 beside G and switches all readers by writing the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.collection_configuration import CreateCollectionConfiguration
 from chromadb.api.models.Collection import Collection
@@ -23,7 +25,7 @@ from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from app.core import ConfigurationError, EmbedderMismatch, IndexMissing, Settings
+from app.core import ConfigurationError, EmbedderMismatch, IndexMissing, Settings, StoreUnavailable
 
 EMBEDDER_KEY = "lotse_embedder"
 LIVE = 2**31 - 1
@@ -89,6 +91,31 @@ def sentence_id(chunk_id: str, position: int) -> str:
     return f"{chunk_id}-{position}"
 
 
+def _lost_connection(error: BaseException | None) -> bool:
+    """Whether ``error`` comes from the network under Chroma's client (it wraps httpx's errors
+    in its own, e.g. ``ValueError("Could not connect to a Chroma server")``)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, (httpx.TransportError, ConnectionError)):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+@contextmanager
+def store_errors(settings: Settings) -> Iterator[None]:
+    """Turn a lost connection to the Chroma server into ``StoreUnavailable`` (one German
+    message at every edge); usable as a decorator too."""
+    try:
+        yield
+    except StoreUnavailable:
+        raise
+    except Exception as error:
+        if _lost_connection(error):
+            raise StoreUnavailable(f"Chroma-Server {settings.chroma_url}: {type(error).__name__}: {error}") from error
+        raise
+
+
 def open_client(settings: Settings) -> ClientAPI:
     """An embedded ``PersistentClient``, or an ``HttpClient`` when ``chroma_url`` is set.
 
@@ -99,12 +126,13 @@ def open_client(settings: Settings) -> ClientAPI:
         url = urlparse(settings.chroma_url)
         if not url.hostname:
             raise ConfigurationError(f"LOTSE_CHROMA_URL ist keine gültige Adresse: '{settings.chroma_url}'.")
-        return chromadb.HttpClient(
-            host=url.hostname,
-            port=url.port or (443 if url.scheme == "https" else 8000),
-            ssl=url.scheme == "https",
-            settings=chroma_settings,
-        )
+        with store_errors(settings):
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 

@@ -25,6 +25,7 @@ from app.index import (
     open_client,
     open_generation,
     stop_word_stems,
+    store_errors,
 )
 from app.pipeline.chain import Request, build_chain
 from app.retrieval import HybridRetriever, PageReader
@@ -69,8 +70,9 @@ class Lotse:
                                         selector_for(embeddings.id, settings.min_sentence_score), glossary)
         model = load_chat_model(settings)
         composer: Composer = LLMComposer(model, extractive) if model is not None else extractive
-        lotse = cls(settings, glossary, embeddings, open_client(settings), composer, model)
-        lotse.snapshot()  # fail now, with a clear message, if there is no index
+        with store_errors(settings):
+            lotse = cls(settings, glossary, embeddings, open_client(settings), composer, model)
+            lotse.snapshot()  # fail now, with a clear message, if there is no index
         return lotse
 
     def with_composer(self, composer: Composer) -> Lotse:
@@ -115,6 +117,14 @@ class Lotse:
             raise InvalidQuestion(f"Den Ort '{place.strip()[:80]}' kenne ich nicht. Bekannte Orte: {known}.")
         return canonical
 
+    def _usable_previous(self, previous: str | None) -> str | None:
+        """The conversation's last question cleaned like a new one; None if it is unusable
+        (it comes from the client and may be anything)."""
+        try:
+            return clean_question(previous, self.settings.max_question_chars) if previous else None
+        except InvalidQuestion:
+            return None
+
     def ask(self, question: str, place: str | None = None, previous: str | None = None,
             on_sentence: Callable[[str], None] | None = None) -> Answer:
         """Answer one question (``InvalidQuestion`` for unusable input). ``previous`` is the
@@ -122,12 +132,14 @@ class Lotse:
         LLM if one is configured, else by rules). ``on_sentence`` streams answer sentences."""
         started = time.perf_counter()
         turn = clean_question(question, self.settings.max_question_chars)
+        previous = self._usable_previous(previous)
         place = self.resolve_place(place)
         if not previous and needs_context(turn, self.glossary):
             raise InvalidQuestion(
                 "Worauf bezieht sich Ihre Frage? Bitte nennen Sie das Angebot oder den Ort, "
                 "z. B. „Seit wann gibt es KOMM-AN NRW?“"
             )
-        snapshot = self.snapshot()
-        query = snapshot.understand(turn, previous, place)
-        return snapshot.chain.invoke(Request(query, started, on_sentence))
+        with store_errors(self.settings):
+            snapshot = self.snapshot()
+            query = snapshot.understand(turn, previous, place)
+            return snapshot.chain.invoke(Request(query, started, on_sentence))
