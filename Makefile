@@ -4,6 +4,7 @@ PY := $(VENV)/bin/python
 LOTSE := $(VENV)/bin/lotse
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+STRACE := /usr/bin/strace
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Nothing may be downloaded at run time and nothing reports home.
@@ -22,12 +23,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Browser tests drive Debian's chromium (never a browser downloaded by a test tool).
-$(CHROMIUM):
+# Browser tests drive Debian's chromium (never a browser downloaded by a test tool);
+# the offline test watches `lotse serve` with strace.
+$(CHROMIUM) $(STRACE):
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium strace
 
-browser: $(CHROMIUM)
+browser: $(CHROMIUM) $(STRACE)
 
 index: setup
 	$(LOTSE) ingest --if-missing

