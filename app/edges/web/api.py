@@ -1,14 +1,42 @@
-"""The API endpoint ``/ask``: the ``lotse ask --json`` object for one question."""
+"""The API endpoint ``/ask``: the ``lotse ask --json`` object for one question.
+
+Any client can call it, so its input is checked against a typed schema before Lotse sees it;
+every failure is the JSON object ``{"question": …, "error": "<German message>"}``."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import gradio as gr
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from app.core import LotseError
-from app.edges.web.chat import place_or_none
+from app.edges.web.chat import ERROR_TEXT, place_or_none
 from app.pipeline import Lotse
+
+log = logging.getLogger(__name__)
+FIELD_NAMES = {"question": "Frage (question)", "place": "Ort (place)", "previous": "vorherige Frage (previous)"}
+
+
+class AskRequest(BaseModel):
+    """What ``/ask`` accepts: text or nothing, never a number, list or object."""
+
+    model_config = ConfigDict(strict=True)
+    question: str
+    place: str | None = None
+    previous: str | None = None
+
+
+def invalid_request(error: ValidationError) -> str:
+    """One German line naming the fields that are not text."""
+    fields = sorted({FIELD_NAMES.get(str(e["loc"][0]), str(e["loc"][0])) for e in error.errors() if e["loc"]})
+    return f"Ungültige Anfrage: {', '.join(fields)} muss Text sein."
+
+
+def printable(value: object) -> str:
+    """The question as it can be echoed in JSON (lone surrogates replaced)."""
+    return value.encode("utf-8", "replace").decode("utf-8") if isinstance(value, str) else ""
 
 
 def ask_api_endpoint(lotse: Lotse) -> None:
@@ -18,8 +46,14 @@ def ask_api_endpoint(lotse: Lotse) -> None:
         """The ``lotse ask --json`` object for one question (``error`` for unusable input);
         ``previous`` is the conversation's last question, sent by the client (no server state)."""
         try:
-            return lotse.ask(question, place=place_or_none(place), previous=previous or None).to_dict()
+            request = AskRequest(question=question, place=place, previous=previous)
+            return lotse.ask(request.question, place=place_or_none(request.place), previous=request.previous or None).to_dict()
+        except ValidationError as error:
+            return {"question": printable(question), "error": invalid_request(error)}
         except LotseError as error:
-            return {"question": question, "error": str(error)}
+            return {"question": printable(question), "error": str(error)}
+        except Exception:  # the server keeps serving; the client gets the same German line as the chat
+            log.exception("Antwort fehlgeschlagen")
+            return {"question": printable(question), "error": ERROR_TEXT}
 
     gr.api(ask_api, api_name="ask")

@@ -1,5 +1,5 @@
 """The page around the tabs: styles, the citation-link script, the German page language,
-and serving it with Gradio's queue."""
+the routes Lotse closes or answers in German, and serving it with Gradio's queue."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import gradio as gr
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 CSS = """
 .quelle {border:1px solid #ccc;border-radius:6px;padding:4px 8px;margin:4px 0;}
@@ -41,9 +41,29 @@ class GermanPage(BaseHTTPMiddleware):
         return Response(body.replace(b'lang="en"', b'lang="de"', 1), status_code=response.status_code, headers=headers)
 
 
+class ClosedRoutes(BaseHTTPMiddleware):
+    """Lotse takes no files: Gradio's upload routes are refused before the body is read, so
+    nothing lands on disk. A request body the API cannot parse (not JSON, not UTF-8) gets the
+    same German ``error`` object as every other bad question."""
+
+    UPLOAD = ("/upload", "/upload_progress")
+    API = ("/gradio_api/call/", "/gradio_api/run/", "/gradio_api/queue/join")
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        path = request.url.path.rstrip("/")
+        if path.endswith(self.UPLOAD):
+            return JSONResponse({"error": "Lotse nimmt keine Dateien an."}, status_code=403)
+        response = await call_next(request)
+        if response.status_code in (400, 422) and request.url.path.startswith(self.API):
+            return JSONResponse({"error": "Ungültige Anfrage: Der Inhalt muss JSON in UTF-8 sein, "
+                                          "z. B. {\"data\": [\"Was ist KOMM-AN NRW?\", null, null]}."},
+                                status_code=response.status_code)
+        return response
+
+
 def launch(app: gr.Blocks, host: str, port: int, concurrency: int, *, block: bool = True) -> gr.Blocks:
     """Queue for a CPU-bound handler and serve; never ``share=True``."""
     app.queue(default_concurrency_limit=concurrency, max_size=256)
     app.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=not block, quiet=not block,
-               css=CSS, js=JS, show_error=False, app_kwargs={"middleware": [Middleware(GermanPage)]})
+               css=CSS, js=JS, show_error=False, app_kwargs={"middleware": [Middleware(GermanPage), Middleware(ClosedRoutes)]})
     return app
