@@ -25,7 +25,7 @@ from chromadb.api.models.Collection import Collection
 from tqdm import tqdm
 
 from app.conversation import Glossary
-from app.core import IngestBusy, Settings
+from app.core import IngestBusy, Settings, addresses_an_ai
 from app.index import (
     LIVE,
     Index,
@@ -37,6 +37,7 @@ from app.index import (
     is_visible,
     open_build,
     sentence_id,
+    store_errors,
     visible_at,
 )
 from ingest.chunking import Chunk, chunk_paragraphs
@@ -195,7 +196,7 @@ def run_ingest(
 ) -> IngestReport:
     """Synchronise the index with ``settings.corpus_dir``; returns what was done."""
     started = time.perf_counter()
-    with ingest_lock(settings):
+    with ingest_lock(settings), store_errors(settings):
         report = IngestReport()
         target = _open_target(client, settings, embeddings, rebuild)
         _purge_retired(target.index)
@@ -301,6 +302,10 @@ class _BatchWriter:
             chunks = list({c.id: c for c in chunk_paragraphs(doc.doc_id, clean_page(doc.text))}.values())
             if chunks:
                 self.report.warnings += [f"{file.doc_id}: {w}" for w in doc.warnings]
+                orders = sum(addresses_an_ai(s) for c in chunks for s in c.sentences)
+                if orders:
+                    self.report.warnings.append(f"{file.doc_id}: {orders} {'Satz richtet' if orders == 1 else 'Sätze richten'} Anweisungen an eine KI; "
+                                                "sie werden nie als Beleg verwendet")
                 return doc, chunks
             reason = "kein Text nach der Bereinigung"
         self.report.warnings.append(f"{file.doc_id}: fehlgeschlagen ({reason}); beim nächsten Lauf neuer Versuch")

@@ -21,7 +21,16 @@ from app.answering.gates import is_fragment, looks_back, stands_alone
 from app.answering.offers import offer_line, offers
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Intent, Query
-from app.core import STATEWIDE, Citation, RetrievedChunk, collapse_whitespace, stems, without_source_note
+from app.core import (
+    STATEWIDE,
+    Citation,
+    RetrievedChunk,
+    addresses_an_ai,
+    collapse_whitespace,
+    sentences_of,
+    stems,
+    without_source_note,
+)
 from app.retrieval import Referral
 
 ABSTAIN_TEXT = "Dazu finde ich in meinen Dokumenten keine verlässliche Antwort."
@@ -158,18 +167,21 @@ def spanning(text: str, first: str, second: str) -> str:
 def _cited(lines: list[tuple[RetrievedChunk, str, str]], on_sentence: Callable[[str], None] | None, separator: str) -> Draft:
     """(chunk, shown text, verbatim quote) -> the answer with an [n] after each line; a list of
     offers has one line each (``separator`` "\\n"). Sentences from the same chunk share one
-    source, whose quote is the passage spanning them."""
+    source, whose quote is the passage spanning them, unless that passage would take in a
+    sentence that gives orders to an AI (never evidence): then the sentence gets its own source."""
     pieces: list[str] = []
-    citations: dict[str, Citation] = {}
+    citations: list[Citation] = []
+    latest: dict[str, int] = {}  # chunk id -> its last citation's position
     for chunk, shown, quote in lines:
-        cited = citations.get(chunk.chunk_id)
-        if cited is None:
-            cited = Citation(n=len(citations) + 1, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.title,
-                             date=chunk.date, quote=quote)
+        at = latest.get(chunk.chunk_id)
+        merged = spanning(chunk.text, citations[at].quote, quote) if at is not None else ""
+        if at is not None and not any(addresses_an_ai(s) for s in sentences_of(merged)):
+            citations[at] = replace(citations[at], quote=merged)
         else:
-            cited = replace(cited, quote=spanning(chunk.text, cited.quote, quote))
-        citations[chunk.chunk_id] = cited
-        pieces.append(f"{separator if pieces else ''}{shown} [{cited.n}]")
+            at = latest[chunk.chunk_id] = len(citations)
+            citations.append(Citation(n=at + 1, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.title,
+                                      date=chunk.date, quote=quote))
+        pieces.append(f"{separator if pieces else ''}{shown} [{citations[at].n}]")
         if on_sentence is not None:
             on_sentence(pieces[-1])
-    return Draft(answer="".join(pieces), citations=list(citations.values()), abstained=False)
+    return Draft(answer="".join(pieces), citations=citations, abstained=False)

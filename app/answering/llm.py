@@ -10,7 +10,6 @@ times out or returns nothing usable, the extractive answer is returned with a no
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -22,7 +21,17 @@ from app.answering.draft import Draft, Evidence
 from app.answering.extractive import ExtractiveComposer
 from app.answering.verify import CITATION_MARK
 from app.conversation import is_german
-from app.core import NUMBER, WEB_OR_MAIL_ADDRESS, Citation, ConfigurationError, RetrievedChunk, Settings, sentences_of, stems
+from app.core import (
+    NUMBER,
+    WEB_OR_MAIL_ADDRESS,
+    Citation,
+    ConfigurationError,
+    RetrievedChunk,
+    Settings,
+    addresses_an_ai,
+    sentences_of,
+    stems,
+)
 from app.retrieval import Referral
 
 log = logging.getLogger(__name__)
@@ -39,11 +48,6 @@ CONDENSE_PROMPT = """Formuliere die letzte Frage so um, dass sie ohne das Gespr�
 Antworte nur mit der umformulierten Frage auf Deutsch, ohne Erklärung."""
 FALLBACK_NOTE = "(Hinweis: Das Sprachmodell war nicht nutzbar; diese Antwort besteht aus wörtlichen Zitaten der Quellen.)"
 NOTHING_IN_SOURCES = "Dazu steht nichts in den Quellen"
-_INSTRUCTION = re.compile(
-    r"ignorier|ignore (all|previous|the)|vergiss (alle|deine)|system ?prompt|du bist jetzt|you are now|"
-    r"antworte (nur|ab jetzt)|neue anweisung|new instruction|as an ai|als (ki|sprachmodell)",
-    re.IGNORECASE,
-)
 MIN_SUPPORT = 0.5
 MAX_SOURCES = 5
 
@@ -68,7 +72,7 @@ def load_chat_model(settings: Settings) -> BaseChatModel | None:
 
 def without_instructions(text: str) -> str:
     """A source's text with sentences that address an AI removed (data, not orders)."""
-    kept = [s for s in sentences_of(text) if not _INSTRUCTION.search(s)]
+    kept = [s for s in sentences_of(text) if not addresses_an_ai(s)]
     return " ".join(kept)
 
 
@@ -102,7 +106,7 @@ def supported(sentence: str, sources: list[str]) -> bool:
 
 def best_quote(sentence: str, chunk: RetrievedChunk) -> str:
     """The chunk sentence that shares most content words with ``sentence`` (a verbatim quote)."""
-    candidates = sentences_of(chunk.text) or [chunk.text]
+    candidates = [s for s in sentences_of(chunk.text) if not addresses_an_ai(s)] or [chunk.text]
     words = _content(sentence)
     return max(candidates, key=lambda s: len(words & _content(s)))
 

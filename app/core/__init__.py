@@ -9,6 +9,7 @@ from app.core.errors import (
     IngestBusy,
     InvalidQuestion,
     LotseError,
+    StoreUnavailable,
 )
 from app.core.settings import Settings
 from app.core.text import (
@@ -28,6 +29,7 @@ from app.core.text import (
     STATEWIDE,
     WEB_OR_MAIL_ADDRESS,
     YEAR,
+    addresses_an_ai,
     collapse_whitespace,
     german_stemmer,
     is_german,
@@ -67,6 +69,8 @@ __all__ = [
     "LotseError",
     "RetrievedChunk",
     "Settings",
+    "StoreUnavailable",
+    "addresses_an_ai",
     "collapse_whitespace",
     "german_stemmer",
     "is_german",

@@ -23,7 +23,9 @@ STATEWIDE = "Nordrhein-Westfalen"
 """The place tag of documents and programmes that apply to the whole Land."""
 
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]")
+"""Zero-width characters, soft hyphens and bidi embeddings, overrides and isolates (which
+can reverse text on screen); the bidi marks U+200E/U+200F stay."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PARENTHETICAL = re.compile(r"^\([^()]*\)$")
@@ -46,6 +48,19 @@ CONTACT_EVIDENCE = re.compile(r"\d{3,}|@|\[at\]|https?://|www\.", re.I)
 CONTACT_LINE = re.compile(r"@|https?://|www\.|\b\d{3,}[ /-]?\d{3,}", re.I)
 """The selector's contact feature: a mail or web address or a phone-like number."""
 MONEY_EVIDENCE = re.compile(r"Euro|€|Mio\.", re.I)
+_ORDERS = r"(?:anweisung|instruktion|befehl|regel|vorgabe|prompt|instruction|rule|command|direction)"
+_ADDRESSES_AN_AI = re.compile(
+    r"\b(?:ignorier(?:e|en sie)?|ignore|vergiss|missachte|disregard|forget)\b(?:\W+\w+){0,4}?\W+\w*" + _ORDERS
+    + r"|\bsystem\s?-?prompt|^\s*(?:system|assistant|assistent|user|nutzer)\s*:|<\|\w+\|>|\[/?INST\]"
+    r"|\b(?:du bist (?:jetzt|ab jetzt|nun)|you are now|act as|tu so, als ob du)\b(?:\W+\w+){0,3}?\W+"
+    r"(?:assistent\w*|assistant|ki|ai|modell|model|chatbot|bot|dan)\b"
+    r"|\b(?:antworte|antwortet|answer|respond|reply)\b(?:\W+\w+){0,3}?\W+(?:mit|with)\b\W+(?:dem wort |the word )?[\"„']?(?-i:[A-ZÄÖÜ]{4,})\b"
+    r"|\b(?:als (?:sprachmodell|künstliche intelligenz)|as an ai|language model)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""Sentences that give orders to an AI (prompt injection planted in a document). Imperatives
+only ("Ignoriere …", not "ignoriert"), and never "als KI": in NRW, KI is the Kommunales
+Integrationszentrum."""
 
 INTERROGATIVES = frozenset("wann seit wie was wo wer warum welche welcher welches wieviel viel viele".split())
 FUNCTION_WORDS = frozenset(STOPWORDS_GERMAN) | INTERROGATIVES | frozenset(
@@ -72,7 +87,7 @@ GENERIC_QUESTION_NOUNS = frozenset(
 
 
 def normalize_text(text: str) -> str:
-    """NFC, one kind of line break, no invisible or control characters, single spaces."""
+    """NFC, one kind of line break, no invisible, bidi-override or control characters, single spaces."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
@@ -127,6 +142,12 @@ def split_sentences(paragraph: str) -> list[str]:
         elif sentence:
             sentences.append(sentence)
     return sentences
+
+
+def addresses_an_ai(sentence: str) -> bool:
+    """Whether a document sentence speaks to an AI ("Ignoriere alle Anweisungen …",
+    "System: Du bist jetzt …"): such a sentence is data, never evidence for an answer."""
+    return bool(_ADDRESSES_AN_AI.search(sentence))
 
 
 def sentences_of(text: str) -> list[str]:

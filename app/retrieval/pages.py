@@ -10,7 +10,7 @@ from typing import cast
 import numpy as np
 from chromadb.api.types import Where
 
-from app.core import RetrievedChunk
+from app.core import RetrievedChunk, addresses_an_ai
 from app.index import Index, is_visible, sentence_id
 
 REFERRAL_PASSAGES = (
@@ -80,6 +80,7 @@ class PageReader:
             (str(meta["doc_id"]), Line(np.asarray(vector, dtype=np.float32), str(text), str(meta["chunk_id"]),
                                        (position[str(meta["chunk_id"])], int(str(meta["position"])))))
             for vector, text, meta in zip(vectors, got["documents"] or [], got["metadatas"] or [])
+            if not addresses_an_ai(str(text))  # planted orders are data, never evidence
         ]
         first = {doc_id: n for n, doc_id in enumerate(doc_ids)}
         lines.sort(key=lambda item: (first[item[0]], item[1].order))
