@@ -29,7 +29,28 @@ def test_rows_survive_reopening_and_use_wal(tmp_path: Path) -> None:
 def test_no_ip_or_user_columns(tmp_path: Path) -> None:
     FeedbackStore(tmp_path / "fb.sqlite3").close()
     columns = [r[1] for r in sqlite3.connect(tmp_path / "fb.sqlite3").execute("PRAGMA table_info(feedback)")]
-    assert columns == ["id", "created_at", "question", "answer", "cited_chunk_ids", "verdict"]
+    assert columns == ["id", "created_at", "question", "answer", "cited_chunk_ids", "verdict", "answer_id"]
+
+
+def test_a_file_from_before_the_answer_id_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "fb.sqlite3"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE feedback (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, question TEXT NOT NULL, "
+                "answer TEXT NOT NULL, cited_chunk_ids TEXT NOT NULL, verdict TEXT NOT NULL)")
+    old.execute("INSERT INTO feedback VALUES (1, '2026-01-01T00:00:00+00:00', 'Alt?', 'A', '[]', 'up')")
+    old.commit()
+    old.close()
+    store = FeedbackStore(path)
+    store.record(answer(), "down", answer_id="a1")
+    store.record(answer(), "up", answer_id="a1")
+    assert [(r[2], r[5]) for r in store.rows()] == [("Alt?", "up"), ("Was ist KOMM-AN NRW?", "up")]
+
+
+def test_verdicts_without_an_answer_id_are_rows_of_their_own(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    store.record(answer(), "abstained")
+    store.record(answer(), "abstained")
+    assert len(store.rows()) == 2
 
 
 def test_unknown_verdict_is_refused(tmp_path: Path) -> None:
@@ -45,6 +66,15 @@ def test_csv_export_has_header_and_rows(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert rows[0] == ["id", "created_at", "question", "answer", "cited_chunk_ids", "verdict"]
     assert rows[1][2] == 'Frage mit "Anführung", Komma' and rows[1][5] == "down"
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+49 211", "-2", "@SUMME(A1)", "\t=1", "\r=1"])
+def test_csv_cells_that_a_spreadsheet_would_run_start_with_a_quote(tmp_path: Path, cell: str) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    store.record(answer(cell), "up")
+    out = io.StringIO()
+    store.export_csv(out)
+    assert list(csv.reader(io.StringIO(out.getvalue())))[1][2] == "'" + cell
 
 
 def test_database_survives_a_kill_in_the_middle_of_writing(tmp_path: Path) -> None:

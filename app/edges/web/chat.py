@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import gradio as gr
 
-from app.core import Answer, Citation, LotseError
+from app.core import Answer, Citation, LotseError, normalize_text
 from app.edges.feedback import FeedbackStore
 from app.edges.web.markup import answer_markdown, escape_markdown, source_cards
 from app.pipeline import Lotse
@@ -62,24 +63,26 @@ def streamed_answer(lotse: Lotse, question: str, place: str | None, previous: st
 
 Session = dict[str, Any]
 """Per-conversation state kept in the browser and sent with every event, so any worker can
-answer: ``previous`` (the last question) and ``answers`` (what 👍/👎 rates, by message index)."""
+answer: ``previous`` (the last question) and ``answers`` (what 👍/👎 rates, by message index,
+each with a random id so that its verdict is stored once)."""
 
 
 def remembered(session: Session | None, index: int, answer: Answer) -> Session:
     """The session after ``answer`` was shown as message ``index``."""
-    kept = {"question": answer.question, "answer": answer.answer, "abstained": answer.abstained,
+    kept = {"id": uuid.uuid4().hex, "question": answer.question, "answer": answer.answer, "abstained": answer.abstained,
             "citations": [asdict(c) for c in answer.citations]}
     return {"previous": answer.question, "answers": {**(session or {}).get("answers", {}), str(index): kept}}
 
 
-def rated_answer(session: Session | None, index: int) -> Answer | None:
-    """The answer shown as message ``index``, as the browser sent it back."""
+def rated_answer(session: Session | None, index: int) -> tuple[Answer, str] | None:
+    """The answer shown as message ``index`` and its id, as the browser sent them back."""
     kept = (session or {}).get("answers", {}).get(str(index))
     if not isinstance(kept, dict):
         return None
     try:
-        return Answer(str(kept["question"]), str(kept["answer"]), bool(kept["abstained"]),
-                      [Citation(**c) for c in kept.get("citations", [])])
+        answer = Answer(str(kept["question"]), str(kept["answer"]), bool(kept["abstained"]),
+                        [Citation(**c) for c in kept.get("citations", [])])
+        return answer, str(kept["id"])
     except (KeyError, TypeError):
         return None
 
@@ -92,7 +95,7 @@ class Chat:
     feedback: FeedbackStore
 
     def respond(self, message: str, history: History, place: str, session: Session | None) -> Iterator[tuple[History, Session | None, str]]:
-        history = [*history, {"role": "user", "content": escape_markdown(message)}]
+        history = [*history, {"role": "user", "content": escape_markdown(normalize_text(message))}]
         turn = len(history)
         shown = ""
         try:
@@ -118,10 +121,11 @@ class Chat:
 
     def on_like(self, data: gr.LikeData, session: Session | None) -> None:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-        answer = rated_answer(session, int(index))
+        rated = rated_answer(session, int(index))
         verdict = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(data.liked)
-        if answer is not None and verdict is not None:
-            self.feedback.record(answer, verdict)
+        if rated is not None and verdict is not None:
+            answer, answer_id = rated
+            self.feedback.record(answer, verdict, answer_id=answer_id)
 
     @staticmethod
     def new_conversation() -> tuple[list[Any], Session, str]:

@@ -8,13 +8,15 @@ import re
 from app.core import Answer, collapse_whitespace
 
 KIND_LABEL = {"press": "Pressemitteilung", "programme": "Programmbeschreibung"}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-_CITATION = re.compile(r"\\\[(\d+)\\\]")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:/@$])")
+_CITATION = re.compile(r"&#91;(\d+)&#93;")
 
 
 def escape_markdown(text: str) -> str:
-    """User or document text as literal text inside Markdown (no markup, no HTML)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    """User or document text as literal text inside Markdown (no markup, no HTML, no
+    autolinks). Markdown characters become numeric entities, not backslash escapes: inside
+    an autolinked address the renderer would show the backslashes."""
+    return _MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group(1))};", html.escape(text, quote=False))
 
 
 def highlighted(chunk: str, quote: str) -> str:

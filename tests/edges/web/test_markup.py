@@ -1,3 +1,5 @@
+import html
+
 from app.core import Answer, Citation, RetrievedChunk
 from app.edges.web.markup import answer_markdown, escape_markdown, highlighted, source_cards
 
@@ -5,11 +7,18 @@ from app.edges.web.markup import answer_markdown, escape_markdown, highlighted, 
 def test_markdown_escaping_keeps_markup_literal() -> None:
     escaped = escape_markdown("<img src=x onerror=alert(1)> *fett* [1](http://x)")
     assert "<" not in escaped and "&lt;img" in escaped
-    assert r"\*fett\*" in escaped and r"\[1\]\(http://x\)" in escaped
+    assert "*" not in escaped and "[" not in escaped and "(" not in escaped
+    assert html.unescape(escaped) == "<img src=x onerror=alert(1)> *fett* [1](http://x)"
+
+
+def test_escaped_text_has_no_backslashes_or_addresses_to_autolink() -> None:
+    escaped = escape_markdown("a_b@beispiel.de https://www.beispiel.de/a_b")
+    assert "\\" not in escaped and "://" not in escaped and "www." not in escaped
+    assert html.unescape(escaped) == "a_b@beispiel.de https://www.beispiel.de/a_b"
 
 
 def test_citations_become_links_to_their_cards() -> None:
-    assert answer_markdown("Satz. [2]", 3) == r"Satz\. [[2]](#quelle-3-2)"
+    assert answer_markdown("Satz. [2]", 3) == "Satz&#46; [[2]](#quelle-3-2)"
 
 
 def test_highlight_marks_the_quote_and_escapes_the_rest() -> None:
@@ -28,4 +37,4 @@ def test_source_cards_show_title_kind_date_and_escape_document_text() -> None:
 
 def test_an_answer_of_several_lines_is_a_list() -> None:
     assert answer_markdown("Erstes Angebot. [1]\nZweites - Angebot. [2]", 1) == \
-        "- Erstes Angebot\\. [[1]](#quelle-1-1)\n- Zweites \\- Angebot\\. [[2]](#quelle-1-2)"
+        "- Erstes Angebot&#46; [[1]](#quelle-1-1)\n- Zweites &#45; Angebot&#46; [[2]](#quelle-1-2)"
