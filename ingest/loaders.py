@@ -64,6 +64,8 @@ class SourceDocument:
     fingerprint: str
     places: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    land: str | None = None
+    """The Land the document says it is about (else ingest derives it from its places)."""
     warnings: tuple[str, ...] = ()
     """Metadata fields that were dropped (the document itself is fine)."""
 
@@ -172,6 +174,7 @@ def load(file: CorpusFile) -> SourceDocument:
         fingerprint=file.fingerprint,
         places=tuple(meta.places),
         sources=tuple(meta.sources),
+        land=meta.land,
         warnings=tuple(warnings + sidecar_warnings),
     )
 

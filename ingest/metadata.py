@@ -19,6 +19,8 @@ class DocumentMeta(BaseModel):
     kind: str | None = None
     places: list[str] = []
     sources: list[str] = []
+    land: str | None = None
+    """The Bundesland the document is about ("Bayern"); default: derived from ``places``, else NRW."""
 
     @field_validator("date", mode="before")
     @classmethod

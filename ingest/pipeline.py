@@ -25,7 +25,7 @@ from chromadb.api.models.Collection import Collection
 from tqdm import tqdm
 
 from app.conversation import Glossary
-from app.core import IngestBusy, Settings, addresses_an_ai
+from app.core import STATEWIDE, IngestBusy, Settings, addresses_an_ai
 from app.index import (
     LIVE,
     Index,
@@ -45,7 +45,7 @@ from ingest.clean import clean_page
 from ingest.loaders import CorpusFile, LoadError, SourceDocument, discover, load
 from ingest.vectors import VectorReuse, titled
 
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 BATCH_DOCS = 16
 EMBED_BATCH = 64
 WRITE_BATCH = 1000
@@ -124,6 +124,7 @@ def chunk_metadata(doc: SourceDocument, chunk: Chunk, glossary: Glossary, finger
         "died": LIVE,
         "sentences": len(chunk.sentences),
         "places": list(dict.fromkeys([*doc.places, *glossary.places_in(chunk.text)])),
+        "land": glossary.canonical_land(doc.land) if doc.land else glossary.land_in(" ".join(doc.places)),
         "programmes": glossary.programmes_in(chunk.text),
         "sources": list(doc.sources),
     }
@@ -184,6 +185,14 @@ def _open_target(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddi
                    pointer)
 
 
+def index_is_current(client: ClientAPI, settings: Settings) -> bool:
+    """Whether a committed build exists, written by this pipeline version, with its BM25 index."""
+    pointer = Pointer.read(client, settings.collection)
+    if pointer is None or not pointer.live or pointer.pipeline != PIPELINE_VERSION:
+        return False
+    return LexicalIndex.open(generation_folder(settings.lexical_path, pointer.live, pointer.generation)) is not None
+
+
 def run_ingest(
     settings: Settings,
     client: ClientAPI,
@@ -210,9 +219,10 @@ def run_ingest(
                 bar.update(len(batch))
         _retire_removed(target, {f.doc_id for f in files}, report)
         current = generation_folder(settings.lexical_path, target.index.chunks.name, target.index.generation)
-        if writer.changes or report.removed or not current.is_dir():
+        outdated = target.readers.pipeline != PIPELINE_VERSION or LexicalIndex.open(current) is None  # e.g. an older format
+        if writer.changes or report.removed or outdated:
             _build_lexical(target, settings.lexical_path, progress)
-            target.commit.write(client, settings.collection)
+            replace(target.commit, pipeline=PIPELINE_VERSION).write(client, settings.collection)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -230,14 +240,14 @@ def _build_lexical(target: _Target, root: Path, progress: bool) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _visible_texts(index: Index, generation: int) -> Iterator[tuple[str, str]]:
-    """(chunk id, "title\ntext") of every chunk of ``generation``, page by page."""
+def _visible_texts(index: Index, generation: int) -> Iterator[tuple[str, str, str]]:
+    """(chunk id, "title\ntext", Land) of every chunk of ``generation``, page by page."""
     offset = 0
     while got := index.chunks.get(where=visible_at(generation), include=["documents", "metadatas"], limit=PAGE, offset=offset):
         if not got["ids"]:
             return
         for chunk_id, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
-            yield chunk_id, titled(str(meta.get("title", "")), str(text))
+            yield chunk_id, titled(str(meta.get("title", "")), str(text)), str(meta.get("land", STATEWIDE))
         offset += len(got["ids"])
 
 

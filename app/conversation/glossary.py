@@ -46,6 +46,8 @@ class Glossary:
     synonyms: list[list[str]] = field(default_factory=list)
     programmes: _Names = field(default_factory=_Names)
     places: _Names = field(default_factory=_Names)
+    lands: _Names = field(default_factory=_Names)
+    """Other Länder: each with the names of its places."""
 
     @classmethod
     def load(cls, path: Path) -> Glossary:
@@ -58,6 +60,7 @@ class Glossary:
             synonyms=[list(group) for group in data.get("synonyms") or []],
             programmes=_Names.build(data.get("programmes") or {}),
             places=_Names.build(data.get("places") or {}),
+            lands=_Names.build(data.get("lands") or {}),
         )
 
     def expansions(self, question: str) -> list[str]:
@@ -95,6 +98,19 @@ class Glossary:
     def entities_in(self, text: str) -> set[str]:
         """Programmes and places a text names, other than the whole Land."""
         return {*self.programmes_in(text), *self.places_in(text)} - {STATEWIDE}
+
+    def land_in(self, text: str) -> str:
+        """The Land a text is about: another Land when it names places of exactly one other
+        Land and no place in NRW; otherwise Nordrhein-Westfalen, Lotse's home."""
+        others = self.lands.find(text)
+        in_nrw = [p for p in self.places_in(text) if p != STATEWIDE]
+        return others[0] if len(others) == 1 and not in_nrw else STATEWIDE
+
+    def canonical_land(self, name: str) -> str:
+        """A document's stated Land in the glossary's spelling ("NRW" -> Nordrhein-Westfalen);
+        a Land the glossary does not know stays as written."""
+        known = self.lands.find(name) or [p for p in self.places_in(name) if p == STATEWIDE]
+        return known[0] if known else name.strip()
 
     def canonical_place(self, name: str) -> str | None:
         """The canonical place for a user's spelling ("KÖLN", "kreis kleve"), if known."""

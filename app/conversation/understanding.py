@@ -138,6 +138,8 @@ class Query:
     unknown_terms: tuple[str, ...]
     place_filter: str | None = None
     intent: Intent = Intent.FACT
+    land: str = STATEWIDE
+    """Whose documents answer: NRW's, unless the question names a place in another Land only."""
 
     @property
     def wants_offers(self) -> bool:
@@ -188,4 +190,5 @@ class Understanding:
             unknown_terms=tuple(unknown_terms(turn, self.vocabulary)),
             place_filter=place_filter or self.scope(text),
             intent=question_intent(text, answer_type),
+            land=STATEWIDE if place_filter else self.glossary.land_in(text),
         )

@@ -26,7 +26,8 @@ from app.core import german_stemmer
 K1 = 1.5
 B = 0.75
 MAX_TERM_BYTES = 64
-FORMAT = 1
+FORMAT = 2
+ARRAYS = ("ids", "terms", "indptr", "docs", "weights", "land_codes")
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_GERMAN)
 
@@ -50,24 +51,31 @@ def stop_word_stems() -> frozenset[str]:
 @dataclass
 class LexicalIndex:
     """Postings per term (chunk numbers and precomputed BM25 weights) in numpy arrays that
-    may be memory-mapped; the terms are a sorted byte array searched by bisection."""
+    may be memory-mapped; the terms are a sorted byte array searched by bisection. Each chunk's
+    Land is one small number (``land_codes``, names in ``lands``), so a search can keep one Land
+    before it ranks."""
 
     ids: np.ndarray
     terms: np.ndarray
     indptr: np.ndarray
     docs: np.ndarray
     weights: np.ndarray
+    land_codes: np.ndarray
+    lands: tuple[str, ...] = ()
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[str, str]]) -> LexicalIndex:
-        """Index (chunk id, text) pairs, streamed; only postings are held, not texts."""
+    def build(cls, rows: Iterable[tuple[str, str, str]]) -> LexicalIndex:
+        """Index (chunk id, text, Land) rows, streamed; only postings are held, not texts."""
         ids: list[str] = []
+        land_names: dict[str, int] = {}
+        codes: list[int] = []
         lengths: list[int] = []
         vocabulary: dict[str, int] = {}
         term_parts: list[np.ndarray] = []
         doc_parts: list[np.ndarray] = []
         tf_parts: list[np.ndarray] = []
-        for chunk_id, text in rows:
+        for chunk_id, text, land in rows:
+            codes.append(land_names.setdefault(land, len(land_names)))
             found = terms(text)
             counts = Counter(vocabulary.setdefault(t, len(vocabulary)) for t in found)
             term_parts.append(np.fromiter(counts.keys(), dtype=np.int32, count=len(counts)))
@@ -89,12 +97,13 @@ class LexicalIndex:
         indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
         np.cumsum(np.bincount(rank[term_ids], minlength=len(vocabulary)), out=indptr[1:])
         return cls(ids=np.asarray(ids, dtype="S"), terms=np.asarray([t.encode() for t in sorted_terms], dtype="S"),
-                   indptr=indptr, docs=docs[order], weights=weights[order].astype(np.float32))
+                   indptr=indptr, docs=docs[order], weights=weights[order].astype(np.float32),
+                   land_codes=np.asarray(codes, dtype=np.uint16), lands=tuple(land_names))
 
     @classmethod
     def empty(cls) -> LexicalIndex:
         return cls(np.asarray([], dtype="S1"), np.asarray([], dtype="S1"), np.zeros(1, dtype=np.int64),
-                   np.asarray([], dtype=np.int32), np.asarray([], dtype=np.float32))
+                   np.asarray([], dtype=np.int32), np.asarray([], dtype=np.float32), np.asarray([], dtype=np.uint16))
 
     def save(self, folder: Path) -> None:
         """Write the arrays beside ``folder`` and move them in place in one rename, so a
@@ -102,20 +111,22 @@ class LexicalIndex:
         partial = folder.with_name(folder.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
-        for name in ("ids", "terms", "indptr", "docs", "weights"):
+        for name in ARRAYS:
             np.save(partial / f"{name}.npy", getattr(self, name))
-        (partial / "meta.json").write_text(json.dumps({"format": FORMAT, "chunks": len(self.ids)}), encoding="utf-8")
+        meta = {"format": FORMAT, "chunks": len(self.ids), "lands": list(self.lands)}
+        (partial / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(partial, folder)
 
     @classmethod
     def open(cls, folder: Path) -> LexicalIndex | None:
         """The index saved in ``folder``, memory-mapped; None if it is missing or incomplete."""
-        meta = folder / "meta.json"
-        if not meta.is_file() or json.loads(meta.read_text(encoding="utf-8")).get("format") != FORMAT:
+        path = folder / "meta.json"
+        meta = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        if meta.get("format") != FORMAT:
             return None
-        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ("ids", "terms", "indptr", "docs", "weights")}
-        return cls(**arrays)
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+        return cls(**arrays, lands=tuple(meta["lands"]))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -131,15 +142,19 @@ class LexicalIndex:
         at = int(np.searchsorted(self.terms, key))
         return at if at < len(self.terms) and self.terms[at] == key else None
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """Up to ``k`` (chunk id, BM25 score) pairs with a positive score, best first."""
+    def search(self, query: str, k: int, land: str | None = None) -> list[tuple[str, float]]:
+        """Up to ``k`` (chunk id, BM25 score) pairs with a positive score, best first; with
+        ``land``, only chunks of that Land (filtered before ranking, so other Länder's chunks
+        cannot crowd them out)."""
         positions = [p for p in (self._position(t) for t in terms(query)) if p is not None]
-        if not positions or not len(self):
+        if not positions or not len(self) or (land is not None and land not in self.lands):
             return []
         scores = np.zeros(len(self.ids), dtype=np.float32)
         for at in positions:
             start, end = int(self.indptr[at]), int(self.indptr[at + 1])
             np.add.at(scores, self.docs[start:end], self.weights[start:end])
+        if land is not None and len(self.lands) > 1:
+            scores[self.land_codes != self.lands.index(land)] = 0.0
         k = min(k, int(np.count_nonzero(scores)))
         if k <= 0:
             return []

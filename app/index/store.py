@@ -60,6 +60,8 @@ class Pointer:
     embedder: str = ""
     pending: str = ""
     previous: str = ""
+    pipeline: str = ""
+    """The ingest pipeline version that wrote the live build (an older one needs an ingest)."""
 
     @classmethod
     def read(cls, client: ClientAPI, collection: str) -> Pointer | None:
@@ -68,7 +70,7 @@ class Pointer:
             meta = client.get_collection(pointer_name(collection)).metadata or {}
         except NotFoundError:
             return None
-        return cls(**{f: meta[f] for f in ("live", "generation", "embedder", "pending", "previous") if f in meta})
+        return cls(**{f: meta[f] for f in ("live", "generation", "embedder", "pending", "previous", "pipeline") if f in meta})
 
     def write(self, client: ClientAPI, collection: str) -> None:
         """Store the pointer in one metadata write."""

@@ -64,7 +64,8 @@ class HybridRetriever(BaseRetriever):
     Reads only the index's generation: the lexical index is that generation's, and rows of
     other generations are dropped from dense results (or filtered in Chroma when many are).
     ``place`` keeps chunks about that place and statewide ones; ``kind`` keeps one kind
-    (``press`` or ``programme``). Use ``with_filters`` for a filtered copy.
+    (``press`` or ``programme``); ``land`` keeps one Land's documents (a query brings its
+    own). Use ``with_filters`` for a filtered copy.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -81,12 +82,14 @@ class HybridRetriever(BaseRetriever):
     with_statewide: bool = True
     """With a place filter: also return chunks about the whole Land."""
     kind: str | None = None
+    land: str | None = None
+    """Only chunks of documents about this Land (a question is answered from its Land's documents)."""
     describes: str | None = None
     """A programme whose own description is searched as a third ranking (for "Was ist …")."""
 
-    def with_filters(self, place: str | None = None, kind: str | None = None) -> HybridRetriever:
-        """A copy that only returns chunks about ``place`` (or statewide) and of ``kind``."""
-        return self.model_copy(update={"place": place, "kind": kind})
+    def with_filters(self, place: str | None = None, kind: str | None = None, land: str | None = None) -> HybridRetriever:
+        """A copy that only returns chunks about ``place`` (or statewide), of ``kind`` and ``land``."""
+        return self.model_copy(update={"place": place, "kind": kind, "land": land})
 
     def query_text(self, question: str) -> str:
         """The text the dense search embeds (and the composer scores sentences against)."""
@@ -99,12 +102,14 @@ class HybridRetriever(BaseRetriever):
     def _allowed(self, meta: dict[str, Any]) -> bool:
         if self.kind and meta.get("kind") != self.kind:
             return False
+        if self.land and meta.get("land") != self.land:
+            return False
         if self.place:
             places = meta.get("places") or []
             return self.place in places or (self.with_statewide and STATEWIDE in places)
         return True
 
-    def _where(self) -> dict[str, Any] | None:
+    def _where(self, *, land: bool = True) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
         if self.place and self.with_statewide:
             clauses.append({"$or": [{"places": {"$contains": self.place}}, {"places": {"$contains": STATEWIDE}}]})
@@ -112,21 +117,24 @@ class HybridRetriever(BaseRetriever):
             clauses.append({"places": {"$contains": self.place}})
         if self.kind:
             clauses.append({"kind": self.kind})
+        if self.land and land:
+            clauses.append({"land": self.land})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def _dense(self, vector: list[float], n: int, where: dict[str, Any] | None = None) -> list[Hit]:
-        """Nearest chunks of this generation through langchain-chroma (filtered by ``where``,
-        else by the place and kind filters); cosine distance -> similarity. A few extra
-        results cover rows of other generations; if they do not, Chroma filters by generation."""
-        where = where or self._where()
-        hits = self._nearest(vector, n + DENSE_SLACK, where)
-        visible = [h for h in hits if is_visible(h.meta, self.index.generation)]
-        if len(visible) < n and len(hits) == n + DENSE_SLACK:
-            generation = self.index.visible()
-            visible = self._nearest(vector, n, {"$and": [where, generation]} if where else generation)
-        return visible[:n]
+        """Nearest chunks of this generation and Land through langchain-chroma (filtered by
+        ``where``, else by the place and kind filters); cosine distance -> similarity.
+        Generation and Land are checked on a few extra results (a filter that matches most
+        rows costs Chroma a pass over them); if those do not cover it, Chroma filters."""
+        search = where or self._where(land=False)
+        hits = self._nearest(vector, n + DENSE_SLACK, search)
+        kept = [h for h in hits if is_visible(h.meta, self.index.generation) and (not self.land or h.meta.get("land") == self.land)]
+        if len(kept) < n and len(hits) == n + DENSE_SLACK:
+            clauses = [c for c in (where or self._where(), self.index.visible()) if c]
+            kept = self._nearest(vector, n, clauses[0] if len(clauses) == 1 else {"$and": clauses})
+        return kept[:n]
 
     def _nearest(self, vector: list[float], n: int, where: dict[str, Any] | None) -> list[Hit]:
         found = self.index.vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
@@ -134,7 +142,7 @@ class HybridRetriever(BaseRetriever):
 
     def _lexical(self, question: str, vector: list[float]) -> list[Hit]:
         """BM25 candidates that pass the filters, with their cosine similarity to the question."""
-        ranked = [cid for cid, _ in self.lexical.search(self.lexical_text(question), self.candidates * 3)]
+        ranked = [cid for cid, _ in self.lexical.search(self.lexical_text(question), self.candidates * 3, self.land)]
         if not ranked:
             return []
         got = self.index.chunks.get(ids=ranked, include=["documents", "metadatas", "embeddings"])
@@ -194,7 +202,7 @@ class HybridRetriever(BaseRetriever):
     def _searchers(self, query: Query) -> list[HybridRetriever]:
         """The searches a query needs: one, or for offers in a place the local programme
         descriptions (so a weak cross-lingual match cannot crowd them out) and the statewide ones."""
-        searcher = self.with_filters(place=query.place_filter, kind=self.kind)
+        searcher = self.with_filters(place=query.place_filter, kind=self.kind, land=query.land)
         if query.wants_offers:
             offers = searcher.model_copy(update={"kind": "programme", "k": max(self.k, OFFER_CANDIDATES)})
             if query.place_filter is None:

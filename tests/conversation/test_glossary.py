@@ -1,3 +1,5 @@
+import pytest
+
 from app.conversation import Glossary
 from tests.conftest import CORPUS
 
@@ -32,3 +34,23 @@ def test_canonical_place_ignores_case() -> None:
 
 def test_missing_glossary_file_gives_empty_glossary(tmp_path) -> None:
     assert Glossary.load(tmp_path / "nope.yaml").expand("Was ist KI?") == "Was ist KI?"
+
+
+@pytest.mark.parametrize(("text", "land"), [
+    ("Wie lange dauert eine Einbürgerung in München?", "Bayern"),
+    ("Wo gibt es Hilfe im Rems-Murr-Kreis?", "Baden-Württemberg"),
+    ("Augsburger Beratungsstelle", "Bayern"),
+    ("Wie lange dauert eine Einbürgerung?", "Nordrhein-Westfalen"),
+    ("Was ist KOMM-AN NRW?", "Nordrhein-Westfalen"),
+    ("Ist es in Köln wie in München?", "Nordrhein-Westfalen"),  # a place in NRW keeps the question in NRW
+    ("Was gibt es in München und Stuttgart?", "Nordrhein-Westfalen"),  # two other Länder: no single one to narrow to
+    ("Was macht der Verein in Münster?", "Nordrhein-Westfalen"),
+])
+def test_a_question_is_about_nrw_unless_it_names_a_place_of_exactly_one_other_land(text: str, land: str) -> None:
+    assert GLOSSARY.land_in(text) == land
+
+
+def test_a_stated_land_is_spelled_as_the_glossary_spells_it() -> None:
+    assert GLOSSARY.canonical_land("NRW") == "Nordrhein-Westfalen"
+    assert GLOSSARY.canonical_land("bayern") == "Bayern"
+    assert GLOSSARY.canonical_land(" Hessen ") == "Hessen"

@@ -75,6 +75,21 @@ def test_ingest_prints_a_summary_and_if_missing_skips_an_existing_index(tmp_sett
     assert again.returncode == 0 and "nichts zu tun" in again.stdout
 
 
+def test_if_missing_updates_an_index_written_by_an_older_pipeline(tmp_settings: Settings) -> None:
+    import dataclasses
+
+    from app.index import Pointer, open_client
+
+    assert lotse(["ingest", "--quiet"], tmp_settings).returncode == 0
+    client = open_client(tmp_settings)
+    pointer = Pointer.read(client, tmp_settings.collection)
+    assert pointer is not None
+    dataclasses.replace(pointer, pipeline="4").write(client, tmp_settings.collection)  # as an older Lotse left it
+    updated = lotse(["ingest", "--if-missing", "--quiet"], tmp_settings)
+    assert updated.returncode == 0 and "älteren Version" in updated.stdout and "30 Dokumente" in updated.stdout
+    assert lotse(["ingest", "--if-missing"], tmp_settings).stdout.strip() == "Index ist vorhanden, nichts zu tun."
+
+
 def test_terminal_chat_answers_until_exit(real_settings: Settings) -> None:
     result = lotse(["chat"], real_settings, stdin="Was ist GriffbereitMini?\nWer hat das entwickelt?\n\nexit\n")
     assert result.returncode == 0, result.stderr

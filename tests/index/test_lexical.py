@@ -13,6 +13,7 @@ from tests.conftest import CORPUS
 TEXTS = [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "press").glob("*.txt"))]
 TEXTS += [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "programmes").glob("*.md"))]
 IDS = [f"chunk-{n}" for n in range(len(TEXTS))]
+LANDS = ["Nordrhein-Westfalen"] * len(TEXTS)
 QUERIES = ["Was ist KOMM-AN NRW?", "Sprachkurs Köln Integration Integration", "Wo bekomme ich Hilfe in Dortmund?",
            "Wie viel Geld gibt das Land für Kommunale Integrationszentren?", "Ehrenamt Geflüchtete Kreis Viersen"]
 
@@ -26,7 +27,7 @@ def reference() -> bm25s.BM25:
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_scores_are_bm25s_scores(reference: bm25s.BM25, query: str, tmp_path: Path) -> None:
-    built = LexicalIndex.build(zip(IDS, TEXTS))
+    built = LexicalIndex.build(zip(IDS, TEXTS, LANDS))
     built.save(tmp_path / "g1")
     mapped = LexicalIndex.open(tmp_path / "g1")
     assert mapped is not None
@@ -42,7 +43,7 @@ def test_scores_are_bm25s_scores(reference: bm25s.BM25, query: str, tmp_path: Pa
 
 
 def test_vocabulary_lookups_and_misses(tmp_path: Path) -> None:
-    LexicalIndex.build(zip(IDS, TEXTS)).save(tmp_path / "g1")
+    LexicalIndex.build(zip(IDS, TEXTS, LANDS)).save(tmp_path / "g1")
     index = LexicalIndex.open(tmp_path / "g1")
     assert index is not None and len(index) == len(TEXTS)
     assert all(t in index for t in terms("Integrationszentren Dortmund"))
@@ -56,3 +57,16 @@ def test_an_empty_or_unfinished_index(tmp_path: Path) -> None:
     assert empty is not None and len(empty) == 0 and empty.search("Köln", 3) == []
     (tmp_path / "half").mkdir()
     assert LexicalIndex.open(tmp_path / "half") is None  # no meta.json: a save that did not finish
+
+
+def test_a_search_for_one_land_ranks_only_its_chunks(tmp_path: Path) -> None:
+    munich = "Einbürgerung in Bayern: Kommunale Beratung in München zur Einbürgerung, Einbürgerung, Einbürgerung."
+    rows = [*zip(IDS, TEXTS, LANDS), ("bayern-1", munich, "Bayern")]
+    LexicalIndex.build(rows).save(tmp_path / "g1")
+    index = LexicalIndex.open(tmp_path / "g1")
+    assert index is not None and index.lands == ("Nordrhein-Westfalen", "Bayern")
+    assert index.search("Einbürgerung Beratung", 1)[0][0] == "bayern-1"
+    nrw = index.search("Einbürgerung Beratung", 5, land="Nordrhein-Westfalen")
+    assert nrw and "bayern-1" not in dict(nrw)
+    assert [cid for cid, _ in index.search("Einbürgerung Beratung", 5, land="Bayern")] == ["bayern-1"]
+    assert index.search("Einbürgerung", 5, land="Hessen") == []

@@ -1,0 +1,62 @@
+"""Documents from other Länder in the same index: NRW questions never see them, a question that
+names their place is answered from them (real embedder, real Chroma)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.conversation import Glossary
+from app.core import STATEWIDE, Settings
+from app.index import live_pointer, load_embeddings, open_client
+from app.pipeline import Lotse
+from ingest.pipeline import run_ingest
+
+pytestmark = pytest.mark.integration
+MUNICH = ("Einbürgerung in München\nWenn Sie seit mindestens acht Jahren rechtmäßig und gewöhnlich in Deutschland leben, "
+          "können Sie einen Antrag auf Einbürgerung stellen.\nDie Einbürgerungsbehörde berät Sie zu den Unterlagen.")
+REMS_MURR = ("Ehrenamt im Rems-Murr-Kreis\nEhrenamtliche, die sich um Geflüchtete kümmern, unterstützt im Rems-Murr-Kreis "
+             "die Koordinationsstelle Ehrenamt im Landratsamt.")
+
+
+@pytest.fixture(scope="module")
+def lotse_with_other_lands(tmp_path_factory: pytest.TempPathFactory) -> Lotse:
+    import shutil
+
+    from tests.conftest import CORPUS
+
+    root = tmp_path_factory.mktemp("region")
+    corpus = root / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "pages").mkdir()
+    (corpus / "pages" / "muenchen-1.txt").write_text(MUNICH, encoding="utf-8")
+    (corpus / "pages" / "muenchen-1.meta.json").write_text(json.dumps({"places": ["München"]}), encoding="utf-8")
+    (corpus / "pages" / "rems-murr-1.txt").write_text(REMS_MURR, encoding="utf-8")
+    (corpus / "pages" / "rems-murr-1.meta.json").write_text(json.dumps({"land": "Baden-Württemberg"}), encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, chroma_dir=root / "chroma", collection="region")
+    run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
+               progress=False)
+    return Lotse.from_settings(settings)
+
+
+def test_every_chunk_knows_its_land(lotse_with_other_lands: Lotse) -> None:
+    lotse = lotse_with_other_lands
+    build = lotse.client.get_collection(live_pointer(lotse.client, lotse.settings.collection).live)
+    lands = {str(m["doc_id"]): m["land"] for m in build.get(include=["metadatas"])["metadatas"] or []}
+    assert lands["pages/muenchen-1"] == "Bayern" and lands["pages/rems-murr-1"] == "Baden-Württemberg"
+    assert {land for doc, land in lands.items() if not doc.startswith("pages/")} == {STATEWIDE}
+
+
+@pytest.mark.parametrize("question", ["Wer kann einen Antrag auf Einbürgerung stellen?",
+                                      "Wer unterstützt Ehrenamtliche, die sich um Geflüchtete kümmern?",
+                                      "Who can apply for naturalisation?"])
+def test_nrw_questions_never_see_other_lands(lotse_with_other_lands: Lotse, question: str) -> None:
+    answer = lotse_with_other_lands.ask(question)
+    assert not any(r.doc_id.startswith("pages/") for r in answer.retrieved), [r.doc_id for r in answer.retrieved]
+
+
+def test_a_question_naming_a_place_in_another_land_is_answered_from_there(lotse_with_other_lands: Lotse) -> None:
+    answer = lotse_with_other_lands.ask("Wer kann in München einen Antrag auf Einbürgerung stellen?")
+    assert not answer.abstained and {c.doc_id for c in answer.citations} == {"pages/muenchen-1"}
+    assert any("acht Jahren" in c.quote for c in answer.citations)
