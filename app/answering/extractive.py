@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from app.answering.draft import Draft, Evidence
 from app.answering.evidence import Scored, admissible, score_pages
 from app.answering.gates import is_fragment, looks_back, stands_alone
+from app.answering.near_miss import near_miss
 from app.answering.offers import offer_line, offers
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Intent, Query
@@ -27,7 +28,6 @@ from app.core import (
     RetrievedChunk,
     addresses_an_ai,
     collapse_whitespace,
-    sentences_of,
     stems,
     without_source_note,
 )
@@ -138,7 +138,7 @@ class ExtractiveComposer:
         # lack ("Jobsuche", "Syrien"); anything else with such a word cannot be answered from them.
         unknown_matters = bool(query.unknown_terms) and not (query.wants_offers and query.place_filter)
         if not retrieved or max(r.score for r in retrieved) < self.thresholds.min_chunk_score or unknown_matters:
-            return self.abstain(evidence.referral)
+            return self.decline(evidence)
         if query.wants_offers:
             listed = offers(query, evidence.retrieval.vector, retrieved, evidence.pages)
             lines = [(chunk, offer_line(chunk.title, sentence), sentence) for chunk, sentence in listed]
@@ -153,7 +153,12 @@ class ExtractiveComposer:
             chosen = with_follow_ups(chosen, scored, self.thresholds.max_sentences)
             lines = [(s.chunk, without_source_note(s.text), s.text) for s in chosen]
             separator = " "
-        return _cited(lines, on_sentence, separator) if lines else self.abstain(evidence.referral)
+        return _cited(lines, on_sentence, separator) if lines else self.decline(evidence)
+
+    def decline(self, evidence: Evidence) -> Draft:
+        """No answer: the near-miss answer when the question asks for a detail of something the
+        documents talk about (see ``near_miss``), else the abstention with the referral."""
+        return near_miss(evidence, self.selector, self.glossary) or self.abstain(evidence.referral)
 
 
 def spanning(text: str, first: str, second: str) -> str:
@@ -175,7 +180,7 @@ def _cited(lines: list[tuple[RetrievedChunk, str, str]], on_sentence: Callable[[
     for chunk, shown, quote in lines:
         at = latest.get(chunk.chunk_id)
         merged = spanning(chunk.text, citations[at].quote, quote) if at is not None else ""
-        if at is not None and not any(addresses_an_ai(s) for s in sentences_of(merged)):
+        if at is not None and not addresses_an_ai(merged):  # each quote is clean: an order can only lie between them
             citations[at] = replace(citations[at], quote=merged)
         else:
             at = latest[chunk.chunk_id] = len(citations)

@@ -6,6 +6,8 @@ not in the documents) from an answerable question, so besides the selector the c
 - does the question ask for a number, a year, money or contact details, and does the
   evidence sentence contain one?
 - does the evidence sentence contain every year the question names?
+- does the question ask for a detail (a phone number, opening hours, an age, who leads
+  something, ...), and does the evidence sentence carry it (``DETAILS``)?
 (Whether a German question uses a word the corpus never uses is part of understanding it:
 ``Query.unknown_terms``.)
 
@@ -17,6 +19,7 @@ visit or about what the press releases do not say (``stands_alone``).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from app.conversation import AnswerType
 from app.core import (
@@ -101,10 +104,50 @@ def years_in(text: str) -> set[str]:
     return {m.group(0) for m in YEAR.finditer(text)}
 
 
+@dataclass(frozen=True)
+class Detail:
+    """A detail a question can ask for: how a near-miss answer says it is missing, the cue in
+    the question, and what a sentence must contain to give it (None: the answer type decides)."""
+
+    missing: str
+    cue: re.Pattern[str]
+    evidence: re.Pattern[str] | None = None
+
+
+DETAILS = [
+    Detail("keine Telefonnummer", re.compile(r"telefon|rufnummer|anrufen|phone number|номер телефону|номер телефона|رقم الهاتف|"
+                                             r"telefon numarası", re.I), re.compile(r"\d[\d /-]{5,}\d")),
+    Detail("keine E-Mail-Adresse", re.compile(r"e-?mail|mail-adresse", re.I), re.compile(r"@|\[at\]", re.I)),
+    Detail("keine Öffnungszeiten", re.compile(r"öffnungszeit|sprechzeit|geöffnet|opening hours|години роботи|часы работы|"
+                                              r"ساعات العمل|çalışma saat", re.I),
+           re.compile(r"\bUhr\b|\b\d{1,2}[.:]\d{2}\b|\b(mon|diens|mittwoch|donners|frei|sams|sonn)tags?\b|täglich", re.I)),
+    Detail("keine Adresse", re.compile(r"adresse|anschrift|address|адрес|عنوان", re.I),
+           re.compile(r"straße|str\.|\bweg\b|\bplatz\b|allee|\b\d{5}\b", re.I)),
+    Detail("keine Internetseite", re.compile(r"website|webseite|internetseite|homepage", re.I), re.compile(r"www\.|https?://", re.I)),
+    Detail("kein Alter", re.compile(r"\bwie alt (ist|sind|war|wird)\b|\bhow old is\b|скільки років|сколько лет|كم عمر|kaç yaşında", re.I),
+           re.compile(r"\bJahre alt\b|\bgeboren\b|\bJahrgang\b", re.I)),
+    Detail("nicht, wer es leitet", re.compile(r"\bwer leitet\b|\bleiter(in)?\b|\bwho (leads|runs|heads)\b", re.I),
+           re.compile(r"\bleitet\b|\bLeiter(in)?\b|\bLeitung\b|\bgeleitet\b", re.I)),
+    Detail("keinen Betrag", re.compile(r"wie ?viel (geld|euro)|\bkosten\b|\bkostet\b|how much money", re.I), MONEY_EVIDENCE),
+    Detail("kein Datum", re.compile(r"\b(seit wann|wann|ab wann|in welchem jahr|when|since when)\b", re.I)),
+]
+
+
+def asked_detail(question: str) -> Detail | None:
+    """The detail a question asks for, if it is one of ``DETAILS``."""
+    return next((d for d in DETAILS if d.cue.search(question)), None)
+
+
+def gives_detail(question: str, sentence: str) -> bool:
+    """Whether a sentence carries the detail the question asks for (True if it asks for none)."""
+    detail = asked_detail(question)
+    return detail is None or detail.evidence is None or bool(detail.evidence.search(sentence))
+
+
 def evidence_fits(question: str, sentence: str, answer_type: AnswerType | None) -> bool:
     """Whether a sentence (without its source note) can answer the question: it names the
-    question's years and carries the kind of answer asked for."""
-    if not years_in(question) <= years_in(sentence):
+    question's years and carries the kind of answer and the detail asked for."""
+    if not years_in(question) <= years_in(sentence) or not gives_detail(question, sentence):
         return False
     if answer_type is AnswerType.MONEY:
         return bool(MONEY_EVIDENCE.search(sentence))

@@ -51,7 +51,7 @@ MONEY_EVIDENCE = re.compile(r"Euro|€|Mio\.", re.I)
 _ORDERS = r"(?:anweisung|instruktion|befehl|regel|vorgabe|prompt|instruction|rule|command|direction)"
 _ADDRESSES_AN_AI = re.compile(
     r"\b(?:ignorier(?:e|en sie)?|ignore|vergiss|missachte|disregard|forget)\b(?:\W+\w+){0,4}?\W+\w*" + _ORDERS
-    + r"|\bsystem\s?-?prompt|^\s*(?:system|assistant|assistent|user|nutzer)\s*:|<\|\w+\|>|\[/?INST\]"
+    + r"|\bsystem\s?-?prompt|(?:^|[.!?]\s+)(?:system|assistant|assistent|user|nutzer)\s*:|<\|\w+\|>|\[/?INST\]"
     r"|\b(?:du bist (?:jetzt|ab jetzt|nun)|you are now|act as|tu so, als ob du)\b(?:\W+\w+){0,3}?\W+"
     r"(?:assistent\w*|assistant|ki|ai|modell|model|chatbot|bot|dan)\b"
     r"|\b(?:antworte|antwortet|answer|respond|reply)\b(?:\W+\w+){0,3}?\W+(?:mit|with)\b\W+(?:dem wort |the word )?[\"„']?(?-i:[A-ZÄÖÜ]{4,})\b"

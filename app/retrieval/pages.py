@@ -76,11 +76,13 @@ class PageReader:
             return []
         got = self.index.sentences.get(ids=sentence_ids, include=["embeddings", "documents", "metadatas"])
         vectors = got["embeddings"] if got["embeddings"] is not None else []
+        texts = [str(text) for text in got["documents"] or []]
+        orders = addresses_an_ai("\n".join(texts))  # one search; sentence by sentence only if the pages hold an order
         lines = [
-            (str(meta["doc_id"]), Line(np.asarray(vector, dtype=np.float32), str(text), str(meta["chunk_id"]),
+            (str(meta["doc_id"]), Line(np.asarray(vector, dtype=np.float32), text, str(meta["chunk_id"]),
                                        (position[str(meta["chunk_id"])], int(str(meta["position"])))))
-            for vector, text, meta in zip(vectors, got["documents"] or [], got["metadatas"] or [])
-            if not addresses_an_ai(str(text))  # planted orders are data, never evidence
+            for vector, text, meta in zip(vectors, texts, got["metadatas"] or [])
+            if not (orders and addresses_an_ai(text))  # planted orders are data, never evidence
         ]
         first = {doc_id: n for n, doc_id in enumerate(doc_ids)}
         lines.sort(key=lambda item: (first[item[0]], item[1].order))

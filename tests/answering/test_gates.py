@@ -1,6 +1,6 @@
 import pytest
 
-from app.answering import evidence_fits, is_fragment, looks_back, stands_alone
+from app.answering.gates import asked_detail, evidence_fits, gives_detail, is_fragment, looks_back, stands_alone
 from app.conversation import AnswerType
 
 
@@ -53,3 +53,22 @@ def test_a_sentence_pointing_back_follows_the_sentence_it_points_at() -> None:
     scored = [first, examples, second, other]
     assert with_follow_ups([first, second, other], scored, 3) == [first, second, examples]
     assert with_follow_ups([first, other], scored, 3) == [first, other]  # its antecedent is not shown
+
+
+@pytest.mark.parametrize(("question", "missing", "carrying", "not_carrying"), [
+    ("Wie lautet die Telefonnummer des Welcome Centers?", "keine Telefonnummer", "Telefon: 02821 594-0.", "Das Center hilft seit 2025."),
+    ("Welche Öffnungszeiten hat der Verein?", "keine Öffnungszeiten", "Geöffnet montags von 9 bis 12 Uhr.", "Der Verein ist in Münster."),
+    ("Wer leitet das Kommunale Integrationszentrum Köln?", "nicht, wer es leitet", "Frau Muster leitet das KI.", "Das KI berät Familien."),
+    ("Wie alt ist Ministerin Josefine Paul?", "kein Alter", "Sie ist 43 Jahre alt.", "Sie besuchte 15 Stationen."),
+    ("What is the phone number of the Welcome Center?", "keine Telefonnummer", "Tel. 0211 123456", "Opened in 2025."),
+])
+def test_a_sentence_must_carry_the_detail_asked_for(question: str, missing: str, carrying: str, not_carrying: str) -> None:
+    detail = asked_detail(question)
+    assert detail is not None and detail.missing == missing
+    assert gives_detail(question, carrying) and not gives_detail(question, not_carrying)
+
+
+def test_questions_that_ask_no_detail_accept_any_sentence() -> None:
+    assert asked_detail("Was macht das Welcome Center im Kreis Kleve?") is None
+    assert asked_detail("Wie alt müssen Kinder für GriffbereitMini sein?") is None  # an age range, not a person's age
+    assert gives_detail("Was ist KOMM-AN NRW?", "Ein Satz ohne Zahl.")

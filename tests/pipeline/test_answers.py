@@ -49,9 +49,7 @@ def test_answer_to_komm_an_cites_its_source(lotse: Lotse) -> None:
     "question",
     [
         "Wie wird das Wetter morgen in Köln?",
-        "Wie lautet die Telefonnummer des Welcome Centers in Kleve?",
         "Wie viele Integrationsagenturen gibt es in NRW?",
-        "Wie viel Geld bekommt KOMM-AN NRW im Jahr 2025?",
         "Gibt es ein Welcome Center in Aachen?",
     ],
 )
@@ -117,3 +115,28 @@ def test_the_selectors_no_answer_decides_for_german_questions_only(lotse: Lotse)
     assert strict.ask(german).abstained
     answer = strict.ask(english)
     assert not answer.abstained and "54" in shown(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "missing", "named"),
+    [
+        ("Wie lautet die Telefonnummer des Welcome Centers in Kleve?", "keine Telefonnummer", "Welcome Center"),
+        ("Welche Öffnungszeiten hat der Verein Iriba-Brunnen?", "keine Öffnungszeiten", "Iriba-Brunnen"),
+        ("Wie viel Geld bekommt das Welcome Office Bochum?", "keinen Betrag", "Welcome Office"),
+        ("Wie viel Geld bekommt KOMM-AN NRW im Jahr 2025?", "keinen Betrag", "KOMM-AN NRW"),
+        ("Wer leitet das Kommunale Integrationszentrum Köln?", "nicht, wer es leitet", "Köln"),
+        ("Wie alt ist Ministerin Josefine Paul?", "kein Alter", "Josefine Paul"),
+        ("What is the phone number of the Welcome Center in Kleve?", "keine Telefonnummer", "Welcome Center"),
+    ],
+)
+def test_a_detail_the_documents_lack_gets_a_near_miss_answer(lotse: Lotse, question: str, missing: str, named: str) -> None:
+    answer = lotse.ask(question)
+    assert answer.abstained and f"nennen meine Dokumente {missing}." in answer.answer, answer.answer
+    assert_verified(answer)
+    about, referral = answer.citations
+    assert named in about.quote and "Kommunales Integrationszentrum" in referral.quote
+
+
+def test_a_question_about_nothing_the_documents_name_gets_the_plain_abstention(lotse: Lotse) -> None:
+    answer = lotse.ask("Wie hoch ist das Bürgergeld für Geflüchtete?")
+    assert answer.abstained and answer.answer.startswith("Dazu finde ich in meinen Dokumenten keine verlässliche Antwort.")

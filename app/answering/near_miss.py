@@ -1,0 +1,77 @@
+"""Near-miss answers: the documents talk about what the question names, but not about the
+asked detail (a phone number, opening hours, an age, an amount, a date, who leads it).
+
+Instead of a bare abstention Lotse says, in German, which detail its documents do not give,
+quotes the best sentence they do have about the thing, and cites where to ask. Every quote is
+a verbatim sentence of a retrieved chunk or the referral passage; nothing is invented.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.answering.draft import Draft, Evidence
+from app.answering.evidence import Scored, score_pages
+from app.answering.gates import asked_detail, is_answer_sentence, is_fragment
+from app.answering.selector import SentenceSelector
+from app.conversation import Glossary, Query
+from app.core import FUNCTION_WORDS, Citation, without_source_note
+
+REFERRAL_TEXT = "Fragen Sie dazu beim Kommunalen Integrationszentrum Ihres Kreises oder Ihrer kreisfreien Stadt nach:"
+_CAPITALISED_RUN = re.compile(r"(?:\b[A-ZÄÖÜ][\w.-]*[?!.,]?(?:\s+|$)){2,}")
+
+
+def named_things(query: Query) -> list[str]:
+    """What the question names: its programmes and places, else a run of capitalised words
+    that is not the sentence's first word ("Ministerin Josefine Paul" -> "Josefine Paul")."""
+    if query.entities:
+        return sorted(query.entities)
+    body = query.turn.split(maxsplit=1)[1] if " " in query.turn else ""
+    runs = [m.group(0).strip(" ?.!") for m in _CAPITALISED_RUN.finditer(body)]
+    names = []
+    for run in runs:
+        tokens = [t for t in run.split() if t.lower() not in FUNCTION_WORDS]
+        if len(tokens) >= 2:
+            names.append(" ".join(tokens[-2:]))  # drops titles such as "Ministerin"
+    return names
+
+
+def subject(things: list[str], query: Query) -> str:
+    """How the answer names what the question names: the programme (or name), with the place
+    unless the programme's name already holds it ("Welcome Center Kreis Kleve", "Kommunale
+    Integrationszentren in Bonn")."""
+    named = [t for t in things if t not in query.places] or things
+    places = [p for p in query.places if p in things and not any(p in n for n in named)]
+    return " und ".join(named) + (f" in {' und '.join(places)}" if places else "")
+
+
+def _names_all(sentence: Scored, things: list[str], glossary: Glossary) -> bool:
+    text = f"{sentence.text} {sentence.chunk.title}"
+    entities = glossary.entities_in(text)
+    return all(thing in entities or thing in text for thing in things)
+
+
+def about_the_thing(evidence: Evidence, selector: SentenceSelector, glossary: Glossary, things: list[str]) -> Scored | None:
+    """The best full sentence of the retrieved documents that names everything the question names."""
+    scored = score_pages(evidence.retrieval.text, evidence.retrieval.vector, evidence.pages, evidence.retrieval.chunks, selector)
+    return next((s for s in scored if _names_all(s, things, glossary) and is_answer_sentence(s.text) and not is_fragment(s.text)),
+                None)
+
+
+def near_miss(evidence: Evidence, selector: SentenceSelector, glossary: Glossary) -> Draft | None:
+    """The near-miss answer, or None when the question asks for no known detail, names
+    nothing, or the documents say nothing about what it names."""
+    detail, things = asked_detail(evidence.query.turn), named_things(evidence.query)
+    if detail is None or not things or evidence.referral is None:
+        return None
+    sentence = about_the_thing(evidence, selector, glossary, things)
+    if sentence is None:
+        return None
+    chunk, referral = sentence.chunk, evidence.referral
+    shown = without_source_note(sentence.text)
+    citations = [Citation(1, chunk.doc_id, chunk.chunk_id, chunk.title, chunk.date, sentence.text),
+                 Citation(2, referral.chunk.doc_id, referral.chunk.chunk_id, referral.chunk.title, referral.chunk.date,
+                          referral.passage)]
+    answer = (f"Zu {subject(things, evidence.query)} nennen meine Dokumente {detail.missing}. Was sie darüber sagen: {shown} [1] "
+              f"{REFERRAL_TEXT} {referral.passage} [2]")
+    return Draft(answer=answer, citations=citations, abstained=True, extra=[referral.chunk])
