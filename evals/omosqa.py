@@ -131,7 +131,9 @@ def run_omosqa(
     metrics.update({f"margin_selection_{k}": v for k, v in omosqa_scores(gold, margin).items()})
     metrics["selection_latency_p50_ms"] = percentile(select_ms, 0.5)
     metrics["selection_latency_p95_ms"] = percentile(select_ms, 0.95)
-    notes = ["Published (German test split) F1 / no-answer F1: " + "; ".join(f"{k} {f:.3f} / {n:.3f}" for k, (f, n) in PUBLISHED.items())]
+    notes = ["Published (German test split) F1 / no-answer F1: " + "; ".join(f"{k} {f:.3f} / {n:.3f}" for k, (f, n) in PUBLISHED.items()),
+             "The shipped selector is trained on train + dev: scores on those splits are in-sample. Its cross-validated "
+             "estimate is in app/answering/models/README.md (`lotse train-selector` reproduces it)."]
 
     english = english_split(split)
     if english is not None:

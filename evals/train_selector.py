@@ -1,9 +1,11 @@
-"""``lotse train-selector``: train the line model on OMoS-QA train, tune its two thresholds on dev.
+"""``lotse train-selector``: train the line model on OMoS-QA train + dev, thresholds by cross-validation.
 
-Only the train split is used for fitting (the number of boosting rounds comes from grouped
-cross-validation on train, pages never straddle folds); dev only picks ``line_threshold``
-and ``answer_threshold`` on a fixed grid, maximising F1 + no-answer F1. The artefact is one
-JSON file with the LightGBM model as text (no pickle), the thresholds and the attribution.
+Thresholds are never chosen on one split: on page-grouped out-of-fold predictions, each fold
+gets thresholds chosen on the other folds (F1 + no-answer F1, one-standard-error rule), is
+scored with them (the nested estimate and its spread, ``evals.calibration``), and the shipped
+thresholds are the median of those five choices. The number of boosting rounds comes from grouped cross-validation on
+the training questions. The artefact is one JSON file with the LightGBM model as text (no
+pickle), the thresholds, the fold estimates and the attribution.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import numpy as np
@@ -23,9 +25,11 @@ from app.answering import DEFAULT_MODEL, FEATURES, LearnedSelector, line_feature
 from app.core import Settings
 from app.index import load_embeddings
 from evals.dataset import OMOS_DIR
-from evals.metrics import omosqa_scores
 from evals.omosqa import OmosRow, load_split
 from evals.vector_cache import OMOS_CACHE_DIR, VectorCache
+
+if TYPE_CHECKING:
+    from evals.calibration import FoldResult
 
 ATTRIBUTION = (
     "Trained on OMoS-QA (digitalfabrik/integreat-qa-dataset), CC BY 4.0, Tür an Tür - Digitalfabrik gGmbH; "
@@ -88,28 +92,27 @@ def decide(probabilities: list[np.ndarray], line_threshold: float, answer_thresh
     return [chooser.choose(p) for p in probabilities]
 
 
-def tune_thresholds(probabilities: list[np.ndarray], gold: list[list[int]]) -> tuple[float, float]:
-    """The grid point with the best F1 + no-answer F1 (ties: the earlier, i.e. lower, thresholds)."""
-    def objective(point: tuple[float, float]) -> float:
-        scores = omosqa_scores(gold, decide(probabilities, *point))
-        return scores["f1"] + scores["no_answer_f1"]
-
-    return max(((t, a) for t in LINE_GRID for a in ANSWER_GRID), key=objective)
-
-
 def predict(model: Any, examples: Examples) -> list[np.ndarray]:
     return [np.asarray(model.predict(f)) for f in examples.features]
 
 
-def train_selector(cache: VectorCache, seed: int, train_split: Path, dev_split: Path) -> tuple[dict[str, Any], dict[str, float]]:
-    """The artefact (as a dict) and its dev scores."""
-    train = build_examples(load_split(train_split), cache)
-    dev = build_examples(load_split(dev_split), cache)
+def train_selector(cache: VectorCache, seed: int, splits: list[Path]) -> tuple[dict[str, Any], list[FoldResult]]:
+    """The artefact (as a dict) and the nested cross-validated estimate, fold by fold: the
+    model is trained on all questions of ``splits``, its thresholds are the ones that do best
+    on out-of-fold predictions (see ``evals.calibration``)."""
+    from evals.calibration import FOLDS, nested_estimate, out_of_fold, question_folds, spread
+
+    rows = [row for split in splits for row in load_split(split)]
+    examples = build_examples(rows, cache)
     started = time.perf_counter()
-    model, rounds = train_line_model(train, seed)
-    dev_probabilities, dev_gold = predict(model, dev), [r.answers for r in dev.rows]
-    line_threshold, answer_threshold = tune_thresholds(dev_probabilities, dev_gold)
-    dev_scores = omosqa_scores(dev_gold, decide(dev_probabilities, line_threshold, answer_threshold))
+    folds = question_folds(examples)
+    probabilities = out_of_fold(examples, folds, seed)
+    estimate = nested_estimate(examples, folds, probabilities)
+    # Each fold's choice is made without that fold; their median is the choice that moves least
+    # when the data does (a choice on all predictions at once sits on a flat optimum).
+    line_threshold = statistics.median(r.line_threshold for r in estimate)
+    answer_threshold = statistics.median(r.answer_threshold for r in estimate)
+    model, rounds = train_line_model(examples, seed)
     artefact = {
         "format": 1,
         "embedder": cache.embeddings.id,
@@ -118,36 +121,40 @@ def train_selector(cache: VectorCache, seed: int, train_split: Path, dev_split: 
         "answer_threshold": answer_threshold,
         "seed": seed,
         "rounds": rounds,
-        "trained_on": f"{train_split.name}: {len(train.rows)} questions; thresholds tuned on {dev_split.name}",
-        "dev_scores": {k: round(v, 4) for k, v in dev_scores.items()},
+        "trained_on": (f"{' + '.join(s.name for s in splits)}: {len(rows)} questions; thresholds from {FOLDS}-fold "
+                       "page-grouped out-of-fold predictions: median of the folds' one-standard-error choices"),
+        "cv_estimate": {key: {k: round(v, 4) for k, v in spread(estimate, key).items()} for key in ("f1", "no_answer_f1")},
+        "cv_folds": [{"questions": r.questions, "line_threshold": r.line_threshold, "answer_threshold": r.answer_threshold,
+                      **{k: round(v, 4) for k, v in r.scores.items() if k in ("f1", "no_answer_f1")}} for r in estimate],
         "training_seconds": round(time.perf_counter() - started, 1),
         "attribution": ATTRIBUTION,
         "model": model.model_to_string(),
     }
-    return artefact, dev_scores
+    return artefact, estimate
 
 
 @click.command("train-selector")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MODEL, show_default=True,
               help="Wohin das Modell geschrieben wird.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Zufallsstartwert des Trainings.")
-@click.option("--spread", type=int, default=0, help="Zusätzlich so viele weitere Startwerte trainieren und die Streuung melden.")
-@click.option("--train-split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=OMOS_DIR / "train_de.jsonl")
-@click.option("--dev-split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=OMOS_DIR / "dev_de.jsonl")
+@click.option("--split", "splits", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=[OMOS_DIR / "train_de.jsonl", OMOS_DIR / "dev_de.jsonl"], show_default=True,
+              help="OMoS-QA-Splits, die zusammen trainiert und kreuzvalidiert werden.")
 @click.pass_obj
-def train_selector_command(settings: Settings, out: Path, seed: int, spread: int, train_split: Path, dev_split: Path) -> None:
-    """Satzauswahl-Modell aus OMoS-QA train trainieren (Schwellen auf dev)."""
+def train_selector_command(settings: Settings, out: Path, seed: int, splits: tuple[Path, ...]) -> None:
+    """Satzauswahl-Modell aus OMoS-QA trainieren; Schwellen per Kreuzvalidierung."""
     cache = VectorCache(load_embeddings(settings.embeddings), OMOS_CACHE_DIR)
-    artefact, scores = train_selector(cache, seed, train_split, dev_split)
+    artefact, estimate = train_selector(cache, seed, list(splits))
     cache.save()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(artefact, ensure_ascii=False, indent=1), encoding="utf-8")
     LearnedSelector.from_file(out)  # what we wrote must load
     click.echo(f"{out}: {out.stat().st_size / 1e6:.2f} MB, {artefact['rounds']} Runden, Schwellen Zeile {artefact['line_threshold']} "
-               f"/ Antwort {artefact['answer_threshold']}, dev F1 {scores['f1']:.3f}, keine-Antwort-F1 {scores['no_answer_f1']:.3f}")
-    if spread:
-        runs = [scores] + [train_selector(cache, s, train_split, dev_split)[1] for s in range(seed + 1, seed + 1 + spread)]
-        for key in ("f1", "no_answer_f1"):
-            values = [r[key] for r in runs]
-            click.echo(f"{key} über {len(runs)} Startwerte: Median {statistics.median(values):.3f}, "
-                       f"min {min(values):.3f}, max {max(values):.3f}")
+               f"/ Antwort {artefact['answer_threshold']}")
+    click.echo("| Fold | Fragen | Schwelle Zeile | Schwelle Antwort | F1 | keine-Antwort-F1 |\n|---|---|---|---|---|---|")
+    for r in estimate:
+        click.echo(f"| {r.fold} | {r.questions} | {r.line_threshold} | {r.answer_threshold} | {r.scores['f1']:.3f} "
+                   f"| {r.scores['no_answer_f1']:.3f} |")
+    for key, values in artefact["cv_estimate"].items():
+        click.echo(f"{key} (verschachtelte Kreuzvalidierung): Mittel {values['mean']:.3f} ± {values['sd']:.3f}, "
+                   f"min {values['min']:.3f}, max {values['max']:.3f}")

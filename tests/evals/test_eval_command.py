@@ -50,7 +50,7 @@ def test_omosqa_predictions_follow_the_contract(real_settings: Settings, tmp_pat
     assert {"selection_f1", "crosslingual_f1", "page_hit@1", "end_to_end_f1"} <= set(metrics)
 
 
-def test_train_selector_writes_a_loadable_artefact_from_train_only(real_settings: Settings, tmp_path: Path) -> None:
+def test_train_selector_writes_a_loadable_artefact_with_cross_validated_thresholds(real_settings: Settings, tmp_path: Path) -> None:
     from app.answering import LearnedSelector
 
     splits = {"train": 24, "dev": 10}
@@ -58,11 +58,13 @@ def test_train_selector_writes_a_loadable_artefact_from_train_only(real_settings
         rows = (OMOS / f"{name}_de.jsonl").read_text(encoding="utf-8").splitlines()[:count]
         (tmp_path / f"{name}.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "selector.json"
-    result = lotse(["train-selector", "--out", str(out), "--train-split", str(tmp_path / "train.jsonl"),
-                    "--dev-split", str(tmp_path / "dev.jsonl")], real_settings, cwd=tmp_path)
+    result = lotse(["train-selector", "--out", str(out), "--split", str(tmp_path / "train.jsonl"),
+                    "--split", str(tmp_path / "dev.jsonl")], real_settings, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "dev F1" in result.stdout
+    assert "keine-Antwort-F1" in result.stdout and "verschachtelte Kreuzvalidierung" in result.stdout
     stored = json.loads(out.read_text())
-    assert stored["trained_on"].startswith("train.jsonl: 24 questions") and "CC BY 4.0" in stored["attribution"]
+    assert stored["trained_on"].startswith("train.jsonl + dev.jsonl: 34 questions") and "CC BY 4.0" in stored["attribution"]
+    assert len(stored["cv_folds"]) == 5 and sum(f["questions"] for f in stored["cv_folds"]) == 34
+    assert 0 <= stored["cv_estimate"]["f1"]["min"] <= stored["cv_estimate"]["f1"]["mean"] <= stored["cv_estimate"]["f1"]["max"] <= 1
     assert stored["line_threshold"] > 0 and stored["answer_threshold"] > 0
     assert LearnedSelector.from_file(out).embedder == stored["embedder"]
