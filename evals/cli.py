@@ -18,6 +18,8 @@ from evals.vector_cache import OMOS_CACHE_DIR
 
 DEFAULT_SPLIT = OMOS_DIR / "dev_de.jsonl"
 DEFAULT_FLOORS = Path(__file__).parent / "thresholds.toml"
+REGION_DIR = Path("var/cache/region")
+"""The region suite's corpus and index (built on the first run, updated incrementally after)."""
 
 
 def below_floors(result: SuiteResult, floors: dict[str, float], ceilings: dict[str, float] | None = None) -> list[str]:
@@ -29,7 +31,14 @@ def below_floors(result: SuiteResult, floors: dict[str, float], ceilings: dict[s
                   if name in values and values[name] > ceiling]
 
 
-def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | None, questions: Path) -> SuiteResult:
+def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | None, questions: Path,
+         unscoped: bool = False) -> SuiteResult:
+    if suite == "region":
+        from app.pipeline import Lotse
+        from evals.region import index_settings, run_region
+
+        folder = REGION_DIR / ("unscoped" if unscoped else "scoped")
+        return run_region(Lotse.from_settings(index_settings(folder, scoped=not unscoped)))
     if suite in ("nrw", "newcomer"):
         from app.pipeline import Lotse
         from evals.newcomer import load_newcomer, run_newcomer
@@ -43,7 +52,7 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
 
 
 @click.command("eval")
-@click.argument("suite", type=click.Choice(["nrw", "newcomer", "omosqa", "all"]), default="nrw")
+@click.argument("suite", type=click.Choice(["nrw", "newcomer", "omosqa", "region", "all"]), default="nrw")
 @click.option("--out", type=click.Path(path_type=Path), help="Ordner für report.json, report.md und report.html.")
 @click.option("--split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_SPLIT,
               show_default=True, help="OMoS-QA-Split (JSONL).")
@@ -55,12 +64,14 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
               help="Ein früheres report.json: Unterschiede je Metrik ausgeben.")
 @click.option("--thresholds", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_FLOORS,
               show_default=True, help="Unter- und Obergrenzen; jenseits davon endet der Befehl mit Status 1.")
+@click.option("--unscoped", is_flag=True,
+              help="Region-Suite: die Seiten anderer Länder ohne Ortsangabe ablegen (alles zählt als NRW, wie vor den Regionen).")
 @click.pass_obj
 def eval_command(settings: Settings, suite: str, out: Path | None, split: Path, questions: Path,
-                 predictions_out: Path | None, compare_to: Path | None, thresholds: Path) -> None:
+                 predictions_out: Path | None, compare_to: Path | None, thresholds: Path, unscoped: bool) -> None:
     """Antwortqualität messen, neben einer naiven LangChain-Pipeline."""
-    suites = ["nrw", "newcomer", "omosqa"] if suite == "all" else [suite]
-    results = [_run(name, settings, split, predictions_out, questions) for name in suites]
+    suites = ["nrw", "newcomer", "omosqa", "region"] if suite == "all" else [suite]
+    results = [_run(name, settings, split, predictions_out, questions, unscoped) for name in suites]
     result = results[0]
     for other in results[1:]:
         result = result.merged(other, "all")
