@@ -139,26 +139,25 @@ class ExtractiveComposer:
         unknown_matters = bool(query.unknown_terms) and not (query.wants_offers and query.place_filter)
         if not retrieved or max(r.score for r in retrieved) < self.thresholds.min_chunk_score or unknown_matters:
             return self.decline(evidence)
+        scored: list[Scored] | None = None  # every sentence of the retrieved pages, scored once
         if query.wants_offers:
             listed = offers(query, evidence.retrieval.vector, retrieved, evidence.pages)
             lines = [(chunk, offer_line(chunk.title, sentence), sentence) for chunk, sentence in listed]
             separator = "\n"
         else:
-            scored = [
-                s
-                for s in score_pages(evidence.retrieval.text, evidence.retrieval.vector, evidence.pages, retrieved, self.selector)
-                if admissible(s, query, self.glossary)
-            ]
-            chosen = select_sentences(best_first(scored, query, self.glossary), self.thresholds.max_sentences)
-            chosen = with_follow_ups(chosen, scored, self.thresholds.max_sentences)
+            scored = score_pages(evidence.retrieval.text, evidence.retrieval.vector, evidence.pages, retrieved, self.selector)
+            admitted = [s for s in scored if admissible(s, query, self.glossary)]
+            chosen = select_sentences(best_first(admitted, query, self.glossary), self.thresholds.max_sentences)
+            chosen = with_follow_ups(chosen, admitted, self.thresholds.max_sentences)
             lines = [(s.chunk, without_source_note(s.text), s.text) for s in chosen]
             separator = " "
-        return _cited(lines, on_sentence, separator) if lines else self.decline(evidence)
+        return _cited(lines, on_sentence, separator) if lines else self.decline(evidence, scored)
 
-    def decline(self, evidence: Evidence) -> Draft:
+    def decline(self, evidence: Evidence, scored: list[Scored] | None = None) -> Draft:
         """No answer: the near-miss answer when the question asks for a detail of something the
-        documents talk about (see ``near_miss``), else the abstention with the referral."""
-        return near_miss(evidence, self.selector, self.glossary) or self.abstain(evidence.referral)
+        documents talk about (see ``near_miss``; ``scored`` if the pages were scored already),
+        else the abstention with the referral."""
+        return near_miss(evidence, self.selector, self.glossary, scored) or self.abstain(evidence.referral)
 
 
 def spanning(text: str, first: str, second: str) -> str:

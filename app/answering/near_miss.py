@@ -51,20 +51,25 @@ def _names_all(sentence: Scored, things: list[str], glossary: Glossary) -> bool:
     return all(thing in entities or thing in text for thing in things)
 
 
-def about_the_thing(evidence: Evidence, selector: SentenceSelector, glossary: Glossary, things: list[str]) -> Scored | None:
-    """The best full sentence of the retrieved documents that names everything the question names."""
-    scored = score_pages(evidence.retrieval.text, evidence.retrieval.vector, evidence.pages, evidence.retrieval.chunks, selector)
+def about_the_thing(scored: list[Scored], glossary: Glossary, things: list[str]) -> Scored | None:
+    """The best full sentence of the retrieved documents (``scored``, best first) that names
+    everything the question names."""
     return next((s for s in scored if _names_all(s, things, glossary) and is_answer_sentence(s.text) and not is_fragment(s.text)),
                 None)
 
 
-def near_miss(evidence: Evidence, selector: SentenceSelector, glossary: Glossary) -> Draft | None:
+def near_miss(evidence: Evidence, selector: SentenceSelector, glossary: Glossary,
+              scored: list[Scored] | None = None) -> Draft | None:
     """The near-miss answer, or None when the question asks for no known detail, names
-    nothing, or the documents say nothing about what it names."""
+    nothing, or the documents say nothing about what it names. ``scored``: the retrieved
+    pages' sentences if the composer scored them already (else they are scored here)."""
     detail, things = asked_detail(evidence.query.turn), named_things(evidence.query)
     if detail is None or not things or evidence.referral is None:
         return None
-    sentence = about_the_thing(evidence, selector, glossary, things)
+    if scored is None:
+        retrieval = evidence.retrieval
+        scored = score_pages(retrieval.text, retrieval.vector, evidence.pages, retrieval.chunks, selector)
+    sentence = about_the_thing(scored, glossary, things)
     if sentence is None:
         return None
     chunk, referral = sentence.chunk, evidence.referral
