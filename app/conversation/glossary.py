@@ -82,6 +82,16 @@ class Glossary:
             found += [name for name in self.programmes_in(question) if name.lower() not in lowered]
         return list(dict.fromkeys(found))
 
+    def alternatives(self, term: str) -> list[str]:
+        """``term`` and every member of each synonym group that has a member ``term`` starts with
+        ("Eltern" -> Mütter, Väter, Familien …)."""
+        lowered = term.lower()
+        found = [term]
+        for group in self.synonyms:
+            if any(lowered.startswith(member.lower()) for member in group):
+                found += group
+        return list(dict.fromkeys(found))
+
     def expand(self, question: str) -> str:
         """The question followed by its expansions (unchanged when there are none)."""
         extra = self.expansions(question)

@@ -1,16 +1,23 @@
-"""The programme descriptions as a table for counsellors (read from their front matter)."""
+"""The programme descriptions as a table for counsellors (read from their front matter), with
+the press releases behind each one: title, date, link where known, and the passages used."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import frontmatter
 
-from app.core import STATEWIDE
+from app.conversation import Glossary
+from app.core import CONTENT_STOP_WORDS, STATEWIDE, collapse_whitespace, sentences_of, stems, words
 
 FIELDS = ("Name", "Wo", "Seit", "Geld", "Träger")
+_SOURCE_NOTE = re.compile(r"\(Quelle: ([^)]*)\)")
+_BULLET = re.compile(r"^\s*[-*]\s+(.*)$")
+MIN_PREFIX = 4
+"""A search stem this long also finds longer words it begins ("Eltern" -> "Elternarbeit")."""
 
 
 @dataclass(frozen=True)
@@ -26,9 +33,42 @@ class Programme:
     places: tuple[str, ...]
     body: str
     sources: tuple[str, ...]
+    stems: frozenset[str] = field(default=frozenset(), compare=False)
 
     def row(self) -> list[str]:
         return [self.name, self.where, self.since, self.money, self.operator]
+
+    def statements(self, source_label: str) -> list[str]:
+        """The description's bullet points that name ``source_label`` as their source."""
+        found = []
+        for line in self.body.splitlines():
+            bullet = _BULLET.match(line)
+            notes = _SOURCE_NOTE.findall(line)
+            if bullet and any(source_label in note for note in notes):
+                found.append(_SOURCE_NOTE.sub("", bullet.group(1)).strip())
+        return found
+
+
+@dataclass(frozen=True)
+class Source:
+    """A press release a description rests on."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    label: str
+    url: str | None
+    sentences: tuple[str, ...]
+
+    def passages(self, programme: Programme) -> list[str]:
+        """The release's sentences closest to each statement the description takes from it."""
+        chosen: list[str] = []
+        for statement in programme.statements(self.label):
+            wanted = set(stems(statement))
+            best = max(self.sentences, key=lambda s: len(wanted & set(stems(s))), default="")
+            if best and best not in chosen and wanted & set(stems(best)):
+                chosen.append(best)
+        return chosen
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -45,49 +85,69 @@ def load_programmes(corpus_dir: Path) -> list[Programme]:
         except (OSError, UnicodeDecodeError, ValueError):
             continue
         m = post.metadata
+        fields = [str(m.get(k, "")) for k in ("title", "where", "since", "money", "operator")]
         programmes.append(
             Programme(
-                doc_id=f"programmes/{path.stem}", name=str(m.get("title", path.stem)), where=str(m.get("where", "")),
-                since=str(m.get("since", "")), money=str(m.get("money", "")), operator=str(m.get("operator", "")),
-                places=_strings(m.get("places")), body=post.content, sources=_strings(m.get("sources")),
+                doc_id=f"programmes/{path.stem}", name=fields[0] or path.stem, where=fields[1], since=fields[2], money=fields[3],
+                operator=fields[4], places=_strings(m.get("places")), body=post.content, sources=_strings(m.get("sources")),
+                stems=frozenset(stems(" ".join([*fields, post.content]))),
             )
         )
     return programmes
 
 
-def press_titles(corpus_dir: Path) -> dict[str, str]:
-    """doc_id -> title of each press release (from its sidecar)."""
-    titles = {}
-    for sidecar in sorted((corpus_dir / "press").glob("*.meta.json")):
+def load_sources(corpus_dir: Path, doc_ids: set[str]) -> dict[str, Source]:
+    """The press releases ``doc_ids`` names (only those: the press folder may be huge)."""
+    sources = {}
+    for doc_id in sorted(doc_ids):
+        base = corpus_dir / doc_id
         try:
-            titles[f"press/{sidecar.name.removesuffix('.meta.json')}"] = str(json.loads(sidecar.read_text(encoding="utf-8"))["title"])
-        except (OSError, ValueError, KeyError):
+            meta = json.loads(base.with_name(base.name + ".meta.json").read_text(encoding="utf-8"))
+            text = base.with_name(base.name + ".txt").read_text(encoding="utf-8")
+        except (OSError, ValueError):
             continue
-    return titles
+        sources[doc_id] = Source(doc_id, str(meta.get("title") or doc_id), meta.get("date_text") or meta.get("date"),
+                                 str(meta.get("source_label") or ""), meta.get("url"),
+                                 tuple(collapse_whitespace(s) for s in sentences_of(text)))
+    return sources
 
 
-def filter_programmes(programmes: list[Programme], place: str | None, search: str) -> list[Programme]:
-    """Programmes about ``place`` (or statewide), whose fields contain ``search``."""
-    needle = search.strip().lower()
-    return [
-        p
-        for p in programmes
-        if (not place or place in p.places or STATEWIDE in p.places)
-        and (not needle or needle in " ".join([*p.row(), p.body]).lower())
-    ]
+def search_alternatives(search: str, glossary: Glossary) -> list[list[list[str]]]:
+    """Per search word, its alternatives (the word and its glossary synonyms), each as stems."""
+    return [[stems(alternative) for alternative in glossary.alternatives(word)] for word in words(search) if word not in CONTENT_STOP_WORDS]
+
+
+def _found(stem: str, programme: Programme) -> bool:
+    return stem in programme.stems or (len(stem) >= MIN_PREFIX and any(have.startswith(stem) for have in programme.stems))
+
+
+def matches(programme: Programme, wanted: list[list[list[str]]]) -> bool:
+    """Every search word is found: one of its alternatives has all its stems at the start of a
+    word of the programme (so "Eltern" finds "Elternarbeit" and, as a synonym, "Familien")."""
+    return all(any(alternative and all(_found(stem, programme) for stem in alternative) for alternative in alternatives)
+               for alternatives in wanted)
+
+
+def filter_programmes(programmes: list[Programme], place: str | None, search: str, glossary: Glossary | None = None) -> list[Programme]:
+    """Programmes about ``place`` (or statewide) that match every word of ``search``."""
+    wanted = search_alternatives(search, glossary or Glossary())
+    return [p for p in programmes if (not place or place in p.places or STATEWIDE in p.places) and matches(p, wanted)]
 
 
 @dataclass(frozen=True)
 class ProgrammeDirectory:
-    """The counsellors' directory: every programme description and the press releases'
-    titles they cite, read once from the corpus folder."""
+    """The counsellors' directory: every programme description and the press releases they
+    cite, read once from the corpus folder."""
 
     programmes: list[Programme]
-    titles: dict[str, str]
+    sources: dict[str, Source]
+    glossary: Glossary
 
     @classmethod
-    def load(cls, corpus_dir: Path) -> ProgrammeDirectory:
-        return cls(load_programmes(corpus_dir), press_titles(corpus_dir))
+    def load(cls, corpus_dir: Path, glossary: Glossary | None = None) -> ProgrammeDirectory:
+        programmes = load_programmes(corpus_dir)
+        cited = {s for p in programmes for s in p.sources}
+        return cls(programmes, load_sources(corpus_dir, cited), glossary or Glossary.load(corpus_dir / "glossary" / "glossary.yaml"))
 
     def filter(self, place: str | None, search: str) -> list[Programme]:
-        return filter_programmes(self.programmes, place, search)
+        return filter_programmes(self.programmes, place, search, self.glossary)
