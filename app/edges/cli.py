@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from app.core import Answer, LotseError, Settings
+from app.edges.plain_text import render_text
 
 if TYPE_CHECKING:
     from app.pipeline import Lotse
@@ -50,18 +51,6 @@ class _LotseGroup(click.Group):
 def main(ctx: click.Context) -> None:
     """Lotse: Fragen zu Integrationsangeboten in NRW, beantwortet mit Quellen."""
     ctx.obj = Settings()
-
-
-def render_text(answer: Answer, *, sources_only: bool = False) -> str:
-    """The answer for people: text, then the "Quellen" list with the quoted passages."""
-    lines = [] if sources_only else [answer.answer]
-    if answer.citations:
-        lines += ["", "Quellen:"]
-        for c in answer.citations:
-            date = f" ({c.date})" if c.date else ""
-            lines.append(f"[{c.n}] {c.title}{date}")
-            lines.append(f"    „{c.quote}“")
-    return "\n".join(lines)
 
 
 def ask_streaming(lotse: Lotse, question: str, place: str | None, previous: str | None = None) -> Answer:

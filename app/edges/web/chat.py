@@ -1,44 +1,70 @@
-"""The chat tab for newcomers: streamed, cited answers with source cards, follow-ups,
-a place filter and 👍/👎 feedback."""
+"""The chat tab for newcomers: streamed, cited answers with source cards, follow-ups, a place
+filter, 👍/👎 feedback and a copy-or-print version of the last answer for counsellors.
+
+Every text around the answer is in the interface language (``app.edges.i18n``); the answer
+itself quotes the German documents, with a one-line note in the asker's language."""
 
 from __future__ import annotations
 
 import logging
 import queue
 import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import gradio as gr
 
-from app.core import Answer, Citation, LotseError, normalize_text
+from app.core import Answer, Citation, InvalidQuestion, LotseError, normalize_text
+from app.core.languages import GERMAN, question_language
 from app.edges.feedback import FeedbackStore
+from app.edges.i18n import N_, translate
+from app.edges.plain_text import handout
 from app.edges.web.markup import answer_markdown, escape_markdown, source_cards
+from app.edges.web.relabel import Relabel
 from app.pipeline import Lotse
 
 log = logging.getLogger(__name__)
 
-ALL_PLACES = "Alle Orte"
-NOTE = (
+ALL_PLACES = N_("Alle Orte")
+NOTE = N_(
     "Lotse antwortet nur aus den Dokumenten, die unter jeder Antwort als Quelle stehen "
     "(Pressemitteilungen des Landes NRW und daraus erstellte Programmbeschreibungen). "
     "Persönliche Beratung gibt es beim Kommunalen Integrationszentrum Ihres Kreises oder Ihrer Stadt."
 )
 EXAMPLES = [
-    "Was macht das Welcome Center im Kreis Kleve?",
-    "Was ist KOMM-AN NRW?",
-    "Wie viele Kommunale Integrationszentren gibt es in NRW?",
-    "Was ist GriffbereitMini?",
+    N_("Was ist KOMM-AN NRW?"),
+    N_("Wo bekomme ich Hilfe in Dortmund?"),
+    N_("Was macht das Welcome Center im Kreis Kleve?"),
+    N_("Was ist GriffbereitMini?"),
 ]
-ERROR_TEXT = "Entschuldigung, da ist etwas schiefgegangen. Bitte versuchen Sie es noch einmal."
+ERROR_TEXT = N_("Entschuldigung, da ist etwas schiefgegangen. Bitte versuchen Sie es noch einmal.")
+QUOTES_GERMAN = N_("Die Antwort zitiert deutsche Dokumente; die Quellen stehen darunter.")
+NO_ANSWER = N_(
+    "Dazu hat Lotse in den Dokumenten keine verlässliche Antwort gefunden. Persönliche Beratung gibt es "
+    "beim Kommunalen Integrationszentrum Ihres Kreises oder Ihrer Stadt. Der Hinweis auf Deutsch:"
+)
+NOT_ANSWERABLE = N_("Lotse kann diese Frage so nicht beantworten. Der Hinweis auf Deutsch:")
+SEARCHING = N_("Lotse sucht in den Dokumenten …")
+EMPTY = N_("Bitte schreiben Sie eine Frage in das Feld.")
+TOO_LONG = N_("Ihre Frage hat {length} Zeichen; Lotse nimmt höchstens {limit} Zeichen. Bitte kürzen Sie die Frage.")
+SEND = N_("Senden")
+THANKS = N_("Danke! Ihre Bewertung ist gespeichert.")
+WORDS_PER_STEP = 3
+STEP_SECONDS = 0.03
 History = list[dict[str, Any]]
 
 
 def place_or_none(place: str | None) -> str | None:
     """The place filter as the library takes it ("Alle Orte" or nothing: no filter)."""
     return None if place in (None, "", ALL_PLACES) else place
+
+
+def place_choices(language: str, places: list[str]) -> list[tuple[str, str]]:
+    """The place filter's choices: "all places" in ``language``, then the place names."""
+    return [(translate(language, ALL_PLACES), ALL_PLACES), *((p, p) for p in places)]
 
 
 def streamed_answer(lotse: Lotse, question: str, place: str | None, previous: str | None) -> Iterator[str | Answer]:
@@ -59,6 +85,32 @@ def streamed_answer(lotse: Lotse, question: str, place: str | None, previous: st
         yield item
         if isinstance(item, Answer):
             return
+
+
+def paced(sentence: str) -> Iterator[str]:
+    """A sentence a few words at a time, so that a fast answer still visibly streams."""
+    words = sentence.split(" ")
+    for end in range(WORDS_PER_STEP, len(words) + WORDS_PER_STEP, WORDS_PER_STEP):
+        yield " ".join(words[:end]) + (" " if end < len(words) else "")
+        time.sleep(STEP_SECONDS)
+
+
+def interface_language(current: str, question: str) -> str:
+    """The language to answer around: the question's when it is clear, else the current one
+    (a German question keeps Einfache Sprache)."""
+    detected = question_language(question)
+    if detected is None or (detected == GERMAN and current.startswith(GERMAN)):
+        return current
+    return detected
+
+
+def framed(answer: Answer, language: str, turn: int) -> str:
+    """The answer with its source cards, led by a note in ``language`` when that is not German."""
+    body = f"{answer_markdown(answer.answer, turn)}\n\n{source_cards(answer, turn, language)}"
+    if language.startswith(GERMAN) and language != "de-simple":
+        return body
+    lead = NO_ANSWER if answer.abstained else QUOTES_GERMAN
+    return f"*{escape_markdown(translate(language, lead))}*\n\n{body}"
 
 
 Session = dict[str, Any]
@@ -87,6 +139,10 @@ def rated_answer(session: Session | None, index: int) -> tuple[Answer, str] | No
         return None
 
 
+Turn = tuple[History, Session | None, str, str, str]
+"""What one chat event shows: messages, session, the question box, interface language, handout."""
+
+
 @dataclass(frozen=True)
 class Chat:
     """The chat's event handlers around a ready ``Lotse`` and a feedback store."""
@@ -94,58 +150,99 @@ class Chat:
     lotse: Lotse
     feedback: FeedbackStore
 
-    def respond(self, message: str, history: History, place: str, session: Session | None) -> Iterator[tuple[History, Session | None, str]]:
-        history = [*history, {"role": "user", "content": escape_markdown(normalize_text(message))}]
+    def respond(self, message: str, history: History, place: str, session: Session | None, language: str,
+                shown_handout: str) -> Iterator[Turn]:
+        limit = self.lotse.settings.max_question_chars
+        text = normalize_text(message or "").strip()
+        if not text:  # answered without an empty bubble
+            yield [*history, {"role": "assistant", "content": escape_markdown(translate(language, EMPTY))}], session, "", language, shown_handout
+            return
+        if len(text) > limit:  # refused, naming the limit; the question stays in the box to be shortened
+            refusal = translate(language, TOO_LONG, length=f"{len(text):,}".replace(",", "."), limit=f"{limit:,}".replace(",", "."))
+            yield [*history, {"role": "assistant", "content": escape_markdown(refusal)}], session, message, language, shown_handout
+            return
+        language = interface_language(language, text)
+        history = [*history, {"role": "user", "content": escape_markdown(text)}]
         turn = len(history)
-        shown = ""
+
+        def showing(content: str, box: str = "", kept: Session | None = session, copy: str = shown_handout) -> Turn:
+            return [*history, {"role": "assistant", "content": content}], kept, box, language, copy
+
+        yield showing(f"*{escape_markdown(translate(language, SEARCHING))}*")
         try:
-            previous = (session or {}).get("previous")
-            for item in streamed_answer(self.lotse, message, place_or_none(place), str(previous) if previous else None):
-                if isinstance(item, Answer):
-                    answer = item
-                    break
-                shown += item
-                yield [*history, {"role": "assistant", "content": answer_markdown(shown, turn)}], session, ""
+            answer = yield from self._stream(text, place, session, lambda shown: showing(answer_markdown(shown, turn)))
+        except InvalidQuestion as error:
+            lead = "" if language.startswith(GERMAN) else f"*{escape_markdown(translate(language, NOT_ANSWERABLE))}*\n\n"
+            yield showing(lead + escape_markdown(str(error)))
+            return
         except LotseError as error:
-            yield [*history, {"role": "assistant", "content": escape_markdown(str(error))}], session, ""
+            yield showing(escape_markdown(str(error)))
             return
         except Exception:  # the server must keep serving whatever goes wrong in one request
             log.exception("Antwort fehlgeschlagen")
-            yield [*history, {"role": "assistant", "content": ERROR_TEXT}], session, ""
+            yield showing(escape_markdown(translate(language, ERROR_TEXT)))
             return
-        final = f"{answer_markdown(answer.answer, turn)}\n\n{source_cards(answer, turn)}"
-        session = remembered(session, len(history), answer)
         if answer.abstained:
             self.feedback.record(answer, "abstained")
-        yield [*history, {"role": "assistant", "content": final}], session, ""
+        yield showing(framed(answer, language, turn), kept=remembered(session, turn, answer), copy=handout(answer))
 
-    def on_like(self, data: gr.LikeData, session: Session | None) -> None:
+    def _stream(self, text: str, place: str, session: Session | None, show: Callable[[str], Turn]) -> Generator[Turn, None, Answer]:
+        """Show the answer as it grows; return the finished ``Answer``."""
+        previous = (session or {}).get("previous")
+        shown = ""
+        for item in streamed_answer(self.lotse, text, place_or_none(place), str(previous) if previous else None):
+            if isinstance(item, Answer):
+                return item
+            for growing in paced(item):
+                yield show(shown + growing)
+            shown += item
+        raise RuntimeError("Die Antwort endete ohne Ergebnis.")
+
+    def on_like(self, data: gr.LikeData, session: Session | None, language: str) -> None:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         rated = rated_answer(session, int(index))
         verdict = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(data.liked)
         if rated is not None and verdict is not None:
             answer, answer_id = rated
             self.feedback.record(answer, verdict, answer_id=answer_id)
+            gr.Info(translate(language, THANKS), duration=4)
 
     @staticmethod
-    def new_conversation() -> tuple[list[Any], Session, str]:
-        return [], {}, ""
+    def new_conversation() -> tuple[list[Any], Session, str, str]:
+        return [], {}, "", ""
 
 
-def chat_tab(lotse: Lotse, feedback: FeedbackStore, places: list[str]) -> None:
-    """The "Fragen" tab, inside an open ``gr.Blocks``."""
+def chat_tab(lotse: Lotse, feedback: FeedbackStore, places: list[str], language: gr.Dropdown, relabel: Relabel) -> None:
+    """The chat tab, inside an open ``gr.Blocks``; its texts follow ``language``."""
     chat = Chat(lotse, feedback)
-    with gr.Tab("Fragen"):
-        gr.Markdown(NOTE, elem_classes=["hinweis"])
-        chatbot = gr.Chatbot(label="Unterhaltung", height=460, render_markdown=True, sanitize_html=True,
+    with gr.Tab(N_("Fragen"), id="fragen") as tab:
+        chatbot = gr.Chatbot(label=N_("Unterhaltung"), height=460, render_markdown=True, sanitize_html=True,
                              allow_tags=False, elem_id="chat", buttons=["copy"])
         session = gr.JSON({}, visible=False)  # in the browser, not in this worker: no sticky sessions
+        question = gr.Textbox(label=N_("Ihre Frage"), placeholder=N_("z. B. Was ist KOMM-AN NRW?"), lines=1, max_lines=6,
+                              elem_id="frage", submit_btn=SEND, autofocus=True)
+        with gr.Row(elem_id="beispiele"):
+            examples = [gr.Button(text, size="sm", variant="secondary", min_width=120) for text in EXAMPLES]
         with gr.Row():
-            place = gr.Dropdown(places, value=ALL_PLACES, label="Kreis oder Stadt", scale=1)
-            question = gr.Textbox(label="Ihre Frage", placeholder="z. B. Was ist KOMM-AN NRW?",
-                                  max_length=lotse.settings.max_question_chars, scale=3, elem_id="frage", submit_btn="Senden")
-        gr.Examples(EXAMPLES, inputs=question, label="Beispielfragen")
-        clear = gr.Button("Neue Unterhaltung", variant="secondary")
-    question.submit(chat.respond, [question, chatbot, place, session], [chatbot, session, question])
-    chatbot.like(chat.on_like, [session], None)
-    clear.click(chat.new_conversation, None, [chatbot, session, question])
+            place = gr.Dropdown(place_choices(GERMAN, places), value=ALL_PLACES, label=N_("Kreis oder Stadt"), scale=1)
+            clear = gr.Button(N_("Neue Unterhaltung"), variant="secondary", scale=1)
+        with gr.Accordion(N_("Antwort zum Weitergeben"), open=False, elem_id="weitergeben-bereich") as sharing:
+            shared = gr.Textbox(label=N_("Kopieren: Symbol rechts oben im Feld. Drucken: Knopf darunter."), lines=8,
+                                interactive=False, buttons=["copy"], elem_id="weitergeben")
+            print_button = gr.Button(N_("Drucken"), size="sm", elem_id="drucken")
+        note = gr.Markdown(NOTE, elem_classes=["hinweis"])
+
+    relabel.label(tab, chatbot, question, place, sharing, shared)
+    relabel.placeholder(question, SEND)
+    relabel.value(*examples, clear, print_button, note)
+    relabel.add(place, lambda lang: gr.update(choices=place_choices(lang, places)))
+
+    turn_inputs = [question, chatbot, place, session, language, shared]
+    turn_outputs = [chatbot, session, question, language, shared]
+    question.submit(chat.respond, turn_inputs, turn_outputs)
+    for example, text in zip(examples, EXAMPLES):
+        example.click(lambda lang, text=text: translate(lang, text), language, question).then(chat.respond, turn_inputs, turn_outputs)
+    chatbot.like(chat.on_like, [session, language], None)
+    clear.click(chat.new_conversation, None, [chatbot, session, question, shared])
+    chatbot.clear(chat.new_conversation, None, [chatbot, session, question, shared])
+    print_button.click(None, None, None, js="() => window.print()")

@@ -6,8 +6,10 @@ import html
 import re
 
 from app.core import Answer, collapse_whitespace
+from app.edges.i18n import N_, translate
 
-KIND_LABEL = {"press": "Pressemitteilung", "programme": "Programmbeschreibung"}
+KIND_LABEL = {"press": N_("Pressemitteilung"), "programme": N_("Programmbeschreibung")}
+DOCUMENT = N_("Dokument")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:/@$])")
 _CITATION = re.compile(r"&#91;(\d+)&#93;")
 
@@ -29,18 +31,18 @@ def highlighted(chunk: str, quote: str) -> str:
     return f"{html.escape(text[:start])}<mark>{html.escape(text[start:end])}</mark>{html.escape(text[end:])}"
 
 
-def source_cards(answer: Answer, turn: int) -> str:
-    """One collapsible card per citation: title, date, kind and the highlighted passage."""
+def source_cards(answer: Answer, turn: int, language: str = "de") -> str:
+    """One collapsible card per citation: title, date, kind (in ``language``) and the highlighted passage."""
     chunks = {r.chunk_id: r for r in answer.retrieved}
     cards = []
     for c in answer.citations:
         chunk = chunks.get(c.chunk_id)
-        kind = KIND_LABEL.get(chunk.kind if chunk else "", "Dokument")
+        kind = translate(language, KIND_LABEL.get(chunk.kind if chunk else "", DOCUMENT))
         date = f" · {html.escape(c.date)}" if c.date else ""
         body = highlighted(chunk.text, c.quote) if chunk else html.escape(c.quote)
         cards.append(
             f"<details class='quelle' id='quelle-{turn}-{c.n}'><summary>[{c.n}] {html.escape(c.title)}</summary>"
-            f"<div class='hinweis'>{kind}{date}</div><p>{body}</p></details>"
+            f"<div class='hinweis'>{html.escape(kind)}{date}</div><p lang='de' dir='ltr'>{body}</p></details>"
         )
     return "\n".join(cards)
 

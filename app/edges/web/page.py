@@ -1,4 +1,5 @@
-"""The page around the tabs: styles, the citation-link script, the German page language,
+"""The page around the tabs: styles (phone and print layouts), the citation-link and
+language-switch scripts, the German page language,
 the routes Lotse closes or answers in German, and serving it with Gradio's queue."""
 
 from __future__ import annotations
@@ -9,15 +10,46 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from app.edges.web.gradio_labels import gradio_labels_script
+
 CSS = """
 .quelle {border:1px solid #ccc;border-radius:6px;padding:4px 8px;margin:4px 0;}
 .quelle summary {cursor:pointer;font-weight:600;}
-.quelle mark {background:#ffe58a;}
-.hinweis {font-size:0.9em;color:#444;}
+.quelle mark {background:#ffe58a;color:#000;}
+.hinweis {font-size:0.9em;color:#333;}
+#kopf {align-items:center;}
+@media (max-width: 640px) {
+  #chat {height:340px !important; min-height:0 !important;}
+  #kopf {flex-wrap:nowrap;}
+  #titel {font-size:0.85em;}
+  #beispiele button {flex:1 1 45%;}
+}
+@media print {
+  body * {visibility:hidden;}
+  #weitergeben, #weitergeben * {visibility:visible;}
+  #weitergeben {position:absolute;left:0;top:0;width:100%;}
+  #weitergeben textarea {border:none;height:auto !important;overflow:visible;}
+}
+"""
+SWITCH_LANGUAGE_JS = """
+async (language) => {
+  const code = language === 'de-simple' ? 'de' : language;
+  document.documentElement.dir = language === 'ar' ? 'rtl' : 'ltr';
+  document.documentElement.dataset.lotseLanguage = language;
+  try {  // Gradio's own labels (like, copy, clear) follow through Gradio's locale switch
+    const core = performance.getEntriesByType('resource').map((e) => e.name)
+      .find((name) => /\\/assets\\/core-[^/]*\\.js$/.test(name));
+    if (core) { (await import(core)).changeLocale(code); }
+  } catch (error) { console.warn('Lotse: Gradio-Sprache nicht umgestellt', error); }
+  document.documentElement.lang = code;
+  window.lotseRelabel?.();
+  return language;
+}
 """
 JS = """
 () => {
   document.documentElement.lang = 'de';
+  __GRADIO_LABELS__
   document.addEventListener('click', (event) => {
     const link = event.target.closest('a[href^="#quelle-"]');
     if (!link) return;
@@ -65,5 +97,5 @@ def launch(app: gr.Blocks, host: str, port: int, concurrency: int, *, block: boo
     """Queue for a CPU-bound handler and serve; never ``share=True``."""
     app.queue(default_concurrency_limit=concurrency, max_size=256)
     app.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=not block, quiet=not block,
-               css=CSS, js=JS, show_error=False, app_kwargs={"middleware": [Middleware(GermanPage), Middleware(ClosedRoutes)]})
+               css=CSS, js=JS.replace("__GRADIO_LABELS__", gradio_labels_script()), show_error=False, footer_links=[], app_kwargs={"middleware": [Middleware(GermanPage), Middleware(ClosedRoutes)]})
     return app

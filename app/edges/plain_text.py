@@ -1,0 +1,23 @@
+"""Answers as plain text: what ``lotse ask`` prints and what a counsellor copies or prints
+from the web chat for a client."""
+
+from __future__ import annotations
+
+from app.core import Answer
+
+
+def render_text(answer: Answer, *, sources_only: bool = False) -> str:
+    """The answer for people: text, then the "Quellen" list with the quoted passages."""
+    lines = [] if sources_only else [answer.answer]
+    if answer.citations:
+        lines += ["", "Quellen:"]
+        for c in answer.citations:
+            date = f" ({c.date})" if c.date else ""
+            lines.append(f"[{c.n}] {c.title}{date}")
+            lines.append(f"    „{c.quote}“")
+    return "\n".join(lines)
+
+
+def handout(answer: Answer) -> str:
+    """The question, the answer and its sources, ready to hand to a client."""
+    return f"Frage: {answer.question}\n\n{render_text(answer)}\n\nLotse – Antworten wörtlich aus Pressemitteilungen und Programmbeschreibungen, mit Quellen."
