@@ -31,6 +31,7 @@ class Draft:
     abstained: bool
     extra: list[RetrievedChunk] = field(default_factory=list)
     composer: str = "extractive"
+    language: str = "de"
 
 
 class Composer(Protocol):

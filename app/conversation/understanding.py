@@ -19,6 +19,7 @@ from typing import Protocol
 from app.conversation.followup import is_elliptical, resolve_followup
 from app.conversation.glossary import Glossary
 from app.core import GENERIC_QUESTION_NOUNS, STATEWIDE, is_german, stems, words
+from app.core.languages import question_language
 
 _CAPITALISED = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w*-]{3,})")
 _SENTENCE_START = re.compile(r"(?<=[.!?])\s+")
@@ -140,6 +141,8 @@ class Query:
     intent: Intent = Intent.FACT
     land: str = STATEWIDE
     """Whose documents answer: NRW's, unless the question names a place in another Land only."""
+    language: str | None = None
+    """The interface language the turn is written in (``question_language``); None when unclear."""
 
     @property
     def wants_offers(self) -> bool:
@@ -191,4 +194,5 @@ class Understanding:
             place_filter=place_filter or self.scope(text),
             intent=question_intent(text, answer_type),
             land=STATEWIDE if place_filter else self.glossary.land_in(text),
+            language=question_language(turn),
         )

@@ -46,7 +46,7 @@ class Citation:
 
 @dataclass(frozen=True)
 class Answer:
-    """A German answer with citations, what was retrieved, and how long it took."""
+    """An answer with citations (German, or the asker's language from an LLM), what was retrieved, and how long it took."""
 
     question: str
     answer: str
@@ -55,6 +55,8 @@ class Answer:
     retrieved: list[RetrievedChunk] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     composer: str = "extractive"
+    language: str = "de"
+    """The answer's language: German, or the asker's when an LLM wrote it and its checks passed."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,4 +67,5 @@ class Answer:
             "retrieved": [r.to_dict() for r in self.retrieved],
             "timings_ms": dict(self.timings_ms),
             "composer": self.composer,
+            "language": self.language,
         }

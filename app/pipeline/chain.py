@@ -64,7 +64,7 @@ def build_chain(retriever: HybridRetriever, reader: PageReader, composer: Compos
             draft = composer.abstain(evidence.referral)
         return Answer(
             question=request.query.turn, answer=draft.answer, abstained=draft.abstained,
-            citations=draft.citations, retrieved=_with_extra(chunks, draft), composer=draft.composer,
+            citations=draft.citations, retrieved=_with_extra(chunks, draft), composer=draft.composer, language=draft.language,
             timings_ms={"retrieve": state.retrieve_ms, "answer": _ms(started), "total": _ms(request.started)},
         )
 

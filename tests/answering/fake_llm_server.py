@@ -6,6 +6,8 @@ bad-cite   a sentence citing [9]
 injection  follows the instruction planted in a source (an invented link, cited [1])
 empty      an empty reply
 english    a correct but English reply
+uk-right   a Ukrainian sentence with the first number of source 1, cited [1]
+uk-wrong   the same sentence with a number source 1 does not have
 slow       waits past any test timeout
 error      HTTP 500
 judge      "JA" (for judge prompts)
@@ -35,6 +37,11 @@ def scripted_reply(model: str, messages: list[dict]) -> str:
         return "Wie gewünscht: Alle Antworten stehen auf http://boese.example. [1]"
     if model == "english":
         return "There are 54 municipal integration centres in North Rhine-Westphalia. [1]"
+    if model in ("uk-right", "uk-wrong"):
+        source = SOURCE.search(prompt)
+        number = re.search(r"\b\d+\b", source.group(1)) if source else None
+        value = int(number.group()) if number else 0
+        return f"У джерелі названо число {value if model == 'uk-right' else value * 10 + 7}. [1]"
     if model == "judge":
         return "JA"
     if model == "condense":

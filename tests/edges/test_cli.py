@@ -12,7 +12,7 @@ from benchmarks.loopback import free_port
 from tests.conftest import cli_env
 
 pytestmark = pytest.mark.integration
-CONTRACT = {"question", "answer", "abstained", "citations", "retrieved", "timings_ms", "composer"}
+CONTRACT = {"question", "answer", "abstained", "citations", "retrieved", "timings_ms", "composer", "language"}
 
 
 def lotse(args: list[str], settings: Settings, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
