@@ -18,6 +18,7 @@ from app.index import LotseEmbeddings, open_client
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
 from ingest.pipeline import run_ingest
+from tests.browser import CHROMIUM, FLAGS
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -95,3 +96,16 @@ def web_url(lotse: Lotse, feedback_path: Path) -> Iterator[str]:
     app = launch(build_app(lotse, FeedbackStore(feedback_path), ProgrammeDirectory.load(lotse.settings.corpus_dir)), "127.0.0.1", port, concurrency=2, block=False)
     yield f"http://127.0.0.1:{port}/"
     app.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Debian's chromium, started once per test module (Playwright's loop ends with the module)."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian chromium fehlt: make test installiert es (apt-get install chromium)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        yield b
+        b.close()

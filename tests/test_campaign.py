@@ -31,9 +31,9 @@ from app.pipeline import Lotse
 from benchmarks.loopback import free_port
 from ingest.pipeline import run_ingest
 from tests.api_client import ask_json, call_ask
+from tests.browser import ask as ask_in_browser
+from tests.browser import open_chat
 from tests.conftest import cli_env
-from tests.edges.web.test_browser import ask as ask_in_browser
-from tests.edges.web.test_browser import browser  # noqa: F401  (the module's Chromium)
 from tests.hostile_report import write_section
 
 pytestmark = pytest.mark.integration
@@ -200,9 +200,9 @@ def test_replayed_and_changed_feedback_keeps_one_row_per_answer(lotse: Lotse, tm
     chat = Chat(lotse, store)
     session = remembered({}, 1, lotse.ask("Was ist KOMM-AN NRW?"))
     for _ in range(50):
-        chat.on_like(gr.LikeData(None, {"index": 1, "value": "", "liked": True}), session)
+        chat.on_like(gr.LikeData(None, {"index": 1, "value": "", "liked": True}), session, "de")
     assert [row[5] for row in store.rows()] == ["up"]
-    chat.on_like(gr.LikeData(None, {"index": 1, "value": "", "liked": False}), session)
+    chat.on_like(gr.LikeData(None, {"index": 1, "value": "", "liked": False}), session, "de")
     assert [row[5] for row in store.rows()] == ["down"]
     ROWS.append(("8", "one 👍 replayed 50 times, then 👎", "50 rows", f"{len(store.rows())} row, verdict '{store.rows()[0][5]}' (the last)"))
 
@@ -220,10 +220,8 @@ def test_the_feedback_database_is_private(tmp_path: Path) -> None:
     ROWS.append(("8", "feedback database file mode", "0644 (world-readable)", "0600 for the file and its -wal/-shm, an older file is tightened"))
 
 
-def test_user_messages_are_shown_exactly_as_typed(browser, web_url: str) -> None:  # noqa: F811
-    page = browser.new_page(viewport={"width": 1000, "height": 1000})
-    page.goto(web_url)
-    page.wait_for_selector("#frage textarea")
+def test_user_messages_are_shown_exactly_as_typed(browser, web_url: str) -> None:
+    page = open_chat(browser, web_url)
     typed = {"backslashes": "Gilt das für a_b@beispiel.de und https://www.beispiel.de/a_b (1. Fassung)?",
              "RTL override": "\u202eWas ist KOMM-AN NRW?\u202c"}
     expected = {"backslashes": typed["backslashes"], "RTL override": "Was ist KOMM-AN NRW?"}

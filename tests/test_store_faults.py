@@ -119,7 +119,7 @@ def test_a_serving_process_answers_in_german_while_chroma_is_down_and_recovers(s
         status, payload = ask_json(base, "Was ist KOMM-AN NRW?")
         assert status == 200 and isinstance(payload, dict) and payload["error"] == MESSAGE
         ROWS.append(("serving: chroma run killed", "/ask", f"JSON error: {MESSAGE}"))
-        *_, (history, _, _) = chat.respond("Was ist KOMM-AN NRW?", [], ALL_PLACES, {})
+        *_, (history, *_) = chat.respond("Was ist KOMM-AN NRW?", [], ALL_PLACES, {}, "de", "")
         assert html.unescape(history[-1]["content"]) == MESSAGE
         ROWS.append(("serving: chroma run killed", "chat", f"assistant message: {MESSAGE}"))
         server.start()

@@ -25,12 +25,16 @@ CSS = """
   #beispiele button {flex:1 1 45%;}
 }
 @media print {
-  body * {visibility:hidden;}
+  * {visibility:hidden;}
   #weitergeben, #weitergeben * {visibility:visible;}
   #weitergeben {position:absolute;left:0;top:0;width:100%;}
   #weitergeben textarea {border:none;height:auto !important;overflow:visible;}
 }
 """
+PAGE_HEAD = """<style>
+@media (max-width: 640px) {.gradio-container, .gradio-container .main {padding-left:6px !important; padding-right:6px !important;}}
+</style>"""
+"""Styles for Gradio's outer container, which ``css`` cannot reach (Gradio scopes it to the container's inside)."""
 SWITCH_LANGUAGE_JS = """
 async (language) => {
   const code = language === 'de-simple' ? 'de' : language;
@@ -97,5 +101,5 @@ def launch(app: gr.Blocks, host: str, port: int, concurrency: int, *, block: boo
     """Queue for a CPU-bound handler and serve; never ``share=True``."""
     app.queue(default_concurrency_limit=concurrency, max_size=256)
     app.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=not block, quiet=not block,
-               css=CSS, js=JS.replace("__GRADIO_LABELS__", gradio_labels_script()), show_error=False, footer_links=[], app_kwargs={"middleware": [Middleware(GermanPage), Middleware(ClosedRoutes)]})
+               css=CSS, head=PAGE_HEAD, js=JS.replace("__GRADIO_LABELS__", gradio_labels_script()), show_error=False, footer_links=[], app_kwargs={"middleware": [Middleware(GermanPage), Middleware(ClosedRoutes)]})
     return app

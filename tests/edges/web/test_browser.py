@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,55 +16,19 @@ from app.index import load_embeddings, open_client
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
 from ingest.pipeline import run_ingest
+from tests.browser import ask, bot_text, open_chat
 from tests.conftest import CORPUS
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--no-first-run", "--disable-sync"]
 SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "screenshot.png"
 XSS = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>"
-
-if not CHROMIUM.exists():
-    pytest.fail("Debian chromium fehlt: make test installiert es (apt-get install chromium)", pytrace=False)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser, web_url: str):
-    page = browser.new_page(viewport={"width": 1000, "height": 1000})
-    page.on("dialog", lambda dialog: pytest.fail(f"Dialog geöffnet: {dialog.message}"))
-    page.goto(web_url)
-    page.wait_for_selector("#frage textarea")
+    page = open_chat(browser, web_url)
     yield page
-    page.close()
-
-
-def ask(page, question: str, turn: int) -> None:
-    """Type a question, press Enter, and wait until the ``turn``-th answer stops streaming."""
-    box = page.locator("#frage textarea")
-    box.fill(question)
-    box.press("Enter")
-    page.wait_for_function(f"document.querySelectorAll('[data-testid=bot]').length >= {turn}", timeout=30000)
-    last, stable_since = None, time.monotonic()
-    while time.monotonic() - stable_since < 1.0:
-        text = bot_text(page, turn)
-        if text != last:
-            last, stable_since = text, time.monotonic()
-        page.wait_for_timeout(200)
-
-
-def bot_text(page, turn: int) -> str:
-    return page.locator("[data-testid=bot]").nth(turn - 1).inner_text()
+    page.context.close()
 
 
 def test_question_gets_a_streamed_answer_with_source_card_and_follow_up(page) -> None:
@@ -88,11 +51,24 @@ def test_thumbs_up_is_stored_in_sqlite(page, feedback_path: Path) -> None:
     ask(page, "Was ist GriffbereitMini?", 1)
     page.wait_for_selector("#quelle-1-1", state="attached")
     page.locator("[data-testid=bot]").first.hover()
-    page.get_by_label("Like", exact=True).first.click()
-    page.wait_for_timeout(1500)
+    page.get_by_label("Hilfreich", exact=True).first.click()
+    page.wait_for_selector("text=Danke! Ihre Bewertung ist gespeichert.")
     rows = sqlite3.connect(feedback_path).execute("SELECT question, verdict, cited_chunk_ids FROM feedback").fetchall()
     assert ("Was ist GriffbereitMini?", "up") in [(q, v) for q, v, _ in rows]
     assert all(c.startswith("[") for _, _, c in rows)
+
+
+def test_a_changed_verdict_replaces_the_first(page, feedback_path: Path) -> None:
+    question = "Was macht das Welcome Center im Kreis Kleve?"
+    ask(page, question, 1)
+    page.wait_for_selector("#quelle-1-1", state="attached")
+    page.locator("[data-testid=bot]").first.hover()
+    page.get_by_label("Hilfreich", exact=True).first.click()
+    page.wait_for_timeout(800)
+    page.get_by_label("Nicht hilfreich", exact=True).first.click()
+    page.wait_for_timeout(1500)
+    rows = sqlite3.connect(feedback_path).execute("SELECT verdict FROM feedback WHERE question = ?", (question,)).fetchall()
+    assert rows == [("down",)]
 
 
 def test_markup_in_a_question_is_shown_as_text(page) -> None:
@@ -103,19 +79,17 @@ def test_markup_in_a_question_is_shown_as_text(page) -> None:
 
 
 def test_phone_width_has_no_horizontal_scrolling(browser, web_url: str) -> None:
-    page = browser.new_page(viewport={"width": 375, "height": 800})
-    page.goto(web_url)
-    page.wait_for_selector("#frage textarea")
+    page = open_chat(browser, web_url, width=375, height=800)
     ask(page, "Was ist KOMM-AN NRW?", 1)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    page.close()
+    page.context.close()
 
 
 def test_programme_tab_filters_and_shows_sources(page) -> None:
     page.get_by_role("tab", name="Programme").click()
     page.get_by_text("GriffbereitMini (Dortmund)").first.click()
-    page.wait_for_selector("text=Quellen (Pressemitteilungen)")
-    assert "Dortmund" in page.content()
+    page.wait_for_selector("#programm h3:has-text('Quellen')")
+    assert "Dortmund" in page.locator("#programm").inner_text()
 
 
 @pytest.fixture(scope="module")
@@ -141,10 +115,7 @@ def hostile_corpus_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 
 
 def test_markup_inside_a_document_is_shown_as_text(browser, hostile_corpus_url: str) -> None:
-    page = browser.new_page()
-    page.on("dialog", lambda dialog: pytest.fail(f"Dialog geöffnet: {dialog.message}"))
-    page.goto(hostile_corpus_url)
-    page.wait_for_selector("#frage textarea")
+    page = open_chat(browser, hostile_corpus_url)
     ask(page, "Was macht das Welcome Center im Kreis Kleve?", 1)
     page.wait_for_selector("#quelle-1-1", state="attached")
     page.locator("#quelle-1-1 summary").click()
@@ -154,10 +125,7 @@ def test_markup_inside_a_document_is_shown_as_text(browser, hostile_corpus_url: 
 
 
 def test_conversations_are_per_browser_session_and_abstentions_are_stored(browser, web_url: str, feedback_path: Path) -> None:
-    first, second = browser.new_context().new_page(), browser.new_context().new_page()
-    for page in (first, second):
-        page.goto(web_url)
-        page.wait_for_selector("#frage textarea")
+    first, second = open_chat(browser, web_url), open_chat(browser, web_url)
     ask(first, "Was ist KOMM-AN NRW?", 1)
     ask(first, "Seit wann gibt es das?", 2)
     assert "2015" in bot_text(first, 2)

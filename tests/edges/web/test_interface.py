@@ -1,0 +1,256 @@
+"""The chat as newcomers and counsellors meet it, in a real Chromium: every interface language
+(screenshots in reports/browser/, the German and Arabic ones also in docs/ for the README),
+an axe-core audit, keyboard use, the phone layout, and the chat's and programme tab's controls."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.core.languages import LANGUAGES
+from app.edges.i18n import translate
+from app.edges.web.chat import EXAMPLES, NO_ANSWER, QUOTES_GERMAN
+from app.edges.web.gradio_labels import GRADIO_LABELS
+from tests.browser import ARTEFACTS, ask, bot_text, open_chat, wait_for_answer
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+BROWSER_LOCALE = {"de": "de-DE", "de-simple": "de-DE", "en": "en-GB", "uk": "uk-UA", "ar": "ar-SY", "tr": "tr-TR", "ru": "ru-RU"}
+GRADIO_WORDINGS = {wording for _, wordings in GRADIO_LABELS.values() for wording in wordings}
+
+
+def choose_language(page, code: str) -> None:
+    page.locator("#sprache input").click()
+    page.get_by_role("option", name=LANGUAGES[code], exact=True).click()
+    page.wait_for_function(f"document.documentElement.dataset.lotseLanguage === '{code}'")
+    page.wait_for_timeout(500)
+
+
+def wait_for_placeholder(page, code: str) -> None:
+    """Wait until the question field's placeholder is in ``code`` (the relabelling has arrived)."""
+    expected = translate(code, "z. B. Was ist KOMM-AN NRW?")
+    page.wait_for_function("(text) => document.querySelector('#frage textarea')?.placeholder === text", arg=expected)
+
+
+def gradio_labels(page) -> set[str]:
+    return set(page.evaluate("[...document.querySelectorAll('[aria-label], [title]')]"
+                             ".flatMap((e) => [e.getAttribute('aria-label'), e.getAttribute('title')]).filter(Boolean)"))
+
+
+def screenshot(page, name: str, *, readme: str | None = None) -> None:
+    """Kept in reports/browser/; the README's own screenshots also in docs/."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+    if readme:
+        page.screenshot(path=str(DOCS / readme), full_page=True)
+
+
+@pytest.mark.parametrize("code", list(LANGUAGES))
+def test_each_interface_language_frames_the_answer_in_it(browser, web_url: str, code: str) -> None:
+    page = open_chat(browser, web_url, locale=BROWSER_LOCALE[code], width=1280, height=900)
+    if code == "de-simple":
+        choose_language(page, code)
+    assert page.evaluate("document.documentElement.dataset.lotseLanguage") == code
+    assert page.evaluate("document.documentElement.dir") == ("rtl" if code == "ar" else "ltr")
+    wait_for_placeholder(page, code)
+    page.get_by_role("tab", name=translate(code, "Fragen")).wait_for()
+    page.get_by_role("button", name=translate(code, EXAMPLES[0]), exact=True).click()  # an example sends at once
+    wait_for_answer(page, 1)
+    page.wait_for_selector("#quelle-1-1", state="attached")
+    answer = bot_text(page, 1)
+    assert "KOMM-AN NRW" in answer
+    if code != "de":
+        assert translate(code, QUOTES_GERMAN) in answer
+    page.locator("[data-testid=bot]").first.hover()
+    shown_labels = gradio_labels(page)
+    assert not shown_labels & (GRADIO_WORDINGS - {translate(code, text) for text, _ in GRADIO_LABELS.values()}), shown_labels
+    assert translate(code, "Hilfreich") in shown_labels
+    assert page.locator("footer").count() == 0 or not page.locator("footer").is_visible()
+    page.locator("a[href='#quelle-1-1']").first.click()
+    screenshot(page, f"chat-{code}", readme="screenshot-ar.png" if code == "ar" else None)
+    page.context.close()
+
+
+def test_a_question_in_another_language_switches_the_interface_and_explains_abstentions(browser, web_url: str) -> None:
+    page = open_chat(browser, web_url)
+    ask(page, "Яка погода завтра в Кельні?", 1)  # Ukrainian: no document answers the weather
+    assert page.evaluate("document.documentElement.dataset.lotseLanguage") == "uk"
+    assert translate("uk", NO_ANSWER) in bot_text(page, 1)
+    wait_for_placeholder(page, "uk")
+    ask(page, "Was ist GriffbereitMini?", 2)  # a German question switches back
+    assert page.evaluate("document.documentElement.lang") == "de"
+    assert translate("uk", QUOTES_GERMAN) not in bot_text(page, 2)
+    page.context.close()
+
+
+def axe_findings(page) -> list[tuple[str, str, int]]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [(v["id"], v["impact"], len(v["nodes"])) for v in violations]
+
+
+def test_axe_finds_no_serious_or_critical_violations(browser, web_url: str) -> None:
+    report = ["| view | rule | impact | elements |", "|---|---|---|---|"]
+    serious = []
+
+    def audit(page, view: str) -> None:
+        for rule, impact, count in axe_findings(page):
+            report.append(f"| {view} | {rule} | {impact} | {count} |")
+            if impact in ("serious", "critical"):
+                serious.append((view, rule, impact, count))
+        report.append(f"| {view} | (audit run) | – | – |")
+
+    page = open_chat(browser, web_url, width=1280, height=900)
+    audit(page, "chat, empty")
+    ask(page, "Was ist KOMM-AN NRW?", 1)
+    page.locator("a[href='#quelle-1-1']").first.click()
+    audit(page, "answer with open source card")
+    page.get_by_role("tab", name="Programme").click()
+    page.get_by_text("GriffbereitMini (Dortmund)").first.click()
+    page.wait_for_selector("#programm h2")
+    audit(page, "programme tab with details")
+    page.context.close()
+    arabic = open_chat(browser, web_url, locale="ar-SY", width=1280, height=900)
+    ask(arabic, "ما هو KOMM-AN NRW؟", 1)
+    audit(arabic, "Arabic (RTL) answer")
+    arabic.context.close()
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTEFACTS / "axe.md").write_text("\n".join(report) + "\n", encoding="utf-8")
+    assert serious == []
+
+
+def test_keyboard_alone_asks_and_opens_every_citation(browser, web_url: str) -> None:
+    page = open_chat(browser, web_url)
+    page.locator("#frage textarea").focus()
+    page.keyboard.type("Was ist KOMM-AN NRW?")
+    page.keyboard.press("Enter")
+    wait_for_answer(page, 1)
+    citations = page.locator("[data-testid=bot] a[href^='#quelle-1-']").count()
+    assert citations >= 2
+    opened = set()
+    for _ in range(80):  # Tab through the page; Enter on each citation link
+        page.keyboard.press("Tab")
+        href = page.evaluate("document.activeElement?.getAttribute('href') || ''")
+        if href.startswith("#quelle-1-") and href not in opened:
+            page.keyboard.press("Enter")
+            assert page.locator(href).get_attribute("open") is not None, href
+            opened.add(href)
+    assert len(opened) == citations
+    page.context.close()
+
+
+def test_phone_shows_the_question_field_on_the_first_screen(browser, web_url: str) -> None:
+    page = open_chat(browser, web_url, width=390, height=844)
+    box = page.locator("#frage textarea").bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= 844, box
+    assert box["width"] >= 250, box
+    screenshot(page, "phone-de")
+    page.context.close()
+
+
+def test_clear_starts_a_new_conversation(browser, web_url: str) -> None:
+    page = open_chat(browser, web_url)
+    ask(page, "Was ist KOMM-AN NRW?", 1)
+    page.get_by_label("Unterhaltung löschen", exact=True).click()
+    page.wait_for_function("document.querySelectorAll('[data-testid=bot]').length === 0")
+    ask(page, "Seit wann gibt es das?", 1)
+    assert "Worauf bezieht sich Ihre Frage?" in bot_text(page, 1)
+    page.get_by_role("button", name="Neue Unterhaltung").click()
+    page.wait_for_function("document.querySelectorAll('[data-testid=bot]').length === 0")
+    page.context.close()
+
+
+def test_empty_and_over_long_input_are_answered_without_losing_the_text(browser, web_url: str) -> None:
+    page = open_chat(browser, web_url)
+    ask(page, "   ", 1)
+    assert page.locator("[data-testid=user]").count() == 0
+    assert "Bitte schreiben Sie eine Frage" in bot_text(page, 1)
+    pasted = ("Wo bekomme ich Hilfe? " * 250).strip()  # 5,499 characters
+    ask(page, pasted, 2)
+    assert page.locator("[data-testid=user]").count() == 0
+    assert f"Ihre Frage hat {len(pasted):,} Zeichen".replace(",", ".") in bot_text(page, 2)
+    assert "höchstens 1.000 Zeichen" in bot_text(page, 2)
+    assert page.locator("#frage textarea").input_value() == pasted  # kept, to be shortened
+    page.context.close()
+
+
+def test_answers_visibly_stream(browser, web_url: str) -> None:
+    page = open_chat(browser, web_url)
+    page.locator("#frage textarea").fill("Wo bekomme ich Hilfe in Dortmund?")
+    page.locator("#frage textarea").press("Enter")
+    page.wait_for_function("document.querySelectorAll('[data-testid=bot]').length >= 1")
+    seen = []
+    for _ in range(60):
+        text = bot_text(page, 1)
+        if not seen or text != seen[-1]:
+            seen.append(text)
+        page.wait_for_timeout(25)
+    wait_for_answer(page, 1)
+    final = bot_text(page, 1)
+    growing = [t for t in seen if t and t != final]
+    assert len(growing) >= 3, seen
+    page.context.close()
+
+
+def test_counsellor_copies_or_prints_the_answer_with_its_sources(browser, web_url: str) -> None:
+    page = open_chat(browser, web_url)
+    ask(page, "Was macht das Welcome Center im Kreis Kleve?", 1)
+    page.locator("#weitergeben-bereich").get_by_text("Antwort zum Weitergeben").click()
+    handout = page.locator("#weitergeben textarea").input_value()
+    assert handout.startswith("Frage: Was macht das Welcome Center im Kreis Kleve?")
+    assert "Quellen:" in handout and "„" in handout
+    page.locator("#weitergeben").get_by_role("button", name="Kopieren", exact=True).wait_for()
+    page.evaluate("window.print = () => { window.__printed = true; }")
+    page.get_by_role("button", name="Drucken").click()
+    page.wait_for_function("window.__printed === true")
+    page.emulate_media(media="print")
+    assert page.locator("#weitergeben textarea").is_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('#frage')).visibility") == "hidden"
+    page.context.close()
+
+
+def test_programme_tab_shows_formatted_details_with_sources_in_view(browser, web_url: str) -> None:
+    page = open_chat(browser, web_url, width=390, height=844)
+    page.get_by_role("tab", name="Programme").click()
+    page.locator("#programmsuche textarea").fill("Eltern")
+    page.wait_for_timeout(1500)
+    page.get_by_text("Stadtteilmütter (Köln-Mülheim)").first.click()
+    details = page.locator("#programm")
+    page.wait_for_selector("#programm h2")
+    assert "## " not in details.inner_text() and "# Stadtteilmütter" not in details.inner_text()  # rendered, not raw
+    assert "02.10.2018" in details.inner_text() and details.locator("blockquote").count() >= 1
+    page.wait_for_timeout(1000)
+    top = details.bounding_box()
+    assert top is not None and top["y"] < 844, top  # scrolled into view on the phone
+    screenshot(page, "programme-phone-de")
+    page.locator("#programmsuche textarea").fill("Eltern Köln")
+    page.wait_for_timeout(1500)
+    assert "Stadtteilmütter" not in details.inner_text()  # old details do not stay
+    page.context.close()
+
+
+def test_programme_table_columns_are_readable_at_desktop_width(browser, web_url: str) -> None:
+    page = open_chat(browser, web_url, width=1280, height=900)
+    page.get_by_role("tab", name="Programme").click()
+    headers = page.locator("#programmtabelle th")
+    page.wait_for_timeout(800)
+    visible = [h for h in headers.all() if h.is_visible() and (box := h.bounding_box()) and box["x"] + box["width"] <= 1280]
+    assert len(visible) >= 5
+    assert all((h.bounding_box() or {"width": 0})["width"] >= 120 for h in visible)
+    screenshot(page, "programmes-de")
+    page.context.close()
+
+
+def test_thumbs_are_confirmed_and_one_verdict_is_kept(browser, web_url: str, feedback_path: Path) -> None:
+    page = open_chat(browser, web_url, locale="tr-TR")
+    ask(page, "KOMM-AN NRW nedir?", 1)
+    page.locator("[data-testid=bot]").first.hover()
+    page.get_by_label(translate("tr", "Hilfreich"), exact=True).first.click()
+    page.wait_for_selector(f"text={translate('tr', 'Danke! Ihre Bewertung ist gespeichert.')}")
+    page.context.close()
+    rows = sqlite3.connect(feedback_path).execute("SELECT verdict FROM feedback WHERE question = ?", ("KOMM-AN NRW nedir?",)).fetchall()
+    assert rows == [("up",)]
