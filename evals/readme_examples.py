@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from app.core import Settings
-from app.edges.plain_text import render_text
+from app.edges import render_text
 from app.pipeline import Lotse
 
 README = Path(__file__).resolve().parent.parent / "README.md"

@@ -46,3 +46,8 @@ def wait_for_answer(page, turn: int) -> None:
 
 def bot_text(page, turn: int) -> str:
     return page.locator("[data-testid=bot]").nth(turn - 1).inner_text()
+
+
+def card_of(page, anchor: str):
+    """The source card (a ``<details>``) holding the passage a citation link points to."""
+    return page.locator(f"details:has({anchor})")

@@ -231,4 +231,4 @@ def test_user_messages_are_shown_exactly_as_typed(browser, web_url: str) -> None
         assert shown == expected[case], (case, shown)
         ROWS.append(("8", f"chat: user message with {case}", "stray backslashes" if case == "backslashes" else "shown reversed",
                      f"shown as typed: {shown[:40]}" if case == "backslashes" else "override removed, shown left to right"))
-    page.close()
+    page.context.close()

@@ -23,6 +23,7 @@ from app.answering.translated import WRITTEN_IN, check_translation
 from app.answering.verify import CITATION_MARK
 from app.conversation import is_german
 from app.core import (
+    GERMAN,
     NUMBER,
     WEB_OR_MAIL_ADDRESS,
     Citation,
@@ -33,7 +34,6 @@ from app.core import (
     sentences_of,
     stems,
 )
-from app.core.languages import GERMAN
 from app.retrieval import Referral
 
 log = logging.getLogger(__name__)

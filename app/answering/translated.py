@@ -14,8 +14,15 @@ import re
 from dataclasses import dataclass
 
 from app.answering.verify import CITATION_MARK
-from app.core import NUMBER, WEB_OR_MAIL_ADDRESS, RetrievedChunk, addresses_an_ai, collapse_whitespace, sentences_of
-from app.core.languages import question_language
+from app.core import (
+    NUMBER,
+    WEB_OR_MAIL_ADDRESS,
+    RetrievedChunk,
+    addresses_an_ai,
+    collapse_whitespace,
+    question_language,
+    sentences_of,
+)
 
 WRITTEN_IN = {"en": "Englisch", "uk": "Ukrainisch", "ar": "Arabisch", "tr": "Türkisch", "ru": "Russisch"}
 """The languages an LLM may answer in (their German names, for the prompt)."""

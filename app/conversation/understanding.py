@@ -18,8 +18,7 @@ from typing import Protocol
 
 from app.conversation.followup import is_elliptical, resolve_followup
 from app.conversation.glossary import Glossary
-from app.core import GENERIC_QUESTION_NOUNS, STATEWIDE, is_german, stems, words
-from app.core.languages import question_language
+from app.core import GENERIC_QUESTION_NOUNS, STATEWIDE, is_german, question_language, stems, words
 
 _CAPITALISED = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w*-]{3,})")
 _SENTENCE_START = re.compile(r"(?<=[.!?])\s+")

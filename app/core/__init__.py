@@ -11,6 +11,7 @@ from app.core.errors import (
     LotseError,
     StoreUnavailable,
 )
+from app.core.languages import GERMAN, LANGUAGES, browser_language, question_language
 from app.core.settings import Settings
 from app.core.text import (
     ANSWER_SENTENCE_END,
@@ -43,6 +44,10 @@ from app.core.text import (
 from app.core.types import Answer, Citation, RetrievedChunk
 
 __all__ = [
+    "GERMAN",
+    "LANGUAGES",
+    "browser_language",
+    "question_language",
     "ANSWER_SENTENCE_END",
     "CLOSING_PUNCTUATION",
     "CONTACT_EVIDENCE",

@@ -21,7 +21,6 @@ LANGUAGES: dict[str, str] = {
     "ru": "Русский",
 }
 """Interface language code -> its own name (shown in the language switch)."""
-RIGHT_TO_LEFT = frozenset({"ar"})
 
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")

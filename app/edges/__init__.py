@@ -4,6 +4,7 @@ directory for counsellors. Nothing in ``app`` imports the edges."""
 
 from app.edges.cli import main
 from app.edges.feedback import FeedbackStore
+from app.edges.plain_text import render_text
 from app.edges.programmes import ProgrammeDirectory
 
-__all__ = ["FeedbackStore", "ProgrammeDirectory", "main"]
+__all__ = ["FeedbackStore", "ProgrammeDirectory", "main", "render_text"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from app.core.languages import GERMAN, LANGUAGES
+from app.core import GERMAN, LANGUAGES
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "lotse"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from app.core.languages import GERMAN, LANGUAGES, browser_language
+from app.core import GERMAN, LANGUAGES, browser_language
 from app.edges.feedback import FeedbackStore
 from app.edges.i18n import N_, translate
 from app.edges.programmes import ProgrammeDirectory
@@ -32,10 +32,10 @@ def build_app(lotse: Lotse, feedback: FeedbackStore, directory: ProgrammeDirecto
     relabel = Relabel()
     with gr.Blocks(title="Lotse – Integrationsangebote in NRW") as app:
         with gr.Row(elem_id="kopf", equal_height=True):
-            subtitle = gr.Markdown(f"**Lotse** · {SUBTITLE}", elem_id="titel")
+            subtitle = gr.Markdown(f"# Lotse\n{SUBTITLE}", elem_id="titel")
             language = gr.Dropdown([(name, code) for code, name in LANGUAGES.items()], value=GERMAN, label=N_("Sprache"),
                                    elem_id="sprache", min_width=160, scale=0)
-        relabel.add(subtitle, lambda lang: gr.update(value=f"**Lotse** · {translate(lang, SUBTITLE)}"))
+        relabel.add(subtitle, lambda lang: gr.update(value=f"# Lotse\n{translate(lang, SUBTITLE)}"))
         relabel.label(language)
         with gr.Tabs():
             chat_tab(lotse, feedback, places, language, relabel)

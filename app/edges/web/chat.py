@@ -17,8 +17,7 @@ from typing import Any
 
 import gradio as gr
 
-from app.core import Answer, Citation, InvalidQuestion, LotseError, normalize_text
-from app.core.languages import GERMAN, question_language
+from app.core import GERMAN, Answer, Citation, InvalidQuestion, LotseError, normalize_text, question_language
 from app.edges.feedback import FeedbackStore
 from app.edges.i18n import N_, translate
 from app.edges.plain_text import handout

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from app.core.languages import LANGUAGES
+from app.core import LANGUAGES
 from app.edges.i18n import N_, translate
 
 GRADIO_LABELS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from app.core import Answer, collapse_whitespace
+from app.core import Answer, Citation, RetrievedChunk, collapse_whitespace
 from app.edges.i18n import N_, translate
 
 KIND_LABEL = {"press": N_("Pressemitteilung"), "programme": N_("Programmbeschreibung")}
@@ -32,19 +32,30 @@ def highlighted(chunk: str, quote: str) -> str:
 
 
 def source_cards(answer: Answer, turn: int, language: str = "de") -> str:
-    """One collapsible card per citation: title, date, kind (in ``language``) and the highlighted passage."""
+    """One collapsible card per cited document: its citation numbers, title, kind (in
+    ``language``) and date, then per citation the passage with the quote highlighted; each
+    passage carries the anchor its [n] links to."""
     chunks = {r.chunk_id: r for r in answer.retrieved}
-    cards = []
+    by_document: dict[str, list[Citation]] = {}
     for c in answer.citations:
-        chunk = chunks.get(c.chunk_id)
+        by_document.setdefault(c.doc_id, []).append(c)
+    cards = []
+    for cited in by_document.values():
+        first = cited[0]
+        chunk = chunks.get(first.chunk_id)
         kind = translate(language, KIND_LABEL.get(chunk.kind if chunk else "", DOCUMENT))
-        date = f" · {html.escape(c.date)}" if c.date else ""
-        body = highlighted(chunk.text, c.quote) if chunk else html.escape(c.quote)
-        cards.append(
-            f"<details class='quelle' id='quelle-{turn}-{c.n}'><summary>[{c.n}] {html.escape(c.title)}</summary>"
-            f"<div class='hinweis'>{html.escape(kind)}{date}</div><p lang='de' dir='ltr'>{body}</p></details>"
-        )
+        date = f" · {html.escape(first.date)}" if first.date else ""
+        numbers = " ".join(f"[{c.n}]" for c in cited)
+        passages = "".join(f"<p class='zitat' id='quelle-{turn}-{c.n}' lang='de' dir='ltr'>[{c.n}] {_passage(c, chunks)}</p>"
+                           for c in cited)
+        cards.append(f"<details class='quelle'><summary>{numbers} {html.escape(first.title)}</summary>"
+                     f"<div class='hinweis'>{html.escape(kind)}{date}</div>{passages}</details>")
     return "\n".join(cards)
+
+
+def _passage(citation: Citation, chunks: dict[str, RetrievedChunk]) -> str:
+    chunk = chunks.get(citation.chunk_id)
+    return highlighted(chunk.text, citation.quote) if chunk else html.escape(citation.quote)
 
 
 def answer_markdown(text: str, turn: int) -> str:

@@ -18,6 +18,8 @@ CSS = """
 .quelle mark {background:#ffe58a;color:#000;}
 .hinweis {font-size:0.9em;color:#333;}
 #kopf {align-items:center;}
+#titel h1 {font-size:1.5em; margin:0 0 4px 0;}
+#titel p {margin:0;}
 @media (max-width: 640px) {
   #chat {height:340px !important; min-height:0 !important;}
   #kopf {flex-wrap:nowrap;}
@@ -58,8 +60,9 @@ JS = """
     const link = event.target.closest('a[href^="#quelle-"]');
     if (!link) return;
     event.preventDefault();
-    const card = document.getElementById(link.getAttribute('href').slice(1));
-    if (card) { card.open = true; card.scrollIntoView({behavior: 'smooth', block: 'nearest'}); }
+    const passage = document.getElementById(link.getAttribute('href').slice(1));
+    const card = passage?.closest('details');
+    if (card) { card.open = true; passage.scrollIntoView({behavior: 'smooth', block: 'nearest'}); }
   });
 }
 """

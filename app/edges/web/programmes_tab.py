@@ -7,7 +7,7 @@ from __future__ import annotations
 import gradio as gr
 import pandas as pd
 
-from app.core.languages import GERMAN
+from app.core import GERMAN
 from app.edges.i18n import N_, translate
 from app.edges.programmes import FIELDS, Programme, ProgrammeDirectory
 from app.edges.web.chat import ALL_PLACES, place_choices, place_or_none

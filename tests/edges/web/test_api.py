@@ -6,7 +6,7 @@ import pytest
 from gradio_client import Client
 
 pytestmark = pytest.mark.integration
-CONTRACT = {"question", "answer", "abstained", "citations", "retrieved", "timings_ms", "composer"}
+CONTRACT = {"question", "answer", "abstained", "citations", "retrieved", "timings_ms", "composer", "language"}
 
 
 def test_ask_endpoint_returns_the_cli_json_contract(web_url: str) -> None:

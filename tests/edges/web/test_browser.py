@@ -16,7 +16,7 @@ from app.index import load_embeddings, open_client
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
 from ingest.pipeline import run_ingest
-from tests.browser import ask, bot_text, open_chat
+from tests.browser import ask, bot_text, card_of, open_chat
 from tests.conftest import CORPUS
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -37,9 +37,8 @@ def test_question_gets_a_streamed_answer_with_source_card_and_follow_up(page) ->
     page.wait_for_selector("#quelle-1-1", state="attached")
     assert "Ausländerbehörde" in bot_text(page, 1)
     page.locator("a[href='#quelle-1-1']").first.click()
-    card = page.locator("#quelle-1-1")
-    assert card.get_attribute("open") is not None
-    assert "Ausländerbehörde" in card.locator("mark").inner_text()
+    assert card_of(page, "#quelle-1-1").get_attribute("open") is not None
+    assert "Ausländerbehörde" in page.locator("#quelle-1-1 mark").inner_text()
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     ask(page, "Und in Bochum?", 2)
@@ -118,10 +117,10 @@ def test_markup_inside_a_document_is_shown_as_text(browser, hostile_corpus_url: 
     page = open_chat(browser, hostile_corpus_url)
     ask(page, "Was macht das Welcome Center im Kreis Kleve?", 1)
     page.wait_for_selector("#quelle-1-1", state="attached")
-    page.locator("#quelle-1-1 summary").click()
+    card_of(page, "#quelle-1-1").locator("summary").click()
     assert "onerror" in page.locator("#quelle-1-1").inner_text()
     assert page.evaluate("window.__xss") is None
-    page.close()
+    page.context.close()
 
 
 def test_conversations_are_per_browser_session_and_abstentions_are_stored(browser, web_url: str, feedback_path: Path) -> None:

@@ -13,7 +13,7 @@ from app.core.languages import LANGUAGES
 from app.edges.i18n import translate
 from app.edges.web.chat import EXAMPLES, NO_ANSWER, QUOTES_GERMAN
 from app.edges.web.gradio_labels import GRADIO_LABELS
-from tests.browser import ARTEFACTS, ask, bot_text, open_chat, wait_for_answer
+from tests.browser import ARTEFACTS, ask, bot_text, card_of, open_chat, wait_for_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -136,7 +136,7 @@ def test_keyboard_alone_asks_and_opens_every_citation(browser, web_url: str) -> 
         href = page.evaluate("document.activeElement?.getAttribute('href') || ''")
         if href.startswith("#quelle-1-") and href not in opened:
             page.keyboard.press("Enter")
-            assert page.locator(href).get_attribute("open") is not None, href
+            assert card_of(page, href).get_attribute("open") is not None, href
             opened.add(href)
     assert len(opened) == citations
     page.context.close()
