@@ -22,6 +22,8 @@ from ingest.metadata import parse_meta
 SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf"}
 SIDECAR_SUFFIX = ".meta.json"
 SKIPPED_DIRS = {"glossary"}
+SKIPPED_FILES = {"sources.yaml"}
+"""Configuration beside the documents, not a document."""
 KIND_BY_FOLDER = {"press": "press", "programmes": "programme"}
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_LINE_CHARS = 20_000
@@ -66,6 +68,8 @@ class SourceDocument:
     sources: tuple[str, ...] = ()
     land: str | None = None
     """The Land the document says it is about (else ingest derives it from its places)."""
+    url: str | None = None
+    """The web page it was fetched from (sidecar of a fetched page), else None."""
     warnings: tuple[str, ...] = ()
     """Metadata fields that were dropped (the document itself is fine)."""
 
@@ -74,8 +78,9 @@ def _sidecar(path: Path) -> Path:
     return path.with_name(path.stem + SIDECAR_SUFFIX)
 
 
-def discover(corpus_dir: Path) -> tuple[list[CorpusFile], list[str]]:
-    """All ingestible files below ``corpus_dir`` and a warning for each skipped one."""
+def discover(corpus_dir: Path, prefix: str = "") -> tuple[list[CorpusFile], list[str]]:
+    """All ingestible files below ``corpus_dir`` and a warning for each skipped one; with a
+    ``prefix`` (fetched web pages: "web") the document ids start with it."""
     files: list[CorpusFile] = []
     warnings: list[str] = []
     for path in sorted(_walk(corpus_dir, warnings)):
@@ -94,7 +99,8 @@ def discover(corpus_dir: Path) -> tuple[list[CorpusFile], list[str]]:
             continue
         parts = rel.split("/")
         kind = KIND_BY_FOLDER.get(parts[0], "document") if len(parts) > 1 else "document"
-        files.append(CorpusFile(path=path, doc_id=rel.rsplit(".", 1)[0], kind=kind, fingerprint=fingerprint))
+        doc_id = rel.rsplit(".", 1)[0]
+        files.append(CorpusFile(path=path, doc_id=f"{prefix}/{doc_id}" if prefix else doc_id, kind=kind, fingerprint=fingerprint))
     return files, warnings
 
 
@@ -121,7 +127,7 @@ def _walk(root: Path, warnings: list[str]) -> Iterator[Path]:
         seen.add(resolved)
         for entry in sorted(folder.iterdir()):
             rel = readable(str(entry.relative_to(root)))
-            if entry.name in SKIPPED_DIRS and folder == root:
+            if (entry.name in SKIPPED_DIRS or entry.name in SKIPPED_FILES) and folder == root:
                 continue
             if entry.is_symlink() and not entry.resolve().is_relative_to(top):
                 warnings.append(f"{rel}: übersprungen (Verknüpfung zeigt aus dem Korpus-Ordner hinaus)")
@@ -149,7 +155,7 @@ def load(file: CorpusFile) -> SourceDocument:
     raw = file.path.read_bytes()
     suffix = file.path.suffix.lower()
     if suffix == ".pdf":
-        text, stated = _read_pdf(raw)
+        text, stated = read_pdf(raw)
     elif suffix in {".html", ".htm"}:
         text, stated = _read_html(raw)
     elif suffix == ".md":
@@ -175,6 +181,7 @@ def load(file: CorpusFile) -> SourceDocument:
         places=tuple(meta.places),
         sources=tuple(meta.sources),
         land=meta.land,
+        url=meta.url,
         warnings=tuple(warnings + sidecar_warnings),
     )
 
@@ -219,14 +226,17 @@ def _read_html(raw: bytes) -> tuple[str, dict[str, Any]]:
     import trafilatura
 
     text = trafilatura.extract(raw, include_comments=False, include_tables=True, favor_precision=True)
-    metadata = trafilatura.extract_metadata(raw)
+    metadata = trafilatura.extract_metadata(raw, extensive=False)  # only what the page's markup states
     meta: dict[str, Any] = {}
     if metadata is not None and metadata.title:
         meta["title"] = metadata.title
+    if metadata is not None and metadata.date:
+        meta["date"] = metadata.date
     return text or "", meta
 
 
-def _read_pdf(raw: bytes) -> tuple[str, dict[str, Any]]:
+def read_pdf(raw: bytes) -> tuple[str, dict[str, Any]]:
+    """The text of a PDF and its stated title (``LoadError`` if it cannot be read)."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 

@@ -21,6 +21,9 @@ class DocumentMeta(BaseModel):
     sources: list[str] = []
     land: str | None = None
     """The Bundesland the document is about ("Bayern"); default: derived from ``places``, else NRW."""
+    url: str | None = None
+    """The web page a fetched document came from (written by the web sync)."""
+    fetched_at: str | None = None
 
     @field_validator("date", mode="before")
     @classmethod

@@ -128,7 +128,7 @@ class ExtractiveComposer:
         if referral is None:
             return Draft(answer=f"{ABSTAIN_TEXT} Bitte wenden Sie sich an das Kommunale Integrationszentrum vor Ort.", citations=[], abstained=True)
         chunk, passage = referral.chunk, referral.passage
-        citation = Citation(n=1, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.title, date=chunk.date, quote=passage)
+        citation = Citation.of(1, chunk, passage)
         return Draft(answer=f"{ABSTAIN_TEXT} {REFERRAL_TEXT} {passage} [1]", citations=[citation], abstained=True, extra=[chunk])
 
     def compose(self, evidence: Evidence, on_sentence: Callable[[str], None] | None = None) -> Draft:
@@ -183,8 +183,7 @@ def _cited(lines: list[tuple[RetrievedChunk, str, str]], on_sentence: Callable[[
             citations[at] = replace(citations[at], quote=merged)
         else:
             at = latest[chunk.chunk_id] = len(citations)
-            citations.append(Citation(n=at + 1, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.title,
-                                      date=chunk.date, quote=quote))
+            citations.append(Citation.of(at + 1, chunk, quote))
         pieces.append(f"{separator if pieces else ''}{shown} [{citations[at].n}]")
         if on_sentence is not None:
             on_sentence(pieces[-1])

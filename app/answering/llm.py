@@ -206,8 +206,7 @@ class LLMComposer:
                 marks = ""
                 for number in checked.numbers:
                     chunk = chunks[number - 1]
-                    citations.append(Citation(len(citations) + 1, chunk.doc_id, chunk.chunk_id, chunk.title, chunk.date,
-                                              best_quote(checked.text, chunk)))
+                    citations.append(Citation.of(len(citations) + 1, chunk, best_quote(checked.text, chunk)))
                     marks += f"[{len(citations)}]"
                 parts.append(f"{' ' if parts else ''}{checked.text} {marks}")
                 if on_sentence is not None:
@@ -229,7 +228,7 @@ class LLMComposer:
             marks = ""
             for number in sentence.numbers:
                 chunk = chunks[number - 1]
-                citations.append(Citation(len(citations) + 1, chunk.doc_id, chunk.chunk_id, chunk.title, chunk.date, sentence.quotes[number]))
+                citations.append(Citation.of(len(citations) + 1, chunk, sentence.quotes[number]))
                 marks += f"[{len(citations)}]"
             parts.append(f"{' ' if parts else ''}{sentence.text} {marks}")
             if on_sentence is not None:

@@ -74,8 +74,8 @@ def near_miss(evidence: Evidence, selector: SentenceSelector, glossary: Glossary
         return None
     chunk, referral = sentence.chunk, evidence.referral
     shown = without_source_note(sentence.text)
-    citations = [Citation(1, chunk.doc_id, chunk.chunk_id, chunk.title, chunk.date, sentence.text),
-                 Citation(2, referral.chunk.doc_id, referral.chunk.chunk_id, referral.chunk.title, referral.chunk.date,
+    citations = [Citation.of(1, chunk, sentence.text),
+                 Citation.of(2, referral.chunk,
                           referral.passage)]
     answer = (f"Zu {subject(things, evidence.query)} nennen meine Dokumente {detail.missing}. Was sie darüber sagen: {shown} [1] "
               f"{REFERRAL_TEXT} {referral.passage} [2]")

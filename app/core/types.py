@@ -18,6 +18,8 @@ class RetrievedChunk:
     date: str | None = None
     kind: str = ""
     places: tuple[str, ...] = ()
+    url: str | None = None
+    """The web page the document was fetched from (None for local files)."""
 
     @classmethod
     def from_metadata(cls, chunk_id: str, text: str, meta: dict[str, Any], score: float = 0.0) -> RetrievedChunk:
@@ -25,7 +27,7 @@ class RetrievedChunk:
         return cls(
             doc_id=str(meta["doc_id"]), chunk_id=chunk_id, score=score, text=text, title=str(meta.get("title", "")),
             date=str(meta.get("date") or "") or None, kind=str(meta.get("kind", "")),
-            places=tuple(str(p) for p in meta.get("places") or ()),
+            places=tuple(str(p) for p in meta.get("places") or ()), url=str(meta.get("url") or "") or None,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,6 +44,13 @@ class Citation:
     title: str
     date: str | None
     quote: str
+    url: str | None = None
+    """The web page the quote is from, when the document came from the web."""
+
+    @classmethod
+    def of(cls, n: int, chunk: RetrievedChunk, quote: str) -> Citation:
+        """Citation ``[n]`` of ``quote`` in ``chunk``, with the chunk's title, date and URL."""
+        return cls(n, chunk.doc_id, chunk.chunk_id, chunk.title, chunk.date, quote, chunk.url)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ def render_text(answer: Answer, *, sources_only: bool = False) -> str:
             date = f" ({c.date})" if c.date else ""
             lines.append(f"[{c.n}] {c.title}{date}")
             lines.append(f"    „{c.quote}“")
+            if c.url:
+                lines.append(f"    {c.url}")
     return "\n".join(lines)
 
 

@@ -45,11 +45,13 @@ def source_cards(answer: Answer, turn: int, language: str = "de") -> str:
         chunk = chunks.get(first.chunk_id)
         kind = translate(language, KIND_LABEL.get(chunk.kind if chunk else "", DOCUMENT))
         date = f" · {html.escape(first.date)}" if first.date else ""
+        link = (f" · <a href='{html.escape(first.url, quote=True)}' target='_blank' rel='noopener noreferrer'>{html.escape(first.url)}</a>"
+                if first.url and first.url.startswith(("https://", "http://")) else "")
         numbers = " ".join(f"[{c.n}]" for c in cited)
         passages = "".join(f"<p class='zitat' id='quelle-{turn}-{c.n}' lang='de' dir='ltr'>[{c.n}] {_passage(c, chunks)}</p>"
                            for c in cited)
         cards.append(f"<details class='quelle'><summary>{numbers} {html.escape(first.title)}</summary>"
-                     f"<div class='hinweis'>{html.escape(kind)}{date}</div>{passages}</details>")
+                     f"<div class='hinweis'>{html.escape(kind)}{date}{link}</div>{passages}</details>")
     return "\n".join(cards)
 
 

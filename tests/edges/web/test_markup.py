@@ -52,3 +52,13 @@ def test_citations_of_one_document_share_a_card_with_a_passage_each() -> None:
 def test_an_answer_of_several_lines_is_a_list() -> None:
     assert answer_markdown("Erstes Angebot. [1]\nZweites - Angebot. [2]", 1) == \
         "- Erstes Angebot&#46; [[1]](#quelle-1-1)\n- Zweites &#45; Angebot&#46; [[2]](#quelle-1-2)"
+
+
+def test_a_fetched_page_links_to_its_address_and_nothing_else_does() -> None:
+    chunk = RetrievedChunk(doc_id="web/x", chunk_id="c", score=0.9, text="Satz.", title="T", kind="press",
+                           url="https://www.beispiel.de/presse/a?b=1&c='x'")
+    answer = Answer("F", "Satz. [1]", False, [Citation.of(1, chunk, "Satz.")], [chunk])
+    card = source_cards(answer, 1)
+    assert "href='https://www.beispiel.de/presse/a?b=1&amp;c=&#x27;x&#x27;'" in card and "rel='noopener noreferrer'" in card
+    hostile = RetrievedChunk(doc_id="web/y", chunk_id="d", score=0.9, text="Satz.", title="T", kind="press", url="javascript:alert(1)")
+    assert "href" not in source_cards(Answer("F", "Satz. [1]", False, [Citation.of(1, hostile, "Satz.")], [hostile]), 1)
