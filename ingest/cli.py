@@ -1,4 +1,4 @@
-"""``lotse ingest``: registered with the CLI through the ``lotse.commands`` entry point."""
+"""``lotse ingest`` and ``lotse sources``: registered with the CLI through the ``lotse.commands`` entry point."""
 
 from __future__ import annotations
 
@@ -8,18 +8,33 @@ from app.conversation import Glossary
 from app.core import Settings, StoreUnavailable
 from app.index import index_exists, load_embeddings, open_client, store_errors
 from ingest.pipeline import index_is_current, run_ingest
+from ingest.web_discovery import discover
+from ingest.web_fetch import PoliteFetcher
+from ingest.web_sources import load_sources
+from ingest.web_sync import WebSync
+
+
+def web_sync(settings: Settings, quiet: bool) -> WebSync | None:
+    """The fetch run for ``corpus/sources.yaml``, or None when it lists no source."""
+    sources = load_sources(settings.sources_path)
+    if not sources.sources:
+        return None
+    return WebSync(settings, sources, PoliteFetcher(sources.policy), progress=not quiet)
 
 
 @click.command("ingest")
 @click.option("--if-missing", is_flag=True, help="Nur bauen, wenn es noch keinen aktuellen Index gibt (keiner, oder von einer älteren Version).")
 @click.option("--rebuild", is_flag=True,
               help="Index neu aufbauen (z. B. nach einem Wechsel des Embedders); der alte bleibt bis zum Umschalten lesbar.")
+@click.option("--ohne-web", "offline", is_flag=True,
+              help="Die Web-Quellen aus sources.yaml diesmal nicht abrufen (früher geholte Seiten bleiben im Index).")
 @click.option("--quiet", "-q", is_flag=True, help="Keine Fortschrittsanzeige.")
 @click.pass_obj
-def ingest_command(settings: Settings, if_missing: bool, rebuild: bool, quiet: bool) -> None:
-    """Dokumente aus dem Korpus-Ordner in den Index übernehmen."""
+def ingest_command(settings: Settings, if_missing: bool, rebuild: bool, offline: bool, quiet: bool) -> None:
+    """Dokumente aus dem Korpus-Ordner und den Web-Quellen (corpus/sources.yaml) in den Index übernehmen."""
     if not settings.corpus_dir.is_dir():
         raise click.UsageError(f"Korpus-Ordner nicht gefunden: {settings.corpus_dir}")
+    web = None if offline else web_sync(settings, quiet)
     try:
         with store_errors(settings):
             client = open_client(settings)
@@ -29,10 +44,39 @@ def ingest_command(settings: Settings, if_missing: bool, rebuild: bool, quiet: b
             if if_missing and index_exists(client, settings.collection):
                 click.echo("Der Index stammt von einer älteren Version von Lotse und wird jetzt aktualisiert.")
             report = run_ingest(settings, client, load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
-                                progress=not quiet, rebuild=rebuild)
+                                progress=not quiet, rebuild=rebuild, web=web)
     except StoreUnavailable as error:
         raise StoreUnavailable(f"{error.detail} – Ingest abgebrochen; der zuletzt übernommene Stand bleibt gültig, "
                                "der nächste Lauf setzt fort.") from error
-    for warning in report.warnings:
+    finally:
+        if web is not None:
+            web.fetcher.close()
+    for warning in [*(report.web.warnings if report.web else []), *report.warnings]:
         click.echo(f"Warnung: {warning}", err=True)
     click.echo(report.summary())
+
+
+@click.group("sources")
+def sources_command() -> None:
+    """Web-Quellen aus corpus/sources.yaml."""
+
+
+@sources_command.command("check")
+@click.pass_obj
+def sources_check(settings: Settings) -> None:
+    """Zeigen, welche Seiten der nächste Ingest holen würde (liest nur Feeds, Sitemaps und robots.txt)."""
+    sources = load_sources(settings.sources_path)
+    if not sources.sources:
+        click.echo(f"Keine Web-Quellen in {settings.sources_path}.")
+        return
+    fetcher = PoliteFetcher(sources.policy)
+    try:
+        for source in sources.sources:
+            found = discover(source, fetcher)
+            click.echo(f"{source.label} ({source.kind}): {len(found.pages)} Seiten")
+            for page in found.pages:
+                click.echo(f"  {page}" if fetcher.allowed(page) else f"  {page}  (robots.txt erlaubt den Abruf nicht)")
+            for warning in found.warnings:
+                click.echo(f"  Warnung: {warning}")
+    finally:
+        fetcher.close()

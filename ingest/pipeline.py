@@ -44,6 +44,7 @@ from ingest.chunking import Chunk, chunk_paragraphs
 from ingest.clean import clean_page
 from ingest.loaders import CorpusFile, LoadError, SourceDocument, discover, load
 from ingest.vectors import VectorReuse, titled
+from ingest.web_sync import PAGES, SyncReport, WebSync
 
 PIPELINE_VERSION = "5"
 BATCH_DOCS = 16
@@ -68,9 +69,12 @@ class IngestReport:
     rows_written: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    web: SyncReport | None = None
+    """What fetching the web sources did (None: not fetched this run)."""
 
     def summary(self) -> str:
-        return (
+        web = f"{self.web.summary()}\n" if self.web is not None else ""
+        return web + (
             f"{self.documents} Dokumente, {self.chunks} Abschnitte | neu {self.added}, geändert {self.updated}, "
             f"unverändert {self.unchanged}, entfernt {self.removed}, fehlgeschlagen {self.failed}, "
             f"übersprungen {len(self.warnings) - self.failed} | Texte eingebettet {self.texts_embedded}, "
@@ -127,6 +131,7 @@ def chunk_metadata(doc: SourceDocument, chunk: Chunk, glossary: Glossary, finger
         "land": glossary.canonical_land(doc.land) if doc.land else glossary.land_in(" ".join(doc.places)),
         "programmes": glossary.programmes_in(chunk.text),
         "sources": list(doc.sources),
+        **({"url": doc.url} if doc.url else {}),
     }
     return {key: value for key, value in fields.items() if value != []}
 
@@ -202,8 +207,10 @@ def run_ingest(
     progress: bool = True,
     rebuild: bool = False,
     batch_docs: int = BATCH_DOCS,
+    web: WebSync | None = None,
 ) -> IngestReport:
-    """Synchronise the index with ``settings.corpus_dir``; returns what was done."""
+    """Synchronise the index with ``settings.corpus_dir`` and the fetched web pages (first
+    brought up to date by ``web``, if given); returns what was done."""
     started = time.perf_counter()
     with ingest_lock(settings), store_errors(settings):
         report = IngestReport()
@@ -211,7 +218,13 @@ def run_ingest(
         _purge_retired(target.index)
         glossary_path = settings.glossary_path
         context = _context_digest(glossary_path.read_bytes() if glossary_path.is_file() else b"")
+        if web is not None:
+            report.web = web.run()
         files, report.warnings = discover(settings.corpus_dir)
+        if (settings.web_dir / PAGES).is_dir():
+            fetched, warnings = discover(settings.web_dir / PAGES, prefix="web")
+            files += fetched
+            report.warnings += warnings
         writer = _BatchWriter(target, embeddings, glossary, context, report)
         with tqdm(total=len(files), desc="Ingest", unit="Dok.", disable=not progress or not files) as bar:
             for batch in batched(files, batch_docs):

