@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from gradio_client import Client
 
+from app.core import Settings
 from benchmarks.loopback import free_port
 from evals.dataset import load_questions
 from evals.metrics import percentile
@@ -100,6 +101,34 @@ def run_round(url: str, sessions: int, per_session: int, questions: list[str], l
     }
 
 
+def rate_limit_round(questions: list[str], sent: int = 60) -> dict[str, float]:
+    """One client over its per-minute limit against a server with the default limit."""
+    port = free_port()
+    server = start_server(port)
+    url = f"http://127.0.0.1:{port}/"
+    counts = {"answered": 0, "refused": 0, "other": 0}
+    lock = threading.Lock()
+
+    def ask(i: int) -> None:
+        try:
+            result = Client(url, verbose=False).predict(questions[i % len(questions)], None, api_name="/ask")
+            kind = "refused" if "Fragen gestellt" in str(result.get("error", "")) else "answered" if "answer" in result else "other"
+        except Exception:
+            kind = "other"
+        with lock:
+            counts[kind] += 1
+
+    try:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            list(pool.map(ask, range(sent)))
+        wall = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"sent": sent, "wall_s": wall, **counts}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, nargs="+", default=[20, 50])
@@ -108,19 +137,25 @@ def main() -> None:
     args = parser.parse_args()
     questions = [q.question for q in load_questions() if q.answerable and not q.previous_turn]
     port = free_port()
-    server = start_server(port)
+    # All sessions come from 127.0.0.1 here; real ones come from many addresses, so the
+    # per-client limit is lifted for the throughput rounds and measured on its own below.
+    server = start_server(port, {**os.environ, "LOTSE_RATE_LIMIT_PER_MINUTE": "1000000"})
     try:
         url = f"http://127.0.0.1:{port}/"
         rows = [run_round(url, n, args.questions, questions, args.time_limit, server.pid) for n in args.sessions]
     finally:
         server.terminate()
         server.wait(timeout=30)
+    limited = rate_limit_round(questions)
     print("| sessions | requests | errors | wall s | req/s | p50 ms | p95 ms | p99 ms | server RSS MB (peak) |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['sessions']} | {r['requests']} | {r['errors']} | {r['wall_s']:.1f} | {r['throughput']:.1f} | "
               f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['rss_mb']:.0f} |")
     print(f"\nmedian request: {statistics.median([r['p50'] for r in rows]):.0f} ms (p50 over rounds)")
+    print(f"\nper-client limit (default {Settings().rate_limit_per_minute}/min): one client sends {limited['sent']} questions from "
+          f"10 threads in {limited['wall_s']:.1f} s: {limited['answered']} answered, {limited['refused']} refused with the German "
+          f"message, {limited['other']} other errors")
 
 
 if __name__ == "__main__":

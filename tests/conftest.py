@@ -70,7 +70,9 @@ def tmp_settings(tmp_path: Path, corpus_copy: Path) -> Settings:
 @pytest.fixture(scope="session")
 def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The real corpus ingested once with the default embedder into a temporary Chroma."""
-    settings = Settings(corpus_dir=CORPUS, chroma_dir=tmp_path_factory.mktemp("index") / "chroma", collection="lotse")
+    # The session's web server serves every browser and API test from one address: no per-client limit.
+    settings = Settings(corpus_dir=CORPUS, chroma_dir=tmp_path_factory.mktemp("index") / "chroma", collection="lotse",
+                        rate_limit_per_minute=1_000_000)
     from app.index import load_embeddings
 
     run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path), progress=False)

@@ -26,6 +26,7 @@ from app.conversation import Glossary
 from app.core import Answer, Citation, InvalidQuestion, Settings
 from app.edges import FeedbackStore
 from app.edges.web.chat import Chat, remembered
+from app.edges.web.limits import RateLimiter
 from app.index import load_embeddings, open_client
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
@@ -197,7 +198,7 @@ def test_nonsense_gets_a_german_message_not_an_answer(lotse: Lotse) -> None:
 
 def test_replayed_and_changed_feedback_keeps_one_row_per_answer(lotse: Lotse, tmp_path: Path) -> None:
     store = FeedbackStore(tmp_path / "fb.sqlite3")
-    chat = Chat(lotse, store)
+    chat = Chat(lotse, store, RateLimiter(100))
     session = remembered({}, 1, lotse.ask("Was ist KOMM-AN NRW?"))
     for _ in range(50):
         chat.on_like(gr.LikeData(None, {"index": 1, "value": "", "liked": True}), session, "de")

@@ -19,6 +19,7 @@ from app.core import Settings, StoreUnavailable
 from app.edges import FeedbackStore, ProgrammeDirectory
 from app.edges.web import build_app, launch
 from app.edges.web.chat import ALL_PLACES, Chat
+from app.edges.web.limits import RateLimiter
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
 from tests.api_client import ask_json
@@ -106,7 +107,7 @@ def test_an_ingest_that_loses_its_server_mid_write_stops_cleanly_and_the_next_ru
 
 def test_a_serving_process_answers_in_german_while_chroma_is_down_and_recovers(server: ChromaServer, settings: Settings) -> None:
     lotse = Lotse.from_settings(settings)  # needs the index of the test before
-    chat = Chat(lotse, FeedbackStore(settings.feedback_db))
+    chat = Chat(lotse, FeedbackStore(settings.feedback_db), RateLimiter(100))
     port = free_port()
     app = launch(build_app(lotse, chat.feedback, ProgrammeDirectory.load(settings.corpus_dir)), "127.0.0.1", port, 1, block=False)
     base = f"http://127.0.0.1:{port}/"

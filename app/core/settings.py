@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,6 +44,15 @@ class Settings(BaseSettings):
 
     feedback_db: Path = Path("var/feedback.sqlite3")
     """SQLite file for 👍/👎 and unanswered questions."""
+    feedback_retention_days: int = Field(default=90, ge=1)
+    """Feedback older than this is deleted (``lotse feedback purge``; the server purges daily)."""
+    rate_limit_per_minute: int = Field(default=20, ge=1)
+    """Questions one client may ask per minute (chat and ``/ask``), counted per web worker."""
+    max_turns: int = Field(default=40, ge=1)
+    """Questions in one conversation; then the chat asks for a new one."""
+    emergency_text: str | None = None
+    """Shown above the answer when a message speaks of suicide or violence (e.g. a crisis line's
+    number). Unset: nothing is shown, Lotse invents no contact."""
     host: str = "127.0.0.1"
     """Where ``lotse serve`` listens."""
     port: int = 7860

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from app.core import Answer, LotseError, Settings
 from app.edges.plain_text import render_text
 
 if TYPE_CHECKING:
+    from app.edges.feedback import FeedbackStore
     from app.pipeline import Lotse
 
 EXIT_ERROR = 1
@@ -140,14 +142,43 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     from app.edges.web import build_app, launch
 
     host, port = host or settings.host, port or settings.port
-    app = build_app(_service(settings), FeedbackStore(settings.feedback_db), ProgrammeDirectory.load(settings.corpus_dir))
+    store = FeedbackStore(settings.feedback_db)
+    purge_daily(store, settings.feedback_retention_days)
+    app = build_app(_service(settings), store, ProgrammeDirectory.load(settings.corpus_dir))
     click.echo(f"Lotse läuft: http://{host}:{port}  (beenden mit Strg+C)")
     launch(app, host, port, settings.web_concurrency)
+
+
+def purge_daily(store: FeedbackStore, days: int) -> None:
+    """Purge old feedback now and then once a day, in a background thread of the server."""
+
+    def purge() -> None:
+        removed = store.purge(days)
+        if removed:
+            click.echo(f"Rückmeldungen älter als {days} Tage gelöscht: {removed}")
+        timer = threading.Timer(24 * 60 * 60, purge)
+        timer.daemon = True
+        timer.start()
+
+    purge()
 
 
 @main.group()
 def feedback() -> None:
     """Rückmeldungen aus dem Web-Chat."""
+
+
+@feedback.command("purge")
+@click.option("--tage", "days", type=click.IntRange(min=1), default=None,
+              help="Einträge löschen, die älter sind (Standard: LOTSE_FEEDBACK_RETENTION_DAYS, 90).")
+@click.pass_obj
+def feedback_purge(settings: Settings, days: int | None) -> None:
+    """Alte Rückmeldungen löschen (der Server tut das täglich selbst)."""
+    from app.edges.feedback import FeedbackStore
+
+    days = days or settings.feedback_retention_days
+    removed = FeedbackStore(settings.feedback_db).purge(days)
+    click.echo(f"{removed} Einträge gelöscht, die älter als {days} Tage waren.")
 
 
 @feedback.command("export")

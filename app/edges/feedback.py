@@ -1,7 +1,9 @@
 """Feedback and unanswered questions in a SQLite file (WAL, so a killed server loses
 nothing that was committed). Stores question, answer, cited chunk ids, verdict, time;
-never an IP address or a user id. The file is readable by its owner only, each shown answer
-keeps one verdict (the last), and the CSV export is safe to open in a spreadsheet."""
+never an IP address or a user id, and question and answer only with personal data replaced
+(``app.edges.privacy``). Entries older than the retention period are purged. The file is
+readable by its owner only, each shown answer keeps one verdict (the last), and the CSV
+export is safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ import json
 import os
 import sqlite3
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
 
 from app.core import Answer
+from app.edges.privacy import scrub
 
 VERDICTS = ("up", "down", "abstained")
 _SCHEMA = """
@@ -77,9 +80,15 @@ class FeedbackStore:
                 "INSERT INTO feedback (created_at, question, answer, cited_chunk_ids, verdict, answer_id) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (answer_id) DO UPDATE SET "
                 "verdict = excluded.verdict, created_at = excluded.created_at RETURNING id",
-                (now, answer.question, answer.answer, cited, verdict, answer_id),
+                (now, scrub(answer.question), scrub(answer.answer), cited, verdict, answer_id),
             )
             return int(cursor.fetchone()[0])
+
+    def purge(self, older_than_days: int) -> int:
+        """Delete entries older than ``older_than_days`` days; returns how many."""
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=older_than_days)).isoformat(timespec="seconds")
+        with self._lock, self._db:
+            return self._db.execute("DELETE FROM feedback WHERE created_at < ?", (cutoff,)).rowcount
 
     def rows(self) -> list[tuple]:
         with self._lock:

@@ -139,3 +139,12 @@ def test_serve_builds_a_missing_index_and_prints_its_address(tmp_settings: Setti
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_feedback_purge_reports_what_it_deleted(real_settings: Settings, tmp_path) -> None:
+    result = subprocess.run([sys.executable, "-m", "app", "feedback", "purge", "--tage", "30"], capture_output=True, text=True,
+                            env=cli_env(real_settings, LOTSE_FEEDBACK_DB=str(tmp_path / "fb.sqlite3")), timeout=120)
+    assert result.returncode == 0 and "0 Einträge gelöscht, die älter als 30 Tage waren." in result.stdout
+    refused = subprocess.run([sys.executable, "-m", "app", "feedback", "purge", "--tage", "0"], capture_output=True, text=True,
+                             env=cli_env(real_settings, LOTSE_FEEDBACK_DB=str(tmp_path / "fb.sqlite3")), timeout=120)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr

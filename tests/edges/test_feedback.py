@@ -107,3 +107,25 @@ def test_database_survives_a_kill_in_the_middle_of_writing(tmp_path: Path) -> No
     count = db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0]
     assert count >= committed + 1  # every row reported as written is there
     FeedbackStore(path).record(answer(), "down")  # and the file keeps working
+
+
+def test_personal_data_never_reaches_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "fb.sqlite3"
+    store = FeedbackStore(path)
+    store.record(Answer("Ich heiße Olena Petrenko, Tel. 0176 12345678: Wo gibt es Hilfe in Kleve?",
+                        "Das Welcome Center im Kreis Kleve hilft. [1]", False), "down")
+    store.close()
+    raw = path.read_bytes() + b"".join(p.read_bytes() for p in tmp_path.glob("fb.sqlite3-*"))
+    assert b"Petrenko" not in raw and b"12345678" not in raw
+    question, = sqlite3.connect(path).execute("SELECT question FROM feedback").fetchone()
+    assert question == "Ich heiße [NAME], Tel. [TELEFON]: Wo gibt es Hilfe in Kleve?"
+
+
+def test_purge_deletes_only_entries_past_the_retention(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    old, new = store.record(Answer("alt", "A", False), "up"), store.record(Answer("neu", "A", False), "up")
+    with store._db:
+        store._db.execute("UPDATE feedback SET created_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (old,))
+    assert store.purge(90) == 1
+    assert [row[0] for row in store.rows()] == [new]
+    assert store.purge(90) == 0

@@ -11,7 +11,8 @@ from app.edges.feedback import FeedbackStore
 from app.edges.i18n import N_, translate
 from app.edges.programmes import ProgrammeDirectory
 from app.edges.web.api import ask_api_endpoint
-from app.edges.web.chat import chat_tab
+from app.edges.web.chat import Chat, chat_tab
+from app.edges.web.limits import RateLimiter
 from app.edges.web.page import SWITCH_LANGUAGE_JS, launch
 from app.edges.web.programmes_tab import programmes_tab
 from app.edges.web.relabel import Relabel
@@ -30,6 +31,7 @@ def build_app(lotse: Lotse, feedback: FeedbackStore, directory: ProgrammeDirecto
     """The Gradio app around a ready ``Lotse``, a feedback store and the programme directory."""
     places = sorted(lotse.glossary.places.patterns)
     relabel = Relabel()
+    chat = Chat(lotse, feedback, RateLimiter(lotse.settings.rate_limit_per_minute))  # one limit for chat and /ask
     with gr.Blocks(title="Lotse – Integrationsangebote in NRW") as app:
         with gr.Row(elem_id="kopf", equal_height=True):
             subtitle = gr.Markdown(f"# Lotse\n{SUBTITLE}", elem_id="titel")
@@ -38,9 +40,9 @@ def build_app(lotse: Lotse, feedback: FeedbackStore, directory: ProgrammeDirecto
         relabel.add(subtitle, lambda lang: gr.update(value=f"# Lotse\n{translate(lang, SUBTITLE)}"))
         relabel.label(language)
         with gr.Tabs():
-            chat_tab(lotse, feedback, places, language, relabel)
+            chat_tab(chat, places, language, relabel)
             programmes_tab(directory, places, language, relabel)
-        ask_api_endpoint(lotse)
+        ask_api_endpoint(chat)
         language.change(relabel.apply, language, relabel.components, js=SWITCH_LANGUAGE_JS)
         app.load(first_language, None, language).then(None, language, None, js=SWITCH_LANGUAGE_JS)
     return app

@@ -12,8 +12,9 @@ import gradio as gr
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from app.core import LotseError
-from app.edges.web.chat import ERROR_TEXT, place_or_none
-from app.pipeline import Lotse
+from app.edges.i18n import translate
+from app.edges.web.chat import ERROR_TEXT, Chat, client_of, place_or_none
+from app.edges.web.limits import TOO_MANY
 
 log = logging.getLogger(__name__)
 FIELD_NAMES = {"question": "Frage (question)", "place": "Ort (place)", "previous": "vorherige Frage (previous)"}
@@ -39,14 +40,18 @@ def printable(value: object) -> str:
     return value.encode("utf-8", "replace").decode("utf-8") if isinstance(value, str) else ""
 
 
-def ask_api_endpoint(lotse: Lotse) -> None:
-    """Register ``/ask`` inside an open ``gr.Blocks``."""
+def ask_api_endpoint(chat: Chat) -> None:
+    """Register ``/ask`` inside an open ``gr.Blocks``; it shares the chat's per-client limit."""
+    lotse = chat.lotse
 
-    def ask_api(question: str, place: str | None = None, previous: str | None = None) -> dict[str, Any]:
+    def ask_api(question: str, place: str | None = None, previous: str | None = None,
+                http: gr.Request | None = None) -> dict[str, Any]:
         """The ``lotse ask --json`` object for one question (``error`` for unusable input);
         ``previous`` is the conversation's last question, sent by the client (no server state)."""
         try:
             request = AskRequest(question=question, place=place, previous=previous)
+            if not chat.limiter.allow(client_of(http)):
+                return {"question": printable(question), "error": translate("de", TOO_MANY)}
             return lotse.ask(request.question, place=place_or_none(request.place), previous=request.previous or None).to_dict()
         except ValidationError as error:
             return {"question": printable(question), "error": invalid_request(error)}

@@ -21,6 +21,7 @@ from app.core import GERMAN, Answer, Citation, InvalidQuestion, LotseError, norm
 from app.edges.feedback import FeedbackStore
 from app.edges.i18n import N_, translate
 from app.edges.plain_text import handout
+from app.edges.web.limits import TOO_LONG_CONVERSATION, TOO_MANY, RateLimiter, speaks_of_harm
 from app.edges.web.markup import answer_markdown, escape_markdown, source_cards
 from app.edges.web.relabel import Relabel
 from app.pipeline import Lotse
@@ -51,6 +52,7 @@ EMPTY = N_("Bitte schreiben Sie eine Frage in das Feld.")
 TOO_LONG = N_("Ihre Frage hat {length} Zeichen; Lotse nimmt höchstens {limit} Zeichen. Bitte kürzen Sie die Frage.")
 SEND = N_("Senden")
 THANKS = N_("Danke! Ihre Bewertung ist gespeichert.")
+PRIVACY_HINT = N_("Bitte geben Sie keine persönlichen Daten ein (Name, Adresse, Telefonnummer, Geburtsdatum).")
 WORDS_PER_STEP = 3
 STEP_SECONDS = 0.03
 History = list[dict[str, Any]]
@@ -142,48 +144,66 @@ Turn = tuple[History, Session | None, str, str, str]
 """What one chat event shows: messages, session, the question box, interface language, handout."""
 
 
+def client_of(request: gr.Request | None) -> str:
+    """The client address the server sees (the proxy's, behind a proxy)."""
+    return str(getattr(getattr(request, "client", None), "host", "") or "unbekannt")
+
+
 @dataclass(frozen=True)
 class Chat:
-    """The chat's event handlers around a ready ``Lotse`` and a feedback store."""
+    """The chat's event handlers around a ready ``Lotse``, a feedback store and the per-client limit."""
 
     lotse: Lotse
     feedback: FeedbackStore
+    limiter: RateLimiter
+
+    def refusal(self, text: str, history: History, language: str, request: gr.Request | None) -> str | None:
+        """Why ``text`` is not answered (empty, too long, too many questions, conversation too long), if it is not."""
+        settings = self.lotse.settings
+        limit = settings.max_question_chars
+        if not text:
+            return translate(language, EMPTY)
+        if len(text) > limit:
+            return translate(language, TOO_LONG, length=f"{len(text):,}".replace(",", "."), limit=f"{limit:,}".replace(",", "."))
+        if sum(m.get("role") == "user" for m in history) >= settings.max_turns:
+            return translate(language, TOO_LONG_CONVERSATION)
+        if not self.limiter.allow(client_of(request)):
+            return translate(language, TOO_MANY)
+        return None
 
     def respond(self, message: str, history: History, place: str, session: Session | None, language: str,
-                shown_handout: str) -> Iterator[Turn]:
-        limit = self.lotse.settings.max_question_chars
+                shown_handout: str, request: gr.Request | None = None) -> Iterator[Turn]:
         text = normalize_text(message or "").strip()
-        if not text:  # answered without an empty bubble
-            yield [*history, {"role": "assistant", "content": escape_markdown(translate(language, EMPTY))}], session, "", language, shown_handout
-            return
-        if len(text) > limit:  # refused, naming the limit; the question stays in the box to be shortened
-            refusal = translate(language, TOO_LONG, length=f"{len(text):,}".replace(",", "."), limit=f"{limit:,}".replace(",", "."))
-            yield [*history, {"role": "assistant", "content": escape_markdown(refusal)}], session, message, language, shown_handout
+        refused = self.refusal(text, history, language, request)
+        if refused is not None:  # no empty or unanswered bubble; a question stays in the box, nothing is lost
+            yield [*history, {"role": "assistant", "content": escape_markdown(refused)}], session, message if text else "", language, shown_handout
             return
         language = interface_language(language, text)
+        emergency = self.lotse.settings.emergency_text
+        alert = f"**{escape_markdown(emergency)}**\n\n" if emergency and speaks_of_harm(text) else ""
         history = [*history, {"role": "user", "content": escape_markdown(text)}]
         turn = len(history)
 
         def showing(content: str, box: str = "", kept: Session | None = session, copy: str = shown_handout) -> Turn:
             return [*history, {"role": "assistant", "content": content}], kept, box, language, copy
 
-        yield showing(f"*{escape_markdown(translate(language, SEARCHING))}*")
+        yield showing(f"{alert}*{escape_markdown(translate(language, SEARCHING))}*")
         try:
-            answer = yield from self._stream(text, place, session, lambda shown: showing(answer_markdown(shown, turn)))
+            answer = yield from self._stream(text, place, session, lambda shown: showing(alert + answer_markdown(shown, turn)))
         except InvalidQuestion as error:
             lead = "" if language.startswith(GERMAN) else f"*{escape_markdown(translate(language, NOT_ANSWERABLE))}*\n\n"
-            yield showing(lead + escape_markdown(str(error)))
+            yield showing(alert + lead + escape_markdown(str(error)))
             return
         except LotseError as error:
-            yield showing(escape_markdown(str(error)))
+            yield showing(alert + escape_markdown(str(error)))
             return
         except Exception:  # the server must keep serving whatever goes wrong in one request
             log.exception("Antwort fehlgeschlagen")
-            yield showing(escape_markdown(translate(language, ERROR_TEXT)))
+            yield showing(alert + escape_markdown(translate(language, ERROR_TEXT)))
             return
         if answer.abstained:
             self.feedback.record(answer, "abstained")
-        yield showing(framed(answer, language, turn), kept=remembered(session, turn, answer), copy=handout(answer))
+        yield showing(alert + framed(answer, language, turn), kept=remembered(session, turn, answer), copy=handout(answer))
 
     def _stream(self, text: str, place: str, session: Session | None, show: Callable[[str], Turn]) -> Generator[Turn, None, Answer]:
         """Show the answer as it grows; return the finished ``Answer``."""
@@ -211,15 +231,15 @@ class Chat:
         return [], {}, "", ""
 
 
-def chat_tab(lotse: Lotse, feedback: FeedbackStore, places: list[str], language: gr.Dropdown, relabel: Relabel) -> None:
+def chat_tab(chat: Chat, places: list[str], language: gr.Dropdown, relabel: Relabel) -> None:
     """The chat tab, inside an open ``gr.Blocks``; its texts follow ``language``."""
-    chat = Chat(lotse, feedback)
     with gr.Tab(N_("Fragen"), id="fragen") as tab:
         chatbot = gr.Chatbot(label=N_("Unterhaltung"), height=460, render_markdown=True, sanitize_html=True,
                              allow_tags=False, elem_id="chat", buttons=["copy"])
         session = gr.JSON({}, visible=False)  # in the browser, not in this worker: no sticky sessions
         question = gr.Textbox(label=N_("Ihre Frage"), placeholder=N_("z. B. Was ist KOMM-AN NRW?"), lines=1, max_lines=6,
                               elem_id="frage", submit_btn=SEND, autofocus=True)
+        privacy = gr.Markdown(PRIVACY_HINT, elem_classes=["hinweis"], elem_id="datenschutz")
         with gr.Row(elem_id="beispiele"):
             examples = [gr.Button(text, size="sm", variant="secondary", min_width=120) for text in EXAMPLES]
         with gr.Row():
@@ -233,7 +253,7 @@ def chat_tab(lotse: Lotse, feedback: FeedbackStore, places: list[str], language:
 
     relabel.label(tab, chatbot, question, place, sharing, shared)
     relabel.placeholder(question, SEND)
-    relabel.value(*examples, clear, print_button, note)
+    relabel.value(*examples, clear, print_button, note, privacy)
     relabel.add(place, lambda lang: gr.update(choices=place_choices(lang, places)))
 
     turn_inputs = [question, chatbot, place, session, language, shared]

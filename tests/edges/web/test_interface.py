@@ -11,7 +11,7 @@ import pytest
 
 from app.core.languages import LANGUAGES
 from app.edges.i18n import translate
-from app.edges.web.chat import EXAMPLES, NO_ANSWER, QUOTES_GERMAN
+from app.edges.web.chat import EXAMPLES, NO_ANSWER, PRIVACY_HINT, QUOTES_GERMAN
 from app.edges.web.gradio_labels import GRADIO_LABELS
 from tests.browser import ARTEFACTS, ask, bot_text, card_of, open_chat, wait_for_answer
 
@@ -56,6 +56,7 @@ def test_each_interface_language_frames_the_answer_in_it(browser, web_url: str, 
     assert page.evaluate("document.documentElement.dir") == ("rtl" if code == "ar" else "ltr")
     wait_for_placeholder(page, code)
     page.get_by_role("tab", name=translate(code, "Fragen")).wait_for()
+    assert translate(code, PRIVACY_HINT) in page.locator("#datenschutz").inner_text()  # "no personal data", in the language
     page.get_by_role("button", name=translate(code, EXAMPLES[0]), exact=True).click()  # an example sends at once
     wait_for_answer(page, 1)
     page.wait_for_selector("#quelle-1-1", state="attached")
