@@ -17,6 +17,7 @@ from typing import Any
 
 import frontmatter
 
+from app.core import grouped
 from ingest.metadata import parse_meta
 
 SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf"}
@@ -74,7 +75,8 @@ class SourceDocument:
     """Metadata fields that were dropped (the document itself is fine)."""
 
 
-def _sidecar(path: Path) -> Path:
+def sidecar_of(path: Path) -> Path:
+    """The metadata file beside a document (``<name>.meta.json``)."""
     return path.with_name(path.stem + SIDECAR_SUFFIX)
 
 
@@ -144,7 +146,7 @@ def _fingerprint(path: Path) -> str:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise LoadError(f"größer als {MAX_FILE_BYTES // (1024 * 1024)} MB")
     digest = hashlib.sha256(path.read_bytes())
-    sidecar = _sidecar(path)
+    sidecar = sidecar_of(path)
     if sidecar.is_file():
         digest.update(sidecar.read_bytes())
     return digest.hexdigest()[:32]
@@ -163,12 +165,12 @@ def load(file: CorpusFile) -> SourceDocument:
     else:
         text, stated = _decode(raw), {}
     meta, warnings = parse_meta(stated, "den Metadaten der Datei")
-    sidecar, sidecar_warnings = parse_meta(_read_sidecar(file.path), _sidecar(file.path).name)
+    sidecar, sidecar_warnings = parse_meta(_read_sidecar(file.path), sidecar_of(file.path).name)
     meta = meta.model_copy(update=sidecar.model_dump(exclude_unset=True))
     if not text.strip():
         raise LoadError("kein Text gefunden")
     if len(text) > MAX_TEXT_CHARS:
-        raise LoadError(f"Text zu lang ({len(text):,} Zeichen, höchstens {MAX_TEXT_CHARS:,})".replace(",", "."))
+        raise LoadError(f"Text zu lang ({grouped(len(text))} Zeichen, höchstens {grouped(MAX_TEXT_CHARS)})")
     if any(len(line) > MAX_LINE_CHARS for line in text.splitlines()):
         raise LoadError(f"eine Zeile hat mehr als {MAX_LINE_CHARS} Zeichen (kein Fließtext)")
     return SourceDocument(
@@ -199,7 +201,7 @@ def _first_line(text: str) -> str:
 
 
 def _read_sidecar(path: Path) -> dict[str, Any]:
-    sidecar = _sidecar(path)
+    sidecar = sidecar_of(path)
     if not sidecar.is_file():
         return {}
     try:
@@ -222,17 +224,23 @@ def _read_markdown(text: str) -> tuple[str, dict[str, Any]]:
     return body, dict(post.metadata)
 
 
-def _read_html(raw: bytes) -> tuple[str, dict[str, Any]]:
+def html_main_text(raw: bytes) -> tuple[str, Any]:
+    """A page's main text (trafilatura: no navigation, banners or footer) and the metadata its
+    markup states (title, date, canonical URL; nothing guessed), or None."""
     import trafilatura
 
     text = trafilatura.extract(raw, include_comments=False, include_tables=True, favor_precision=True)
-    metadata = trafilatura.extract_metadata(raw, extensive=False)  # only what the page's markup states
+    return text or "", trafilatura.extract_metadata(raw, extensive=False)
+
+
+def _read_html(raw: bytes) -> tuple[str, dict[str, Any]]:
+    text, metadata = html_main_text(raw)
     meta: dict[str, Any] = {}
     if metadata is not None and metadata.title:
         meta["title"] = metadata.title
     if metadata is not None and metadata.date:
         meta["date"] = metadata.date
-    return text or "", meta
+    return text, meta
 
 
 def read_pdf(raw: bytes) -> tuple[str, dict[str, Any]]:

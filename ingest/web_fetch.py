@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from protego import Protego
 
+from app.core import grouped
 from ingest.web_sources import FetchPolicy
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -116,12 +117,12 @@ class PoliteFetcher:
                                 follow_redirects=False) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.policy.max_bytes:
-                raise FetchError(f"zu groß ({int(declared):,} Bytes, höchstens {self.policy.max_bytes:,})".replace(",", "."))
+                raise FetchError(f"zu groß ({grouped(int(declared))} Bytes, höchstens {grouped(self.policy.max_bytes)})")
             body = bytearray()
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > self.policy.max_bytes:
-                    raise FetchError(f"zu groß (mehr als {self.policy.max_bytes:,} Bytes)".replace(",", "."))
+                    raise FetchError(f"zu groß (mehr als {grouped(self.policy.max_bytes)} Bytes)")
             return httpx.Response(response.status_code, headers=response.headers, content=bytes(body), request=response.request)
 
     @staticmethod

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from tqdm import tqdm
 
 from app.core import Settings, collapse_whitespace
+from ingest.loaders import LoadError, html_main_text, read_pdf, sidecar_of
 from ingest.web_discovery import canonical, discover
 from ingest.web_fetch import Fetched, FetchError, PoliteFetcher
 from ingest.web_sources import SourcesFile, WebSource
@@ -113,16 +114,11 @@ def write_atomically(path: Path, data: bytes) -> None:
 def page_text(body: bytes, suffix: str) -> tuple[str, str | None]:
     """The main text of a page (for change and duplicate checks) and its canonical URL if stated."""
     if suffix == ".pdf":
-        from ingest.loaders import LoadError, read_pdf
-
         try:
             return read_pdf(body)[0], None
         except LoadError:
             return "", None
-    import trafilatura
-
-    text = trafilatura.extract(body, include_comments=False, include_tables=True, favor_precision=True) or ""
-    metadata = trafilatura.extract_metadata(body, extensive=False)
+    text, metadata = html_main_text(body)
     return text, (metadata.url if metadata is not None else None)
 
 
@@ -167,9 +163,10 @@ class WebSync:
 
     def _sync(self, url: str, source: WebSource, state: WebState) -> None:
         known = state.get(url)
-        has_copy = known is not None and known.file is not None and (self.pages_dir / known.file).is_file()
+        # Ask conditionally unless a copy should exist and is gone (then the page is needed again).
+        conditional = known is not None and (known.file is None or (self.pages_dir / known.file).is_file())
         try:
-            fetched = self.fetcher.get(url, known.etag, known.last_modified) if known and (has_copy or not known.file) else self.fetcher.get(url)
+            fetched = self.fetcher.get(url, known.etag, known.last_modified) if known and conditional else self.fetcher.get(url)
         except FetchError as error:
             self.report.failed += 1
             self._warn(url, str(error))
@@ -196,7 +193,7 @@ class WebSync:
         if known.file:
             copy = self.pages_dir / known.file
             copy.unlink(missing_ok=True)
-            copy.with_name(copy.stem + ".meta.json").unlink(missing_ok=True)
+            sidecar_of(copy).unlink(missing_ok=True)
         state.forget(url)
         self.report.removed += 1
         self._warn(url, f"HTTP {fetched.status} in {limit} Läufen nacheinander: entfernt")
@@ -235,7 +232,7 @@ class WebSync:
         sidecar = {"url": page_url, "fetched_at": _now(), "kind": source.kind, "places": source.places,
                    **({"land": source.land} if source.land else {})}
         write_atomically(copy, fetched.body)
-        write_atomically(copy.with_name(copy.stem + ".meta.json"), json.dumps(sidecar, ensure_ascii=False, indent=1).encode())
+        write_atomically(sidecar_of(copy), json.dumps(sidecar, ensure_ascii=False, indent=1).encode())
         state.put(Known(url, copy.relative_to(self.pages_dir).as_posix(), fetched.etag, fetched.last_modified, text_sha, 0))
         if known is not None and known.file:
             self.report.changed += 1

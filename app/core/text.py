@@ -169,6 +169,11 @@ def is_german(text: str) -> bool:
     return sum(t in GERMAN_CUES for t in tokens) > sum(t in ENGLISH_CUES for t in tokens)
 
 
+def grouped(number: int) -> str:
+    """A number with German thousands separators ("5.499")."""
+    return f"{number:,}".replace(",", ".")
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens."""
     return _WORD.findall(text.lower())

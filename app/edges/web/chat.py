@@ -17,7 +17,7 @@ from typing import Any
 
 import gradio as gr
 
-from app.core import GERMAN, Answer, Citation, InvalidQuestion, LotseError, normalize_text, question_language
+from app.core import GERMAN, Answer, Citation, InvalidQuestion, LotseError, grouped, normalize_text, question_language
 from app.edges.feedback import FeedbackStore
 from app.edges.i18n import N_, translate
 from app.edges.plain_text import handout
@@ -108,7 +108,7 @@ def interface_language(current: str, question: str) -> str:
 def framed(answer: Answer, language: str, turn: int) -> str:
     """The answer with its source cards, led by a note in ``language`` when that is not German."""
     body = f"{answer_markdown(answer.answer, turn)}\n\n{source_cards(answer, turn, language)}"
-    if language.startswith(GERMAN) and language != "de-simple":
+    if language == GERMAN:
         return body
     lead = NO_ANSWER if answer.abstained else QUOTES_GERMAN
     return f"*{escape_markdown(translate(language, lead))}*\n\n{body}"
@@ -164,7 +164,7 @@ class Chat:
         if not text:
             return translate(language, EMPTY)
         if len(text) > limit:
-            return translate(language, TOO_LONG, length=f"{len(text):,}".replace(",", "."), limit=f"{limit:,}".replace(",", "."))
+            return translate(language, TOO_LONG, length=grouped(len(text)), limit=grouped(limit))
         if sum(m.get("role") == "user" for m in history) >= settings.max_turns:
             return translate(language, TOO_LONG_CONVERSATION)
         if not self.limiter.allow(client_of(request)):
