@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -132,6 +132,28 @@ def check_sentence(sentence: str, chunks: list[RetrievedChunk]) -> _Checked | No
     return _Checked(CITATION_MARK.sub("", sentence).strip(), list(dict.fromkeys(numbers)))
 
 
+@dataclass
+class _Written:
+    """The answer as the model's checked sentences come in: text with [n] marks, and citations."""
+
+    parts: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+    def add(self, text: str, quoted: list[tuple[RetrievedChunk, str]], on_sentence: Callable[[str], None] | None) -> None:
+        """Append a sentence citing each (chunk, quote) and pass it on (streaming)."""
+        marks = ""
+        for chunk, quote in quoted:
+            self.citations.append(Citation.of(len(self.citations) + 1, chunk, quote))
+            marks += f"[{len(self.citations)}]"
+        self.parts.append(f"{' ' if self.parts else ''}{text} {marks}")
+        if on_sentence is not None:
+            on_sentence(self.parts[-1])
+
+    def draft(self, language: str = GERMAN) -> Draft | None:
+        """The LLM draft, or None if no sentence was kept."""
+        return Draft("".join(self.parts), self.citations, False, composer="llm", language=language) if self.parts else None
+
+
 class LLMCondenser:
     """Rewrites an elliptical follow-up as a standalone question with the chat model."""
 
@@ -186,8 +208,7 @@ class LLMComposer:
         """Stream the model's answer; keep (and pass on) each sentence that is German, cites
         provided sources and is supported by them. None if nothing usable came back."""
         text, done = "", 0
-        parts: list[str] = []
-        citations: list[Citation] = []
+        written = _Written()
         pieces = self._stream(question, chunks)
         finished = False
         while not finished:
@@ -203,15 +224,9 @@ class LLMComposer:
                 checked = check_sentence(sentence, chunks)
                 if checked is None or not is_german(checked.text):
                     continue
-                marks = ""
-                for number in checked.numbers:
-                    chunk = chunks[number - 1]
-                    citations.append(Citation.of(len(citations) + 1, chunk, best_quote(checked.text, chunk)))
-                    marks += f"[{len(citations)}]"
-                parts.append(f"{' ' if parts else ''}{checked.text} {marks}")
-                if on_sentence is not None:
-                    on_sentence(parts[-1])
-        return Draft("".join(parts), citations, False, composer="llm") if parts else None
+                cited = [chunks[n - 1] for n in checked.numbers]
+                written.add(checked.text, [(chunk, best_quote(checked.text, chunk)) for chunk in cited], on_sentence)
+        return written.draft()
 
     def _translate(self, question: str, chunks: list[RetrievedChunk], language: str,
                    on_sentence: Callable[[str], None] | None) -> Draft | None:
@@ -222,15 +237,7 @@ class LLMComposer:
         checked = [check_translation(s, chunks, language) for s in sentences]
         if not sentences or any(c is None for c in checked) or NOTHING_IN_SOURCES in reply:
             return None
-        parts: list[str] = []
-        citations: list[Citation] = []
+        written = _Written()
         for sentence in (c for c in checked if c is not None):
-            marks = ""
-            for number in sentence.numbers:
-                chunk = chunks[number - 1]
-                citations.append(Citation.of(len(citations) + 1, chunk, sentence.quotes[number]))
-                marks += f"[{len(citations)}]"
-            parts.append(f"{' ' if parts else ''}{sentence.text} {marks}")
-            if on_sentence is not None:
-                on_sentence(parts[-1])
-        return Draft("".join(parts), citations, False, composer="llm", language=language)
+            written.add(sentence.text, [(chunks[n - 1], sentence.quotes[n]) for n in sentence.numbers], on_sentence)
+        return written.draft(language)
