@@ -144,7 +144,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     host, port = host or settings.host, port or settings.port
     store = FeedbackStore(settings.feedback_db)
     purge_daily(store, settings.feedback_retention_days)
-    app = build_app(_service(settings), store, ProgrammeDirectory.load(settings.corpus_dir))
+    lotse = _service(settings)
+    app = build_app(lotse, store, ProgrammeDirectory.load(settings.corpus_dir, lotse.glossary))  # the glossary is read once
     click.echo(f"Lotse läuft: http://{host}:{port}  (beenden mit Strg+C)")
     launch(app, host, port, settings.web_concurrency)
 

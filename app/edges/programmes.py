@@ -12,8 +12,10 @@ import frontmatter
 
 from app.conversation import Glossary
 from app.core import CONTENT_STOP_WORDS, STATEWIDE, collapse_whitespace, sentences_of, stems, words
+from app.edges.i18n import N_
 
-FIELDS = ("Name", "Wo", "Seit", "Geld", "Träger")
+FIELDS = (N_("Name"), N_("Wo"), N_("Seit"), N_("Geld"), N_("Träger"))
+"""The table's columns (German; translated where shown), in the order of ``Programme.row``."""
 _SOURCE_NOTE = re.compile(r"\(Quelle: ([^)]*)\)")
 _BULLET = re.compile(r"^\s*[-*]\s+(.*)$")
 MIN_PREFIX = 4
@@ -63,10 +65,11 @@ class Source:
     def passages(self, programme: Programme) -> list[str]:
         """The release's sentences closest to each statement the description takes from it."""
         chosen: list[str] = []
+        stemmed = [(sentence, set(stems(sentence))) for sentence in self.sentences]  # once, not per statement
         for statement in programme.statements(self.label):
             wanted = set(stems(statement))
-            best = max(self.sentences, key=lambda s: len(wanted & set(stems(s))), default="")
-            if best and best not in chosen and wanted & set(stems(best)):
+            best, shared = max(((s, len(wanted & have)) for s, have in stemmed), key=lambda pair: pair[1], default=("", 0))
+            if shared and best not in chosen:
                 chosen.append(best)
         return chosen
 

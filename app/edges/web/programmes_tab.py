@@ -18,7 +18,6 @@ INTRO = N_("Alle Programmbeschreibungen. Filter nach Kreis oder Stadt; eine Zeil
 SOURCES = N_("Quellen")
 SEARCH_EXAMPLE = N_("z. B. Eltern")
 NOTHING_FOUND = N_("Keine Programmbeschreibung passt zu diesem Filter.")
-HEADERS = [N_("Name"), N_("Wo"), N_("Seit"), N_("Geld"), N_("Träger")]
 COLUMN_WIDTHS: list[str | int] = ["26%", "16%", "16%", "21%", "21%"]
 SHOW_DETAILS_JS = "() => document.getElementById('programm')?.scrollIntoView({behavior: 'smooth', block: 'start'})"
 
@@ -40,13 +39,11 @@ def programme_details(programme: Programme, directory: ProgrammeDirectory, langu
 
 
 def table(programmes: list[Programme], language: str) -> pd.DataFrame:
-    return pd.DataFrame([p.row() for p in programmes], columns=[translate(language, h) for h in HEADERS])
+    return pd.DataFrame([p.row() for p in programmes], columns=[translate(language, h) for h in FIELDS])
 
 
 def programmes_tab(directory: ProgrammeDirectory, places: list[str], language: gr.Dropdown, relabel: Relabel) -> None:
     """The programme tab, inside an open ``gr.Blocks``; its texts follow the interface language."""
-    assert len(HEADERS) == len(FIELDS)
-
     def filtered(place: str, search: str, language: str) -> tuple[pd.DataFrame, str]:
         """The matching rows; the details of an earlier selection are cleared."""
         rows = directory.filter(place_or_none(place), search or "")
@@ -68,7 +65,7 @@ def programmes_tab(directory: ProgrammeDirectory, places: list[str], language: g
 
     relabel.label(tab, place, search)
     relabel.value(intro)
-    relabel.add(search, lambda lang: gr.update(placeholder=translate(lang, SEARCH_EXAMPLE)))
+    relabel.placeholder(search)
     relabel.add(place, lambda lang: gr.update(choices=place_choices(lang, places)))
     for control in (place, search, language):
         control.change(filtered, [place, search, language], [rows, shown])

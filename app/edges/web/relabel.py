@@ -33,10 +33,11 @@ class Relabel:
         for component in components:
             self.add(component, self._translated("value", str(component.value)))
 
-    def placeholder(self, textbox: gr.Textbox, submit: str) -> None:
-        """A text field's placeholder and send button follow the language."""
-        text = str(textbox.placeholder)
-        self.add(textbox, lambda lang: gr.update(placeholder=translate(lang, text), submit_btn=translate(lang, submit)))
+    def placeholder(self, textbox: gr.Textbox, submit: str | None = None) -> None:
+        """A text field's placeholder (and its send button's text, if it has one) follow the language."""
+        self.add(textbox, self._translated("placeholder", str(textbox.placeholder)))
+        if submit is not None:
+            self.add(textbox, self._translated("submit_btn", submit))
 
     @staticmethod
     def _translated(prop: str, text: str) -> Update:
