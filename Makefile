@@ -5,6 +5,7 @@ LOTSE := $(VENV)/bin/lotse
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 STRACE := /usr/bin/strace
+POSTGRES := /usr/bin/pg_ctlcluster
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Nothing may be downloaded at run time and nothing reports home.
@@ -12,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup browser index run test eval bench bench-scale clean
+.PHONY: setup system-packages index run test eval bench bench-scale clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,12 +25,13 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 # Browser tests drive Debian's chromium (never a browser downloaded by a test tool);
-# the offline test watches `lotse serve` with strace.
-$(CHROMIUM) $(STRACE):
+# the offline test watches `lotse serve` with strace; the feedback tests also run on
+# Debian's PostgreSQL (each test session starts its own server on a loopback port).
+$(CHROMIUM) $(STRACE) $(POSTGRES):
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium strace
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium strace postgresql
 
-browser: $(CHROMIUM) $(STRACE)
+system-packages: $(CHROMIUM) $(STRACE) $(POSTGRES)
 
 index: setup
 	$(LOTSE) ingest --if-missing
@@ -39,7 +41,7 @@ run: setup
 	$(LOTSE) serve
 
 # Lint, import layers, types, the whole test suite, then the NRW and newcomer evals as quality gates (floors in evals/thresholds.toml).
-test: setup browser
+test: setup system-packages
 	$(VENV)/bin/ruff check app ingest evals tests benchmarks
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
@@ -55,6 +57,7 @@ bench: index
 	$(PY) -m benchmarks.core
 	$(PY) -m benchmarks.load
 	$(PY) -m benchmarks.reload
+	$(PY) -m evals.gap_groups
 
 # Ingest and questions at 1x, 15x and 75x the corpus (sizes over 20 minutes are extrapolated) plus hash-vector runs.
 bench-scale: setup

@@ -100,6 +100,32 @@ def web_url(lotse: Lotse, feedback_path: Path) -> Iterator[str]:
     app.close()
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server (Debian's) on a loopback port for the whole session."""
+    from benchmarks.postgres import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def feedback_target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a feedback store keeps its table: a SQLite file, or a fresh database on the real PostgreSQL."""
+    if request.param == "sqlite":
+        return tmp_path / "fb.sqlite3"
+    import sqlalchemy
+
+    server = request.getfixturevalue("postgres_url")
+    name = f"feedback_{request.node.name.split('[')[0][-40:]}_{os.getpid()}".lower().replace("-", "_")
+    engine = sqlalchemy.create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as db:
+        db.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        db.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
     """Debian's chromium, started once per test module (Playwright's loop ends with the module)."""

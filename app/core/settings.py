@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,7 +43,10 @@ class Settings(BaseSettings):
     corpus files) and what Lotse remembers about each address (``state.sqlite3``)."""
 
     feedback_db: Path = Path("var/feedback.sqlite3")
-    """SQLite file for 👍/👎 and unanswered questions."""
+    """SQLite file for 👍/👎 and unanswered questions (unless ``feedback_url`` is set)."""
+    feedback_url: str | None = None
+    """A database server for the feedback instead, shared by several machines, e.g.
+    ``postgresql+psycopg://lotse@db.example:5432/lotse`` (SQLAlchemy URL)."""
     feedback_retention_days: int = Field(default=90, ge=1)
     """Feedback older than this is deleted (``lotse feedback purge``; the server purges daily)."""
     rate_limit_per_minute: int = Field(default=20, ge=1)
@@ -53,6 +56,13 @@ class Settings(BaseSettings):
     emergency_text: str | None = None
     """Shown above the answer when a message speaks of suicide or violence (e.g. a crisis line's
     number). Unset: nothing is shown, Lotse invents no contact."""
+    dashboard_user: str = "wartung"
+    dashboard_password: SecretStr | None = None
+    """The maintainers' dashboard (``lotse wartung``) starts only when this is set (12 characters
+    or more); there is no default password."""
+    dashboard_port: int = 7861
+    gap_cases_dir: Path = Path("evals/datasets/gaps")
+    """Where the dashboard writes a topic's questions as eval cases."""
     host: str = "127.0.0.1"
     """Where ``lotse serve`` listens."""
     port: int = 7860
@@ -71,6 +81,11 @@ class Settings(BaseSettings):
     def lexical_path(self) -> Path:
         """The folder of the BM25 indexes, one subfolder per build and generation."""
         return self.lexical_dir or self.chroma_dir.with_name(self.chroma_dir.name + "-lexical")
+
+    @property
+    def feedback_store(self) -> Path | str:
+        """Where the feedback lives: the server's URL, else the SQLite file."""
+        return self.feedback_url or self.feedback_db
 
     @property
     def sources_path(self) -> Path:
