@@ -1,10 +1,12 @@
 """The edges, where people and tools meet Lotse: the ``lotse`` command line, the Gradio web
-chat (``app.edges.web``, imported only when serving), the feedback store and the programme
-directory for counsellors. Nothing in ``app`` imports the edges."""
+chat and the maintainers' dashboard (``app.edges.web``, imported only when serving), the
+feedback store with its topic grouping, and the programme directory for counsellors.
+Nothing in ``app`` imports the edges."""
 
 from app.edges.cli import main
 from app.edges.feedback import FeedbackStore
+from app.edges.gaps import topic_labels
 from app.edges.plain_text import render_text
 from app.edges.programmes import ProgrammeDirectory
 
-__all__ = ["FeedbackStore", "ProgrammeDirectory", "main", "render_text"]
+__all__ = ["FeedbackStore", "ProgrammeDirectory", "main", "render_text", "topic_labels"]

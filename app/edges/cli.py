@@ -142,12 +142,37 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     from app.edges.web import build_app, launch
 
     host, port = host or settings.host, port or settings.port
-    store = FeedbackStore(settings.feedback_db)
-    purge_daily(store, settings.feedback_retention_days)
     lotse = _service(settings)
+    store = FeedbackStore(settings.feedback_store, embed=lotse.embeddings.embed_query)
+    purge_daily(store, settings.feedback_retention_days)
     app = build_app(lotse, store, ProgrammeDirectory.load(settings.corpus_dir, lotse.glossary))  # the glossary is read once
     click.echo(f"Lotse läuft: http://{host}:{port}  (beenden mit Strg+C)")
     launch(app, host, port, settings.web_concurrency)
+
+
+MIN_PASSWORD = 12
+
+
+@main.command()
+@click.option("--host", default=None, help="Adresse (Standard: LOTSE_HOST oder 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (Standard: LOTSE_DASHBOARD_PORT oder 7861).")
+@click.option("--tage", "days", type=click.IntRange(min=1), default=30, show_default=True, help="Zeitraum beim Öffnen.")
+@click.pass_obj
+def wartung(settings: Settings, host: str | None, port: int | None, days: int) -> None:
+    """Das Wartungs-Dashboard starten: Themen ohne gute Antwort, hinter einem Login."""
+    password = settings.dashboard_password.get_secret_value() if settings.dashboard_password else ""
+    if len(password) < MIN_PASSWORD:
+        raise LotseError(f"Das Wartungs-Dashboard ist aus: Setzen Sie LOTSE_DASHBOARD_PASSWORD (mindestens {MIN_PASSWORD} "
+                         "Zeichen) und, wenn gewünscht, LOTSE_DASHBOARD_USER (Standard: wartung).")
+    from app.edges.feedback import FeedbackStore
+    from app.edges.web import Dashboard, build_dashboard, launch_dashboard
+    from app.index import load_embeddings
+
+    host, port = host or settings.host, port or settings.dashboard_port
+    embed = load_embeddings(settings.embeddings).embed_query
+    dashboard = Dashboard(FeedbackStore(settings.feedback_store, embed=embed), embed, settings.gap_cases_dir)
+    click.echo(f"Lotse-Wartung läuft: http://{host}:{port}  (Anmeldung: {settings.dashboard_user}; beenden mit Strg+C)")
+    launch_dashboard(build_dashboard(dashboard, days), host, port, settings.dashboard_user, password)
 
 
 def purge_daily(store: FeedbackStore, days: int) -> None:
@@ -178,7 +203,7 @@ def feedback_purge(settings: Settings, days: int | None) -> None:
     from app.edges.feedback import FeedbackStore
 
     days = days or settings.feedback_retention_days
-    removed = FeedbackStore(settings.feedback_db).purge(days)
+    removed = FeedbackStore(settings.feedback_store).purge(days)
     click.echo(f"{removed} Einträge gelöscht, die älter als {days} Tage waren.")
 
 
@@ -189,7 +214,7 @@ def feedback_export(settings: Settings, out: str) -> None:
     """Alle Rückmeldungen und unbeantworteten Fragen als CSV ausgeben."""
     from app.edges.feedback import FeedbackStore
 
-    store = FeedbackStore(settings.feedback_db)
+    store = FeedbackStore(settings.feedback_store)
     if out == "-":
         store.export_csv(sys.stdout)
         return

