@@ -110,8 +110,8 @@ def framed(answer: Answer, language: str, turn: int) -> str:
     body = f"{answer_markdown(answer.answer, turn)}\n\n{source_cards(answer, turn, language)}"
     if language == GERMAN:
         return body
-    lead = NO_ANSWER if answer.abstained else QUOTES_GERMAN
-    return f"*{escape_markdown(translate(language, lead))}*\n\n{body}"
+    lead = NO_ANSWER if answer.abstained else QUOTES_GERMAN  # dir="auto": an Arabic note runs right to left
+    return f'<p dir="auto"><em>{escape_markdown(translate(language, lead))}</em></p>\n\n{body}'
 
 
 Session = dict[str, Any]

@@ -17,6 +17,7 @@ CSS = """
 .quelle summary {cursor:pointer;font-weight:600;}
 .quelle mark {background:#ffe58a;color:#000;}
 .hinweis {font-size:0.9em;color:#333;}
+p[dir=auto] {text-align:start;}
 #kopf {align-items:center;}
 #titel h1 {font-size:1.5em; margin:0 0 4px 0;}
 #titel p {margin:0;}
@@ -35,8 +36,10 @@ CSS = """
 """
 PAGE_HEAD = """<style>
 @media (max-width: 640px) {.gradio-container, .gradio-container .main {padding-left:6px !important; padding-right:6px !important;}}
+html[dir=rtl] .hinweis, html[dir=rtl] #titel {direction:rtl; text-align:right;}
 </style>"""
-"""Styles for Gradio's outer container, which ``css`` cannot reach (Gradio scopes it to the container's inside)."""
+"""Styles Gradio's ``css`` cannot express (it scopes them to the container's inside): the outer
+container on phones, and right-to-left notes and title for Arabic."""
 SWITCH_LANGUAGE_JS = """
 async (language) => {
   const code = language === 'de-simple' ? 'de' : language;

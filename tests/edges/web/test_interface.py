@@ -64,6 +64,10 @@ def test_each_interface_language_frames_the_answer_in_it(browser, web_url: str, 
     assert "KOMM-AN NRW" in answer
     if code != "de":
         assert translate(code, QUOTES_GERMAN) in answer
+        lead = page.locator("[data-testid=bot] p[dir=auto]").first  # an Arabic note ends with its full stop on the left
+        assert lead.evaluate("p => getComputedStyle(p).direction") == ("rtl" if code == "ar" else "ltr")
+    hint = page.locator("#datenschutz")
+    assert hint.evaluate("e => getComputedStyle(e).direction") == ("rtl" if code == "ar" else "ltr")
     page.locator("[data-testid=bot]").first.hover()
     shown_labels = gradio_labels(page)
     assert not shown_labels & (GRADIO_WORDINGS - {translate(code, text) for text, _ in GRADIO_LABELS.values()}), shown_labels
