@@ -57,6 +57,7 @@ bench: index
 	$(PY) -m benchmarks.core
 	$(PY) -m benchmarks.load
 	$(PY) -m benchmarks.reload
+	$(PY) -m benchmarks.feedback
 	$(PY) -m evals.gap_groups
 
 # Ingest and questions at 1x, 15x and 75x the corpus (sizes over 20 minutes are extrapolated) plus hash-vector runs.

@@ -5,8 +5,8 @@ Nothing in ``app`` imports the edges."""
 
 from app.edges.cli import main
 from app.edges.feedback import FeedbackStore
-from app.edges.gaps import topic_labels
+from app.edges.gaps import MAX_GROUPED, group_gaps, topic_labels
 from app.edges.plain_text import render_text
 from app.edges.programmes import ProgrammeDirectory
 
-__all__ = ["FeedbackStore", "ProgrammeDirectory", "main", "render_text", "topic_labels"]
+__all__ = ["MAX_GROUPED", "FeedbackStore", "ProgrammeDirectory", "group_gaps", "main", "render_text", "topic_labels"]

