@@ -111,8 +111,12 @@ class Dashboard:
         return counts_figure(self.store.counts_by_day(window)), topics_figure(gaps), gaps, disliked_rows(gaps), summary
 
     def save_cases(self, gap: Gap) -> str:
-        """Write the group as eval cases; the message says where."""
-        path = write_eval_cases(gap, self.cases_dir, datetime.now(timezone.utc).date().isoformat())
+        """Write the group as eval cases; the message says where (or why not)."""
+        try:
+            path = write_eval_cases(gap, self.cases_dir, datetime.now(timezone.utc).date().isoformat())
+        except OSError as error:
+            gr.Warning("Nicht gespeichert.")
+            return f"Nicht gespeichert: {self.cases_dir} ist nicht beschreibbar ({error.strerror or error})."
         message = f"{len(set(e.question for e in gap.entries))} Fragen gespeichert in {path}"
         gr.Info(message)
         return f"{message}. Tragen Sie dort unter `sources` und `facts` ein, was eine richtige Antwort zitiert."

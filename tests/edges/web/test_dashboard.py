@@ -100,6 +100,14 @@ def test_refresh_reads_groups_and_plots_on_sqlite_and_postgresql(feedback_target
     assert path.parent == tmp_path / "gaps" and len(load_newcomer(path)) >= 1
 
 
+def test_a_folder_that_cannot_be_written_gives_a_message_not_an_error(tmp_path: Path, embed) -> None:
+    blocked = tmp_path / "datei"
+    blocked.write_text("kein Ordner")
+    gap = group_gaps(entries(HOUSING, embed), embed)[0]
+    message = Dashboard(FeedbackStore(tmp_path / "fb.sqlite3"), embed, blocked / "gaps").save_cases(gap)
+    assert message.startswith("Nicht gespeichert:") and blocked.read_text() == "kein Ordner"
+
+
 def test_the_dashboard_is_off_without_a_long_enough_password(tmp_path: Path) -> None:
     for password in (None, "kurz"):
         env = {k: v for k, v in os.environ.items() if k != "LOTSE_DASHBOARD_PASSWORD"}
