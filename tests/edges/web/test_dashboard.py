@@ -21,6 +21,8 @@ from app.edges import FeedbackStore
 from app.edges.feedback import FEEDBACK, Entry
 from app.edges.gaps import group_gaps, write_eval_cases
 from app.edges.web import Dashboard, build_dashboard, launch_dashboard
+from app.edges.web.chat import ALL_PLACES, Chat
+from app.edges.web.limits import RateLimiter
 from app.index import load_embeddings
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
@@ -82,6 +84,15 @@ def seeded(store: FeedbackStore, lotse: Lotse) -> None:
         answer = lotse.ask(question)
         store.record(answer, "abstained" if answer.abstained else "down", answer_id=None if answer.abstained else question)
     store.record(Answer("Was ist KOMM-AN NRW?", "KOMM-AN NRW …", False), "up", answer_id="gut")
+
+
+def test_the_chat_records_an_unanswered_question_with_its_embedding(feedback_target: Path | str, lotse: Lotse) -> None:
+    store = FeedbackStore(feedback_target, embed=lotse.embeddings.embed_query)
+    chat = Chat(lotse, store, RateLimiter(100))
+    list(chat.respond("Wie finde ich eine Wohnung in Essen?", [], ALL_PLACES, None, "de", ""))
+    entry, = store.problems(days=1, limit=10)
+    assert entry.question == "Wie finde ich eine Wohnung in Essen?" and entry.verdict == "abstained"
+    np.testing.assert_allclose(entry.vector, lotse.embeddings.embed_query(entry.question), rtol=1e-6)
 
 
 def test_refresh_reads_groups_and_plots_on_sqlite_and_postgresql(feedback_target: Path | str, lotse: Lotse,
