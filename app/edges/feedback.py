@@ -156,8 +156,11 @@ class FeedbackStore:
             answer_id=answer_id, question_vector=vector)
         upsert = insert.on_conflict_do_update(
             index_elements=["answer_id"], set_={"verdict": insert.excluded.verdict, "created_at": insert.excluded.created_at})
-        with self.engine.begin() as db:
-            return int(db.execute(upsert.returning(FEEDBACK.c.id)).scalar_one())
+        try:
+            with self.engine.begin() as db:
+                return int(db.execute(upsert.returning(FEEDBACK.c.id)).scalar_one())
+        except SQLAlchemyError as error:  # e.g. the PostgreSQL server went away after start-up
+            raise LotseError("Die Rückmeldung wurde nicht gespeichert.", detail=str(error).splitlines()[0]) from error
 
     def purge(self, older_than_days: int) -> int:
         """Delete entries older than ``older_than_days`` days; returns how many."""

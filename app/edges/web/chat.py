@@ -202,7 +202,7 @@ class Chat:
             yield showing(alert + escape_markdown(translate(language, ERROR_TEXT)))
             return
         if answer.abstained:
-            self.feedback.record(answer, "abstained")
+            self._record(answer, "abstained")
         yield showing(alert + framed(answer, language, turn), kept=remembered(session, turn, answer), copy=handout(answer))
 
     def _stream(self, text: str, place: str, session: Session | None, show: Callable[[str], Turn]) -> Generator[Turn, None, Answer]:
@@ -223,8 +223,17 @@ class Chat:
         verdict = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(data.liked)
         if rated is not None and verdict is not None:
             answer, answer_id = rated
+            if self._record(answer, verdict, answer_id):
+                gr.Info(translate(language, THANKS), duration=4)
+
+    def _record(self, answer: Answer, verdict: str, answer_id: str | None = None) -> bool:
+        """Store a verdict; a store that fails is logged for the operator and never costs the asker the answer."""
+        try:
             self.feedback.record(answer, verdict, answer_id=answer_id)
-            gr.Info(translate(language, THANKS), duration=4)
+        except LotseError as error:
+            log.warning("%s (%s)", error, error.detail)
+            return False
+        return True
 
     @staticmethod
     def new_conversation() -> tuple[list[Any], Session, str, str]:

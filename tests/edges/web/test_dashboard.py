@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from sqlalchemy import update
+from sqlalchemy import create_engine, update
 
-from app.core import Answer
+from app.core import Answer, LotseError
 from app.edges import FeedbackStore
 from app.edges.feedback import FEEDBACK, Entry
 from app.edges.gaps import group_gaps, write_eval_cases
@@ -93,6 +93,16 @@ def test_the_chat_records_an_unanswered_question_with_its_embedding(feedback_tar
     entry, = store.problems(days=1, limit=10)
     assert entry.question == "Wie finde ich eine Wohnung in Essen?" and entry.verdict == "abstained"
     np.testing.assert_allclose(entry.vector, lotse.embeddings.embed_query(entry.question), rtol=1e-6)
+
+
+def test_a_feedback_server_that_goes_away_costs_no_answer(postgres_url: str, lotse: Lotse, caplog) -> None:
+    store = FeedbackStore(postgres_url)
+    store.engine = create_engine(f"postgresql+psycopg://lotse@127.0.0.1:{free_port()}/postgres")  # the server is gone
+    with pytest.raises(LotseError, match="nicht gespeichert"):
+        store.record(Answer("Wetter?", "", True), "abstained")
+    turns = list(Chat(lotse, store, RateLimiter(100)).respond("Wie finde ich eine Wohnung in Essen?", [], ALL_PLACES, None, "de", ""))
+    assert "keine verlässliche Antwort" in turns[-1][0][-1]["content"]
+    assert "Rückmeldung wurde nicht gespeichert" in caplog.text
 
 
 def test_refresh_reads_groups_and_plots_on_sqlite_and_postgresql(feedback_target: Path | str, lotse: Lotse,
