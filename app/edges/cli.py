@@ -170,7 +170,7 @@ def wartung(settings: Settings, host: str | None, port: int | None, days: int) -
 
     host, port = host or settings.host, port or settings.dashboard_port
     embed = load_embeddings(settings.embeddings).embed_query
-    dashboard = Dashboard(FeedbackStore(settings.feedback_store, embed=embed), embed, settings.gap_cases_dir)
+    dashboard = Dashboard(FeedbackStore(settings.feedback_store), embed, settings.gap_cases_dir)
     click.echo(f"Lotse-Wartung läuft: http://{host}:{port}  (Anmeldung: {settings.dashboard_user}; beenden mit Strg+C)")
     launch_dashboard(build_dashboard(dashboard, days), host, port, settings.dashboard_user, password)
 
