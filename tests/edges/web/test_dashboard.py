@@ -125,7 +125,8 @@ def test_a_folder_that_cannot_be_written_gives_a_message_not_an_error(tmp_path: 
     blocked = tmp_path / "datei"
     blocked.write_text("kein Ordner")
     gap = group_gaps(entries(HOUSING, embed), embed)[0]
-    message = Dashboard(FeedbackStore(tmp_path / "fb.sqlite3"), embed, blocked / "gaps").save_cases(gap)
+    with pytest.warns(UserWarning, match="Nicht gespeichert"):  # gr.Warning, outside a page a Python warning
+        message = Dashboard(FeedbackStore(tmp_path / "fb.sqlite3"), embed, blocked / "gaps").save_cases(gap)
     assert message.startswith("Nicht gespeichert:") and blocked.read_text() == "kein Ordner"
 
 
