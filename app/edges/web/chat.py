@@ -105,13 +105,18 @@ def interface_language(current: str, question: str) -> str:
     return detected
 
 
+def lead_note(language: str, text: str) -> str:
+    """A German ``N_`` text in ``language`` as the italic note above an answer; ``dir="auto"``
+    lets an Arabic note run right to left inside Gradio's left-to-right bubble."""
+    return f'<p dir="auto"><em>{escape_markdown(translate(language, text))}</em></p>\n\n'
+
+
 def framed(answer: Answer, language: str, turn: int) -> str:
     """The answer with its source cards, led by a note in ``language`` when that is not German."""
     body = f"{answer_markdown(answer.answer, turn)}\n\n{source_cards(answer, turn, language)}"
     if language == GERMAN:
         return body
-    lead = NO_ANSWER if answer.abstained else QUOTES_GERMAN  # dir="auto": an Arabic note runs right to left
-    return f'<p dir="auto"><em>{escape_markdown(translate(language, lead))}</em></p>\n\n{body}'
+    return lead_note(language, NO_ANSWER if answer.abstained else QUOTES_GERMAN) + body
 
 
 Session = dict[str, Any]
@@ -191,7 +196,7 @@ class Chat:
         try:
             answer = yield from self._stream(text, place, session, lambda shown: showing(alert + answer_markdown(shown, turn)))
         except InvalidQuestion as error:
-            lead = "" if language.startswith(GERMAN) else f"*{escape_markdown(translate(language, NOT_ANSWERABLE))}*\n\n"
+            lead = "" if language.startswith(GERMAN) else lead_note(language, NOT_ANSWERABLE)
             yield showing(alert + lead + escape_markdown(str(error)))
             return
         except LotseError as error:
