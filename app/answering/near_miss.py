@@ -74,9 +74,7 @@ def near_miss(evidence: Evidence, selector: SentenceSelector, glossary: Glossary
         return None
     chunk, referral = sentence.chunk, evidence.referral
     shown = without_source_note(sentence.text)
-    citations = [Citation.of(1, chunk, sentence.text),
-                 Citation.of(2, referral.chunk,
-                          referral.passage)]
+    citations = [Citation.of(1, chunk, sentence.text), Citation.of(2, referral.chunk, referral.passage)]
     answer = (f"Zu {subject(things, evidence.query)} nennen meine Dokumente {detail.missing}. Was sie darüber sagen: {shown} [1] "
               f"{REFERRAL_TEXT} {referral.passage} [2]")
     return Draft(answer=answer, citations=citations, abstained=True, extra=[referral.chunk])
