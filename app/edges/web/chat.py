@@ -55,6 +55,8 @@ THANKS = N_("Danke! Ihre Bewertung ist gespeichert.")
 PRIVACY_HINT = N_("Bitte geben Sie keine persönlichen Daten ein (Name, Adresse, Telefonnummer, Geburtsdatum).")
 WORDS_PER_STEP = 3
 STEP_SECONDS = 0.03
+NEW_CONVERSATION_JS = "() => [[], {}, '']"
+"""Empties the chat, the hidden conversation state and the handout (outputs in that order)."""
 History = list[dict[str, Any]]
 
 
@@ -207,7 +209,7 @@ class Chat:
             yield showing(alert + escape_markdown(translate(language, ERROR_TEXT)))
             return
         if answer.abstained:
-            self._record(answer, "abstained")
+            self.record(answer, "abstained")
         yield showing(alert + framed(answer, language, turn), kept=remembered(session, turn, answer), copy=handout(answer))
 
     def _stream(self, text: str, place: str, session: Session | None, show: Callable[[str], Turn]) -> Generator[Turn, None, Answer]:
@@ -228,10 +230,10 @@ class Chat:
         verdict = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(data.liked)
         if rated is not None and verdict is not None:
             answer, answer_id = rated
-            if self._record(answer, verdict, answer_id):
+            if self.record(answer, verdict, answer_id):
                 gr.Info(translate(language, THANKS), duration=4)
 
-    def _record(self, answer: Answer, verdict: str, answer_id: str | None = None) -> bool:
+    def record(self, answer: Answer, verdict: str, answer_id: str | None = None) -> bool:
         """Store a verdict; a store that fails is logged for the operator and never costs the asker the answer."""
         try:
             self.feedback.record(answer, verdict, answer_id=answer_id)
@@ -239,10 +241,6 @@ class Chat:
             log.warning("%s (%s)", error, error.detail)
             return False
         return True
-
-    @staticmethod
-    def new_conversation() -> tuple[list[Any], Session, str, str]:
-        return [], {}, "", ""
 
 
 def chat_tab(chat: Chat, places: list[str], language: gr.Dropdown, relabel: Relabel) -> None:
@@ -276,6 +274,8 @@ def chat_tab(chat: Chat, places: list[str], language: gr.Dropdown, relabel: Rela
     for example, text in zip(examples, EXAMPLES):
         example.click(lambda lang, text=text: translate(lang, text), language, question).then(chat.respond, turn_inputs, turn_outputs)
     chatbot.like(chat.on_like, [session, language], None)
-    clear.click(chat.new_conversation, None, [chatbot, session, question, shared])
-    chatbot.clear(chat.new_conversation, None, [chatbot, session, question, shared])
+    # In the browser, without a round trip: a question typed right after clearing is neither wiped by
+    # a late reply nor answered with the old conversation; the half-typed question stays in its box.
+    for trigger in (clear.click, chatbot.clear):
+        trigger(None, None, [chatbot, session, shared], js=NEW_CONVERSATION_JS)
     print_button.click(None, None, None, js="() => window.print()")

@@ -164,8 +164,11 @@ def test_clear_starts_a_new_conversation(browser, web_url: str) -> None:
     page.wait_for_function("document.querySelectorAll('[data-testid=bot]').length === 0")
     ask(page, "Seit wann gibt es das?", 1)
     assert "Worauf bezieht sich Ihre Frage?" in bot_text(page, 1)
+    page.locator("#frage textarea").fill("Und in Bochum")  # half typed: a new conversation keeps it
     page.get_by_role("button", name="Neue Unterhaltung").click()
     page.wait_for_function("document.querySelectorAll('[data-testid=bot]').length === 0")
+    page.wait_for_timeout(500)  # time for a server reply, had the clearing made one
+    assert page.locator("#frage textarea").input_value() == "Und in Bochum"
     page.context.close()
 
 
