@@ -1,6 +1,8 @@
 """The named endpoint /ask through gradio_client against the launched app."""
 
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from gradio_client import Client
@@ -22,6 +24,13 @@ def test_ask_endpoint_with_a_place_and_with_bad_input(web_url: str) -> None:
     refused = client.predict("x" * 5000, None, api_name="/ask")
     assert "zu lang" in refused["error"]
     assert "Bitte geben Sie eine Frage ein" in client.predict("   ", None, api_name="/ask")["error"]
+
+
+def test_an_unanswered_api_question_reaches_the_gap_dashboard(web_url: str, feedback_path: Path) -> None:
+    question = "Wann fährt der letzte Bus nach Bielefeld?"
+    assert Client(web_url, verbose=False).predict(question, None, api_name="/ask")["abstained"]
+    rows = sqlite3.connect(feedback_path).execute("SELECT question, verdict FROM feedback").fetchall()
+    assert (question, "abstained") in rows
 
 
 QUESTIONS = [
