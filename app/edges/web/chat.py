@@ -208,8 +208,7 @@ class Chat:
             log.exception("Antwort fehlgeschlagen")
             yield showing(alert + escape_markdown(translate(language, ERROR_TEXT)))
             return
-        if answer.abstained:
-            self.record(answer, "abstained")
+        self.record_if_unanswered(answer)
         yield showing(alert + framed(answer, language, turn), kept=remembered(session, turn, answer), copy=handout(answer))
 
     def _stream(self, text: str, place: str, session: Session | None, show: Callable[[str], Turn]) -> Generator[Turn, None, Answer]:
@@ -232,6 +231,11 @@ class Chat:
             answer, answer_id = rated
             if self.record(answer, verdict, answer_id):
                 gr.Info(translate(language, THANKS), duration=4)
+
+    def record_if_unanswered(self, answer: Answer) -> None:
+        """An abstention is a gap for the maintainers' dashboard, whether the chat or ``/ask`` gave it."""
+        if answer.abstained:
+            self.record(answer, "abstained")
 
     def record(self, answer: Answer, verdict: str, answer_id: str | None = None) -> bool:
         """Store a verdict; a store that fails is logged for the operator and never costs the asker the answer."""
