@@ -2,7 +2,8 @@
 tests: press releases with header, navigation, cookie banner, social-media block, dated article
 and footer; an RSS feed and a sitemap index pointing at them; a PDF; robots.txt; and switches for
 the cases a real site shows (changed page, gone page, flaky server, redirect loop, huge or
-binary response, broken feed). Every request is logged with its time and headers."""
+binary response, broken feed, a page that trickles one byte at a time, and whatever
+files or redirects a test adds). Every request is logged with its time and headers."""
 
 from __future__ import annotations
 
@@ -84,6 +85,10 @@ class Site:
     flaky: dict[str, int] = field(default_factory=dict)
     """Path -> how many more requests answer 500 before it works."""
     log: list[tuple[float, str, dict[str, str]]] = field(default_factory=list)
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    """Path -> (body, content type) for anything else a test serves (feeds, packed sitemaps)."""
+    redirects: dict[str, str] = field(default_factory=dict)
+    """Path -> where a 302 sends the client (any address)."""
 
     def feed(self) -> bytes:
         items = "".join(f"<item><title>{RELEASES[p][0]}</title><link>{self.host}{p}</link></item>" for p in RELEASES)
@@ -117,6 +122,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _send_header_only(self, status: int, length: int) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         site, path = self.site, self.path.split("?")[0]
         site.log.append((time.monotonic(), path, {k.lower(): v for k, v in self.headers.items()}))
@@ -144,6 +155,20 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/langsam":
             time.sleep(3)
             return self._send(200, b"<html><body><p>zu spaet</p></body></html>")
+        if path in site.redirects:
+            return self._send(302, Location=site.redirects[path])
+        if path in site.files:
+            return self._send(200, *site.files[path])
+        if path == "/tropfen":  # one byte every half second: alive, but never done
+            self._send_header_only(200, 10_000)
+            try:
+                for _ in range(60):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.5)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the fetcher gave up, as it should
+            return None
         if path == "/dokumente/richtlinie.pdf":
             return self._send(200, pdf_document(), "application/pdf")
         body = site.pages.get(path)

@@ -44,7 +44,7 @@ def main() -> None:
         (root / "corpus" / "glossary").mkdir(parents=True)
         shutil.copy(CORPUS / "glossary" / "glossary.yaml", root / "corpus" / "glossary" / "glossary.yaml")
         (root / "corpus" / "sources.yaml").write_text(
-            f"policy:\n  seconds_between_requests: 0.2\n  removed_after_runs: 1\nsources:\n"
+            f"policy:\n  seconds_between_requests: 0.2\n  removed_after_runs: 1\n  allow_private_hosts: true\nsources:\n"
             f"  - feed: {site.url}/feed.xml\n    places: [Kleve]\n  - sitemap: {site.url}/sitemap.xml\n"
             f"  - url: {site.url}/presse/welcome-center-kopie\n  - url: {site.url}/binaer\n", encoding="utf-8")
         settings = Settings(corpus_dir=root / "corpus", chroma_dir=root / "chroma", web_dir=root / "web")

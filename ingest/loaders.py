@@ -19,6 +19,7 @@ import frontmatter
 
 from app.core import grouped
 from ingest.metadata import parse_meta
+from ingest.visible import visible_page
 
 SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf"}
 SIDECAR_SUFFIX = ".meta.json"
@@ -156,10 +157,11 @@ def load(file: CorpusFile) -> SourceDocument:
     """Parse one corpus file into a ``SourceDocument``."""
     raw = file.path.read_bytes()
     suffix = file.path.suffix.lower()
+    notes: list[str] = []
     if suffix == ".pdf":
         text, stated = read_pdf(raw)
     elif suffix in {".html", ".htm"}:
-        text, stated = _read_html(raw)
+        text, stated, notes = _read_html(raw)
     elif suffix == ".md":
         text, stated = _read_markdown(_decode(raw))
     else:
@@ -184,7 +186,7 @@ def load(file: CorpusFile) -> SourceDocument:
         sources=tuple(meta.sources),
         land=meta.land,
         url=meta.url,
-        warnings=tuple(warnings + sidecar_warnings),
+        warnings=tuple(notes + warnings + sidecar_warnings),
     )
 
 
@@ -224,23 +226,40 @@ def _read_markdown(text: str) -> tuple[str, dict[str, Any]]:
     return body, dict(post.metadata)
 
 
-def html_main_text(raw: bytes) -> tuple[str, Any]:
-    """A page's main text (trafilatura: no navigation, banners or footer) and the metadata its
-    markup states (title, date, canonical URL; nothing guessed), or None."""
+@dataclass(frozen=True)
+class HtmlText:
+    """A page's main text, the metadata its markup states (or None), and how many hidden text
+    blocks were dropped before extraction."""
+
+    text: str
+    metadata: Any
+    hidden_blocks: int = 0
+
+    def hidden_warning(self) -> list[str]:
+        """The per-page warning about dropped hidden text (none if there was none)."""
+        n = self.hidden_blocks
+        return [f"{n} versteckte{'r' if n == 1 else ''} Textblock{'' if n == 1 else 'e'} verworfen (für Lesende unsichtbar)"] if n else []
+
+
+def html_main_text(raw: bytes) -> HtmlText:
+    """A page's main text as a reader sees it (hidden elements removed first, ``ingest.visible``;
+    then trafilatura: no navigation, banners or footer) and the metadata its markup states
+    (title, date, canonical URL; nothing guessed)."""
     import trafilatura
 
-    text = trafilatura.extract(raw, include_comments=False, include_tables=True, favor_precision=True)
-    return text or "", trafilatura.extract_metadata(raw, extensive=False)
+    page = visible_page(raw)
+    text = trafilatura.extract(page.markup, include_comments=False, include_tables=True, favor_precision=True)
+    return HtmlText(text or "", trafilatura.extract_metadata(page.markup, extensive=False), page.hidden_blocks)
 
 
-def _read_html(raw: bytes) -> tuple[str, dict[str, Any]]:
-    text, metadata = html_main_text(raw)
+def _read_html(raw: bytes) -> tuple[str, dict[str, Any], list[str]]:
+    page = html_main_text(raw)
     meta: dict[str, Any] = {}
-    if metadata is not None and metadata.title:
-        meta["title"] = metadata.title
-    if metadata is not None and metadata.date:
-        meta["date"] = metadata.date
-    return text, meta
+    if page.metadata is not None and page.metadata.title:
+        meta["title"] = page.metadata.title
+    if page.metadata is not None and page.metadata.date:
+        meta["date"] = page.metadata.date
+    return page.text, meta, page.hidden_warning()
 
 
 def read_pdf(raw: bytes) -> tuple[str, dict[str, Any]]:

@@ -1,8 +1,10 @@
 """A polite HTTP fetcher: robots.txt (Protego), a per-host pause between requests (or the
 site's ``Crawl-delay`` if longer), a user agent naming Lotse, timeouts, retries with backoff on
 429/5xx (``Retry-After`` honoured), conditional GET (ETag / Last-Modified), a size cap while
-reading, and redirects followed by hand within a limit, each hop checked against robots.txt.
-Every failure is a ``FetchError`` with one German line; nothing here raises anything else."""
+reading, a total deadline per request, and redirects followed by hand within a limit, each hop
+checked against robots.txt and kept on the source's own sites. Connections go only to public
+addresses (``ingest.web_guard``). A site whose ``Crawl-delay`` asks for more than
+``MAX_CRAWL_DELAY_S`` is skipped for the run. Every failure is a ``FetchError`` with one German line; nothing here raises anything else."""
 
 from __future__ import annotations
 
@@ -10,16 +12,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
 
 from app.core import grouped
+from ingest.web_guard import BlockedAddress, guarded_client, site_or_none
 from ingest.web_sources import FetchPolicy
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER_S = 60.0
+MAX_CRAWL_DELAY_S = 30.0
 
 
 class FetchError(Exception):
@@ -48,12 +53,19 @@ class PoliteFetcher:
     """Fetches for one run; keeps robots.txt and the last request time per host."""
 
     policy: FetchPolicy
-    client: httpx.Client = field(default_factory=lambda: httpx.Client())
+    client: httpx.Client = cast(httpx.Client, None)
+    """Default: ``guarded_client`` (public addresses only unless the policy allows private hosts)."""
     sleep: Callable[[float], None] = time.sleep
     backoff_s: float = 2.0
     _robots: dict[str, Protego | None] = field(default_factory=dict)
     _last_request: dict[str, float] = field(default_factory=dict)
+    _unreachable: dict[str, str] = field(default_factory=dict)
+    """Why a site's robots.txt could not be fetched."""
     requests: int = 0
+
+    def __post_init__(self) -> None:
+        if self.client is None:
+            self.client = guarded_client(self.policy.allow_private_hosts)
 
     def close(self) -> None:
         self.client.close()
@@ -67,12 +79,19 @@ class PoliteFetcher:
         """Whether the site answered for its robots.txt (a site that did not is skipped this run)."""
         return self._rules(host_of(url)) is not None
 
+    def too_slow(self, url: str) -> float | None:
+        """The site's ``Crawl-delay`` if it asks for more than ``MAX_CRAWL_DELAY_S`` (then it is skipped)."""
+        rules = self._robots.get(host_of(url))
+        delay = rules.crawl_delay(self.policy.user_agent) if rules else None
+        return float(delay) if delay is not None and delay > MAX_CRAWL_DELAY_S else None
+
     def _rules(self, host: str) -> Protego | None:
         if host not in self._robots:
             try:
                 response = self._request(f"{host}/robots.txt", {})
-            except FetchError:
+            except FetchError as error:
                 self._robots[host] = None
+                self._unreachable[host] = str(error)
                 return None
             if response.status_code >= 500:
                 self._robots[host] = None  # the site is in trouble: fetch nothing from it this run
@@ -101,6 +120,8 @@ class PoliteFetcher:
             self.requests += 1
             try:
                 response = self._read(url, headers)
+            except BlockedAddress as error:
+                raise FetchError(str(error)) from error
             except httpx.TransportError as error:
                 if attempt == self.policy.retries:
                     raise FetchError(f"nicht erreichbar ({type(error).__name__})") from error
@@ -113,6 +134,7 @@ class PoliteFetcher:
 
     def _read(self, url: str, headers: dict[str, str]) -> httpx.Response:
         timeout = httpx.Timeout(self.policy.timeout_s)
+        deadline = time.monotonic() + self.policy.timeout_s
         with self.client.stream("GET", url, headers={"User-Agent": self.policy.user_agent, **headers}, timeout=timeout,
                                 follow_redirects=False) as response:
             declared = response.headers.get("content-length", "")
@@ -123,6 +145,8 @@ class PoliteFetcher:
                 body += chunk
                 if len(body) > self.policy.max_bytes:
                     raise FetchError(f"zu groß (mehr als {grouped(self.policy.max_bytes)} Bytes)")
+                if time.monotonic() > deadline:
+                    raise FetchError(f"zu langsam (nach {self.policy.timeout_s:g} s nicht vollständig, timeout_s)")
             return httpx.Response(response.status_code, headers=response.headers, content=bytes(body), request=response.request)
 
     @staticmethod
@@ -135,16 +159,22 @@ class PoliteFetcher:
         except (TypeError, ValueError):
             return None
 
-    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None, sites: frozenset[str | None] = frozenset()) -> Fetched:
         """Fetch ``url`` (conditionally if ``etag``/``last_modified`` are known), following
-        redirects; ``FetchError`` for robots.txt, errors, size and redirect loops."""
+        redirects within ``url``'s own site and ``sites``; ``FetchError`` for robots.txt,
+        internal addresses, errors, size, time and redirects elsewhere or in a loop."""
         headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
         seen = [url]
+        allowed_sites = sites | {site_or_none(url)}
         while True:
             if not self.reachable(url):
-                raise FetchError("Website nicht erreichbar (robots.txt ließ sich nicht abrufen)")
+                why = self._unreachable.get(host_of(url), "robots.txt ließ sich nicht abrufen")
+                raise FetchError(f"Website nicht erreichbar ({why})")
             if not self.allowed(url):
                 raise FetchError("robots.txt erlaubt den Abruf nicht")
+            delay = self.too_slow(url)
+            if delay is not None:
+                raise FetchError(f"Crawl-delay {delay:g} s ist länger als {MAX_CRAWL_DELAY_S:g} s: Website in diesem Lauf übersprungen")
             try:
                 response = self._request(url, headers)
             except httpx.HTTPError as error:  # invalid URLs and other client-side problems
@@ -153,6 +183,8 @@ class PoliteFetcher:
                 url = urljoin(url, response.headers["location"])
                 if url in seen or len(seen) > self.policy.max_redirects:
                     raise FetchError(f"zu viele Weiterleitungen (mehr als {self.policy.max_redirects} oder im Kreis)")
+                if site_or_none(url) not in allowed_sites:
+                    raise FetchError(f"Weiterleitung auf eine andere Website ({url[:100]}) wird nicht verfolgt")
                 seen.append(url)
                 continue
             if response.status_code in (200, 304, 404, 410):
@@ -160,3 +192,4 @@ class PoliteFetcher:
                                response.headers.get("content-type", "").split(";")[0].strip().lower(),
                                response.headers.get("etag"), response.headers.get("last-modified"))
             raise FetchError(f"HTTP {response.status_code}")
+

@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 
 from app.core import ConfigurationError
+from ingest.web_guard import site_of
 
 
 class WebSource(BaseModel):
@@ -31,6 +32,9 @@ class WebSource(BaseModel):
     """Regular expressions; a discovered page is kept when one matches (all, if none are given)."""
     exclude: list[str] = []
     max_pages: int = Field(default=500, ge=1)
+    allowed_hosts: list[str] = []
+    """Further sites (``host`` or ``host:port``) whose pages a feed or sitemap may list and a
+    redirect may lead to; by default only the source's own site."""
 
     @field_validator("include", "exclude")
     @classmethod
@@ -51,6 +55,11 @@ class WebSource(BaseModel):
     @property
     def address(self) -> str:
         return str(self.url or self.sitemap or self.feed)
+
+    @property
+    def sites(self) -> frozenset[str]:
+        """The sites this source's pages may come from: its own and ``allowed_hosts``."""
+        return frozenset({site_of(self.address), *(h.strip().lower() for h in self.allowed_hosts)})
 
     @property
     def label(self) -> str:
@@ -75,6 +84,8 @@ class FetchPolicy(BaseModel):
     retries: int = Field(default=3, ge=0, le=10)
     max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_redirects: int = Field(default=5, ge=0, le=20)
+    allow_private_hosts: bool = False
+    """Fetch from loopback and private networks too: only for tests against local sites."""
     removed_after_runs: int = Field(default=3, ge=1)
     """A page answering 404/410 this many runs in a row is removed from the index."""
 

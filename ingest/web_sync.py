@@ -9,7 +9,8 @@ address (ETag, Last-Modified, the hash of the page's text, misses) is in ``state
 - changed: new text, the copy is replaced;
 - gone: 404/410 for ``removed_after_runs`` runs in a row, then the copy is deleted;
 - failed: anything else (network, robots.txt, type, size) changes nothing and deletes nothing;
-- duplicate: the same text as another address already has is not kept twice.
+- duplicate: the same text as another address already has is not kept twice;
+- retired: a page whose source left ``sources.yaml`` is deleted at the next run.
 
 Every file is written to a temporary name and renamed, so a crash leaves old or new, never half."""
 
@@ -27,9 +28,10 @@ from urllib.parse import urlsplit
 from tqdm import tqdm
 
 from app.core import Settings, collapse_whitespace
-from ingest.loaders import LoadError, html_main_text, read_pdf, sidecar_of
+from ingest.loaders import HtmlText, LoadError, html_main_text, read_pdf, sidecar_of
 from ingest.web_discovery import canonical, discover
 from ingest.web_fetch import Fetched, FetchError, PoliteFetcher
+from ingest.web_guard import site_or_none
 from ingest.web_sources import SourcesFile, WebSource
 
 PAGES = "pages"
@@ -76,6 +78,8 @@ class WebState:
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, file TEXT, etag TEXT, last_modified TEXT, "
                         "text_sha TEXT, misses INTEGER NOT NULL DEFAULT 0, checked_at TEXT)")
         self.db.execute("CREATE INDEX IF NOT EXISTS pages_text ON pages (text_sha)")
+        if "source" not in {row[1] for row in self.db.execute("PRAGMA table_info(pages)")}:
+            self.db.execute("ALTER TABLE pages ADD COLUMN source TEXT")  # state written before sources were recorded
 
     def close(self) -> None:
         self.db.close()
@@ -91,9 +95,23 @@ class WebState:
         return row[0] if row else None
 
     def put(self, known: Known) -> None:
+        """Remember ``known`` (the source that lists it stays as recorded)."""
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (known.url, known.file, known.etag, known.last_modified, known.text_sha, known.misses, _now()))
+            self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT source FROM pages WHERE url = ?))",
+                            (known.url, known.file, known.etag, known.last_modified, known.text_sha, known.misses, _now(), known.url))
+
+    def own(self, url: str, source: str) -> None:
+        """Record which source lists ``url``."""
+        with self.db:
+            self.db.execute("UPDATE pages SET source = ? WHERE url = ?", (source, url))
+
+    def orphans(self, sources: list[WebSource]) -> list[Known]:
+        """Pages of sources no longer listed (pages stored before sources were recorded: those
+        on none of the listed sources' sites)."""
+        addresses = {source.address for source in sources}
+        sites = frozenset().union(*(source.sites for source in sources))
+        rows = self.db.execute("SELECT url, file, etag, last_modified, text_sha, misses, source FROM pages").fetchall()
+        return [Known(*row[:6]) for row in rows if (row[6] not in addresses if row[6] else site_or_none(row[0]) not in sites)]
 
     def forget(self, url: str) -> None:
         with self.db:
@@ -111,15 +129,15 @@ def write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def page_text(body: bytes, suffix: str) -> tuple[str, str | None]:
-    """The main text of a page (for change and duplicate checks) and its canonical URL if stated."""
+def page_text(body: bytes, suffix: str) -> HtmlText:
+    """The main text of a page (for change and duplicate checks), its stated metadata (for the
+    canonical URL) and the hidden blocks dropped."""
     if suffix == ".pdf":
         try:
-            return read_pdf(body)[0], None
+            return HtmlText(read_pdf(body)[0], None)
         except LoadError:
-            return "", None
-    text, metadata = html_main_text(body)
-    return text, (metadata.url if metadata is not None else None)
+            return HtmlText("", None)
+    return html_main_text(body)
 
 
 def mirror_file(pages_dir: Path, url: str, suffix: str) -> Path:
@@ -146,6 +164,7 @@ class WebSync:
     def run(self) -> SyncReport:
         state = WebState(self.settings.web_dir / STATE)
         try:
+            self._retire(state)
             for source in self.sources.sources:
                 found = discover(source, self.fetcher)
                 self.report.warnings += found.warnings
@@ -158,15 +177,38 @@ class WebSync:
             self.report.requests = self.fetcher.requests
         return self.report
 
+    def _retire(self, state: WebState) -> None:
+        """Delete the copies of pages whose source left ``sources.yaml`` (ingest then removes them)."""
+        for known in state.orphans(self.sources.sources):
+            self._delete_copy(known)
+            state.forget(known.url)
+            self.report.removed += 1
+            self._warn(known.url, "Quelle steht nicht mehr in sources.yaml: entfernt")
+
+    def _delete_copy(self, known: Known) -> None:
+        if known.file:
+            copy = self.pages_dir / known.file
+            copy.unlink(missing_ok=True)
+            sidecar_of(copy).unlink(missing_ok=True)
+
     def _warn(self, url: str, problem: str) -> None:
         self.report.warnings.append(f"{url}: {problem}")
 
     def _sync(self, url: str, source: WebSource, state: WebState) -> None:
+        try:
+            self._fetch_and_keep(url, source, state)
+        finally:
+            state.own(url, source.address)
+
+    def _fetch_and_keep(self, url: str, source: WebSource, state: WebState) -> None:
         known = state.get(url)
         # Ask conditionally unless a copy should exist and is gone (then the page is needed again).
         conditional = known is not None and (known.file is None or (self.pages_dir / known.file).is_file())
         try:
-            fetched = self.fetcher.get(url, known.etag, known.last_modified) if known and conditional else self.fetcher.get(url)
+            if known and conditional:
+                fetched = self.fetcher.get(url, known.etag, known.last_modified, sites=source.sites)
+            else:
+                fetched = self.fetcher.get(url, sites=source.sites)
         except FetchError as error:
             self.report.failed += 1
             self._warn(url, str(error))
@@ -190,10 +232,7 @@ class WebSync:
             state.put(Known(url, known.file, known.etag, known.last_modified, known.text_sha, misses))
             self._warn(url, f"HTTP {fetched.status} ({misses}. Lauf von {limit}; danach wird die Seite entfernt)")
             return
-        if known.file:
-            copy = self.pages_dir / known.file
-            copy.unlink(missing_ok=True)
-            sidecar_of(copy).unlink(missing_ok=True)
+        self._delete_copy(known)
         state.forget(url)
         self.report.removed += 1
         self._warn(url, f"HTTP {fetched.status} in {limit} Läufen nacheinander: entfernt")
@@ -204,7 +243,10 @@ class WebSync:
             self.report.failed += 1
             self._warn(url, f"Inhaltstyp '{fetched.content_type or 'unbekannt'}' wird nicht gelesen (nur HTML und PDF)")
             return
-        text, stated_url = page_text(fetched.body, suffix)
+        page = page_text(fetched.body, suffix)
+        text, stated_url = page.text, (page.metadata.url if page.metadata is not None else None)
+        for warning in page.hidden_warning():
+            self._warn(url, warning)
         if not text.strip():
             self.report.failed += 1
             self._warn(url, "kein Text gefunden")
@@ -238,3 +280,4 @@ class WebSync:
             self.report.changed += 1
         else:
             self.report.new += 1
+

@@ -24,7 +24,7 @@ from ingest.web_sources import FetchPolicy, SourcesFile, load_sources
 from ingest.web_sync import PAGES, SyncReport, WebSync
 from tests.conftest import CORPUS, HashEmbeddings, cli_env
 
-FAST = {"seconds_between_requests": 0.0, "timeout_s": 2.0, "retries": 2, "max_bytes": 1024 * 1024}
+FAST = {"seconds_between_requests": 0.0, "timeout_s": 2.0, "retries": 2, "max_bytes": 1024 * 1024, "allow_private_hosts": "true"}
 
 
 @pytest.fixture
