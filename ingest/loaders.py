@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import frontmatter
-
-from app.core import grouped
+from app.core import MAX_META_BYTES, BadMetadata, grouped, read_front_matter
 from ingest.metadata import parse_meta
 from ingest.visible import visible_page
 
@@ -206,10 +204,14 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
     sidecar = sidecar_of(path)
     if not sidecar.is_file():
         return {}
+    if sidecar.stat().st_size > MAX_META_BYTES:
+        raise LoadError(f"Metadaten-Datei {sidecar.name} ist größer als {MAX_META_BYTES // 1024} KB")
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise LoadError(f"Metadaten-Datei {sidecar.name} ist kein gültiges JSON: {error}") from error
+    except RecursionError as error:
+        raise LoadError(f"Metadaten-Datei {sidecar.name} ist zu tief verschachtelt") from error
     if not isinstance(data, dict):
         raise LoadError(f"Metadaten-Datei {sidecar.name} muss ein JSON-Objekt sein")
     return data
@@ -217,13 +219,12 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
 
 def _read_markdown(text: str) -> tuple[str, dict[str, Any]]:
     try:
-        post = frontmatter.loads(text)
-    except Exception as error:  # YAML errors come in several types
-        raise LoadError(f"Front Matter ist fehlerhaft: {error}") from error
-    body = post.content
+        metadata, body = read_front_matter(text)
+    except BadMetadata as error:
+        raise LoadError(str(error)) from error
     for pattern, replacement in _MD_MARKUP:
         body = pattern.sub(replacement, body)
-    return body, dict(post.metadata)
+    return body, metadata
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import secrets
 import shutil
 import time
 from collections.abc import Iterator, Sequence
@@ -38,6 +39,7 @@ from app.index import (
     open_build,
     sentence_id,
     store_errors,
+    this_process,
     visible_at,
 )
 from ingest.chunking import Chunk, chunk_paragraphs
@@ -156,12 +158,10 @@ def ingest_lock(settings: Settings) -> Iterator[None]:
         yield
 
 
-def _new_build_name(client: ClientAPI, collection: str) -> str:
-    taken = {c.name for c in client.list_collections()}
-    number = 1
-    while f"{collection}-b{number}" in taken:
-        number += 1
-    return f"{collection}-b{number}"
+def _new_build_name(collection: str) -> str:
+    """A build name that never repeats (time and randomness): a reader holding a deleted
+    build can never mistake a new build of the same name for it."""
+    return f"{collection}-b{time.strftime('%Y%m%d%H%M%S', time.gmtime())}{secrets.token_hex(3)}"
 
 
 def _open_target(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddings, rebuild: bool) -> _Target:
@@ -183,7 +183,7 @@ def _open_target(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddi
         except Exception:  # an interrupted rebuild with another embedder: start again
             drop_build(client, build)
             build = ""
-    build = build or _new_build_name(client, settings.collection)
+    build = build or _new_build_name(settings.collection)
     replace(pointer, pending=build).write(client, settings.collection)
     index = open_build(client, build, embeddings, 0, create=True)
     return _Target(index, 1, Pointer(live=build, generation=1, embedder=index.embedder_id, previous=pointer.live or legacy),
@@ -235,7 +235,7 @@ def run_ingest(
         outdated = target.readers.pipeline != PIPELINE_VERSION or LexicalIndex.open(current) is None  # e.g. an older format
         if writer.changes or report.removed or outdated:
             _build_lexical(target, settings.lexical_path, progress)
-            replace(target.commit, pipeline=PIPELINE_VERSION).write(client, settings.collection)
+            replace(target.commit, pipeline=PIPELINE_VERSION, writer=this_process()).write(client, settings.collection)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -26,6 +26,7 @@ from app.conversation import Glossary
 from app.core import Answer, Citation, InvalidQuestion, Settings
 from app.edges import FeedbackStore
 from app.edges.web.chat import Chat, remembered
+from app.edges.web.gate import REFUSED
 from app.edges.web.limits import RateLimiter
 from app.index import load_embeddings, open_client
 from app.pipeline import Lotse
@@ -183,7 +184,7 @@ def test_the_upload_route_is_closed(web_url: str) -> None:
     before = {p for p in uploads.rglob("*")} if uploads.exists() else set()
     response = httpx.post(f"{web_url}gradio_api/upload", files={"files": ("gross.bin", b"\0" * (50 * 1024 * 1024))}, timeout=120)
     after = {p for p in uploads.rglob("*")} if uploads.exists() else set()
-    assert response.status_code == 403 and response.json() == {"error": "Lotse nimmt keine Dateien an."}
+    assert response.status_code == 404 and response.json() == REFUSED
     assert not [p for p in after - before if p.is_file() and p.stat().st_size > 1024 * 1024]
     ROWS.append(("6", "50 MB POST to /gradio_api/upload", "accepted, kept on disk", f"HTTP {response.status_code}, nothing stored"))
 

@@ -11,6 +11,7 @@ from app.core.errors import (
     LotseError,
     StoreUnavailable,
 )
+from app.core.frontmatter import MAX_META_BYTES, BadMetadata, read_front_matter
 from app.core.languages import GERMAN, LANGUAGES, browser_language, question_language
 from app.core.settings import Settings
 from app.core.text import (
@@ -45,6 +46,9 @@ from app.core.text import (
 from app.core.types import Answer, Citation, RetrievedChunk
 
 __all__ = [
+    "MAX_META_BYTES",
+    "BadMetadata",
+    "read_front_matter",
     "GERMAN",
     "LANGUAGES",
     "browser_language",

@@ -4,20 +4,30 @@ the press releases behind each one: title, date, link where known, and the passa
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import frontmatter
-
 from app.conversation import Glossary
-from app.core import CONTENT_STOP_WORDS, STATEWIDE, collapse_whitespace, sentences_of, stems, words
+from app.core import (
+    CONTENT_STOP_WORDS,
+    MAX_META_BYTES,
+    STATEWIDE,
+    BadMetadata,
+    collapse_whitespace,
+    read_front_matter,
+    sentences_of,
+    stems,
+    words,
+)
 from app.edges.i18n import N_
 
 FIELDS = (N_("Name"), N_("Wo"), N_("Seit"), N_("Geld"), N_("Träger"))
 """The table's columns (German; translated where shown), in the order of ``Programme.row``."""
 _SOURCE_NOTE = re.compile(r"\(Quelle: ([^)]*)\)")
 _BULLET = re.compile(r"^\s*[-*]\s+(.*)$")
+log = logging.getLogger(__name__)
 MIN_PREFIX = 4
 """A search stem this long also finds longer words it begins ("Eltern" -> "Elternarbeit")."""
 
@@ -80,20 +90,20 @@ def _strings(value: object) -> tuple[str, ...]:
 
 
 def load_programmes(corpus_dir: Path) -> list[Programme]:
-    """Every ``programmes/*.md`` with front matter; unreadable files are left out."""
+    """Every ``programmes/*.md`` with front matter; an unreadable file is left out with one log line."""
     programmes = []
     for path in sorted((corpus_dir / "programmes").glob("*.md")):
         try:
-            post = frontmatter.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
+            m, content = read_front_matter(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, BadMetadata) as error:
+            log.warning("Programmverzeichnis: %s übersprungen (%s)", path.name, " ".join(str(error).split())[:160])
             continue
-        m = post.metadata
         fields = [str(m.get(k, "")) for k in ("title", "where", "since", "money", "operator")]
         programmes.append(
             Programme(
                 doc_id=f"programmes/{path.stem}", name=fields[0] or path.stem, where=fields[1], since=fields[2], money=fields[3],
-                operator=fields[4], places=_strings(m.get("places")), body=post.content, sources=_strings(m.get("sources")),
-                stems=frozenset(stems(" ".join([*fields, post.content]))),
+                operator=fields[4], places=_strings(m.get("places")), body=content, sources=_strings(m.get("sources")),
+                stems=frozenset(stems(" ".join([*fields, content]))),
             )
         )
     return programmes
@@ -105,9 +115,15 @@ def load_sources(corpus_dir: Path, doc_ids: set[str]) -> dict[str, Source]:
     for doc_id in sorted(doc_ids):
         base = corpus_dir / doc_id
         try:
-            meta = json.loads(base.with_name(base.name + ".meta.json").read_text(encoding="utf-8"))
+            meta_file = base.with_name(base.name + ".meta.json")
+            if meta_file.stat().st_size > MAX_META_BYTES:
+                raise ValueError(f"{meta_file.name} ist größer als {MAX_META_BYTES // 1024} KB")
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
             text = base.with_name(base.name + ".txt").read_text(encoding="utf-8")
-        except (OSError, ValueError):
+            if not isinstance(meta, dict):
+                raise ValueError(f"{meta_file.name} ist kein JSON-Objekt")
+        except (OSError, ValueError, RecursionError) as error:
+            log.warning("Programmverzeichnis: Quelle %s übersprungen (%s)", doc_id, " ".join(str(error).split())[:160])
             continue
         sources[doc_id] = Source(doc_id, str(meta.get("title") or doc_id), meta.get("date_text") or meta.get("date"),
                                  str(meta.get("source_label") or ""), meta.get("url"),

@@ -18,9 +18,11 @@ from app.index.store import (
     open_build,
     open_client,
     open_index,
+    reopen_client,
     sentence_id,
     sentences_name,
     store_errors,
+    this_process,
     visible_at,
 )
 
@@ -41,11 +43,13 @@ __all__ = [
     "load_embeddings",
     "open_build",
     "open_client",
+    "reopen_client",
     "open_generation",
     "open_index",
     "sentence_id",
     "sentences_name",
     "store_errors",
+    "this_process",
     "stop_word_stems",
     "visible_at",
 ]

@@ -9,6 +9,8 @@ an ingest writes generation G+1 beside G and switches all readers by writing the
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -20,6 +22,7 @@ import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.collection_configuration import CreateCollectionConfiguration
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
@@ -62,6 +65,8 @@ class Pointer:
     previous: str = ""
     pipeline: str = ""
     """The ingest pipeline version that wrote the live build (an older one needs an ingest)."""
+    writer: str = ""
+    """The process that committed it (``this_process()``): readers elsewhere reload their segments."""
 
     @classmethod
     def read(cls, client: ClientAPI, collection: str) -> Pointer | None:
@@ -70,7 +75,8 @@ class Pointer:
             meta = client.get_collection(pointer_name(collection)).metadata or {}
         except NotFoundError:
             return None
-        return cls(**{f: meta[f] for f in ("live", "generation", "embedder", "pending", "previous", "pipeline") if f in meta})
+        return cls(**{f: meta[f] for f in ("live", "generation", "embedder", "pending", "previous", "pipeline", "writer")
+                      if f in meta})
 
     def write(self, client: ClientAPI, collection: str) -> None:
         """Store the pointer in one metadata write."""
@@ -137,6 +143,31 @@ def open_client(settings: Settings) -> ClientAPI:
             )
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def this_process() -> str:
+    """Who commits an ingest: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def reopen_client(client: ClientAPI, settings: Settings) -> ClientAPI:
+    """A client that sees what other processes committed since ``client`` was opened.
+
+    An embedded Chroma keeps its vector segments in memory, one copy per path and process
+    shared by every client there: rows another process (a cron ``lotse ingest``) wrote after
+    they were loaded are unknown to it ("Error finding id"). That copy is stopped and a new
+    client loads the files afresh. Chroma has no public call for this; the test that runs
+    ``lotse serve`` beside a ``lotse ingest`` (tests/test_campaign_two.py) pins that it works.
+    A server's client always sees the server's state and is kept."""
+    if settings.chroma_url:
+        return client
+    identifier = str(settings.chroma_dir)
+    with SharedSystemClient._refcount_lock:
+        stale = SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+    if stale is not None:
+        stale.stop()
+    return open_client(settings)
 
 
 @dataclass(frozen=True)

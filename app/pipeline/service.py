@@ -4,12 +4,14 @@ page reader, composer and chain, and switching to a newly committed ingest betwe
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chromadb.api import ClientAPI
+from chromadb.errors import ChromaError
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable
 
@@ -24,12 +26,15 @@ from app.index import (
     load_embeddings,
     open_client,
     open_generation,
+    reopen_client,
     stop_word_stems,
     store_errors,
+    this_process,
 )
 from app.pipeline.chain import Request, build_chain
 from app.retrieval import HybridRetriever, PageReader
 
+log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -80,15 +85,25 @@ class Lotse:
         return dataclasses.replace(self, composer=composer, _snapshot=None, _lock=threading.Lock())
 
     def snapshot(self) -> Snapshot:
-        """The snapshot of the committed generation, reopened if an ingest committed a new one."""
+        """The snapshot of the committed generation, reopened if an ingest committed a new one
+        (build names never repeat, so a new build is always a new snapshot)."""
         pointer = live_pointer(self.client, self.settings.collection)
         current = self._snapshot
         if current is not None and current.serves(pointer):
             return current
         with self._lock:
             if self._snapshot is None or not self._snapshot.serves(pointer):
+                if self._snapshot is not None and pointer.writer != this_process():  # written elsewhere: load it afresh
+                    self.client = reopen_client(self.client, self.settings)
                 self._snapshot = self._open(pointer)
             return self._snapshot
+
+    def _discard(self, failed: Snapshot) -> None:
+        """Forget a snapshot whose collections failed (deleted build, stale segments)."""
+        with self._lock:
+            if self._snapshot is failed:
+                self.client = reopen_client(self.client, self.settings)
+                self._snapshot = None
 
     def _open(self, pointer: Pointer) -> Snapshot:
         index, lexical = open_generation(self.client, self.settings, self.embeddings, pointer)
@@ -142,4 +157,11 @@ class Lotse:
         with store_errors(self.settings):
             snapshot = self.snapshot()
             query = snapshot.understand(turn, previous, place)
-            return snapshot.chain.invoke(Request(query, started, on_sentence))
+            try:
+                return snapshot.chain.invoke(Request(query, started, on_sentence))
+            except ChromaError as error:  # its build was replaced under it: once more, from the live pointer
+                log.warning("Index-Stand %s/%s nicht lesbar (%s); neu geöffnet", snapshot.pointer.live,
+                            snapshot.pointer.generation, type(error).__name__)
+                self._discard(snapshot)
+                snapshot = self.snapshot()
+                return snapshot.chain.invoke(Request(snapshot.understand(turn, previous, place), started, on_sentence))

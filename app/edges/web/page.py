@@ -10,6 +10,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from app.edges.web.gate import RouteGate
 from app.edges.web.gradio_labels import gradio_labels_script
 
 CSS = """
@@ -83,18 +84,14 @@ class GermanPage(BaseHTTPMiddleware):
         return Response(body.replace(b'lang="en"', b'lang="de"', 1), status_code=response.status_code, headers=headers)
 
 
-class ClosedRoutes(BaseHTTPMiddleware):
-    """Lotse takes no files: Gradio's upload routes are refused before the body is read, so
-    nothing lands on disk. A request body the API cannot parse (not JSON, not UTF-8) gets the
-    same German ``error`` object as every other bad question."""
+class GermanApiErrors(BaseHTTPMiddleware):
+    """A request body the API cannot parse (not JSON, not UTF-8) gets the same German
+    ``error`` object as every other bad question. (Routes Lotse does not use never get this
+    far: ``RouteGate`` refuses them.)"""
 
-    UPLOAD = ("/upload", "/upload_progress")
     API = ("/gradio_api/call/", "/gradio_api/run/", "/gradio_api/queue/join")
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        path = request.url.path.rstrip("/")
-        if path.endswith(self.UPLOAD):
-            return JSONResponse({"error": "Lotse nimmt keine Dateien an."}, status_code=403)
         response = await call_next(request)
         if response.status_code in (400, 422) and request.url.path.startswith(self.API):
             return JSONResponse({"error": "Ungültige Anfrage: Der Inhalt muss JSON in UTF-8 sein, "
@@ -107,5 +104,5 @@ def launch(app: gr.Blocks, host: str, port: int, concurrency: int, *, block: boo
     """Queue for a CPU-bound handler and serve; never ``share=True``."""
     app.queue(default_concurrency_limit=concurrency, max_size=256)
     app.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=not block, quiet=not block,
-               css=CSS, head=PAGE_HEAD, js=JS.replace("__GRADIO_LABELS__", gradio_labels_script()), show_error=False, footer_links=[], app_kwargs={"middleware": [Middleware(GermanPage), Middleware(ClosedRoutes)]})
+               css=CSS, head=PAGE_HEAD, js=JS.replace("__GRADIO_LABELS__", gradio_labels_script()), show_error=False, footer_links=[], app_kwargs={"middleware": [Middleware(RouteGate), Middleware(GermanPage), Middleware(GermanApiErrors)]})
     return app

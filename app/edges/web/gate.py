@@ -1,0 +1,100 @@
+"""The door in front of Gradio: only the routes Lotse's pages and its API use are let through,
+everything else is refused before its body is read (file uploads, recordings, proxies,
+``file=`` with an address, dev and vibe-coding routes, monitoring); request bodies have a size
+cap checked against ``Content-Length`` and while they stream in. A pure ASGI middleware, so
+it costs no extra copy of streamed answers.
+
+A new Gradio version that adds a route does not open it: ``tests/edges/web/test_gate.py``
+lists every route Gradio serves and checks which of them pass."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+MAX_BODY_BYTES = 256 * 1024
+"""A question is at most 1,000 characters; the chat's history is capped in the chat itself."""
+_READ = ("GET", "HEAD")
+ALLOWED: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (methods, re.compile(pattern)) for methods, pattern in [
+        (_READ, r"/"),
+        (_READ, r"/config/?"),
+        (_READ, r"/(?:assets|static|svelte)/[^?]*"),
+        (_READ, r"/(?:favicon\.ico|theme\.css|robots\.txt|manifest\.json)"),
+        (_READ, r"/pwa_icon(?:/\d+)?"),
+        (("POST",), r"/login/?"),
+        (_READ, r"/logout"),
+        (_READ, r"/gradio_api/(?:info|login_check|app_id|startup-events|theme\.css)/?"),
+        (_READ, r"/gradio_api/heartbeat/[\w-]+"),
+        (("POST",), r"/gradio_api/queue/join"),
+        (_READ, r"/gradio_api/queue/(?:data|status)"),
+        (("POST",), r"/gradio_api/(?:cancel|reset)/?"),
+        (("POST",), r"/gradio_api/call/(?:v2/)?[\w-]+/?"),
+        (_READ, r"/gradio_api/call/(?:v2/)?[\w-]+/[\w-]+"),
+    ]
+)
+REFUSED = {"error": "Diese Adresse gibt es bei Lotse nicht."}
+TOO_LARGE = {"error": f"Die Anfrage ist zu groß (höchstens {MAX_BODY_BYTES // 1024} KB)."}
+
+
+def allowed(method: str, path: str) -> bool:
+    """Whether Lotse serves ``method`` on ``path``."""
+    return any(method in methods and pattern.fullmatch(path) for methods, pattern in ALLOWED)
+
+
+async def _refuse(send: Send, status: int, body: dict[str, str]) -> None:
+    data = json.dumps(body, ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(data)).encode())]})
+    await send({"type": "http.response.body", "body": data})
+
+
+class RouteGate:
+    """ASGI middleware: the allow list and the body cap (``Middleware(RouteGate)`` in Starlette)."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if not allowed(scope["method"], scope["path"]):
+            return await _refuse(send, 404, REFUSED)
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            return await _refuse(send, 413, TOO_LARGE)
+        received, overflow, answered, started = 0, False, False, False
+
+        async def capped_receive() -> Message:
+            """The body as it streams in; past the cap the app sees it end, and gets no more."""
+            nonlocal received, overflow
+            if overflow:
+                return {"type": "http.request", "body": b"", "more_body": False}
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_body_bytes:
+                overflow = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            """The app's response, or the 413 instead of it when the body was cut."""
+            nonlocal answered, started
+            if overflow and not started:
+                if not answered:
+                    answered = True
+                    await _refuse(send, 413, TOO_LARGE)
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await self.app(scope, capped_receive, guarded_send)

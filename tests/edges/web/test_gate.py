@@ -1,0 +1,143 @@
+"""The route gate in front of Gradio (security campaign 2, findings 3, 10 and 11): every route
+Gradio serves is enumerated, and each one Lotse does not use is refused before its body is
+read; bodies are capped; ``file=<URL>`` never makes the server connect out."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import httpx
+import pytest
+
+from app.edges.web.gate import MAX_BODY_BYTES, REFUSED, allowed
+from app.edges.web.page import launch
+from benchmarks.loopback import free_port
+from tests.hostile_report import write_section
+
+ROWS: list[tuple[str, str, str, str]] = []
+USED = {  # what Lotse's pages, gradio_client and the dashboard's login need, and nothing more
+    ("GET", "/"), ("HEAD", "/"), ("GET", "/config"), ("GET", "/config/"), ("GET", "/static/{path:path}"),
+    ("GET", "/assets/{path:path}"), ("GET", "/svelte/{path:path}"), ("GET", "/favicon.ico"), ("GET", "/theme.css"),
+    ("GET", "/robots.txt"), ("GET", "/manifest.json"), ("GET", "/pwa_icon"), ("GET", "/pwa_icon/{size}"),
+    ("POST", "/login"), ("POST", "/login/"), ("GET", "/logout"),
+    ("GET", "/gradio_api/info"), ("GET", "/gradio_api/info/"), ("GET", "/gradio_api/login_check"),
+    ("GET", "/gradio_api/login_check/"), ("GET", "/gradio_api/app_id"), ("GET", "/gradio_api/app_id/"),
+    ("GET", "/gradio_api/startup-events"), ("GET", "/gradio_api/theme.css"), ("GET", "/gradio_api/heartbeat/{session_hash}"),
+    ("POST", "/gradio_api/queue/join"), ("GET", "/gradio_api/queue/data"), ("GET", "/gradio_api/queue/status"),
+    ("POST", "/gradio_api/cancel"), ("POST", "/gradio_api/reset"), ("POST", "/gradio_api/reset/"),
+    ("POST", "/gradio_api/call/{api_name}"), ("POST", "/gradio_api/call/{api_name}/"),
+    ("POST", "/gradio_api/call/v2/{api_name}"), ("POST", "/gradio_api/call/v2/{api_name}/"),
+    ("GET", "/gradio_api/call/{api_name}/{event_id}"), ("GET", "/gradio_api/call/v2/{api_name}/{event_id}"),
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def table() -> Iterator[None]:
+    yield
+    if len({finding for finding, *_ in ROWS}) == 3:
+        write_section("campaign-2-routes", "Second campaign: routes and request sizes", ("finding", "case", "before", "now"), ROWS)
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[str, gr.Blocks]]:
+    with gr.Blocks() as page:
+        question = gr.Textbox()
+        gr.Button().click(lambda q: q, question, question, api_name="ask")
+    port = free_port()
+    app = launch(page, "127.0.0.1", port, concurrency=1, block=False)
+    yield f"http://127.0.0.1:{port}", app
+    app.close()
+
+
+def routes(app: Any) -> set[tuple[str, str]]:
+    """Every (method, path template) the server answers, included routers too."""
+    found: set[tuple[str, str]] = set()
+    for route in app.routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            found |= routes(inner)
+        for method in getattr(route, "methods", None) or ():
+            found.add((method, route.path))
+    return found
+
+
+def concrete(template: str) -> str:
+    path = template.replace("{path_or_url:path}", "http://127.0.0.1:9/x").replace("{url_path:path}", "http://127.0.0.1:9/x")
+    return re.sub(r"\{[^}]+\}", "x", path)
+
+
+def test_every_route_gradio_serves_is_used_by_lotse_or_refused(served: tuple[str, gr.Blocks]) -> None:
+    url, app = served
+    everything = routes(app.server_app)
+    assert {r for r in everything if allowed(r[0], concrete(r[1]))} <= USED
+    refused = sorted(r for r in everything if r not in USED and r[0] != "HEAD")
+    assert len(refused) > 30  # uploads, recordings, proxy, file=, stream, vibe-*, monitoring, openapi, run history, ...
+    for method, template in refused:
+        response = httpx.request(method, url + concrete(template), content=b"{}", timeout=10)
+        assert response.status_code == 404 and response.json() == REFUSED, (method, template, response.status_code)
+    ROWS.append(("3", f"all {len(everything)} routes of Gradio {gr.__version__} enumerated",
+                 "only /upload closed; /process_recording and others open",
+                 f"{len(refused)} refused with a German 404 before the body is read; {len(USED)} in use pass"))
+
+
+def gradio_temp_files() -> set[Path]:
+    folder = Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio")
+    return {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+
+
+@pytest.mark.parametrize("route", ["/gradio_api/process_recording", "/gradio_api/upload", "/gradio_api/vibe-edit"])
+def test_a_50_mb_upload_is_refused_and_nothing_is_kept(served: tuple[str, gr.Blocks], route: str) -> None:
+    url, _ = served
+    before = gradio_temp_files()
+    response = httpx.post(url + route, files={"files": ("gross.bin", b"\0" * (50 * 1024 * 1024))}, timeout=120)
+    assert response.status_code == 404 and response.json() == REFUSED
+    assert not [p for p in gradio_temp_files() - before if p.stat().st_size > 1024 * 1024]
+    ROWS.append(("3", f"50 MB POST to {route}", "accepted, 50 MB kept in the temp folder" if "upload" not in route else "403",
+                 f"HTTP {response.status_code}, nothing stored"))
+
+
+def test_bodies_over_the_cap_are_refused_declared_or_streamed(served: tuple[str, gr.Blocks]) -> None:
+    url, _ = served
+    big = b'{"data": ["' + b"a" * (2 * MAX_BODY_BYTES) + b'", null, null]}'
+    declared = httpx.post(f"{url}/gradio_api/call/ask", content=big, headers={"content-type": "application/json"}, timeout=30)
+    streamed = httpx.post(f"{url}/gradio_api/call/ask", content=iter([big[i:i + 65536] for i in range(0, len(big), 65536)]),
+                          headers={"content-type": "application/json"}, timeout=30)
+    assert declared.status_code == streamed.status_code == 413
+    assert "zu groß" in declared.json()["error"] and "zu groß" in streamed.json()["error"]
+    ok = httpx.post(f"{url}/gradio_api/call/ask", json={"data": ["Was ist KOMM-AN NRW?"]}, timeout=30)
+    assert ok.status_code == 200 and "event_id" in ok.json()
+    ROWS.append(("10", f"{len(big) // 1024} KB body to /ask, with Content-Length and chunked", "accepted (200 MB: 1.07 GB peak)",
+                 f"HTTP 413 with a German error, cap {MAX_BODY_BYTES // 1024} KB"))
+
+
+def test_file_with_an_address_makes_no_connection(served: tuple[str, gr.Blocks]) -> None:
+    url, _ = served
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(2)
+    port = listener.getsockname()[1]
+    connected: list[object] = []
+
+    def accept() -> None:
+        try:
+            connected.append(listener.accept())
+        except OSError:
+            pass
+
+    waiter = threading.Thread(target=accept)
+    waiter.start()
+    response = httpx.get(f"{url}/gradio_api/file=http://127.0.0.1:{port}/geheim", timeout=10)
+    waiter.join()
+    listener.close()
+    assert response.status_code == 404 and connected == []
+    ROWS.append(("11", "GET /gradio_api/file=http://127.0.0.1:PORT/", "DNS lookup and TCP connect from the server",
+                 "HTTP 404, no connection reached the listener"))

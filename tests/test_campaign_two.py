@@ -1,0 +1,158 @@
+"""The second campaign's fault findings, each re-run against the real thing: rebuilds under a
+running Lotse (16), a cron-style ``lotse ingest`` beside a running ``lotse serve`` on the
+default embedded Chroma (17), a metadata file nested 100,000 deep (18) and a programme with
+broken front matter at start-up (19). Outcomes are the "campaign-2 faults" table in
+docs/hostile-input.md."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.conversation import Glossary
+from app.core import Settings
+from app.edges import ProgrammeDirectory
+from app.index import live_pointer, load_embeddings, open_client
+from app.pipeline import Lotse
+from benchmarks.loopback import free_port
+from ingest.pipeline import run_ingest
+from tests.api_client import ask_json
+from tests.conftest import CORPUS, HashEmbeddings, cli_env
+from tests.hostile_report import write_section
+
+pytestmark = pytest.mark.integration
+ROWS: list[tuple[str, str, str, str]] = []
+DOCS = ["press/001_a3d1d8ce9cac7c71.txt", "press/001_a3d1d8ce9cac7c71.meta.json", "programmes/komm-an-nrw.md",
+        "programmes/griffbereitmini-dortmund.md", "programmes/sofra-koeln.md", "glossary/glossary.yaml"]
+NEW_DOC = ("Zebrastreifenkurs in Hamm\n\nDer Zebrastreifenkurs in Hamm bringt neu zugewanderten Kindern das sichere "
+           "Überqueren der Straße bei. Der Kurs ist kostenlos und findet jeden Mittwoch im Stadtteilzentrum statt.\n")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def table() -> Iterator[None]:
+    yield
+    if len({finding for finding, *_ in ROWS}) == 4:
+        write_section("campaign-2-faults", "Second campaign: faults", ("finding", "case", "before", "now"), ROWS)
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Settings:
+    for rel in DOCS:
+        (tmp_path / "corpus" / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CORPUS / rel, tmp_path / "corpus" / rel)
+    return Settings(corpus_dir=tmp_path / "corpus", chroma_dir=tmp_path / "chroma", feedback_db=tmp_path / "fb.sqlite3")
+
+
+def ingest(settings: Settings, rebuild: bool = False) -> None:
+    run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
+               progress=False, rebuild=rebuild)
+
+
+def test_rebuilds_never_reuse_a_build_name_and_a_stale_snapshot_is_reopened(small: Settings) -> None:
+    ingest(small)
+    lotse = Lotse.from_settings(small)
+    names = [lotse.snapshot().pointer.live]
+    failed = 0
+    for _ in range(3):
+        ingest(small, rebuild=True)
+        names.append(open_client(small).get_collection(f"{small.collection}-pointer").metadata["live"])
+        answer = lotse.ask("Was ist KOMM-AN NRW?")
+        failed += answer.abstained or not answer.citations
+    assert len(set(names)) == len(names) == 4 and failed == 0
+    # Handles to a deleted build under the live pointer's name (what b1 -> b2 -> b1 did before): reopened, answered.
+    stale = lotse.snapshot()
+    ingest(small, rebuild=True)
+    ingest(small, rebuild=True)  # the second one drops the build the stale snapshot reads
+    lotse._snapshot = dataclasses.replace(stale, pointer=live_pointer(lotse.client, small.collection))
+    answer = lotse.ask("Was ist KOMM-AN NRW?")
+    assert not answer.abstained and answer.citations
+    ROWS.append(("16", "three --rebuild under a running Lotse, then a snapshot of a deleted build",
+                 "build names repeat (b1 -> b2 -> b1); 7/7 questions failed until restart",
+                 f"{len(set(names))} distinct build names; 0 failures; the stale snapshot reopened and answered"))
+
+
+def wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.time() + 180
+    while time.time() < deadline and server.poll() is None:
+        try:
+            if httpx.get(base, timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.5)
+    raise AssertionError("lotse serve kam nicht hoch")
+
+
+def test_a_cron_ingest_beside_a_running_serve_is_picked_up_without_errors(small: Settings, tmp_path: Path) -> None:
+    """The default settings: embedded Chroma, one serve process, one ingest process."""
+    env = cli_env(small, LOTSE_FEEDBACK_DB=str(tmp_path / "fb.sqlite3"))
+    subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
+    port, log = free_port(), tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], env=env, stdout=out,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(base, server)
+        assert ask_json(base, "Was ist KOMM-AN NRW?")[0] == 200
+        (small.corpus_dir / "press" / "zebrastreifenkurs-hamm.txt").write_text(NEW_DOC, encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
+        outcomes = [ask_json(base, q)[1] for q in ["Was ist der Zebrastreifenkurs in Hamm?", "Was ist KOMM-AN NRW?",
+                                                    "Wann findet der Zebrastreifenkurs statt?", "Was ist GriffbereitMini?"] * 2]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+    errors = [o for o in outcomes if not isinstance(o, dict) or "error" in o]
+    cited = [o for o in outcomes if isinstance(o, dict) and any(c["doc_id"] == "press/zebrastreifenkurs-hamm" for c in o.get("citations", []))]
+    tracebacks = log.read_text(errors="replace").count("Traceback")
+    assert errors == [] and tracebacks == 0 and len(cited) >= 2, (errors[:2], tracebacks)
+    ROWS.append(("17", "lotse ingest (new document) in another process beside a running lotse serve, embedded Chroma",
+                 "every question touching new rows failed ('Error finding id'); new document never cited",
+                 f"{len(outcomes)} questions after the commit: 0 errors, 0 tracebacks, new document cited {len(cited)}×"))
+
+
+def test_a_metadata_file_nested_100000_deep_fails_alone(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "press").mkdir(parents=True)
+    for n in range(3):
+        (corpus / "press" / f"gut-{n}.txt").write_text(f"Meldung {n}\n\nDas Integrationszentrum berät Familien Nummer {n}.",
+                                                       encoding="utf-8")
+    (corpus / "press" / "tief.txt").write_text("Tief\n\nEin Text mit tiefen Metadaten.", encoding="utf-8")
+    (corpus / "press" / "tief.meta.json").write_text('{"title": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    (corpus / "press" / "tief2.md").write_text("---\ntitle: " + "[" * 100_000 + "]" * 100_000 + "\n---\nText mit tiefer Kopfzeile.",
+                                               encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, chroma_dir=tmp_path / "chroma", collection="deep")
+    report = run_ingest(settings, open_client(settings), HashEmbeddings(), Glossary.load(settings.glossary_path), progress=False)
+    assert report.documents == 3 and report.failed == 2
+    assert any("tief:" in w and "tief verschachtelt" in w for w in report.warnings), report.warnings
+    assert any("tief2:" in w for w in report.warnings), report.warnings
+    ROWS.append(("18", ".meta.json and front matter nested 100,000 deep beside 3 good files",
+                 "RecursionError traceback, whole ingest aborted on every rerun",
+                 "the two files fail with a German warning each; the 3 others are ingested"))
+
+
+def test_a_programme_with_broken_front_matter_is_skipped_and_the_directory_loads(tmp_path: Path,
+                                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS / "programmes", corpus / "programmes")
+    shutil.copytree(CORPUS / "glossary", corpus / "glossary")
+    good = len(list((corpus / "programmes").glob("*.md")))
+    (corpus / "programmes" / "kaputt.md").write_text("---\ntitle: [nicht geschlossen\nwhere: : :\n---\nText.", encoding="utf-8")
+    (corpus / "programmes" / "tief.md").write_text("---\ntitle: " + "[" * 100_000 + "\n---\nText.", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="app.edges.programmes"):
+        directory = ProgrammeDirectory.load(corpus)
+    assert len(directory.filter(None, "")) == good
+    skipped = [r.getMessage() for r in caplog.records if ".md übersprungen" in r.getMessage()]
+    assert len(skipped) == 2 and any("kaputt.md" in m for m in skipped)
+    ROWS.append(("19", "programme file with broken YAML front matter (and one nested 100,000 deep) at start-up",
+                 "yaml.ParserError: lotse serve did not start", f"both skipped with one log line each; {good} programmes listed"))
