@@ -1,4 +1,4 @@
-"""``lotse eval [nrw|omosqa|all]``: registered through the ``lotse.commands`` entry point."""
+"""``lotse eval [nrw|newcomer|realistic|omosqa|region|all]``: registered through the ``lotse.commands`` entry point."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
 
         folder = REGION_DIR / ("unscoped" if unscoped else "scoped")
         return run_region(Lotse.from_settings(index_settings(folder, scoped=not unscoped)))
+    if suite == "realistic":
+        from app.pipeline import Lotse
+        from evals.realistic import REALISTIC_PATH, load_realistic, run_realistic
+
+        return run_realistic(Lotse.from_settings(settings), load_realistic(REALISTIC_PATH if questions == NEWCOMER_PATH else questions))
     if suite in ("nrw", "newcomer"):
         from app.pipeline import Lotse
         from evals.newcomer import load_newcomer, run_newcomer
@@ -52,12 +57,13 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
 
 
 @click.command("eval")
-@click.argument("suite", type=click.Choice(["nrw", "newcomer", "omosqa", "region", "all"]), default="nrw")
+@click.argument("suite", type=click.Choice(["nrw", "newcomer", "realistic", "omosqa", "region", "all"]), default="nrw")
 @click.option("--out", type=click.Path(path_type=Path), help="Ordner für report.json, report.md und report.html.")
 @click.option("--split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_SPLIT,
               show_default=True, help="OMoS-QA-Split (JSONL).")
 @click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=NEWCOMER_PATH,
-              show_default=True, help="Fragen der Suite newcomer (JSONL).")
+              show_default=True, help="Fragen der Suite newcomer oder realistic (JSONL; realistic: Standard "
+                                        "evals/datasets/realistic.jsonl, Prüfmenge realistic_check.jsonl).")
 @click.option("--predictions-out", type=click.Path(dir_okay=False, path_type=Path),
               help="OMoS-QA: Vorhersagen als {\"<id>\": [Zeilen]} schreiben.")
 @click.option("--compare", "compare_to", type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -78,9 +78,14 @@ def _cited_docs(answer: Answer) -> set[str]:
     return {c.doc_id for c in answer.citations}
 
 
+def shows_key_fact(answer: Answer, sources: list[str], facts: list[str]) -> bool:
+    """An answer (not a refusal) that cites one of ``sources`` and shows one of ``facts``."""
+    shown = " ".join([answer.answer, *(c.quote for c in answer.citations)])
+    return not answer.abstained and bool(_cited_docs(answer) & set(sources)) and any(contains_fact(shown, f) for f in facts)
+
+
 def _row(lotse: Lotse, baseline: NaiveBaseline, q: NewcomerQuestion) -> dict[str, Any]:
     answer = lotse.ask(q.question)
-    shown = " ".join([answer.answer, *(c.quote for c in answer.citations)])
     cited = _cited_docs(answer)
     sentences, broken = broken_sentences(answer)
     top = baseline.ask(q.question)
@@ -89,7 +94,7 @@ def _row(lotse: Lotse, baseline: NaiveBaseline, q: NewcomerQuestion) -> dict[str
         "id": q.id, "kind": f"{q.intent}·{'de' if q.lang == 'de' else 'other'}", "lang": q.lang, "intent": q.intent,
         "pair": q.pair, "question": q.question, "answerable": True, "answer": answer.answer, "abstained": answer.abstained,
         "cited": sorted(cited),
-        "correct": not answer.abstained and bool(cited & set(q.sources)) and any(contains_fact(shown, f) for f in q.facts),
+        "correct": shows_key_fact(answer, q.sources, q.facts),
         "list_recall": len(cited & set(q.list_sources)) / len(q.list_sources) if q.list_sources else None,
         "sentences": sentences, "broken": broken,
         "latency_ms": answer.timings_ms["total"],

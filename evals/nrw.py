@@ -59,8 +59,7 @@ def _rank_fields(doc_ids: list[str], texts: list[str], q: EvalQuestion) -> dict[
 def _lotse_row(lotse: Lotse, q: EvalQuestion, answers: list[Answer]) -> dict[str, Any]:
     answer = lotse.ask(q.question, previous=q.previous_turn)
     answers.append(answer)
-    standalone = resolve_followup(q.question, q.previous_turn, lotse.glossary)
-    deep = lotse.retriever.model_copy(update={"k": RETRIEVAL_DEPTH}).hits(standalone)
+    deep = lotse.retriever.model_copy(update={"k": RETRIEVAL_DEPTH}).retrieve(lotse.understand(q.question, previous=q.previous_turn)).chunks
     shown = " ".join([answer.answer, *(c.quote for c in answer.citations)])
     chunk_text = {r.chunk_id: r.text for r in answer.retrieved}
     cited_with_fact = [contains_fact(chunk_text[c.chunk_id], q.key_fact or "") for c in answer.citations]
@@ -80,7 +79,7 @@ def _lotse_row(lotse: Lotse, q: EvalQuestion, answers: list[Answer]) -> dict[str
         "answer_chars": len(answer.answer),
         "latency_ms": answer.timings_ms["total"],
         "top_score": max((r.score for r in answer.retrieved[: lotse.settings.top_k]), default=0.0),
-        **_rank_fields([str(h.meta["doc_id"]) for h in deep], [h.text for h in deep], q),
+        **_rank_fields([c.doc_id for c in deep], [c.text for c in deep], q),
     }
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from tqdm import tqdm
 
 from app.answering import MarginSelector, SentenceSelector
-from app.conversation import Glossary
+from app.conversation import Glossary, Understanding
 from app.core import Settings
 from app.index import LotseEmbeddings, open_client, open_generation
 from app.retrieval import HybridRetriever
@@ -147,10 +147,11 @@ def run_omosqa(
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         retriever = _page_index(pages, embeddings, Path(tmp))
+        understand = Understanding(retriever.glossary, frozenset(), embed=embeddings.embed_query)  # the chat's understanding step
         notes.append(f"Page index of {len(pages)} pages built by Lotse's ingest in {time.perf_counter() - started:.0f} s.")
         lotse_ranks, base_ranks, end_to_end, base_own, base_e2e = [], [], [], [], []
         for row, prediction in progress(list(zip(rows, own)), desc="OMoS Seiten", unit="Frage"):
-            ranked = _ranked_pages([str(h.meta["doc_id"]) for h in retriever.hits(row.question)])
+            ranked = _ranked_pages([c.doc_id for c in retriever.retrieve(understand(row.question)).chunks])
             lotse_ranks.append(first_hit_rank(ranked, {row.page}))
             top_page = ranked[0] if ranked else None
             end_to_end.append(prediction if top_page == row.page else [WRONG_PAGE] * len(prediction))

@@ -28,8 +28,8 @@ def main() -> None:
         retriever = lotse.retriever.model_copy(update={"mode": mode, "expand": expand, "k": 5})
         ranks, fact_ranks, cross = [], [], []
         for q in questions:
-            hits = [(h.chunk_id, h) for h in retriever.hits(q.standalone)]
-            docs = [str(h.meta["doc_id"]) for _, h in hits]
+            hits = [(c.chunk_id, c) for c in retriever.retrieve(lotse.understand(q.question, previous=q.previous_turn)).chunks[:5]]
+            docs = [c.doc_id for _, c in hits]
             rank = first_hit_rank(docs, set(q.gold_doc_ids))
             ranks.append(rank)
             with_fact = [cid for cid, h in hits if contains_fact(h.text, q.key_fact or "")]

@@ -53,4 +53,4 @@ def admissible(scored: Scored, query: Query, glossary: Glossary) -> bool:
     named = glossary.entities_in(f"{scored.text} {scored.chunk.title}")
     names_what_is_asked = query.entities <= named or (len(query.entities) > 1 and bool(query.entities & named))
     return ((scored.answered or not query.german) and is_answer_sentence(scored.text) and names_what_is_asked
-            and evidence_fits(query.turn, without_source_note(scored.text), query.answer_type))
+            and evidence_fits(query.ask, without_source_note(scored.text), query.detail))

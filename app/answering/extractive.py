@@ -145,7 +145,7 @@ class ExtractiveComposer:
             lines = [(chunk, offer_line(chunk.title, sentence), sentence) for chunk, sentence in listed]
             separator = "\n"
         else:
-            scored = score_pages(evidence.retrieval.text, evidence.retrieval.vector, evidence.pages, retrieved, self.selector)
+            scored = score_pages(evidence.retrieval.ask, evidence.retrieval.ask_vector, evidence.pages, retrieved, self.selector)
             admitted = [s for s in scored if admissible(s, query, self.glossary)]
             chosen = select_sentences(best_first(admitted, query, self.glossary), self.thresholds.max_sentences)
             chosen = with_follow_ups(chosen, admitted, self.thresholds.max_sentences)

@@ -3,11 +3,9 @@
 Embedding similarity cannot tell "Wie viele Integrationsagenturen gibt es?" (in the domain,
 not in the documents) from an answerable question, so besides the selector the composer asks:
 - is the sentence a full sentence (not a heading, date line or label)?
-- does the question ask for a number, a year, money or contact details, and does the
-  evidence sentence contain one?
 - does the evidence sentence contain every year the question names?
-- does the question ask for a detail (a phone number, opening hours, an age, who leads
-  something, ...), and does the evidence sentence carry it (``DETAILS``)?
+- does the question ask for a detail (a phone number, opening hours, an amount, a date, a
+  count, who leads something, …: ``Query.detail``), and does the sentence carry it (``DETAILS``)?
 (Whether a German question uses a word the corpus never uses is part of understanding it:
 ``Query.unknown_terms``.)
 
@@ -21,10 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.conversation import AnswerType
 from app.core import (
     ANSWER_SENTENCE_END,
-    CONTACT_EVIDENCE,
     MONEY_EVIDENCE,
     NUMBER_OR_NUMBER_WORD,
     YEAR,
@@ -106,55 +102,34 @@ def years_in(text: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Detail:
-    """A detail a question can ask for: how a near-miss answer says it is missing, the cue in
-    the question, and what a sentence must contain to give it (None: the answer type decides)."""
+    """A detail a question can ask for (``Query.detail``): how a near-miss answer says it is
+    missing, and what a sentence must contain to give it."""
 
     missing: str
-    cue: re.Pattern[str]
-    evidence: re.Pattern[str] | None = None
+    evidence: re.Pattern[str]
 
 
-DETAILS = [
-    Detail("keine Telefonnummer", re.compile(r"telefon|rufnummer|anrufen|phone number|номер телефону|номер телефона|رقم الهاتف|"
-                                             r"telefon numarası", re.I), re.compile(r"\d[\d /-]{5,}\d")),
-    Detail("keine E-Mail-Adresse", re.compile(r"e-?mail|mail-adresse", re.I), re.compile(r"@|\[at\]", re.I)),
-    Detail("keine Öffnungszeiten", re.compile(r"öffnungszeit|sprechzeit|geöffnet|opening hours|години роботи|часы работы|"
-                                              r"ساعات العمل|çalışma saat", re.I),
-           re.compile(r"\bUhr\b|\b\d{1,2}[.:]\d{2}\b|\b(mon|diens|mittwoch|donners|frei|sams|sonn)tags?\b|täglich", re.I)),
-    Detail("keine Adresse", re.compile(r"adresse|anschrift|address|адрес|عنوان", re.I),
-           re.compile(r"straße|str\.|\bweg\b|\bplatz\b|allee|\b\d{5}\b", re.I)),
-    Detail("keine Internetseite", re.compile(r"website|webseite|internetseite|homepage", re.I), re.compile(r"www\.|https?://", re.I)),
-    Detail("kein Alter", re.compile(r"\bwie alt (ist|sind|war|wird)\b|\bhow old is\b|скільки років|сколько лет|كم عمر|kaç yaşında", re.I),
-           re.compile(r"\bJahre alt\b|\bgeboren\b|\bJahrgang\b", re.I)),
-    Detail("nicht, wer es leitet", re.compile(r"\bwer leitet\b|\bleiter(in)?\b|\bwho (leads|runs|heads)\b", re.I),
-           re.compile(r"\bleitet\b|\bLeiter(in)?\b|\bLeitung\b|\bgeleitet\b", re.I)),
-    Detail("keinen Betrag", re.compile(r"wie ?viel (geld|euro)|\bkosten\b|\bkostet\b|how much money", re.I), MONEY_EVIDENCE),
-    Detail("kein Datum", re.compile(r"\b(seit wann|wann|ab wann|in welchem jahr|when|since when)\b", re.I)),
-]
+_WEEKDAY_OR_DATE = r"\b(mon|diens|mittwoch|donners|frei|sams|sonn)tags?\b|\b\d{1,2}\.\s?\d{1,2}\.|\b\d{1,2}\.\s(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b"
+DETAILS: dict[str, Detail] = {
+    "phone": Detail("keine Telefonnummer", re.compile(r"\d[\d /-]{5,}\d")),
+    "email": Detail("keine E-Mail-Adresse", re.compile(r"@|\[at\]", re.I)),
+    "opening_hours": Detail("keine Öffnungszeiten", re.compile(r"\bUhr\b|\b\d{1,2}[.:]\d{2}\b|\b(mon|diens|mittwoch|donners|frei|sams|sonn)tags?\b|täglich", re.I)),
+    "address": Detail("keine Adresse", re.compile(r"straße|str\.|\bweg\b|\bplatz\b|allee|\b\d{5}\b", re.I)),
+    "website": Detail("keine Internetseite", re.compile(r"www\.|https?://", re.I)),
+    "age": Detail("kein Alter", re.compile(r"\b\d+\s*Jahre?\b|\bJahre alt\b|Lebensjahr|\b\d+-?jährig|geboren|Jahrgang|"
+                                           r"\b(ab|bis|unter|über) \d+\b", re.I)),
+    "leader": Detail("nicht, wer es leitet", re.compile(r"\bleitet\b|\bLeiter(in)?\b|\bLeitung\b|\bgeleitet\b", re.I)),
+    "amount": Detail("keinen Betrag", MONEY_EVIDENCE),
+    "date": Detail("kein Datum", re.compile(YEAR.pattern + "|" + _WEEKDAY_OR_DATE, re.I)),
+    "count": Detail("keine Zahl", NUMBER_OR_NUMBER_WORD),
+}
+"""Every detail ``Query.detail`` can name except "none"."""
 
 
-def asked_detail(question: str) -> Detail | None:
-    """The detail a question asks for, if it is one of ``DETAILS``."""
-    return next((d for d in DETAILS if d.cue.search(question)), None)
-
-
-def gives_detail(question: str, sentence: str) -> bool:
-    """Whether a sentence carries the detail the question asks for (True if it asks for none)."""
-    detail = asked_detail(question)
-    return detail is None or detail.evidence is None or bool(detail.evidence.search(sentence))
-
-
-def evidence_fits(question: str, sentence: str, answer_type: AnswerType | None) -> bool:
+def evidence_fits(question: str, sentence: str, detail: str) -> bool:
     """Whether a sentence (without its source note) can answer the question: it names the
-    question's years and carries the kind of answer and the detail asked for."""
-    if not years_in(question) <= years_in(sentence) or not gives_detail(question, sentence):
+    question's years and carries the detail asked for (any sentence, if none is asked)."""
+    if not years_in(question) <= years_in(sentence):
         return False
-    if answer_type is AnswerType.MONEY:
-        return bool(MONEY_EVIDENCE.search(sentence))
-    if answer_type is AnswerType.CONTACT:
-        return bool(CONTACT_EVIDENCE.search(sentence))
-    if answer_type is AnswerType.YEAR:
-        return bool(YEAR.search(sentence))
-    if answer_type is AnswerType.NUMBER:
-        return bool(NUMBER_OR_NUMBER_WORD.search(sentence))
-    return True
+    wanted = DETAILS.get(detail)
+    return wanted is None or bool(wanted.evidence.search(sentence))

@@ -12,7 +12,7 @@ import re
 
 from app.answering.draft import Draft, Evidence
 from app.answering.evidence import Scored, score_pages
-from app.answering.gates import asked_detail, is_answer_sentence, is_fragment
+from app.answering.gates import DETAILS, is_answer_sentence, is_fragment
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Query
 from app.core import FUNCTION_WORDS, Citation, without_source_note
@@ -26,7 +26,7 @@ def named_things(query: Query) -> list[str]:
     that is not the sentence's first word ("Ministerin Josefine Paul" -> "Josefine Paul")."""
     if query.entities:
         return sorted(query.entities)
-    body = query.turn.split(maxsplit=1)[1] if " " in query.turn else ""
+    body = query.ask.split(maxsplit=1)[1] if " " in query.ask else ""
     runs = [m.group(0).strip(" ?.!") for m in _CAPITALISED_RUN.finditer(body)]
     names = []
     for run in runs:
@@ -63,12 +63,12 @@ def near_miss(evidence: Evidence, selector: SentenceSelector, glossary: Glossary
     """The near-miss answer, or None when the question asks for no known detail, names
     nothing, or the documents say nothing about what it names. ``scored``: the retrieved
     pages' sentences if the composer scored them already (else they are scored here)."""
-    detail, things = asked_detail(evidence.query.turn), named_things(evidence.query)
+    detail, things = DETAILS.get(evidence.query.detail), named_things(evidence.query)
     if detail is None or not things or evidence.referral is None:
         return None
     if scored is None:
         retrieval = evidence.retrieval
-        scored = score_pages(retrieval.text, retrieval.vector, evidence.pages, retrieval.chunks, selector)
+        scored = score_pages(retrieval.ask, retrieval.ask_vector, evidence.pages, retrieval.chunks, selector)
     sentence = about_the_thing(scored, glossary, things)
     if sentence is None:
         return None

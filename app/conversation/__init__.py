@@ -1,38 +1,44 @@
 """Conversation: from what a user typed to a ``Query``. Cleans and checks the raw question,
 completes follow-ups ("Und in Köln?") with the previous turn, knows the glossary (abbreviations,
 synonyms, places, programmes) and understands each turn once (language, places, programmes,
-expected answer type, unknown terms, standalone text)."""
+intent and asked detail (learned), unknown terms, standalone text, the ask of a long message)."""
 
+from app.conversation.asking import split_ask
+from app.conversation.cues import cues
 from app.conversation.followup import is_elliptical, needs_context, resolve_followup
 from app.conversation.glossary import Glossary
+from app.conversation.intent import DEFAULT_MODEL as INTENT_MODEL
+from app.conversation.intent import DETAILS, IntentModel, by_cues, classifier_for, feature_vector
 from app.conversation.questions import clean_question
 from app.conversation.understanding import (
-    AnswerType,
     Condenser,
     Intent,
     Query,
     Understanding,
     Vocabulary,
-    expected_answer_type,
-    question_intent,
     unknown_terms,
 )
 from app.core import is_german
 
 __all__ = [
-    "AnswerType",
+    "DETAILS",
+    "INTENT_MODEL",
+    "IntentModel",
     "Condenser",
     "Glossary",
     "Intent",
     "Query",
     "Understanding",
     "Vocabulary",
+    "by_cues",
+    "classifier_for",
     "clean_question",
-    "expected_answer_type",
+    "cues",
+    "feature_vector",
     "is_elliptical",
     "is_german",
     "needs_context",
-    "question_intent",
     "resolve_followup",
+    "split_ask",
     "unknown_terms",
 ]

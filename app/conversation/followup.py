@@ -1,36 +1,50 @@
 """Rule-based follow-up resolution, without an LLM.
 
-An elliptical turn ("Und in Köln?", "Seit wann gibt es das?") is completed with the
-previous question: its topic and entities are carried over; a new place replaces the
-old one. A turn that names its own programme starts a new topic.
+An elliptical turn ("Und in Köln?", "Seit wann gibt es das?", "وفي بوخوم؟") is completed with
+the previous question: its topic and entities are carried over; a new place replaces the old
+one. A turn that is a question of its own (its own programme, or more than one word that names
+something) starts a new topic, however short ("was kostet integrationskurs"). The word lists
+are data (``cues.yaml``).
 """
 
 from __future__ import annotations
 
 import re
 
+from app.conversation.cues import cues, folded
 from app.conversation.glossary import Glossary
 from app.core import FUNCTION_WORDS, words
 
-_ANAPHORA = {"das", "dies", "diese", "dieses", "dafür", "dazu", "davon", "dort", "sie", "ihn"}
-_SHORT = 4
 _PLACE_PHRASE = r"(?:\b(?:im|in|in der|in den|aus|für)\s+(?:(?:dem\s+)?Kreis(?:es)?\s+|der Stadt\s+)?)?"
 
 
+def _own_words(turn: str, glossary: Glossary) -> list[str]:
+    """The words of ``turn`` that name something: not function, asking or referring words,
+    not part of a place name."""
+    rules = cues()
+    without_places = _without_places(turn, glossary) if glossary.places_in(turn) else turn
+    return [w for w in words(folded(without_places)) if w not in rules.function and w not in FUNCTION_WORDS and not w.isdigit()]
+
+
 def is_elliptical(turn: str, glossary: Glossary) -> bool:
-    """A turn that cannot stand alone: it names no programme and is short, opens with
-    "und", or refers back ("das", "dafür", "sie")."""
-    tokens = words(turn)
+    """A turn that cannot stand alone: it names no programme, has at most one word of its own,
+    and opens with a continuing word ("und", "а", "و"), points back ("das", "там", "هناك") or
+    is only places and asking words ("Bochum?", "Seit wann?")."""
+    tokens = words(folded(turn))
     if not tokens or glossary.programmes_in(turn):
         return False
-    return len(tokens) <= _SHORT or tokens[0] == "und" or bool(_ANAPHORA & set(tokens[1:]))
+    own = _own_words(turn, glossary)
+    if len(own) > 1:
+        return False
+    rules = cues()
+    return not own or bool(rules.continuing.match(folded(turn))) or bool(rules.referring & set(tokens))
 
 
 def needs_context(turn: str, glossary: Glossary) -> bool:
     """An elliptical turn with nothing to search for on its own ("Seit wann gibt es das?")."""
     if not is_elliptical(turn, glossary) or glossary.places_in(turn):
         return False
-    return all(w in FUNCTION_WORDS or w in _ANAPHORA for w in words(turn))
+    return not _own_words(turn, glossary)
 
 
 def _without_places(question: str, glossary: Glossary) -> str:

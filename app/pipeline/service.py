@@ -16,7 +16,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable
 
 from app.answering import Composer, ExtractiveComposer, LLMComposer, LLMCondenser, Thresholds, load_chat_model, selector_for
-from app.conversation import Glossary, Understanding, Vocabulary, clean_question, needs_context
+from app.conversation import Glossary, Query, Understanding, Vocabulary, classifier_for, clean_question, needs_context
 from app.core import Answer, InvalidQuestion, Settings
 from app.index import (
     Index,
@@ -111,7 +111,8 @@ class Lotse:
                                     k=self.settings.top_k)
         reader = PageReader(index)
         understand = Understanding(self.glossary, Vocabulary.of(lexical, self.glossary, stop_word_stems()),
-                                   LLMCondenser(self.chat_model) if self.chat_model is not None else None)
+                                   LLMCondenser(self.chat_model) if self.chat_model is not None else None,
+                                   self.embeddings.embed_query, classifier_for(self.embeddings.id))
         return Snapshot(pointer, index, retriever, reader, understand, build_chain(retriever, reader, self.composer))
 
     @property
@@ -139,6 +140,12 @@ class Lotse:
             return clean_question(previous, self.settings.max_question_chars) if previous else None
         except InvalidQuestion:
             return None
+
+    def understand(self, question: str, place: str | None = None, previous: str | None = None) -> Query:
+        """The ``Query`` the chat would answer for this turn (evals retrieve through it, the same
+        call as the chat); ``InvalidQuestion`` for unusable input."""
+        turn = clean_question(question, self.settings.max_question_chars)
+        return self.snapshot().understand(turn, self._usable_previous(previous), self.resolve_place(place))
 
     def ask(self, question: str, place: str | None = None, previous: str | None = None,
             on_sentence: Callable[[str], None] | None = None) -> Answer:

@@ -39,12 +39,15 @@ def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> dict[str, 
 
 @dataclass(frozen=True)
 class Retrieval:
-    """What retrieval found for a query: the chunks, best first, and the text and vector it
-    searched with (the composer scores sentences against the same vector)."""
+    """What retrieval found for a query: the chunks, best first, the text and vector it
+    searched with, and the query's ask with its vector (the composer scores sentences against
+    the ask; for a plain question both are the same)."""
 
     text: str
     vector: np.ndarray
     chunks: list[RetrievedChunk]
+    ask: str
+    ask_vector: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -191,13 +194,22 @@ class HybridRetriever(BaseRetriever):
         A question asking for offers searches the programme descriptions, more of them; one asking
         what a programme is ranks in that programme's own description."""
         text = self.query_text(query.text)
-        vector = self.embeddings.embed_query(text)
+        reuse = text == query.text and query.vector is not None  # understanding embedded it already
+        vector = query.vector.tolist() if reuse and query.vector is not None else self.embeddings.embed_query(text)
         ranked: dict[str, Hit] = {}
         for searcher in self._searchers(query):
             for hit in searcher._ranked(query.text, vector):
                 ranked.setdefault(hit.chunk_id, hit)  # each chunk once, at its first place
         chunks = [RetrievedChunk.from_metadata(h.chunk_id, h.text, h.meta, round(h.score, 4)) for h in ranked.values()]
-        return Retrieval(text=text, vector=np.asarray(vector, dtype=np.float32), chunks=chunks)
+        ask = self.query_text(query.ask)
+        if ask == text:
+            ask_vector: list[float] | np.ndarray = vector
+        elif ask == query.ask and query.ask_vector is not None:
+            ask_vector = query.ask_vector
+        else:
+            ask_vector = self.embeddings.embed_query(ask)
+        return Retrieval(text=text, vector=np.asarray(vector, dtype=np.float32), chunks=chunks, ask=ask,
+                         ask_vector=np.asarray(ask_vector, dtype=np.float32))
 
     def _searchers(self, query: Query) -> list[HybridRetriever]:
         """The searches a query needs: one, or for offers in a place the local programme

@@ -30,7 +30,8 @@ def test_local_offers_come_first_then_at_most_two_statewide_ones() -> None:
 
 
 def test_each_offer_shows_its_sentence_most_like_the_question_that_stands_alone() -> None:
-    query = Query("Wo bekomme ich Hilfe in Köln?", "Wo bekomme ich Hilfe in Köln?", True, ("Köln",), (), None, (), "Köln", Intent.HELP)
+    query = Query("Wo bekomme ich Hilfe in Köln?", "Wo bekomme ich Hilfe in Köln?", True, ("Köln",), (), (), place_filter="Köln",
+                  intent=Intent.HELP)
     chunks = [chunk("mso", ("Dortmund", "Köln")), chunk("stadtteil", ("Köln",))]
     pages = [Page("mso", [line("mso", "In Dortmund engagiert sich ein Verein für Familien.", 0.9, 0),
                           line("mso", "In Köln engagiert sich ein Verein für Geflüchtete.", 0.3, 1)]),

@@ -3,16 +3,14 @@ import dataclasses
 import pytest
 
 from app.conversation import (
-    AnswerType,
     Glossary,
     Intent,
     Understanding,
-    expected_answer_type,
     is_german,
-    question_intent,
     unknown_terms,
 )
 from app.conversation.glossary import _Names
+from app.conversation.intent import by_cues
 from app.core import stems
 
 VOCAB = {s for w in "Kommunale Integrationszentren Welcome Center Kleve Geld Euro".split() for s in stems(w)}
@@ -30,12 +28,12 @@ def test_unknown_capitalised_terms_in_german_questions() -> None:
     assert unknown_terms("What are the Opening Hours?", VOCAB) == []
 
 
-def test_expected_answer_types() -> None:
-    assert expected_answer_type("Wie viele Zentren gibt es?") is AnswerType.NUMBER
-    assert expected_answer_type("Wie viel Geld gab es 2023?") is AnswerType.MONEY
-    assert expected_answer_type("Seit wann gibt es das?") is AnswerType.YEAR
-    assert expected_answer_type("Wie lautet die Telefonnummer?") is AnswerType.CONTACT
-    assert expected_answer_type("Was ist KOMM-AN NRW?") is None
+def test_the_cues_alone_name_the_asked_detail() -> None:
+    assert by_cues("Wie viele Zentren gibt es?").detail == "count"
+    assert by_cues("Wie viel Geld gab es 2023?").detail == "amount"
+    assert by_cues("Seit wann gibt es das?").detail == "date"
+    assert by_cues("Wie lautet die Telefonnummer?").detail == "phone"
+    assert by_cues("Was ist KOMM-AN NRW?") .detail == "none"
 
 
 NAMES = VOCAB | {s for w in "Köln KOMM-AN NRW".split() for s in stems(w)}
@@ -55,7 +53,7 @@ class _Condenser:
 def test_a_turn_is_understood_once_into_an_immutable_query() -> None:
     understand = Understanding(GLOSSARY, NAMES)
     query = understand("Wie viele Kommunale Integrationszentren gibt es in Köln?", place_filter="Köln")
-    assert query.german and query.answer_type is AnswerType.NUMBER
+    assert query.german and query.detail == "count" and query.intent is Intent.FACT
     assert query.places == ("Köln",) and query.programmes == () and query.unknown_terms == ()
     assert query.entities == {"Köln"} and query.place_filter == "Köln"
     assert query.text == query.turn
@@ -94,8 +92,8 @@ def test_follow_ups_are_completed_by_rules_or_by_the_condenser() -> None:
         ("Bei welchen Themen unterstützen die Stadtteilmütter Familien?", Intent.FACT),
     ],
 )
-def test_intents_in_the_languages_newcomers_use(question: str, intent: Intent) -> None:
-    assert question_intent(question, expected_answer_type(question)) is intent
+def test_intents_in_the_languages_newcomers_use_by_the_cues_alone(question: str, intent: Intent) -> None:
+    assert Intent(by_cues(question).intent) is intent
 
 
 def test_a_named_place_narrows_the_search_and_offers_are_wanted_only_without_a_programme() -> None:

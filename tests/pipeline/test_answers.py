@@ -46,19 +46,19 @@ def test_answer_to_komm_an_cites_its_source(lotse: Lotse) -> None:
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "said"),
     [
-        "Wie wird das Wetter morgen in Köln?",
-        "Wie viele Integrationsagenturen gibt es in NRW?",
-        "Gibt es ein Welcome Center in Aachen?",
+        ("Wie wird das Wetter morgen in Köln?", "keine verlässliche Antwort"),
+        ("Wie viele Integrationsagenturen gibt es in NRW?", "Zu Integrationsagenturen nennen meine Dokumente keine Zahl."),
+        ("Gibt es ein Welcome Center in Aachen?", "keine verlässliche Antwort"),
     ],
 )
-def test_questions_the_corpus_cannot_answer_are_declined_with_a_cited_referral(lotse: Lotse, question: str) -> None:
+def test_questions_the_corpus_cannot_answer_are_declined_with_a_cited_referral(lotse: Lotse, question: str, said: str) -> None:
     answer = lotse.ask(question)
     assert answer.abstained
-    assert "keine verlässliche Antwort" in answer.answer
+    assert said in answer.answer
     assert_verified(answer)
-    assert "Kommunales Integrationszentrum" in answer.citations[0].quote
+    assert "Kommunales Integrationszentrum" in answer.citations[-1].quote
 
 
 @pytest.mark.parametrize(

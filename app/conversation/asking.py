@@ -1,0 +1,54 @@
+"""A message's ask and its context: people write their situation first ("Ich bin vor zwei
+Monaten aus Eritrea gekommen und wohne in Köln. …") and then ask. Retrieval reads both (the
+place and situation matter); the selector, the gates and the decision to decline judge the
+ask alone, so words of the situation never cause a refusal."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.conversation.cues import cues, folded
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟;。])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Split:
+    """The sentences that ask and the ones that tell, each joined in their order."""
+
+    ask: str
+    context: str
+
+
+def _asks(sentence: str) -> bool:
+    if sentence.rstrip().endswith(("?", "؟")):
+        return True
+    match = cues().asking.search(folded(sentence))
+    return match is not None and match.start() == len(sentence) - len(sentence.lstrip())
+
+
+def _run_on_ask(sentence: str) -> int | None:
+    """Where the ask starts in a long sentence without a question mark (voice typing), if
+    anywhere: at the first asking word after a few words of telling."""
+    rules = cues()
+    text = folded(sentence)  # folding keeps the words (ß -> ss), so word counts match the original
+    tokens = list(re.finditer(r"\S+", sentence))
+    for match in rules.asking.finditer(text):
+        before = len(text[: match.start()].split())
+        if before >= rules.run_on_min_words and before < len(tokens):
+            return tokens[before].start()
+    return None
+
+
+def split_ask(message: str) -> Split:
+    """The ask (the sentences that ask; else the last sentence, or the tail of a run-on
+    sentence from its first asking word) and the context (everything else)."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(message.strip()) if s.strip()]
+    if len(sentences) <= 1:
+        start = _run_on_ask(message) if sentences else None
+        if start is None:
+            return Split(message.strip(), "")
+        return Split(message[start:].strip(), message[:start].strip())
+    asking = [s for s in sentences if _asks(s)] or sentences[-1:]
+    return Split(" ".join(asking), " ".join(s for s in sentences if s not in asking))

@@ -1,0 +1,65 @@
+"""The rules of ``cues.yaml``, compiled once: which sentences of a message ask, which turns
+follow up, and the cue features of the intent and detail classifier."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import yaml
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN, STOPWORDS_RUSSIAN, STOPWORDS_TURKISH
+
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "Ä": "a", "Ö": "o", "Ü": "u"})
+
+
+def folded(text: str) -> str:
+    """Lower case with German umlauts folded ("Für" -> "fur"), as people type without them."""
+    return text.lower().translate(_FOLD)
+
+
+def _words_pattern(phrases: list[str]) -> re.Pattern[str]:
+    """Any of ``phrases`` as whole words (longest first); a trailing ``*`` allows any ending."""
+    alternatives = sorted({folded(p) for p in phrases}, key=len, reverse=True)
+    body = "|".join(re.escape(a[:-1]) + r"\w*" if a.endswith("*") else re.escape(a) for a in alternatives)
+    return re.compile(r"(?<!\w)(?:" + body + r")(?!\w)")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The compiled rules."""
+
+    asking: re.Pattern[str]
+    run_on_min_words: int
+    continuing: re.Pattern[str]
+    referring: frozenset[str]
+    function: frozenset[str]
+    """Words that name nothing: asking, referring and function words of every language."""
+    intents: dict[str, re.Pattern[str]]
+    details: dict[str, re.Pattern[str]]
+
+    def features(self, text: str) -> dict[str, float]:
+        """The cue features of a message for the intent and detail classifier (1.0: a cue is there)."""
+        words = folded(text)
+        found = {f"intent_cue:{name}": float(bool(p.search(words))) for name, p in self.intents.items()}
+        found |= {f"detail_cue:{name}": float(bool(p.search(words))) for name, p in self.details.items()}
+        return found | {"asks_with_question_mark": float("?" in text or "؟" in text)}
+
+
+@cache
+def cues() -> Cues:
+    """The rules of ``app/conversation/cues.yaml`` (read and compiled on first use)."""
+    data = yaml.safe_load(files("app.conversation").joinpath("cues.yaml").read_text(encoding="utf-8"))
+    def every(key: str) -> list[str]:
+        return [folded(p) for phrases in data[key].values() for p in phrases]
+
+    referring = frozenset(every("referring"))
+    stop_words = {folded(w) for words in (STOPWORDS_GERMAN, STOPWORDS_EN, STOPWORDS_RUSSIAN, STOPWORDS_TURKISH) for w in words}
+    single_asking = {w for w in every("asking") if " " not in w}
+    return Cues(asking=_words_pattern(every("asking")), run_on_min_words=int(data["run_on_min_words"]),
+                continuing=re.compile(r"^\W*(?:" + "|".join(re.escape(c) for c in sorted(set(every("continuing")), key=len, reverse=True))
+                                      + r")(?!\w)"),
+                referring=referring, function=frozenset(stop_words | set(every("function")) | single_asking | referring),
+                intents={name: _words_pattern(phrases) for name, phrases in data["intents"].items()},
+                details={name: _words_pattern(phrases) for name, phrases in data["details"].items()})

@@ -1,0 +1,100 @@
+"""What a message asks, learned: the intent (help, definition, service, fact) and the asked
+detail (phone, opening hours, amount, date, …, or none), each from a logistic-regression head
+over the multilingual question embedding Lotse computes anyway plus the cue features of
+``cues.yaml``. Trained by ``lotse train-intent`` on ``evals/datasets/intent_bank_*.jsonl``
+(cross-validated numbers in ``models/README.md``); stored as plain weights in
+``models/intent.json`` and applied with numpy (well under a millisecond).
+
+A model trained for another embedder does not apply: then the cues decide alone (the first
+intent cue that matches, else fact; the first detail cue, else none)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.conversation.cues import cues
+
+DEFAULT_MODEL = Path(__file__).parent / "models" / "intent.json"
+INTENTS = ("help", "definition", "service", "fact")
+DETAILS = ("none", "phone", "email", "opening_hours", "address", "website", "age", "leader", "amount", "date", "count")
+
+
+@dataclass(frozen=True)
+class Head:
+    """One softmax classifier: ``classes`` and the weights over the feature vector."""
+
+    classes: tuple[str, ...]
+    weights: np.ndarray
+    bias: np.ndarray
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        logits = self.weights @ features + self.bias
+        exp = np.exp(logits - logits.max())
+        return np.asarray(exp / exp.sum())
+
+    def predict(self, features: np.ndarray) -> tuple[str, float]:
+        p = self.probabilities(features)
+        best = int(p.argmax())
+        return self.classes[best], float(p[best])
+
+    @classmethod
+    def of(cls, data: dict[str, list]) -> Head:
+        return cls(tuple(data["classes"]), np.asarray(data["weights"], dtype=np.float32), np.asarray(data["bias"], dtype=np.float32))
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A message's intent and asked detail ("none" if it asks for no particular detail)."""
+
+    intent: str
+    detail: str
+    confidence: float = 1.0
+
+
+def feature_vector(vector: np.ndarray, text: str, cue_names: tuple[str, ...]) -> np.ndarray:
+    """The classifier's input: the normalised embedding, then the cue features in ``cue_names`` order."""
+    found = cues().features(text)
+    return np.concatenate([np.asarray(vector, dtype=np.float32), np.asarray([found[n] for n in cue_names], dtype=np.float32)])
+
+
+def by_cues(text: str) -> Asked:
+    """The rules alone: the first intent cue that matches (else fact), the first detail cue
+    (else none); a detail makes it a fact question."""
+    found = cues().features(text)
+    detail = next((d for d in DETAILS[1:] if found[f"detail_cue:{d}"]), "none")
+    intent = "fact" if detail != "none" else next((i for i in INTENTS[:3] if found[f"intent_cue:{i}"]), "fact")
+    return Asked(intent, detail)
+
+
+@dataclass(frozen=True)
+class IntentModel:
+    """The two trained heads, for one embedder."""
+
+    embedder: str
+    cue_names: tuple[str, ...]
+    intent: Head
+    detail: Head
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_MODEL) -> IntentModel | None:
+        """The stored model, or None if there is none."""
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["embedder"], tuple(data["cue_names"]), Head.of(data["intent"]), Head.of(data["detail"]))
+
+    def asked(self, vector: np.ndarray, text: str) -> Asked:
+        features = feature_vector(vector, text, self.cue_names)
+        intent, p_intent = self.intent.predict(features)
+        detail, p_detail = self.detail.predict(features)
+        return Asked(intent, detail, min(p_intent, p_detail))
+
+
+def classifier_for(embedder_id: str, path: Path = DEFAULT_MODEL) -> IntentModel | None:
+    """The stored model if it was trained on ``embedder_id``'s vectors, else None (cues decide)."""
+    model = IntentModel.load(path)
+    return model if model is not None and model.embedder == embedder_id else None
