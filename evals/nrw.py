@@ -14,7 +14,7 @@ from typing import Any
 from tqdm import tqdm
 
 from app.answering import CITATION_MARK, citation_problems
-from app.conversation import is_german, resolve_followup
+from app.conversation import is_german
 from app.core import Answer
 from app.index import Catalogue
 from app.pipeline import Lotse
