@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     feedback_retention_days: int = Field(default=90, ge=1)
     """Feedback older than this is deleted (``lotse feedback purge``; the server purges daily)."""
     rate_limit_per_minute: int = Field(default=20, ge=1)
+    trusted_proxies: str = ""
+    """Addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-For is
+    believed; by default none, so every client is counted by the address it connects from."""
     """Questions one client may ask per minute (chat and ``/ask``), counted per web worker."""
     max_turns: int = Field(default=40, ge=1)
     """Questions in one conversation; then the chat asks for a new one."""

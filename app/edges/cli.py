@@ -147,7 +147,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     purge_daily(store, settings.feedback_retention_days)
     app = build_app(lotse, store, ProgrammeDirectory.load(settings.corpus_dir, lotse.glossary))  # the glossary is read once
     click.echo(f"Lotse läuft: http://{host}:{port}  (beenden mit Strg+C)")
-    launch(app, host, port, settings.web_concurrency)
+    launch(app, host, port, settings.web_concurrency, trusted_proxies=settings.trusted_proxies)
 
 
 MIN_PASSWORD = 12
@@ -172,7 +172,8 @@ def wartung(settings: Settings, host: str | None, port: int | None, days: int) -
     embed = load_embeddings(settings.embeddings).embed_query
     dashboard = Dashboard(FeedbackStore(settings.feedback_store), embed, settings.gap_cases_dir)
     click.echo(f"Lotse-Wartung läuft: http://{host}:{port}  (Anmeldung: {settings.dashboard_user}; beenden mit Strg+C)")
-    launch_dashboard(build_dashboard(dashboard, days), host, port, settings.dashboard_user, password)
+    launch_dashboard(build_dashboard(dashboard, days), host, port, settings.dashboard_user, password,
+                     trusted_proxies=settings.trusted_proxies)
 
 
 def purge_daily(store: FeedbackStore, days: int) -> None:

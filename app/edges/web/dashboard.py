@@ -21,7 +21,7 @@ from app.edges.feedback import FeedbackStore
 from app.edges.gaps import MAX_GROUPED, Gap, group_gaps, write_eval_cases
 from app.edges.web.gate import RouteGate
 from app.edges.web.markup import escape_markdown
-from app.edges.web.page import GermanPage
+from app.edges.web.page import GermanPage, trust_proxies
 
 SHOWN_GAPS = 25
 SHOWN_DISLIKED = 50
@@ -156,9 +156,11 @@ def build_dashboard(dashboard: Dashboard, days: int = 30) -> gr.Blocks:
     return page
 
 
-def launch_dashboard(page: gr.Blocks, host: str, port: int, user: str, password: str, *, block: bool = True) -> gr.Blocks:
+def launch_dashboard(page: gr.Blocks, host: str, port: int, user: str, password: str, *, block: bool = True,
+                     trusted_proxies: str = "") -> gr.Blocks:
     """Serve the dashboard behind Gradio's login; never ``share=True``."""
     page.queue(default_concurrency_limit=1, max_size=32)
+    trust_proxies(trusted_proxies)
     page.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=not block, quiet=not block,
                 auth=login_check(user, password), auth_message="Lotse – Wartung: bitte anmelden.", show_error=False,
                 footer_links=[], app_kwargs={"middleware": [Middleware(RouteGate), Middleware(GermanPage)]})

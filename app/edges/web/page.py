@@ -4,6 +4,8 @@ the routes Lotse closes or answers in German, and serving it with Gradio's queue
 
 from __future__ import annotations
 
+import os
+
 import gradio as gr
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -100,8 +102,15 @@ class GermanApiErrors(BaseHTTPMiddleware):
         return response
 
 
-def launch(app: gr.Blocks, host: str, port: int, concurrency: int, *, block: bool = True) -> gr.Blocks:
+def trust_proxies(trusted: str) -> None:
+    """Believe ``X-Forwarded-For`` only from ``trusted`` (uvicorn, which Gradio runs, reads this
+    setting when the server starts; its own default trusts any local process)."""
+    os.environ["FORWARDED_ALLOW_IPS"] = trusted
+
+
+def launch(app: gr.Blocks, host: str, port: int, concurrency: int, *, block: bool = True, trusted_proxies: str = "") -> gr.Blocks:
     """Queue for a CPU-bound handler and serve; never ``share=True``."""
+    trust_proxies(trusted_proxies)
     app.queue(default_concurrency_limit=concurrency, max_size=256)
     app.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=not block, quiet=not block,
                css=CSS, head=PAGE_HEAD, js=JS.replace("__GRADIO_LABELS__", gradio_labels_script()), show_error=False, footer_links=[], app_kwargs={"middleware": [Middleware(RouteGate), Middleware(GermanPage), Middleware(GermanApiErrors)]})

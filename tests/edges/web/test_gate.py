@@ -17,6 +17,7 @@ import gradio as gr
 import httpx
 import pytest
 
+from app.edges.web.chat import client_of
 from app.edges.web.gate import MAX_BODY_BYTES, REFUSED, allowed
 from app.edges.web.page import launch
 from benchmarks.loopback import free_port
@@ -42,7 +43,7 @@ USED = {  # what Lotse's pages, gradio_client and the dashboard's login need, an
 @pytest.fixture(scope="module", autouse=True)
 def table() -> Iterator[None]:
     yield
-    if len({finding for finding, *_ in ROWS}) == 3:
+    if len({finding for finding, *_ in ROWS}) == 4:
         write_section("campaign-2-routes", "Second campaign: routes and request sizes", ("finding", "case", "before", "now"), ROWS)
 
 
@@ -141,3 +142,30 @@ def test_file_with_an_address_makes_no_connection(served: tuple[str, gr.Blocks])
     assert response.status_code == 404 and connected == []
     ROWS.append(("11", "GET /gradio_api/file=http://127.0.0.1:PORT/", "DNS lookup and TCP connect from the server",
                  "HTTP 404, no connection reached the listener"))
+
+
+def client_seen(trusted: str) -> tuple[str, str]:
+    """(address seen without the header, address seen with a forged X-Forwarded-For)."""
+    def who(request: gr.Request) -> str:
+        return client_of(request)
+
+    with gr.Blocks() as page:
+        out = gr.Textbox()
+        gr.Button().click(who, None, out, api_name="who")
+    port = free_port()
+    app = launch(page, "127.0.0.1", port, concurrency=1, block=False, trusted_proxies=trusted)
+    try:
+        from gradio_client import Client
+
+        plain = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(api_name="/who")
+        forged = Client(f"http://127.0.0.1:{port}/", verbose=False, headers={"X-Forwarded-For": "203.0.113.9"}).predict(api_name="/who")
+        return str(plain), str(forged)
+    finally:
+        app.close()
+
+
+def test_forwarded_headers_count_only_from_configured_proxies() -> None:
+    assert client_seen("") == ("127.0.0.1", "127.0.0.1")  # default: no proxy is believed
+    assert client_seen("127.0.0.1") == ("127.0.0.1", "203.0.113.9")  # the operator's proxy on loopback
+    ROWS.append(("7", "X-Forwarded-For: 203.0.113.9 from 127.0.0.1", "believed: a fresh rate-limit quota per forged value",
+                 "ignored unless LOTSE_TRUSTED_PROXIES names the proxy"))
