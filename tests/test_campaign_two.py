@@ -42,7 +42,7 @@ NEW_DOC = ("Zebrastreifenkurs in Hamm\n\nDer Zebrastreifenkurs in Hamm bringt ne
 @pytest.fixture(scope="module", autouse=True)
 def table() -> Iterator[None]:
     yield
-    if len({finding for finding, *_ in ROWS}) == 4:
+    if len({finding for finding, *_ in ROWS}) == 5:
         write_section("campaign-2-faults", "Second campaign: faults", ("finding", "case", "before", "now"), ROWS)
 
 
@@ -156,3 +156,31 @@ def test_a_programme_with_broken_front_matter_is_skipped_and_the_directory_loads
     assert len(skipped) == 2 and any("kaputt.md" in m for m in skipped)
     ROWS.append(("19", "programme file with broken YAML front matter (and one nested 100,000 deep) at start-up",
                  "yaml.ParserError: lotse serve did not start", f"both skipped with one log line each; {good} programmes listed"))
+
+
+class _FlakyStore:
+    """A feedback store whose first purge fails (a database that is away for a while)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def purge(self, days: int) -> int:
+        self.calls += 1
+        if self.calls == 1:
+            raise OSError("database is locked")
+        return 0
+
+
+def test_the_daily_purge_keeps_its_schedule_after_a_failure(caplog: pytest.LogCaptureFixture) -> None:
+    from app.edges.cli import purge_daily
+
+    store = _FlakyStore()
+    with caplog.at_level(logging.ERROR, logger="app.edges.cli"):
+        stop = purge_daily(store, 90, every_s=0.05)  # type: ignore[arg-type]
+        deadline = time.time() + 5
+        while store.calls < 3 and time.time() < deadline:
+            time.sleep(0.02)
+        stop.set()
+    assert store.calls >= 3 and any("fehlgeschlagen" in r.getMessage() for r in caplog.records)
+    ROWS.append(("15", "the first daily purge raises (database locked)", "no reschedule: retention silently ended",
+                 f"logged, rescheduled, purged again ({store.calls} runs in the test's window)"))

@@ -8,6 +8,7 @@ exit with status 1; usage errors exit with status 2; no tracebacks for user erro
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import threading
 from importlib.metadata import entry_points
@@ -17,6 +18,8 @@ import click
 
 from app.core import Answer, LotseError, Settings
 from app.edges.plain_text import render_text
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from app.edges.feedback import FeedbackStore
@@ -176,18 +179,32 @@ def wartung(settings: Settings, host: str | None, port: int | None, days: int) -
                      trusted_proxies=settings.trusted_proxies)
 
 
-def purge_daily(store: FeedbackStore, days: int) -> None:
-    """Purge old feedback now and then once a day, in a background thread of the server."""
+PURGE_EVERY_S = 24 * 60 * 60
+
+
+def purge_daily(store: FeedbackStore, days: int, every_s: float = PURGE_EVERY_S) -> threading.Event:
+    """Purge old feedback now and then once a day, in a background thread of the server. A
+    failed purge (database away, file locked) is logged and tried again at the next turn:
+    retention never silently stops. Setting the returned event stops the schedule."""
+    stop = threading.Event()
 
     def purge() -> None:
-        removed = store.purge(days)
-        if removed:
-            click.echo(f"Rückmeldungen älter als {days} Tage gelöscht: {removed}")
-        timer = threading.Timer(24 * 60 * 60, purge)
-        timer.daemon = True
-        timer.start()
+        if stop.is_set():
+            return
+        try:
+            removed = store.purge(days)
+            if removed:
+                click.echo(f"Rückmeldungen älter als {days} Tage gelöscht: {removed}")
+        except Exception as error:  # noqa: BLE001 - any failure must still reschedule
+            log.error("Rückmeldungen: Löschen alter Einträge fehlgeschlagen (%s: %s); nächster Versuch in %.0f s",
+                      type(error).__name__, error, every_s)
+        finally:
+            timer = threading.Timer(every_s, purge)
+            timer.daemon = True
+            timer.start()
 
     purge()
+    return stop
 
 
 @main.group()
