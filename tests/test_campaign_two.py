@@ -42,7 +42,7 @@ NEW_DOC = ("Zebrastreifenkurs in Hamm\n\nDer Zebrastreifenkurs in Hamm bringt ne
 @pytest.fixture(scope="module", autouse=True)
 def table() -> Iterator[None]:
     yield
-    if len({finding for finding, *_ in ROWS}) == 5:
+    if len({finding for finding, *_ in ROWS}) == 6:
         write_section("campaign-2-faults", "Second campaign: faults", ("finding", "case", "before", "now"), ROWS)
 
 
@@ -184,3 +184,21 @@ def test_the_daily_purge_keeps_its_schedule_after_a_failure(caplog: pytest.LogCa
     assert store.calls >= 3 and any("fehlgeschlagen" in r.getMessage() for r in caplog.records)
     ROWS.append(("15", "the first daily purge raises (database locked)", "no reschedule: retention silently ended",
                  f"logged, rescheduled, purged again ({store.calls} runs in the test's window)"))
+
+
+def test_a_question_with_mathtext_is_drawn_as_text_in_the_topic_chart() -> None:
+    import io
+
+    from app.edges.feedback import Entry
+    from app.edges.gaps import Gap
+    from app.edges.web.dashboard import topics_figure
+
+    hostile = r"Was ist $\undefinedmacro{x}$ und $x^2$?"
+    gaps = [Gap(hostile, [Entry(1, "2026-12-01", hostile, "", [], "abstained", None)]),
+            Gap("Wo bekomme ich Hilfe in Köln?", [Entry(2, "2026-12-01", "Wo bekomme ich Hilfe in Köln?", "", [], "down", None)])]
+    figure = topics_figure(gaps)
+    figure.savefig(io.BytesIO(), format="png")  # raised ValueError (unknown symbol) before
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert any("undefinedmacro" in label for label in labels)
+    ROWS.append(("5", "unanswered question '$\\undefinedmacro{x}$' as a top-10 topic name", "chart crashed; dashboard empty on every load",
+                 "drawn literally; the chart renders"))

@@ -63,12 +63,18 @@ def counts_figure(counts: Sequence[tuple[str, str, int]]) -> Figure:
     return figure
 
 
+def plain(text: str) -> str:
+    """Stored text as matplotlib shows it literally: a ``$`` would start mathtext, and an unknown
+    macro in a stranger's question (``$\\undefinedmacro{x}$``) would break the chart on every load."""
+    return text.replace("$", r"\$")
+
+
 def topics_figure(gaps: Sequence[Gap], top: int = 10) -> Figure:
     """The largest topics as horizontal bars: unanswered and 👎 per topic."""
     shown = list(gaps[:top])[::-1]
     figure = Figure(figsize=(9, 0.45 * max(len(shown), 2) + 1), layout="constrained")
     axes = figure.subplots()
-    names = [g.label if len(g.label) <= 60 else g.label[:59] + "…" for g in shown]
+    names = [plain(g.label if len(g.label) <= 60 else g.label[:59] + "…") for g in shown]
     axes.barh(names, [g.unanswered for g in shown], color=SERIES["abstained"][1], label=SERIES["abstained"][0])
     axes.barh(names, [g.disliked for g in shown], left=[g.unanswered for g in shown], color=SERIES["down"][1],
               label=SERIES["down"][0])
