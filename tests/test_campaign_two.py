@@ -42,7 +42,7 @@ NEW_DOC = ("Zebrastreifenkurs in Hamm\n\nDer Zebrastreifenkurs in Hamm bringt ne
 @pytest.fixture(scope="module", autouse=True)
 def table() -> Iterator[None]:
     yield
-    if len({finding for finding, *_ in ROWS}) == 6:
+    if len({finding for finding, *_ in ROWS}) == 7:
         write_section("campaign-2-faults", "Second campaign: faults", ("finding", "case", "before", "now"), ROWS)
 
 
@@ -202,3 +202,42 @@ def test_a_question_with_mathtext_is_drawn_as_text_in_the_topic_chart() -> None:
     assert any("undefinedmacro" in label for label in labels)
     ROWS.append(("5", "unanswered question '$\\undefinedmacro{x}$' as a top-10 topic name", "chart crashed; dashboard empty on every load",
                  "drawn literally; the chart renders"))
+
+
+def test_serve_starts_and_answers_when_the_feedback_store_cannot_be_opened(small: Settings, tmp_path: Path) -> None:
+    """A corrupt feedback file (a read-only folder and a database server that is down end the
+    same way: the store cannot be opened)."""
+    corrupt = tmp_path / "fb" / "feedback.sqlite3"
+    corrupt.parent.mkdir()
+    corrupt.write_bytes(b"kein SQLite" * 1000)
+    env = cli_env(small, LOTSE_FEEDBACK_DB=str(corrupt))
+    subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
+    port, log = free_port(), tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], env=env, stdout=out,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(base, server)
+        status, payload = ask_json(base, "Was ist KOMM-AN NRW?")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+    said = log.read_text(errors="replace")
+    assert status == 200 and isinstance(payload, dict) and not payload["abstained"]
+    assert "Rückmeldungen werden nicht gespeichert" in said and "Traceback" not in said
+    export = subprocess.run([sys.executable, "-m", "app", "feedback", "export"], env=env, capture_output=True, text=True)
+    assert export.returncode == 1 and "Rückmeldungen" in export.stdout + export.stderr and "Traceback" not in export.stderr
+    ROWS.append(("14", "lotse serve with a corrupt feedback file; lotse feedback export on it",
+                 "serve refused to start / traced back", "serve starts and answers, one operator line; export: one German line, exit 1"))
+
+
+def test_a_feedback_path_that_cannot_be_written_is_a_german_error_not_a_traceback(tmp_path: Path) -> None:
+    """(Tests run as root, which ignores a read-only folder: a folder where the file should be
+    fails the same way, with an OSError from the file system.)"""
+    from app.core import LotseError
+    from app.edges import FeedbackStore
+
+    (tmp_path / "feedback.sqlite3").mkdir()
+    with pytest.raises(LotseError, match="nicht erreichbar"):
+        FeedbackStore(tmp_path / "feedback.sqlite3")

@@ -140,17 +140,30 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     ingest = root.command.get_command(root, "ingest") if isinstance(root.command, click.Group) else None
     if ingest is not None:
         ctx.invoke(ingest, if_missing=True)  # click fills in the command's other defaults
-    from app.edges.feedback import FeedbackStore
     from app.edges.programmes import ProgrammeDirectory
     from app.edges.web import build_app, launch
 
     host, port = host or settings.host, port or settings.port
     lotse = _service(settings)
-    store = FeedbackStore(settings.feedback_store, embed=lotse.embeddings.embed_query)
+    store = _feedback_or_none(settings, lotse)
     purge_daily(store, settings.feedback_retention_days)
     app = build_app(lotse, store, ProgrammeDirectory.load(settings.corpus_dir, lotse.glossary))  # the glossary is read once
     click.echo(f"Lotse läuft: http://{host}:{port}  (beenden mit Strg+C)")
     launch(app, host, port, settings.web_concurrency, trusted_proxies=settings.trusted_proxies)
+
+
+def _feedback_or_none(settings: Settings, lotse: Lotse) -> FeedbackStore:
+    """The feedback store, or, if it cannot be opened, one that stores nothing: the chat starts
+    and answers anyway; the operator gets one line saying why."""
+    from app.edges.feedback import FeedbackStore, NoFeedback
+
+    try:
+        return FeedbackStore(settings.feedback_store, embed=lotse.embeddings.embed_query)
+    except LotseError as error:
+        reason = f"{error} ({error.detail})" if error.detail else str(error)
+        log.error("Rückmeldungen ausgeschaltet: %s", reason)
+        click.echo(f"Hinweis: Rückmeldungen werden nicht gespeichert – {reason}", err=True)
+        return NoFeedback(reason)
 
 
 MIN_PASSWORD = 12

@@ -134,8 +134,9 @@ class FeedbackStore:
                         db.execute(text(f"ALTER TABLE feedback ADD COLUMN {name} {kind}"))
                 for index in FEEDBACK.indexes:
                     index.create(db, checkfirst=True)
-        except SQLAlchemyError as error:
-            raise LotseError("Die Datenbank für Rückmeldungen ist nicht erreichbar.", detail=str(error).splitlines()[0]) from error
+        except (SQLAlchemyError, OSError) as error:  # server away, file corrupt, folder read-only
+            raise LotseError("Die Datenbank für Rückmeldungen ist nicht erreichbar.",
+                             detail=(str(error).splitlines() or [type(error).__name__])[0]) from error
 
     def _insert(self) -> Any:
         """The dialect's INSERT, which knows ``ON CONFLICT … DO UPDATE``."""
@@ -203,3 +204,31 @@ class FeedbackStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+class NoFeedback(FeedbackStore):
+    """What the chat uses when the feedback store cannot be opened at start-up (a read-only
+    folder, a corrupt file, a database server that is down): answers go on, verdicts are not
+    stored (``record`` says so), the dashboard sees nothing, the purge has nothing to do."""
+
+    def __init__(self, reason: str) -> None:  # no engine: nothing to open
+        self.embed = None
+        self.reason = reason
+
+    def record(self, answer: Answer, verdict: str, answer_id: str | None = None) -> int:
+        raise LotseError("Rückmeldungen werden zurzeit nicht gespeichert.", detail=self.reason)
+
+    def purge(self, older_than_days: int) -> int:
+        return 0
+
+    def rows(self) -> list[tuple]:
+        return []
+
+    def problems(self, days: int, limit: int) -> list[Entry]:
+        return []
+
+    def counts_by_day(self, days: int) -> list[tuple[str, str, int]]:
+        return []
+
+    def close(self) -> None:
+        pass
