@@ -3,6 +3,7 @@ same data folder)."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -36,6 +37,15 @@ class ChromaServer:
                 if time.time() > deadline or self._process.poll() is not None:
                     raise RuntimeError(f"chroma run startete nicht: {(self.data / 'server.log').read_text()[-2000:]}") from None
                 time.sleep(0.3)
+
+    def pause(self) -> None:
+        """Freeze the server (SIGSTOP): it accepts connections and never answers."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self._process is not None
+        self._process.send_signal(signal.SIGCONT)
 
     def stop(self, *, kill: bool = False) -> None:
         """Stop the server (SIGKILL with ``kill``: no clean shutdown)."""

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,7 +43,7 @@ NEW_DOC = ("Zebrastreifenkurs in Hamm\n\nDer Zebrastreifenkurs in Hamm bringt ne
 @pytest.fixture(scope="module", autouse=True)
 def table() -> Iterator[None]:
     yield
-    if len({finding for finding, *_ in ROWS}) == 7:
+    if len({finding for finding, *_ in ROWS}) == 8:
         write_section("campaign-2-faults", "Second campaign: faults", ("finding", "case", "before", "now"), ROWS)
 
 
@@ -241,3 +242,38 @@ def test_a_feedback_path_that_cannot_be_written_is_a_german_error_not_a_tracebac
     (tmp_path / "feedback.sqlite3").mkdir()
     with pytest.raises(LotseError, match="nicht erreichbar"):
         FeedbackStore(tmp_path / "feedback.sqlite3")
+
+
+class _HungStore:
+    """A feedback store whose database hangs (a stopped PostgreSQL): every write blocks."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def record(self, answer: object, verdict: str, answer_id: str | None = None) -> int:
+        self.release.wait(60)
+        return 1
+
+
+def test_a_hung_feedback_store_never_holds_an_answer_or_a_like(lotse: Lotse) -> None:
+    import gradio as gr
+
+    from app.edges.web.chat import ALL_PLACES, LIKE_WAIT_S, Chat, remembered
+    from app.edges.web.limits import RateLimiter
+
+    store = _HungStore()
+    chat = Chat(lotse, store, RateLimiter(100))  # type: ignore[arg-type]
+    try:
+        started = time.monotonic()
+        turns = list(chat.respond("Wie finde ich eine Wohnung in Essen?", [], ALL_PLACES, None, "de", ""))  # recorded as a gap
+        answered_s = time.monotonic() - started
+        session = remembered({}, 1, lotse.ask("Was ist KOMM-AN NRW?"))
+        started = time.monotonic()
+        chat.on_like(gr.LikeData(None, {"index": 1, "value": "", "liked": True}), session, "de")
+        liked_s = time.monotonic() - started
+    finally:
+        store.release.set()
+    assert "keine verlässliche Antwort" in turns[-1][0][-1]["content"]
+    assert answered_s < 5 and liked_s < LIKE_WAIT_S + 1
+    ROWS.append(("13", "feedback database hangs: an unanswerable question, then a 👍", "held 155 s and 133 s",
+                 f"answer after {answered_s:.1f} s (written in the background); the 👍 waits at most {LIKE_WAIT_S:g} s ({liked_s:.1f} s)"))

@@ -30,7 +30,7 @@ from tests.hostile_report import write_section
 pytestmark = pytest.mark.integration
 MESSAGE = StoreUnavailable.MESSAGE
 ROWS: list[tuple[str, str, str]] = []
-TESTS = 3
+TESTS = 4
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -130,3 +130,20 @@ def test_a_serving_process_answers_in_german_while_chroma_is_down_and_recovers(s
         ROWS.append(("serving: server back", "library, /ask", "answers again, same process, no restart"))
     finally:
         app.close()
+
+
+def test_a_hung_server_costs_a_question_seconds_not_a_minute(server: ChromaServer, settings: Settings) -> None:
+    lotse = Lotse.from_settings(settings)  # needs the index of the tests before
+    assert not lotse.ask("Was ist KOMM-AN NRW?").abstained
+    server.pause()
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable):
+            lotse.ask("Was ist GriffbereitMini?")
+        waited = time.monotonic() - started
+    finally:
+        server.resume()
+    assert waited < 3 * settings.chroma_timeout_s
+    assert not lotse.ask("Was ist KOMM-AN NRW?").abstained
+    ROWS.append(("hung: chroma run frozen (SIGSTOP)", "library (and so /ask and chat)",
+                 f"German StoreUnavailable after {waited:.1f} s (was 54-56 s); answers again after SIGCONT"))

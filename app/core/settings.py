@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     feedback_retention_days: int = Field(default=90, ge=1)
     """Feedback older than this is deleted (``lotse feedback purge``; the server purges daily)."""
     rate_limit_per_minute: int = Field(default=20, ge=1)
+    chroma_timeout_s: float = Field(default=5.0, gt=0)
+    """How long a request to the Chroma server may take before the question gets the German
+    "Suchindex nicht erreichbar" (a hung server must not hold the chat)."""
     trusted_proxies: str = ""
     """Addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-For is
     believed; by default none, so every client is counted by the address it connects from."""

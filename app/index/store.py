@@ -124,6 +124,14 @@ def store_errors(settings: Settings) -> Iterator[None]:
         raise
 
 
+def _limit_wait(client: ClientAPI, seconds: float) -> None:
+    """Give the server client's HTTP session a timeout (Chroma creates it with none and has no
+    setting for it; ``tests/test_store_faults.py`` pins that this takes effect)."""
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(seconds)
+
+
 def open_client(settings: Settings) -> ClientAPI:
     """An embedded ``PersistentClient``, or an ``HttpClient`` when ``chroma_url`` is set.
 
@@ -135,12 +143,14 @@ def open_client(settings: Settings) -> ClientAPI:
         if not url.hostname:
             raise ConfigurationError(f"LOTSE_CHROMA_URL ist keine gültige Adresse: '{settings.chroma_url}'.")
         with store_errors(settings):
-            return chromadb.HttpClient(
+            client = chromadb.HttpClient(
                 host=url.hostname,
                 port=url.port or (443 if url.scheme == "https" else 8000),
                 ssl=url.scheme == "https",
                 settings=chroma_settings,
             )
+        _limit_wait(client, settings.chroma_timeout_s)
+        return client
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 

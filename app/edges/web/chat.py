@@ -12,7 +12,9 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import asdict, dataclass
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import gradio as gr
@@ -156,13 +158,24 @@ def client_of(request: gr.Request | None) -> str:
     return str(getattr(getattr(request, "client", None), "host", "") or "unbekannt")
 
 
+MAX_PENDING_WRITES = 200
+"""Feedback writes queued at most; beyond that (a store that hangs) new ones are dropped and logged."""
+LIKE_WAIT_S = 2.0
+"""How long a 👍/👎 waits for its write before the chat stops waiting (and shows no thanks)."""
+
+
 @dataclass(frozen=True)
 class Chat:
-    """The chat's event handlers around a ready ``Lotse``, a feedback store and the per-client limit."""
+    """The chat's event handlers around a ready ``Lotse``, a feedback store and the per-client
+    limit. Feedback is written by one background thread: an answer never waits for the store."""
 
     lotse: Lotse
     feedback: FeedbackStore
     limiter: RateLimiter
+    writer: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="feedback"),
+                                       repr=False, compare=False)
+    pending: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(MAX_PENDING_WRITES),
+                                                repr=False, compare=False)
 
     def refusal(self, text: str, history: History, language: str, request: gr.Request | None) -> str | None:
         """Why ``text`` is not answered (empty, too long, too many questions, conversation too long), if it is not."""
@@ -229,7 +242,7 @@ class Chat:
         verdict = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(data.liked)
         if rated is not None and verdict is not None:
             answer, answer_id = rated
-            if self.record(answer, verdict, answer_id):
+            if self.record(answer, verdict, answer_id, wait_s=LIKE_WAIT_S):
                 gr.Info(translate(language, THANKS), duration=4)
 
     def record_if_unanswered(self, answer: Answer) -> None:
@@ -237,12 +250,35 @@ class Chat:
         if answer.abstained:
             self.record(answer, "abstained")
 
-    def record(self, answer: Answer, verdict: str, answer_id: str | None = None) -> bool:
-        """Store a verdict; a store that fails is logged for the operator and never costs the asker the answer."""
+    def record(self, answer: Answer, verdict: str, answer_id: str | None = None, wait_s: float = 0.0) -> bool:
+        """Queue a verdict for the background writer; with ``wait_s``, wait that long for it to be
+        stored. True: stored (or, without waiting, queued). A store that fails or hangs is logged
+        for the operator and never costs the asker the answer."""
+        if not self.pending.acquire(blocking=False):
+            log.warning("Rückmeldung verworfen: %d Schreibvorgänge warten schon (Speicher hängt?)", MAX_PENDING_WRITES)
+            return False
+        future = self.writer.submit(self._write, answer, verdict, answer_id)
+        future.add_done_callback(lambda _: self.pending.release())
+        if wait_s <= 0:
+            return True
+        try:
+            return future.result(timeout=wait_s)
+        except FutureTimeout:
+            log.warning("Rückmeldung nach %.0f s noch nicht gespeichert (Speicher antwortet nicht)", wait_s)
+            return False
+
+    def settle(self, timeout_s: float = 30.0) -> None:
+        """Wait until the feedback queued so far is written (tests, shutdown)."""
+        self.writer.submit(lambda: None).result(timeout=timeout_s)
+
+    def _write(self, answer: Answer, verdict: str, answer_id: str | None) -> bool:
         try:
             self.feedback.record(answer, verdict, answer_id=answer_id)
         except LotseError as error:
             log.warning("%s (%s)", error, error.detail)
+            return False
+        except Exception:  # the writer thread must survive whatever one write does
+            log.exception("Rückmeldung nicht gespeichert")
             return False
         return True
 

@@ -90,6 +90,7 @@ def test_the_chat_records_an_unanswered_question_with_its_embedding(feedback_tar
     store = FeedbackStore(feedback_target, embed=lotse.embeddings.embed_query)
     chat = Chat(lotse, store, RateLimiter(100))
     list(chat.respond("Wie finde ich eine Wohnung in Essen?", [], ALL_PLACES, None, "de", ""))
+    chat.settle()
     entry, = store.problems(days=1, limit=10)
     assert entry.question == "Wie finde ich eine Wohnung in Essen?" and entry.verdict == "abstained"
     np.testing.assert_allclose(entry.vector, lotse.embeddings.embed_query(entry.question), rtol=1e-6)
@@ -100,7 +101,9 @@ def test_a_feedback_server_that_goes_away_costs_no_answer(postgres_url: str, lot
     store.engine = create_engine(f"postgresql+psycopg://lotse@127.0.0.1:{free_port()}/postgres")  # the server is gone
     with pytest.raises(LotseError, match="nicht gespeichert"):
         store.record(Answer("Wetter?", "", True), "abstained")
-    turns = list(Chat(lotse, store, RateLimiter(100)).respond("Wie finde ich eine Wohnung in Essen?", [], ALL_PLACES, None, "de", ""))
+    chat = Chat(lotse, store, RateLimiter(100))
+    turns = list(chat.respond("Wie finde ich eine Wohnung in Essen?", [], ALL_PLACES, None, "de", ""))
+    chat.settle()
     assert "keine verlässliche Antwort" in turns[-1][0][-1]["content"]
     assert "Rückmeldung wurde nicht gespeichert" in caplog.text
 
