@@ -200,7 +200,7 @@ def test_nonsense_gets_a_german_message_not_an_answer(lotse: Lotse) -> None:
 def test_replayed_and_changed_feedback_keeps_one_row_per_answer(lotse: Lotse, tmp_path: Path) -> None:
     store = FeedbackStore(tmp_path / "fb.sqlite3")
     chat = Chat(lotse, store, RateLimiter(100))
-    session = remembered({}, 1, lotse.ask("Was ist KOMM-AN NRW?"))
+    session = remembered({}, 1, lotse.ask("Was ist KOMM-AN NRW?"), chat.signing_key)
     for _ in range(50):
         chat.on_like(gr.LikeData(None, {"index": 1, "value": "", "liked": True}), session, "de")
     assert [row[5] for row in store.rows()] == ["up"]

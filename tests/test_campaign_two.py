@@ -43,7 +43,7 @@ NEW_DOC = ("Zebrastreifenkurs in Hamm\n\nDer Zebrastreifenkurs in Hamm bringt ne
 @pytest.fixture(scope="module", autouse=True)
 def table() -> Iterator[None]:
     yield
-    if len({finding for finding, *_ in ROWS}) == 8:
+    if len({finding for finding, *_ in ROWS}) == 9:
         write_section("campaign-2-faults", "Second campaign: faults", ("finding", "case", "before", "now"), ROWS)
 
 
@@ -267,7 +267,7 @@ def test_a_hung_feedback_store_never_holds_an_answer_or_a_like(lotse: Lotse) -> 
         started = time.monotonic()
         turns = list(chat.respond("Wie finde ich eine Wohnung in Essen?", [], ALL_PLACES, None, "de", ""))  # recorded as a gap
         answered_s = time.monotonic() - started
-        session = remembered({}, 1, lotse.ask("Was ist KOMM-AN NRW?"))
+        session = remembered({}, 1, lotse.ask("Was ist KOMM-AN NRW?"), chat.signing_key)
         started = time.monotonic()
         chat.on_like(gr.LikeData(None, {"index": 1, "value": "", "liked": True}), session, "de")
         liked_s = time.monotonic() - started
@@ -277,3 +277,39 @@ def test_a_hung_feedback_store_never_holds_an_answer_or_a_like(lotse: Lotse) -> 
     assert answered_s < 5 and liked_s < LIKE_WAIT_S + 1
     ROWS.append(("13", "feedback database hangs: an unanswerable question, then a 👍", "held 155 s and 133 s",
                  f"answer after {answered_s:.1f} s (written in the background); the 👍 waits at most {LIKE_WAIT_S:g} s ({liked_s:.1f} s)"))
+
+
+def test_feedback_rates_only_what_the_server_answered_and_is_rate_limited(lotse: Lotse, tmp_path: Path) -> None:
+    import gradio as gr
+
+    from app.edges import FeedbackStore
+    from app.edges.web.chat import VERDICTS_PER_MINUTE, Chat, remembered
+    from app.edges.web.limits import RateLimiter
+
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    chat = Chat(lotse, store, RateLimiter(100))
+    answer = lotse.ask("Was ist KOMM-AN NRW?")
+
+    def like(session: dict) -> None:
+        chat.on_like(gr.LikeData(None, {"index": 1, "value": "", "liked": False}), session, "de")
+
+    genuine = remembered({}, 1, answer, chat.signing_key)
+    changed = {**genuine["answers"]["1"], "answer": "Eine Antwort, die Lotse nie gab."}
+    huge = {**genuine["answers"]["1"], "question": "x" * 100_000}
+    unsigned = {k: v for k, v in genuine["answers"]["1"].items() if k != "sig"}
+    other_key = remembered({}, 1, answer, b"nicht der Schluessel des Servers")
+    for forged in (changed, huge, unsigned):
+        like({"answers": {"1": forged}})
+    like(other_key)
+    chat.settle()
+    assert store.rows() == []
+    like(genuine)
+    chat.settle()
+    assert [row[5] for row in store.rows()] == ["down"]
+    for _ in range(VERDICTS_PER_MINUTE + 20):  # each a real, signed answer with its own id
+        like(remembered({}, 1, answer, chat.signing_key))
+    chat.settle()
+    assert len(store.rows()) == VERDICTS_PER_MINUTE - 4  # the four forged attempts counted too
+    ROWS.append(("6", "👎 with a changed answer, a 100 KB question, no or a foreign signature; then 50 real 👎 in a minute",
+                 "all stored (60 fake rows became the largest topic)",
+                 f"forged: 0 stored; real: stored; {VERDICTS_PER_MINUTE} per client and minute"))

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     chroma_timeout_s: float = Field(default=5.0, gt=0)
     """How long a request to the Chroma server may take before the question gets the German
     "Suchindex nicht erreichbar" (a hung server must not hold the chat)."""
+    feedback_secret: SecretStr | None = None
+    """Signs each answer the browser keeps for 👍/👎, so a verdict can only rate a real answer.
+    Several web workers behind one proxy need the same value; unset: a random key per process."""
     trusted_proxies: str = ""
     """Addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-For is
     believed; by default none, so every client is counted by the address it connects from."""

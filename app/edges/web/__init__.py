@@ -5,6 +5,8 @@ maintainers' dashboard is a separate app behind a login (``dashboard``)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import gradio as gr
 
 from app.core import GERMAN, LANGUAGES, browser_language
@@ -34,6 +36,9 @@ def build_app(lotse: Lotse, feedback: FeedbackStore, directory: ProgrammeDirecto
     places = sorted(lotse.glossary.places.patterns)
     relabel = Relabel()
     chat = Chat(lotse, feedback, RateLimiter(lotse.settings.rate_limit_per_minute))  # one limit for chat and /ask
+    secret = lotse.settings.feedback_secret
+    if secret is not None:  # several workers: each signs and checks with the same key
+        chat = dataclasses.replace(chat, signing_key=secret.get_secret_value().encode())
     with gr.Blocks(title="Lotse – Integrationsangebote in NRW") as app:
         with gr.Row(elem_id="kopf", equal_height=True):
             subtitle = gr.Markdown(f"# Lotse\n{SUBTITLE}", elem_id="titel")

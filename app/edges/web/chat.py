@@ -6,8 +6,12 @@ itself quotes the German documents, with a one-line note in the asker's language
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import logging
 import queue
+import secrets
 import threading
 import time
 import uuid
@@ -126,20 +130,32 @@ def framed(answer: Answer, language: str, turn: int) -> str:
 Session = dict[str, Any]
 """Per-conversation state kept in the browser and sent with every event, so any worker can
 answer: ``previous`` (the last question) and ``answers`` (what 👍/👎 rates, by message index,
-each with a random id so that its verdict is stored once)."""
+each with a random id so that its verdict is stored once, and signed by the server)."""
+MAX_RATED_CHARS = 64_000
+"""A rated answer as the browser sends it back; Lotse's answers are far shorter."""
 
 
-def remembered(session: Session | None, index: int, answer: Answer) -> Session:
-    """The session after ``answer`` was shown as message ``index``."""
-    kept = {"id": uuid.uuid4().hex, "question": answer.question, "answer": answer.answer, "abstained": answer.abstained,
-            "citations": [asdict(c) for c in answer.citations]}
+def _signature(kept: dict[str, Any], key: bytes) -> str:
+    body = json.dumps({k: v for k, v in kept.items() if k != "sig"}, sort_keys=True, ensure_ascii=False)
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
+
+
+def remembered(session: Session | None, index: int, answer: Answer, key: bytes) -> Session:
+    """The session after ``answer`` was shown as message ``index``; the answer is signed with
+    ``key``, so a 👍/👎 can only ever rate what this server answered."""
+    kept: dict[str, Any] = {"id": uuid.uuid4().hex, "question": answer.question, "answer": answer.answer,
+                            "abstained": answer.abstained, "citations": [asdict(c) for c in answer.citations]}
+    kept["sig"] = _signature(kept, key)
     return {"previous": answer.question, "answers": {**(session or {}).get("answers", {}), str(index): kept}}
 
 
-def rated_answer(session: Session | None, index: int) -> tuple[Answer, str] | None:
-    """The answer shown as message ``index`` and its id, as the browser sent them back."""
+def rated_answer(session: Session | None, index: int, key: bytes) -> tuple[Answer, str] | None:
+    """The answer shown as message ``index`` and its id, as the browser sent them back, if the
+    server's signature still holds (else None: a forged or changed answer is never stored)."""
     kept = (session or {}).get("answers", {}).get(str(index))
-    if not isinstance(kept, dict):
+    if not isinstance(kept, dict) or len(json.dumps(kept, ensure_ascii=False)) > MAX_RATED_CHARS:
+        return None
+    if not hmac.compare_digest(str(kept.get("sig", "")), _signature(kept, key)):
         return None
     try:
         answer = Answer(str(kept["question"]), str(kept["answer"]), bool(kept["abstained"]),
@@ -158,6 +174,8 @@ def client_of(request: gr.Request | None) -> str:
     return str(getattr(getattr(request, "client", None), "host", "") or "unbekannt")
 
 
+VERDICTS_PER_MINUTE = 30
+"""👍/👎 one client may give per minute; more are not stored."""
 MAX_PENDING_WRITES = 200
 """Feedback writes queued at most; beyond that (a store that hangs) new ones are dropped and logged."""
 LIKE_WAIT_S = 2.0
@@ -176,6 +194,9 @@ class Chat:
                                        repr=False, compare=False)
     pending: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(MAX_PENDING_WRITES),
                                                 repr=False, compare=False)
+    signing_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False, compare=False)
+    """Signs the answers the browser keeps for 👍/👎 (``LOTSE_FEEDBACK_SECRET``; else random per process)."""
+    verdicts: RateLimiter = field(default_factory=lambda: RateLimiter(VERDICTS_PER_MINUTE), repr=False, compare=False)
 
     def refusal(self, text: str, history: History, language: str, request: gr.Request | None) -> str | None:
         """Why ``text`` is not answered (empty, too long, too many questions, conversation too long), if it is not."""
@@ -222,7 +243,7 @@ class Chat:
             yield showing(alert + escape_markdown(translate(language, ERROR_TEXT)))
             return
         self.record_if_unanswered(answer)
-        yield showing(alert + framed(answer, language, turn), kept=remembered(session, turn, answer), copy=handout(answer))
+        yield showing(alert + framed(answer, language, turn), kept=remembered(session, turn, answer, self.signing_key), copy=handout(answer))
 
     def _stream(self, text: str, place: str, session: Session | None, show: Callable[[str], Turn]) -> Generator[Turn, None, Answer]:
         """Show the answer as it grows; return the finished ``Answer``."""
@@ -236,9 +257,12 @@ class Chat:
             shown += item
         raise RuntimeError("Die Antwort endete ohne Ergebnis.")
 
-    def on_like(self, data: gr.LikeData, session: Session | None, language: str) -> None:
+    def on_like(self, data: gr.LikeData, session: Session | None, language: str, request: gr.Request | None = None) -> None:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-        rated = rated_answer(session, int(index))
+        if not self.verdicts.allow(client_of(request)):
+            log.warning("Rückmeldung verworfen: mehr als %d pro Minute von einem Client", VERDICTS_PER_MINUTE)
+            return
+        rated = rated_answer(session, int(index), self.signing_key)
         verdict = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(data.liked)
         if rated is not None and verdict is not None:
             answer, answer_id = rated
