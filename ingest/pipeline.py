@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import re
 import secrets
 import shutil
 import time
@@ -234,13 +235,13 @@ def run_ingest(
         current = generation_folder(settings.lexical_path, target.index.chunks.name, target.index.generation)
         outdated = target.readers.pipeline != PIPELINE_VERSION or LexicalIndex.open(current) is None  # e.g. an older format
         if writer.changes or report.removed or outdated:
-            _build_lexical(target, settings.lexical_path, progress)
+            _build_lexical(target, settings.lexical_path, settings.collection, progress)
             replace(target.commit, pipeline=PIPELINE_VERSION, writer=this_process()).write(client, settings.collection)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build_lexical(target: _Target, root: Path, progress: bool) -> None:
+def _build_lexical(target: _Target, root: Path, collection: str, progress: bool) -> None:
     """The BM25 index of the next generation, streamed from its chunks. Indexes of older
     generations are removed; the one readers use now stays until the next run."""
     index, generation = target.index, target.next
@@ -248,9 +249,16 @@ def _build_lexical(target: _Target, root: Path, progress: bool) -> None:
     LexicalIndex.build(rows).save(generation_folder(root, index.chunks.name, generation))
     keep = {generation_folder(root, index.chunks.name, generation).name,
             generation_folder(root, target.readers.live, target.readers.generation).name}
+    ours = own_folders(collection)
     for folder in root.iterdir():
-        if folder.name not in keep:
+        if folder.name not in keep and ours.fullmatch(folder.name):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def own_folders(collection: str) -> re.Pattern[str]:
+    """The BM25 folder names of this collection's builds (``<collection>-b<id>-g<n>``, and the
+    legacy ``<collection>-g<n>``): another collection in the same folder is never touched."""
+    return re.compile(rf"{re.escape(collection)}(?:-b[0-9a-f]+)?-g\d+")
 
 
 def _visible_texts(index: Index, generation: int) -> Iterator[tuple[str, str, str]]:

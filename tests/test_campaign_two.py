@@ -43,7 +43,7 @@ NEW_DOC = ("Zebrastreifenkurs in Hamm\n\nDer Zebrastreifenkurs in Hamm bringt ne
 @pytest.fixture(scope="module", autouse=True)
 def table() -> Iterator[None]:
     yield
-    if len({finding for finding, *_ in ROWS}) == 9:
+    if len({finding for finding, *_ in ROWS}) == 10:
         write_section("campaign-2-faults", "Second campaign: faults", ("finding", "case", "before", "now"), ROWS)
 
 
@@ -313,3 +313,19 @@ def test_feedback_rates_only_what_the_server_answered_and_is_rate_limited(lotse:
     ROWS.append(("6", "👎 with a changed answer, a 100 KB question, no or a foreign signature; then 50 real 👎 in a minute",
                  "all stored (60 fake rows became the largest topic)",
                  f"forged: 0 stored; real: stored; {VERDICTS_PER_MINUTE} per client and minute"))
+
+
+def test_collections_sharing_a_lexical_folder_keep_each_others_index(tmp_path: Path) -> None:
+    from app.index import LexicalIndex, generation_folder, live_pointer
+
+    corpus = tmp_path / "corpus"
+    (corpus / "press").mkdir(parents=True)
+    (corpus / "press" / "a.txt").write_text("Meldung\n\nDas Integrationszentrum berät Familien in Köln.", encoding="utf-8")
+    first, second = (Settings(corpus_dir=corpus, chroma_dir=tmp_path / "chroma", collection=name) for name in ("lotse", "lotse-zwei"))
+    for settings in (first, second, first):
+        run_ingest(settings, open_client(settings), HashEmbeddings(), Glossary(), progress=False, rebuild=True)
+    for settings in (first, second):
+        pointer = live_pointer(open_client(settings), settings.collection)
+        assert LexicalIndex.open(generation_folder(settings.lexical_path, pointer.live, pointer.generation)) is not None
+    ROWS.append(("20", "two collections in one index folder, ingested in turn", "each ingest deleted the other's BM25 folder",
+                 "each keeps its own; only a collection's own retired folders are removed"))
