@@ -43,7 +43,7 @@ NEW_DOC = ("Zebrastreifenkurs in Hamm\n\nDer Zebrastreifenkurs in Hamm bringt ne
 @pytest.fixture(scope="module", autouse=True)
 def table() -> Iterator[None]:
     yield
-    if len({finding for finding, *_ in ROWS}) == 10:
+    if len({finding for finding, *_ in ROWS}) == 11:
         write_section("campaign-2-faults", "Second campaign: faults", ("finding", "case", "before", "now"), ROWS)
 
 
@@ -329,3 +329,28 @@ def test_collections_sharing_a_lexical_folder_keep_each_others_index(tmp_path: P
         assert LexicalIndex.open(generation_folder(settings.lexical_path, pointer.live, pointer.generation)) is not None
     ROWS.append(("20", "two collections in one index folder, ingested in turn", "each ingest deleted the other's BM25 folder",
                  "each keeps its own; only a collection's own retired folders are removed"))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "zero-filled docs.npy", "deleted"])
+def test_a_damaged_bm25_file_is_one_german_line_and_a_plain_ingest_repairs_it(small: Settings, damage: str) -> None:
+    from app.index import generation_folder, live_pointer
+
+    env = cli_env(small, LOTSE_FEEDBACK_DB=str(small.feedback_db))
+    subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
+    pointer = live_pointer(open_client(small), small.collection)
+    folder = generation_folder(small.lexical_path, pointer.live, pointer.generation)
+    target = folder / ("docs.npy" if damage.startswith("zero") else "weights.npy")
+    if damage == "truncated":
+        target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
+    elif damage == "deleted":
+        target.unlink()
+    else:
+        target.write_bytes(b"\0" * target.stat().st_size)
+    asked = subprocess.run([sys.executable, "-m", "app", "ask", "Was ist KOMM-AN NRW?"], env=env, capture_output=True, text=True)
+    assert asked.returncode == 1 and "Traceback" not in asked.stderr + asked.stdout
+    assert "beschädigt" in asked.stderr and "lotse ingest" in asked.stderr and len(asked.stderr.strip().splitlines()) == 1
+    subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
+    again = subprocess.run([sys.executable, "-m", "app", "ask", "Was ist KOMM-AN NRW?"], env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and "KOMM-AN" in again.stdout
+    ROWS.append(("21", f"BM25 file {damage}", "traceback for ask, ingest and serve (zero-filled: unnoticed); only --rebuild repaired",
+                 "lotse ask: one German line naming the folder, exit 1; a plain lotse ingest rebuilds it"))

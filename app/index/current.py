@@ -16,7 +16,9 @@ def open_generation(client: ClientAPI, settings: Settings, embeddings: LotseEmbe
     """The build and BM25 index of ``pointer`` (default: the committed one)."""
     pointer = pointer or live_pointer(client, settings.collection)
     index = open_build(client, pointer.live, embeddings, pointer.generation)
-    lexical = LexicalIndex.open(generation_folder(settings.lexical_path, pointer.live, pointer.generation))
+    folder = generation_folder(settings.lexical_path, pointer.live, pointer.generation)
+    lexical = LexicalIndex.open(folder)
     if lexical is None:
-        raise IndexMissing("Der Stichwortindex zum aktuellen Stand fehlt. Bitte 'lotse ingest' ausführen.")
+        raise IndexMissing(f"Der Stichwortindex zum aktuellen Stand ({folder}) fehlt oder ist beschädigt. "
+                           "Bitte 'lotse ingest' ausführen: es baut ihn neu.")
     return index, lexical

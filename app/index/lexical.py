@@ -9,6 +9,7 @@ needs every token of the corpus in memory to build and loads the vocabulary as a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -26,7 +27,7 @@ from app.core import german_stemmer
 K1 = 1.5
 B = 0.75
 MAX_TERM_BYTES = 64
-FORMAT = 2
+FORMAT = 3  # 3: size and sampled checksum per array in meta.json
 ARRAYS = ("ids", "terms", "indptr", "docs", "weights", "land_codes")
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_GERMAN)
@@ -46,6 +47,22 @@ def terms(text: str) -> list[str]:
 def stop_word_stems() -> frozenset[str]:
     """Stems of the stop words, which the index leaves out but the language has."""
     return frozenset(german_stemmer().stemWords(sorted(_STOPWORDS)))
+
+
+SAMPLE_BYTES = 64 * 1024
+
+
+def fingerprint(path: Path) -> str:
+    """Size and the SHA-256 of a file's first and last 64 KiB: constant cost at any corpus size,
+    and enough to notice a truncated, zero-filled or swapped file."""
+    size = path.stat().st_size
+    digest = hashlib.sha256(str(size).encode())
+    with open(path, "rb") as handle:
+        digest.update(handle.read(SAMPLE_BYTES))
+        if size > SAMPLE_BYTES:
+            handle.seek(max(SAMPLE_BYTES, size - SAMPLE_BYTES))
+            digest.update(handle.read(SAMPLE_BYTES))
+    return f"{size}:{digest.hexdigest()[:32]}"
 
 
 @dataclass
@@ -113,19 +130,27 @@ class LexicalIndex:
         partial.mkdir(parents=True)
         for name in ARRAYS:
             np.save(partial / f"{name}.npy", getattr(self, name))
-        meta = {"format": FORMAT, "chunks": len(self.ids), "lands": list(self.lands)}
+        meta = {"format": FORMAT, "chunks": len(self.ids), "lands": list(self.lands),
+                "files": {name: fingerprint(partial / f"{name}.npy") for name in ARRAYS}}
         (partial / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(partial, folder)
 
     @classmethod
     def open(cls, folder: Path) -> LexicalIndex | None:
-        """The index saved in ``folder``, memory-mapped; None if it is missing or incomplete."""
+        """The index saved in ``folder``, memory-mapped; None if it is missing, incomplete or
+        damaged (a file's size or sampled checksum differs from what ``save`` recorded), so the
+        next ``lotse ingest`` builds it again."""
         path = folder / "meta.json"
-        meta = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        if meta.get("format") != FORMAT:
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+            if meta.get("format") != FORMAT:
+                return None
+            if any(fingerprint(folder / f"{name}.npy") != meta["files"][name] for name in ARRAYS):
+                return None
+            arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
         return cls(**arrays, lands=tuple(meta["lands"]))
 
     def __len__(self) -> int:
