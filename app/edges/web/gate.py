@@ -20,8 +20,9 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-MAX_BODY_BYTES = 256 * 1024
-"""A question is at most 1,000 characters; the chat's history is capped in the chat itself."""
+MAX_BODY_BYTES = 1024 * 1024
+"""A question is at most 1,000 characters; a chat event carries the conversation too (40 turns
+at most, about 8 KB each with sources and the signed answer kept for 👍/👎: some 350 KB)."""
 _READ = ("GET", "HEAD")
 ALLOWED: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
     (methods, re.compile(pattern)) for methods, pattern in [
@@ -42,7 +43,7 @@ ALLOWED: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
     ]
 )
 REFUSED = {"error": "Diese Adresse gibt es bei Lotse nicht."}
-TOO_LARGE = {"error": f"Die Anfrage ist zu groß (höchstens {MAX_BODY_BYTES // 1024} KB)."}
+TOO_LARGE = {"error": f"Die Anfrage ist zu groß (höchstens {MAX_BODY_BYTES // 1024 // 1024} MB)."}
 
 
 def allowed(method: str, path: str) -> bool:
