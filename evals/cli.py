@@ -1,4 +1,4 @@
-"""``lotse eval [nrw|newcomer|realistic|omosqa|region|all]``: registered through the ``lotse.commands`` entry point."""
+"""``lotse eval [nrw|newcomer|realistic|robustness|omosqa|region|all]``: registered through the ``lotse.commands`` entry point."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
 
         folder = REGION_DIR / ("unscoped" if unscoped else "scoped")
         return run_region(Lotse.from_settings(index_settings(folder, scoped=not unscoped)))
+    if suite == "robustness":
+        from app.pipeline import Lotse
+        from evals.robustness import run_robustness
+
+        return run_robustness(Lotse.from_settings(settings))
     if suite == "realistic":
         from app.pipeline import Lotse
         from evals.realistic import REALISTIC_PATH, load_realistic, run_realistic
@@ -57,7 +62,7 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
 
 
 @click.command("eval")
-@click.argument("suite", type=click.Choice(["nrw", "newcomer", "realistic", "omosqa", "region", "all"]), default="nrw")
+@click.argument("suite", type=click.Choice(["nrw", "newcomer", "realistic", "robustness", "omosqa", "region", "all"]), default="nrw")
 @click.option("--out", type=click.Path(path_type=Path), help="Ordner für report.json, report.md und report.html.")
 @click.option("--split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_SPLIT,
               show_default=True, help="OMoS-QA-Split (JSONL).")

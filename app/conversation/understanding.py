@@ -51,9 +51,28 @@ def unknown_terms(question: str, vocabulary: Container[str]) -> list[str]:
         if words(word)[:1][0] in openers or word.lower() in GENERIC_QUESTION_NOUNS:
             continue
         word_stems = stems(word)
-        if word_stems and not all(s in vocabulary for s in word_stems):
+        if word_stems and not all(known(s, vocabulary) for s in word_stems):
             unknown.append(word)
     return unknown
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
+MIN_FUZZY_CHARS = 5
+"""Shorter stems are matched exactly: one edit turns many short words into others."""
+
+
+def one_edit_away(stem: str) -> set[str]:
+    """Every string one typing slip from ``stem``: a letter dropped, doubled or wrong, or two swapped."""
+    splits = [(stem[:i], stem[i:]) for i in range(len(stem) + 1)]
+    return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in _LETTERS} | {a + c + b for a, b in splits for c in _LETTERS})
+
+
+def known(stem: str, vocabulary: Container[str]) -> bool:
+    """Whether the corpus uses ``stem``, or (for longer stems) a stem one typing slip away."""
+    if stem in vocabulary:
+        return True
+    return len(stem) >= MIN_FUZZY_CHARS and any(variant in vocabulary for variant in one_edit_away(stem))
 
 
 @dataclass(frozen=True)

@@ -107,3 +107,10 @@ def test_a_named_place_narrows_the_search_and_offers_are_wanted_only_without_a_p
 
 def test_generic_nouns_and_sentence_openers_are_not_unknown_terms() -> None:
     assert unknown_terms("Bei welchen Themen hilft das Welcome Center? Wohin gehe ich?", VOCAB) == []
+
+
+def test_a_typing_slip_in_a_word_the_corpus_uses_is_not_an_unknown_term() -> None:
+    vocabulary = {s for w in "Kommunale Integrationszentren GriffbereitMini".split() for s in stems(w)}
+    assert unknown_terms("Wie viele Kmomunale Integrationszentren gibt es?", vocabulary) == []
+    assert unknown_terms("Was ist GrffbereitMini?", vocabulary) == []
+    assert unknown_terms("Was ist Bürgergeld?", vocabulary) == ["Bürgergeld"]
