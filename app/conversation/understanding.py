@@ -1,7 +1,7 @@
 """Understand a user's turn once: a small immutable ``Query`` that retrieval and the
 composers read, instead of each asking the glossary and the gates piece by piece.
 
-- language: is the turn German (Latin script, more German than English function words)?
+- language: which one the turn is written in (one identifier, ``detect_language``);
 - places and programmes the turn names (glossary);
 - its intent and the detail it asks for (learned over the embedding, ``intent``);
 - capitalised content words of the ask that the corpus never uses ("Bürgergeld");
@@ -24,7 +24,7 @@ from app.conversation.asking import split_ask
 from app.conversation.followup import is_elliptical, resolve_followup
 from app.conversation.glossary import Glossary
 from app.conversation.intent import IntentModel, by_cues
-from app.core import GENERIC_QUESTION_NOUNS, STATEWIDE, is_german, question_language, stems, words
+from app.core import GENERIC_QUESTION_NOUNS, GERMAN, STATEWIDE, detect_language, is_german, stems, words
 
 _CAPITALISED = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w*-]{3,})")
 _SENTENCE_START = re.compile(r"(?<=[.!?])\s+")
@@ -120,7 +120,8 @@ class Query:
     land: str = STATEWIDE
     """Whose documents answer: NRW's, unless the question names a place in another Land only."""
     language: str | None = None
-    """The interface language the turn is written in (``question_language``); None when unclear."""
+    """The language the turn is written in (``detect_language``: the interface's and others
+    newcomers use, e.g. fa, ku, ti); None when unclear."""
     ask: str = ""
     """What the selector and the gates judge (defaults to ``text``)."""
     detail: str = "none"
@@ -186,6 +187,7 @@ class Understanding:
         """Understand one (cleaned) turn of a conversation. A place the question names
         narrows the search when the user has set no filter."""
         text = self.standalone(turn, previous)
+        language = detect_language(turn)
         split = split_ask(turn)
         ask = text if text != turn else self.focus(split.ask, split.context)
         vector = np.asarray(self.embed(text), dtype=np.float32) if self.embed is not None else None
@@ -194,14 +196,14 @@ class Understanding:
         return Query(
             turn=turn,
             text=text,
-            german=is_german(turn),
+            german=language == GERMAN,
             places=tuple(self.glossary.places_in(turn)),
             programmes=tuple(self.glossary.programmes_in(turn)),
             unknown_terms=tuple(unknown_terms(split.ask, self.vocabulary)),
             place_filter=place_filter or self.scope(text),
             intent=Intent(asked.intent),
             land=STATEWIDE if place_filter else self.glossary.land_in(text),
-            language=question_language(turn),
+            language=language,
             ask=ask,
             detail=asked.detail,
             vector=vector,

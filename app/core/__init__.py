@@ -12,7 +12,7 @@ from app.core.errors import (
     StoreUnavailable,
 )
 from app.core.frontmatter import MAX_META_BYTES, BadMetadata, read_front_matter
-from app.core.languages import GERMAN, LANGUAGES, RECOGNISED, browser_language, detect_language, question_language
+from app.core.languages import GERMAN, LANGUAGES, RECOGNISED, browser_language, detect_language, is_german, question_language
 from app.core.settings import Settings
 from app.core.text import (
     ANSWER_SENTENCE_END,
@@ -20,10 +20,8 @@ from app.core.text import (
     CONTACT_LINE,
     CONTENT_STOP_WORDS,
     DIGIT,
-    ENGLISH_CUES,
     FUNCTION_WORDS,
     GENERIC_QUESTION_NOUNS,
-    GERMAN_CUES,
     MONEY_EVIDENCE,
     NUMBER,
     NUMBER_OR_NUMBER_WORD,
@@ -34,7 +32,6 @@ from app.core.text import (
     collapse_whitespace,
     german_stemmer,
     grouped,
-    is_german,
     normalize_text,
     sentences_of,
     split_sentences,
@@ -59,10 +56,8 @@ __all__ = [
     "CONTACT_LINE",
     "CONTENT_STOP_WORDS",
     "DIGIT",
-    "ENGLISH_CUES",
     "FUNCTION_WORDS",
     "GENERIC_QUESTION_NOUNS",
-    "GERMAN_CUES",
     "MONEY_EVIDENCE",
     "NUMBER",
     "NUMBER_OR_NUMBER_WORD",

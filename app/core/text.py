@@ -65,12 +65,6 @@ FUNCTION_WORDS = frozenset(STOPWORDS_GERMAN) | INTERROGATIVES | frozenset(
     "gibt gab geben macht machen ist sind war hat haben kann wird heißt bedeutet".split()
 )
 """Words that name nothing to search for (bm25s' German stop words, question words, light verbs)."""
-GERMAN_CUES = frozenset(
-    "der die das und ist sind was wie wo wer wann gibt es ein eine einen im in für mit von zu den dem des sich "
-    "auf nicht ich kann können seit welche welcher welches viel viele macht machen bekommt hat haben wird".split()
-)
-"""Function words that tell German from English (see ``ENGLISH_CUES``)."""
-ENGLISH_CUES = frozenset("the what how is are where who does do of to for many much which when can".split())
 CONTENT_STOP_WORDS = frozenset(
     "der die das ein eine einer eines einem einen und oder in im ist sind wer was wo wie wann welche welcher welches "
     "kann können ich man es gibt für mit zu zum zur von auf an bei den dem des sich mir mich mein meine muss müssen "
@@ -157,14 +151,6 @@ def sentences_of(text: str) -> list[str]:
 def german_stemmer() -> Stemmer.Stemmer:
     """The shared Snowball stemmer for German."""
     return Stemmer.Stemmer("german")
-
-
-def is_german(text: str) -> bool:
-    """Latin script and more German than English function words."""
-    tokens = words(text)
-    if any(ord(ch) > 0x24F and ch.isalpha() for ch in text):
-        return False
-    return sum(t in GERMAN_CUES for t in tokens) > sum(t in ENGLISH_CUES for t in tokens)
 
 
 def grouped(number: int) -> str:
