@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -99,3 +101,73 @@ class RouteGate:
             await send(message)
 
         await self.app(scope, capped_receive, guarded_send)
+
+
+LOGIN_PATHS = ("/login", "/login/")
+FREE_FAILURES = 3
+"""Wrong passwords an address may type before it has to wait."""
+MAX_WAIT_S = 900.0
+GLOBAL_WINDOW_S = 900.0
+GLOBAL_FAILURES = 50
+"""Failed logins from all addresses in the window after which every address waits too (a guesser spread over many)."""
+
+
+class LoginThrottle:
+    """ASGI middleware for the dashboard's login: after ``FREE_FAILURES`` wrong passwords an
+    address waits 2, 4, 8 … seconds (at most 15 minutes) before the next try is even read, and
+    all addresses wait once ``GLOBAL_FAILURES`` logins failed within 15 minutes. Refused tries
+    get a German 429 with ``Retry-After``."""
+
+    def __init__(self, app: ASGIApp, clock: Callable[[], float] | None = None) -> None:
+        self.app = app
+        self.clock = clock or time.monotonic
+        self._failures: dict[str, tuple[int, float]] = {}
+        self._recent: list[float] = []
+        self._lock = threading.Lock()
+
+    def wait_s(self, address: str) -> float:
+        """How long ``address`` must still wait before its next login is read."""
+        now = self.clock()
+        with self._lock:
+            self._recent = [t for t in self._recent if now - t < GLOBAL_WINDOW_S][-GLOBAL_FAILURES * 2:]
+            count, last = self._failures.get(address, (0, now))
+            own = min(2.0 ** (count - FREE_FAILURES + 1), MAX_WAIT_S) if count >= FREE_FAILURES else 0.0
+            everyone = 5.0 if len(self._recent) >= GLOBAL_FAILURES else 0.0
+            return max(0.0, last + own - now, (self._recent[-1] + everyone - now) if everyone else 0.0)
+
+    def note(self, address: str, succeeded: bool) -> None:
+        now = self.clock()
+        with self._lock:
+            if succeeded:
+                self._failures.pop(address, None)
+                return
+            count, _ = self._failures.get(address, (0, now))
+            self._failures[address] = (count + 1, now)
+            self._recent.append(now)
+            while len(self._failures) > 10_000:  # bounded memory: the oldest addresses are forgotten
+                del self._failures[next(iter(self._failures))]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in LOGIN_PATHS:
+            return await self.app(scope, receive, send)
+        address = str((scope.get("client") or ("unbekannt", 0))[0])
+        wait = self.wait_s(address)
+        if wait > 0:
+            body = json.dumps({"error": f"Zu viele Anmeldeversuche. Bitte in {int(wait) + 1} Sekunden noch einmal."},
+                              ensure_ascii=False).encode()
+            await send({"type": "http.response.start", "status": 429, "headers": [
+                (b"content-type", b"application/json; charset=utf-8"), (b"retry-after", str(int(wait) + 1).encode()),
+                (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return None
+        status = 0
+
+        async def noted_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, noted_send)
+        self.note(address, status == 200)
+        return None

@@ -43,7 +43,7 @@ USED = {  # what Lotse's pages, gradio_client and the dashboard's login need, an
 @pytest.fixture(scope="module", autouse=True)
 def table() -> Iterator[None]:
     yield
-    if len({finding for finding, *_ in ROWS}) == 4:
+    if len({finding for finding, *_ in ROWS}) == 5:
         write_section("campaign-2-routes", "Second campaign: routes and request sizes", ("finding", "case", "before", "now"), ROWS)
 
 
@@ -169,3 +169,34 @@ def test_forwarded_headers_count_only_from_configured_proxies() -> None:
     assert client_seen("127.0.0.1") == ("127.0.0.1", "203.0.113.9")  # the operator's proxy on loopback
     ROWS.append(("7", "X-Forwarded-For: 203.0.113.9 from 127.0.0.1", "believed: a fresh rate-limit quota per forged value",
                  "ignored unless LOTSE_TRUSTED_PROXIES names the proxy"))
+
+
+def test_wrong_passwords_slow_an_address_down_and_many_slow_everyone() -> None:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from app.edges.web.gate import FREE_FAILURES, GLOBAL_FAILURES, LoginThrottle
+
+    async def login(request: Request) -> JSONResponse:
+        form = await request.form()
+        return JSONResponse({}, status_code=200 if form.get("password") == "richtig-und-lang" else 400)
+
+    now = [0.0]
+    throttle = LoginThrottle(Starlette(routes=[Route("/login", login, methods=["POST"])]), clock=lambda: now[0])
+    client = TestClient(throttle)
+    statuses = [client.post("/login", data={"password": "falsch"}).status_code for _ in range(FREE_FAILURES + 3)]
+    assert statuses[:FREE_FAILURES] == [400] * FREE_FAILURES and statuses[FREE_FAILURES:] == [429, 429, 429]
+    refused = client.post("/login", data={"password": "richtig-und-lang"})
+    assert refused.status_code == 429 and "Anmeldeversuche" in refused.json()["error"] and refused.headers["retry-after"]
+    now[0] += 2.5
+    assert client.post("/login", data={"password": "richtig-und-lang"}).status_code == 200  # waited: the right one passes
+    for n in range(GLOBAL_FAILURES):  # a guesser spread over many addresses
+        throttle.note(f"10.0.{n // 250}.{n % 250}", succeeded=False)
+    assert throttle.wait_s("192.0.2.1") > 0  # then every address waits
+    ROWS.append(("12", f"{FREE_FAILURES + 3} wrong dashboard passwords from one address; {GLOBAL_FAILURES} from many",
+                 "200 wrong passwords in 0.6 s, no slowdown",
+                 "after 3 wrong tries an address waits 2, 4, 8 … s (at most 15 min), 429 with Retry-After; "
+                 "after 50 failures in 15 min every address waits"))
