@@ -25,6 +25,8 @@ SKIPPED_DIRS = {"glossary"}
 SKIPPED_FILES = {"sources.yaml"}
 """Configuration beside the documents, not a document."""
 KIND_BY_FOLDER = {"press": "press", "programmes": "programme"}
+SKIPPED = "übersprungen"
+"""The word that marks a discovery warning about a file left out (others are notes on ingested files)."""
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_LINE_CHARS = 20_000
 MAX_TEXT_CHARS = 500_000
@@ -89,14 +91,14 @@ def discover(corpus_dir: Path, prefix: str = "") -> tuple[list[CorpusFile], list
         if path.name.endswith(SIDECAR_SUFFIX) or path.name.startswith("."):
             continue
         if path.suffix.lower() not in SUFFIXES:
-            warnings.append(f"{rel}: übersprungen (Dateityp '{readable(path.suffix) or 'ohne Endung'}' wird nicht unterstützt)")
+            warnings.append(f"{rel}: {SKIPPED} (Dateityp '{readable(path.suffix) or 'ohne Endung'}' wird nicht unterstützt)")
             continue
         if rel != path.relative_to(corpus_dir).as_posix():
             warnings.append(f"{rel}: Dateiname ist kein gültiges UTF-8, ungültige Bytes als '\ufffd' übernommen")
         try:
             fingerprint = _fingerprint(path)
         except (OSError, LoadError) as error:
-            warnings.append(f"{rel}: übersprungen ({error})")
+            warnings.append(f"{rel}: {SKIPPED} ({error})")
             continue
         parts = rel.split("/")
         kind = KIND_BY_FOLDER.get(parts[0], "document") if len(parts) > 1 else "document"
@@ -120,10 +122,10 @@ def _walk(root: Path, warnings: list[str]) -> Iterator[Path]:
         try:
             resolved = folder.resolve(strict=True)
         except (OSError, RuntimeError):
-            warnings.append(f"{readable(str(folder.relative_to(root)))}: übersprungen (Ordner nicht lesbar)")
+            warnings.append(f"{readable(str(folder.relative_to(root)))}: {SKIPPED} (Ordner nicht lesbar)")
             continue
         if resolved in seen:
-            warnings.append(f"{readable(str(folder.relative_to(root)))}: übersprungen (Verknüpfung im Kreis)")
+            warnings.append(f"{readable(str(folder.relative_to(root)))}: {SKIPPED} (Verknüpfung im Kreis)")
             continue
         seen.add(resolved)
         for entry in sorted(folder.iterdir()):
@@ -131,13 +133,13 @@ def _walk(root: Path, warnings: list[str]) -> Iterator[Path]:
             if (entry.name in SKIPPED_DIRS or entry.name in SKIPPED_FILES) and folder == root:
                 continue
             if entry.is_symlink() and not entry.resolve().is_relative_to(top):
-                warnings.append(f"{rel}: übersprungen (Verknüpfung zeigt aus dem Korpus-Ordner hinaus)")
+                warnings.append(f"{rel}: {SKIPPED} (Verknüpfung zeigt aus dem Korpus-Ordner hinaus)")
             elif entry.is_dir():
                 stack.append(entry)
             elif entry.is_file():
                 yield entry
             else:
-                warnings.append(f"{rel}: übersprungen (keine lesbare Datei)")
+                warnings.append(f"{rel}: {SKIPPED} (keine lesbare Datei)")
 
 
 def _fingerprint(path: Path) -> str:

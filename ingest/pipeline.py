@@ -45,7 +45,7 @@ from app.index import (
 )
 from ingest.chunking import Chunk, chunk_paragraphs
 from ingest.clean import clean_page
-from ingest.loaders import CorpusFile, LoadError, SourceDocument, discover, load
+from ingest.loaders import SKIPPED, CorpusFile, LoadError, SourceDocument, discover, load
 from ingest.vectors import VectorReuse, titled
 from ingest.web_sync import PAGES, SyncReport, WebSync
 
@@ -72,6 +72,9 @@ class IngestReport:
     rows_written: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    """Files left out, documents that failed, and notes on ingested ones (dropped metadata, hidden text)."""
+    skipped: int = 0
+    """Files left out before parsing (type, size, links, unreadable); not those ingested with a note."""
     web: SyncReport | None = None
     """What fetching the web sources did (None: not fetched this run)."""
 
@@ -80,7 +83,7 @@ class IngestReport:
         return web + (
             f"{self.documents} Dokumente, {self.chunks} Abschnitte | neu {self.added}, geändert {self.updated}, "
             f"unverändert {self.unchanged}, entfernt {self.removed}, fehlgeschlagen {self.failed}, "
-            f"übersprungen {len(self.warnings) - self.failed} | Texte eingebettet {self.texts_embedded}, "
+            f"übersprungen {self.skipped} | Texte eingebettet {self.texts_embedded}, "
             f"Vektoren wiederverwendet {self.vectors_reused} | {self.seconds:.1f} s"
         )
 
@@ -147,9 +150,10 @@ def batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 @contextmanager
 def ingest_lock(settings: Settings) -> Iterator[None]:
     """One ingest per index at a time; a second one stops with a clear message."""
-    path = settings.chroma_dir.with_name(settings.chroma_dir.name + ".ingest.lock")
+    index = settings.chroma_dir.resolve()  # one lock per real folder, whatever link leads to it
+    path = index.with_name(index.name + ".ingest.lock")
     if settings.chroma_url:
-        path = settings.chroma_dir.with_name(f"{settings.collection}.ingest.lock")
+        path = index.with_name(f"{settings.collection}.ingest.lock")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as handle:
         try:
@@ -226,6 +230,7 @@ def run_ingest(
             fetched, warnings = discover(settings.web_dir / PAGES, prefix="web")
             files += fetched
             report.warnings += warnings
+        report.skipped = sum(f": {SKIPPED} (" in w for w in report.warnings)
         writer = _BatchWriter(target, embeddings, glossary, context, report)
         with tqdm(total=len(files), desc="Ingest", unit="Dok.", disable=not progress or not files) as bar:
             for batch in batched(files, batch_docs):

@@ -43,7 +43,7 @@ NEW_DOC = ("Zebrastreifenkurs in Hamm\n\nDer Zebrastreifenkurs in Hamm bringt ne
 @pytest.fixture(scope="module", autouse=True)
 def table() -> Iterator[None]:
     yield
-    if len({finding for finding, *_ in ROWS}) == 11:
+    if len({finding for finding, *_ in ROWS}) == 12:
         write_section("campaign-2-faults", "Second campaign: faults", ("finding", "case", "before", "now"), ROWS)
 
 
@@ -354,3 +354,26 @@ def test_a_damaged_bm25_file_is_one_german_line_and_a_plain_ingest_repairs_it(sm
     assert again.returncode == 0 and "KOMM-AN" in again.stdout
     ROWS.append(("21", f"BM25 file {damage}", "traceback for ask, ingest and serve (zero-filled: unnoticed); only --rebuild repaired",
                  "lotse ask: one German line naming the folder, exit 1; a plain lotse ingest rebuilds it"))
+
+
+def test_the_ingest_lock_holds_through_a_symlinked_path_and_skips_count_only_skipped_files(tmp_path: Path) -> None:
+    from app.core import IngestBusy
+    from ingest.pipeline import ingest_lock
+
+    real = Settings(corpus_dir=tmp_path / "corpus", chroma_dir=tmp_path / "index" / "chroma")
+    (tmp_path / "link").symlink_to(tmp_path / "index", target_is_directory=True)
+    (tmp_path / "index").mkdir()
+    linked = Settings(corpus_dir=tmp_path / "corpus", chroma_dir=tmp_path / "link" / "chroma")
+    with ingest_lock(real), pytest.raises(IngestBusy):
+        with ingest_lock(linked):
+            pass
+    corpus = tmp_path / "corpus"
+    (corpus / "press").mkdir(parents=True)
+    (corpus / "press" / "gut.txt").write_text("Meldung\n\nDas Integrationszentrum berät Familien in Köln.", encoding="utf-8")
+    (corpus / "press" / "gut.meta.json").write_text('{"title": "Meldung", "unbekannt": 1}', encoding="utf-8")  # a dropped field
+    (corpus / "press" / "bild.png").write_bytes(b"\x89PNG")
+    report = run_ingest(Settings(corpus_dir=corpus, chroma_dir=tmp_path / "c2", collection="skip"), open_client(
+        Settings(corpus_dir=corpus, chroma_dir=tmp_path / "c2", collection="skip")), HashEmbeddings(), Glossary(), progress=False)
+    assert report.documents == 1 and report.skipped == 1 and "übersprungen 1 " in report.summary()
+    ROWS.append(("22", "ingest lock through a symlinked index path; summary with one skipped file and one ingested with a note",
+                 "second ingest ran; 'übersprungen' also counted the ingested file", "refused (lock on the real path); übersprungen 1"))
