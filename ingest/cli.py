@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from app.conversation import Glossary
@@ -52,8 +54,17 @@ def ingest_command(settings: Settings, if_missing: bool, rebuild: bool, offline:
         if web is not None:
             web.fetcher.close()
     for warning in [*(report.web.warnings if report.web else []), *report.warnings]:
-        click.echo(f"Warnung: {warning}", err=True)
+        click.echo(f"Warnung: {terminal_safe(warning)}", err=True)
     click.echo(report.summary())
+
+
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text from strangers (feeds, pages, file names) as the terminal shows it literally: control
+    characters (escape sequences that recolour, move the cursor or retitle the window) become U+FFFD."""
+    return _TERMINAL_CONTROLS.sub("\ufffd", text)
 
 
 @click.group("sources")
@@ -73,10 +84,11 @@ def sources_check(settings: Settings) -> None:
     try:
         for source in sources.sources:
             found = discover(source, fetcher)
-            click.echo(f"{source.label} ({source.kind}): {len(found.pages)} Seiten")
+            click.echo(f"{terminal_safe(source.label)} ({source.kind}): {len(found.pages)} Seiten")
             for page in found.pages:
-                click.echo(f"  {page}" if fetcher.allowed(page) else f"  {page}  (robots.txt erlaubt den Abruf nicht)")
+                shown = terminal_safe(page)
+                click.echo(f"  {shown}" if fetcher.allowed(page) else f"  {shown}  (robots.txt erlaubt den Abruf nicht)")
             for warning in found.warnings:
-                click.echo(f"  Warnung: {warning}")
+                click.echo(f"  Warnung: {terminal_safe(warning)}")
     finally:
         fetcher.close()

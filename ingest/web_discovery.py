@@ -6,6 +6,7 @@ steps and never past the policy's size cap). Only entries on the source's own si
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -20,6 +21,8 @@ from ingest.web_sources import WebSource
 
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
 MAX_SITEMAPS = 50
+_UNPRINTABLE = re.compile(r"[\x00-\x20\x7f-\x9f]")
+"""Characters no address may hold (a feed that plants terminal controls or spaces in a link)."""
 
 
 @dataclass
@@ -84,11 +87,12 @@ def sitemap_locations(body: bytes, max_bytes: int = 10 * 1024 * 1024) -> tuple[l
 
 
 def _on_sites(urls: list[str], sites: frozenset[str]) -> tuple[list[str], list[str]]:
-    """``urls`` split into those on ``sites`` and the others (unparseable ones count as others)."""
+    """``urls`` split into those on ``sites`` and the others (unparseable or unprintable ones count as others)."""
     inside, outside = [], []
     for url in urls:
         try:
-            (inside if urlsplit(url).scheme in ("http", "https") and site_of(url) in sites else outside).append(url)
+            valid = urlsplit(url).scheme in ("http", "https") and not _UNPRINTABLE.search(url)
+            (inside if valid and site_of(url) in sites else outside).append(url)
         except ValueError:
             outside.append(url)
     return inside, outside

@@ -51,7 +51,7 @@ STYLE = "<style>.unsichtbar { visibility: hidden } @media screen { #weg { displa
 @pytest.fixture(scope="module", autouse=True)
 def table() -> Iterator[None]:
     yield
-    if len({finding for finding, *_ in ROWS}) == 4:  # a partial run (-k) keeps the last full table
+    if len({finding for finding, *_ in ROWS}) == 5:  # a partial run (-k) keeps the last full table
         write_section("campaign-2-web", "Second campaign: web sources", ("finding", "case", "before", "now"), ROWS)
 
 
@@ -226,3 +226,23 @@ def test_a_trickling_page_and_a_huge_crawl_delay_do_not_hold_the_run(tmp_path: P
     ROWS.append(("9", "1 byte every 0.5 s (timeout_s 2); Crawl-delay: 3600", "held 119 s; stalled the whole ingest",
                  f"cut at the 2 s deadline; the slow site skipped this run; the rest fetched ({seconds:.1f} s in all)"))
 
+
+
+def test_sources_check_never_prints_a_feeds_terminal_controls(tmp_path: Path, site: MinistrySite) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import cli_env
+
+    escape = "\x1b]0;gekapert\x07\x1b[2J\x9b31m"
+    site.site.files["/boese.xml"] = (
+        f'<rss version="2.0"><channel><title>P</title><item><title>a</title><link>{site.url}/presse/x{escape}y</link></item>'
+        f"</channel></rss>".encode(), "application/rss+xml")
+    yaml_escapes = "\\e]0;gekapert\\a\\e[2J\\x9b31m"  # YAML's own escapes: the file itself stays printable
+    settings = settings_for(tmp_path, f'  - name: "Feed{yaml_escapes}"\n    feed: {site.url}/boese.xml\n')
+    done = subprocess.run([sys.executable, "-m", "app", "sources", "check"], env=cli_env(settings), capture_output=True, text=True)
+    printed = done.stdout + done.stderr
+    assert done.returncode == 0 and "\x1b" not in printed and "\x9b" not in printed and "\x07" not in printed
+    assert "\ufffd" in printed
+    ROWS.append(("low", "feed entry and source name with escape sequences (retitle, clear screen, CSI)",
+                 "printed raw to the maintainer's terminal", "shown as U+FFFD"))
