@@ -130,7 +130,8 @@ class Lotse:
         canonical = self.glossary.canonical_place(place)
         if canonical is None:
             known = ", ".join(sorted(self.glossary.places.patterns))
-            raise InvalidQuestion(f"Den Ort '{place.strip()[:80]}' kenne ich nicht. Bekannte Orte: {known}.")
+            shown = place.strip()[:80].encode("utf-8", "replace").decode("utf-8")  # a lone surrogate is never echoed
+            raise InvalidQuestion(f"Den Ort '{shown}' kenne ich nicht. Bekannte Orte: {known}.")
         return canonical
 
     def _usable_previous(self, previous: str | None) -> str | None:
