@@ -19,6 +19,15 @@ def _word_pattern(form: str, *, case_sensitive: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(form)}{tail}", flags)
 
 
+_PLAIN = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "Ä": "A", "Ö": "O", "Ü": "U", "ß": "ss"})
+_SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
+def spellings(form: str) -> list[str]:
+    """A name as people type it without umlauts too ("Köln", "Koln", "Koeln")."""
+    return list(dict.fromkeys([form, form.translate(_PLAIN), form.translate(_SPELLED_OUT)]))
+
+
 @dataclass(frozen=True)
 class _Names:
     """Canonical names with their surface-form patterns."""
@@ -29,7 +38,7 @@ class _Names:
     def build(cls, table: dict[str, list[str]]) -> _Names:
         return cls(
             {
-                name: [_word_pattern(form, case_sensitive=form.isupper()) for form in forms]
+                name: [_word_pattern(spelling, case_sensitive=form.isupper()) for form in forms for spelling in spellings(form)]
                 for name, forms in table.items()
             }
         )
