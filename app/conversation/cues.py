@@ -34,6 +34,7 @@ class Cues:
     run_on_min_words: int
     continuing: re.Pattern[str]
     referring: frozenset[str]
+    pointing: frozenset[str]
     function: frozenset[str]
     """Words that name nothing: asking, referring and function words of every language."""
     intents: dict[str, re.Pattern[str]]
@@ -60,6 +61,6 @@ def cues() -> Cues:
     return Cues(asking=_words_pattern(every("asking")), run_on_min_words=int(data["run_on_min_words"]),
                 continuing=re.compile(r"^\W*(?:" + "|".join(re.escape(c) for c in sorted(set(every("continuing")), key=len, reverse=True))
                                       + r")(?!\w)"),
-                referring=referring, function=frozenset(stop_words | set(every("function")) | single_asking | referring),
+                referring=referring, pointing=frozenset(every("pointing")), function=frozenset(stop_words | set(every("function")) | single_asking | referring),
                 intents={name: _words_pattern(phrases) for name, phrases in data["intents"].items()},
                 details={name: _words_pattern(phrases) for name, phrases in data["details"].items()})

@@ -18,6 +18,10 @@ from app.core import FUNCTION_WORDS, words
 _PLACE_PHRASE = r"(?:\b(?:im|in|in der|in den|aus|für)\s+(?:(?:dem\s+)?Kreis(?:es)?\s+|der Stadt\s+)?)?"
 
 
+MAX_DETAIL_WORDS = 4
+"""A follow-up that asks a detail ("wie viel Geld bekommen sie") has a few words of its own, not a topic."""
+
+
 def _own_words(turn: str, glossary: Glossary) -> list[str]:
     """The words of ``turn`` that name something: not function, asking or referring words,
     not part of a place name."""
@@ -34,10 +38,12 @@ def is_elliptical(turn: str, glossary: Glossary) -> bool:
     if not tokens or glossary.programmes_in(turn):
         return False
     own = _own_words(turn, glossary)
-    if len(own) > 1:
-        return False
     rules = cues()
-    return not own or bool(rules.continuing.match(folded(turn))) or bool(rules.referring & set(tokens))
+    continuing = bool(rules.continuing.match(folded(turn)))
+    if len(own) <= 1:
+        return not own or continuing or bool(rules.referring & set(tokens))
+    # asking a detail of the previous subject: it is pointed at, and the turn names no place of its own
+    return len(own) <= MAX_DETAIL_WORDS and not glossary.places_in(turn) and bool(rules.pointing & set(tokens))
 
 
 def needs_context(turn: str, glossary: Glossary) -> bool:

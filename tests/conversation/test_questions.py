@@ -57,8 +57,9 @@ def test_bidi_overrides_are_removed() -> None:
 
 
 def test_no_question_of_the_eval_suites_or_omosqa_is_refused() -> None:
-    questions = [json.loads(line)["question"] for path in sorted(DATASETS.rglob("*.jsonl"))
-                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for path in sorted(DATASETS.rglob("*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [text for row in rows for text in ([row["question"]] if "question" in row else [row["previous"], row["turn"]])]
     assert len(questions) > 1000
     refused = []
     for question in questions:
