@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -94,25 +95,32 @@ def wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
     raise AssertionError("lotse serve kam nicht hoch")
 
 
-def test_a_cron_ingest_beside_a_running_serve_is_picked_up_without_errors(small: Settings, tmp_path: Path) -> None:
-    """The default settings: embedded Chroma, one serve process, one ingest process."""
-    env = cli_env(small, LOTSE_FEEDBACK_DB=str(tmp_path / "fb.sqlite3"))
+@contextmanager
+def serving(env: dict[str, str], log: Path) -> Iterator[str]:
+    """``lotse ingest`` then a real ``lotse serve`` (output in ``log``) on a free port; yields its address."""
     subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
-    port, log = free_port(), tmp_path / "serve.log"
+    port = free_port()
     with open(log, "wb") as out:
         server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], env=env, stdout=out,
                                   stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_until_up(base, server)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def test_a_cron_ingest_beside_a_running_serve_is_picked_up_without_errors(small: Settings, tmp_path: Path) -> None:
+    """The default settings: embedded Chroma, one serve process, one ingest process."""
+    env, log = cli_env(small, LOTSE_FEEDBACK_DB=str(tmp_path / "fb.sqlite3")), tmp_path / "serve.log"
+    with serving(env, log) as base:
         assert ask_json(base, "Was ist KOMM-AN NRW?")[0] == 200
         (small.corpus_dir / "press" / "zebrastreifenkurs-hamm.txt").write_text(NEW_DOC, encoding="utf-8")
         subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
         outcomes = [ask_json(base, q)[1] for q in ["Was ist der Zebrastreifenkurs in Hamm?", "Was ist KOMM-AN NRW?",
                                                     "Wann findet der Zebrastreifenkurs statt?", "Was ist GriffbereitMini?"] * 2]
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
     errors = [o for o in outcomes if not isinstance(o, dict) or "error" in o]
     cited = [o for o in outcomes if isinstance(o, dict) and any(c["doc_id"] == "press/zebrastreifenkurs-hamm" for c in o.get("citations", []))]
     tracebacks = log.read_text(errors="replace").count("Traceback")
@@ -211,19 +219,9 @@ def test_serve_starts_and_answers_when_the_feedback_store_cannot_be_opened(small
     corrupt = tmp_path / "fb" / "feedback.sqlite3"
     corrupt.parent.mkdir()
     corrupt.write_bytes(b"kein SQLite" * 1000)
-    env = cli_env(small, LOTSE_FEEDBACK_DB=str(corrupt))
-    subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
-    port, log = free_port(), tmp_path / "serve.log"
-    with open(log, "wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], env=env, stdout=out,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_up(base, server)
+    env, log = cli_env(small, LOTSE_FEEDBACK_DB=str(corrupt)), tmp_path / "serve.log"
+    with serving(env, log) as base:
         status, payload = ask_json(base, "Was ist KOMM-AN NRW?")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
     said = log.read_text(errors="replace")
     assert status == 200 and isinstance(payload, dict) and not payload["abstained"]
     assert "Rückmeldungen werden nicht gespeichert" in said and "Traceback" not in said
