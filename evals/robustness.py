@@ -14,7 +14,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from app.core import Answer, InvalidQuestion
+from app.core import Answer, InvalidQuestion, without_umlauts
 from app.pipeline import Lotse
 from evals.dataset import load_questions
 from evals.metrics import mean
@@ -35,7 +35,6 @@ GREETINGS = {"de": "Danke!! lg", "en": "thanks a lot!", "uk": "Дякую!", "ru
 CODE_MIXING = [(r"\bWo bekomme ich Hilfe\b", "Where can I get Hilfe"), (r"\bGibt es\b", "Is there"), (r"\bWas ist\b", "What is"),
                (r"\bWelche\b", "Which"), (r"\bWie viele\b", "How many"), (r"\bSeit wann\b", "Since when"), (r"\bHilfe\b", "help"),
                (r"\bfür\b", "for"), (r"\bund\b", "and")]
-_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "Ä": "A", "Ö": "O", "Ü": "U", "ß": "ss"})
 
 
 def _rng(text: str, name: str) -> random.Random:
@@ -61,7 +60,7 @@ def _mix(text: str) -> str:
 
 
 PERTURBATIONS: dict[str, Callable[[str, str], str]] = {
-    "umlauts_folded": lambda q, lang: q.translate(_FOLD),
+    "umlauts_folded": lambda q, lang: without_umlauts(q),
     "lower_case": lambda q, lang: q.lower(),
     "typos": lambda q, lang: typos(q, _rng(q, "typos")),
     "preamble": lambda q, lang: " ".join(PREAMBLES.get(lang, PREAMBLES["de"])[: _rng(q, "pre").choice((1, 2, 3))] + [q]),

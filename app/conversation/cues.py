@@ -11,12 +11,12 @@ from importlib.resources import files
 import yaml
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN, STOPWORDS_RUSSIAN, STOPWORDS_TURKISH
 
-_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "Ä": "a", "Ö": "o", "Ü": "u"})
+from app.core import without_umlauts
 
 
 def folded(text: str) -> str:
     """Lower case with German umlauts folded ("Für" -> "fur"), as people type without them."""
-    return text.lower().translate(_FOLD)
+    return without_umlauts(text.lower())
 
 
 def _words_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -52,15 +52,16 @@ class Cues:
 def cues() -> Cues:
     """The rules of ``app/conversation/cues.yaml`` (read and compiled on first use)."""
     data = yaml.safe_load(files("app.conversation").joinpath("cues.yaml").read_text(encoding="utf-8"))
+
     def every(key: str) -> list[str]:
         return [folded(p) for phrases in data[key].values() for p in phrases]
 
     referring = frozenset(every("referring"))
     stop_words = {folded(w) for words in (STOPWORDS_GERMAN, STOPWORDS_EN, STOPWORDS_RUSSIAN, STOPWORDS_TURKISH) for w in words}
     single_asking = {w for w in every("asking") if " " not in w}
+    continuing = "|".join(re.escape(c) for c in sorted(set(every("continuing")), key=len, reverse=True))
     return Cues(asking=_words_pattern(every("asking")), run_on_min_words=int(data["run_on_min_words"]),
-                continuing=re.compile(r"^\W*(?:" + "|".join(re.escape(c) for c in sorted(set(every("continuing")), key=len, reverse=True))
-                                      + r")(?!\w)"),
-                referring=referring, pointing=frozenset(every("pointing")), function=frozenset(stop_words | set(every("function")) | single_asking | referring),
+                continuing=re.compile(rf"^\W*(?:{continuing})(?!\w)"), referring=referring, pointing=frozenset(every("pointing")),
+                function=frozenset(stop_words | set(every("function")) | single_asking | referring),
                 intents={name: _words_pattern(phrases) for name, phrases in data["intents"].items()},
                 details={name: _words_pattern(phrases) for name, phrases in data["details"].items()})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from app.core import STATEWIDE, is_german
+from app.core import STATEWIDE, is_german, without_umlauts
 
 
 def _word_pattern(form: str, *, case_sensitive: bool) -> re.Pattern[str]:
@@ -19,13 +19,9 @@ def _word_pattern(form: str, *, case_sensitive: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(form)}{tail}", flags)
 
 
-_PLAIN = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "Ä": "A", "Ö": "O", "Ü": "U", "ß": "ss"})
-_SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
-
-
 def spellings(form: str) -> list[str]:
     """A name as people type it without umlauts too ("Köln", "Koln", "Koeln")."""
-    return list(dict.fromkeys([form, form.translate(_PLAIN), form.translate(_SPELLED_OUT)]))
+    return list(dict.fromkeys([form, without_umlauts(form), without_umlauts(form, spelled_out=True)]))
 
 
 @dataclass(frozen=True)

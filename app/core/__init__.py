@@ -37,6 +37,7 @@ from app.core.text import (
     split_sentences,
     stems,
     without_source_note,
+    without_umlauts,
     words,
 )
 from app.core.types import Answer, Citation, RetrievedChunk
@@ -85,5 +86,6 @@ __all__ = [
     "split_sentences",
     "stems",
     "without_source_note",
+    "without_umlauts",
     "words",
 ]

@@ -26,6 +26,8 @@ RECOGNISED = frozenset({"de", "en", "uk", "ru", "ar", "tr", "fa", "ku", "ti", "s
 """Languages Lotse recognises: the interface's and those of many newcomers (answers stay German)."""
 _ETHIOPIC = re.compile(r"[\u1200-\u139F]")
 _LETTERS_ONLY = re.compile(r"[^\W\d_]+")
+MIN_SCORE = 0.1
+"""A fastText candidate below this probability is not taken."""
 _SAME_LANGUAGE = {"ckb": "ku", "kmr": "ku", "am": "ti"}
 """fastText labels folded into a recognised language: Sorani and Kurmanji are Kurdish; the
 Ge'ez script is Tigrinya here (lid.176 has no Tigrinya and calls it Amharic)."""
@@ -47,7 +49,7 @@ def detect_language(text: str) -> str | None:
     all of them capitalised."""
     if _ETHIOPIC.search(text):
         return "ti"
-    tokens = [w for w in _LETTERS_ONLY.findall(text)]
+    tokens = _LETTERS_ONLY.findall(text)
     if len(tokens) < 2 or all(w[0].isupper() for w in tokens):
         return None
     flat = " ".join(text.split())
@@ -57,8 +59,6 @@ def detect_language(text: str) -> str | None:
             return code
     return None
 
-
-MIN_SCORE = 0.1
 
 
 def question_language(text: str) -> str | None:

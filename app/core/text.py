@@ -158,6 +158,16 @@ def grouped(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
+_PLAIN_VOWELS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "Ä": "A", "Ö": "O", "Ü": "U", "ß": "ss"})
+_SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
+def without_umlauts(text: str, *, spelled_out: bool = False) -> str:
+    """``text`` as people type it on a keyboard without umlauts: "Köln" -> "Koln", or with
+    ``spelled_out`` "Koeln"; ß -> ss either way (case kept)."""
+    return text.translate(_SPELLED_OUT if spelled_out else _PLAIN_VOWELS)
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens."""
     return _WORD.findall(text.lower())

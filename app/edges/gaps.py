@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.core import question_language
+from app.core import question_language, without_umlauts
 from app.edges.feedback import Entry
 
 MAX_GROUPED = 2000
@@ -79,12 +79,9 @@ def group_gaps(entries: Sequence[Entry], embed: Callable[[str], Sequence[float]]
     return sorted(gaps, key=lambda g: (len(g.entries), g.last_seen), reverse=True)
 
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
 def _slug(text: str) -> str:
     """A short ASCII file name part from a question (German umlauts spelled out)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(_UMLAUTS)).strip("-")[:40] or "gruppe"
+    return re.sub(r"[^a-z0-9]+", "-", without_umlauts(text.lower(), spelled_out=True)).strip("-")[:40] or "gruppe"
 
 
 def write_eval_cases(gap: Gap, folder: Path, day: str) -> Path:
