@@ -88,7 +88,8 @@ def sitemap_locations(body: bytes, max_bytes: int = 10 * 1024 * 1024) -> tuple[l
 
 def _on_sites(urls: list[str], sites: frozenset[str]) -> tuple[list[str], list[str]]:
     """``urls`` split into those on ``sites`` and the others (unparseable or unprintable ones count as others)."""
-    inside, outside = [], []
+    inside: list[str] = []
+    outside: list[str] = []
     for url in urls:
         try:
             valid = urlsplit(url).scheme in ("http", "https") and not _UNPRINTABLE.search(url)

@@ -4,7 +4,8 @@ site's ``Crawl-delay`` if longer), a user agent naming Lotse, timeouts, retries 
 reading, a total deadline per request, and redirects followed by hand within a limit, each hop
 checked against robots.txt and kept on the source's own sites. Connections go only to public
 addresses (``ingest.web_guard``). A site whose ``Crawl-delay`` asks for more than
-``MAX_CRAWL_DELAY_S`` is skipped for the run. Every failure is a ``FetchError`` with one German line; nothing here raises anything else."""
+``MAX_CRAWL_DELAY_S`` is skipped for the run. Every failure is a ``FetchError`` with one
+German line; nothing here raises anything else."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -53,8 +53,8 @@ class PoliteFetcher:
     """Fetches for one run; keeps robots.txt and the last request time per host."""
 
     policy: FetchPolicy
-    client: httpx.Client = cast(httpx.Client, None)
-    """Default: ``guarded_client`` (public addresses only unless the policy allows private hosts)."""
+    client: httpx.Client = field(init=False)
+    """``guarded_client``: public addresses only, unless the policy allows private hosts."""
     sleep: Callable[[float], None] = time.sleep
     backoff_s: float = 2.0
     _robots: dict[str, Protego | None] = field(default_factory=dict)
@@ -64,8 +64,7 @@ class PoliteFetcher:
     requests: int = 0
 
     def __post_init__(self) -> None:
-        if self.client is None:
-            self.client = guarded_client(self.policy.allow_private_hosts)
+        self.client = guarded_client(self.policy.allow_private_hosts)
 
     def close(self) -> None:
         self.client.close()

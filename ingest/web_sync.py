@@ -205,10 +205,8 @@ class WebSync:
         # Ask conditionally unless a copy should exist and is gone (then the page is needed again).
         conditional = known is not None and (known.file is None or (self.pages_dir / known.file).is_file())
         try:
-            if known and conditional:
-                fetched = self.fetcher.get(url, known.etag, known.last_modified, sites=source.sites)
-            else:
-                fetched = self.fetcher.get(url, sites=source.sites)
+            etag, modified = (known.etag, known.last_modified) if known and conditional else (None, None)
+            fetched = self.fetcher.get(url, etag, modified, sites=source.sites)
         except FetchError as error:
             self.report.failed += 1
             self._warn(url, str(error))
