@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.core import MAX_META_BYTES, BadMetadata, grouped, read_front_matter
+from app.core import BadMetadata, grouped, read_front_matter, read_json_metadata
 from ingest.metadata import parse_meta
 from ingest.visible import visible_page
 
@@ -206,17 +205,10 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
     sidecar = sidecar_of(path)
     if not sidecar.is_file():
         return {}
-    if sidecar.stat().st_size > MAX_META_BYTES:
-        raise LoadError(f"Metadaten-Datei {sidecar.name} ist größer als {MAX_META_BYTES // 1024} KB")
     try:
-        data = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise LoadError(f"Metadaten-Datei {sidecar.name} ist kein gültiges JSON: {error}") from error
-    except RecursionError as error:
-        raise LoadError(f"Metadaten-Datei {sidecar.name} ist zu tief verschachtelt") from error
-    if not isinstance(data, dict):
-        raise LoadError(f"Metadaten-Datei {sidecar.name} muss ein JSON-Objekt sein")
-    return data
+        return read_json_metadata(sidecar)
+    except BadMetadata as error:
+        raise LoadError(str(error)) from error
 
 
 def _read_markdown(text: str) -> tuple[str, dict[str, Any]]:

@@ -11,7 +11,7 @@ from app.core.errors import (
     LotseError,
     StoreUnavailable,
 )
-from app.core.frontmatter import MAX_META_BYTES, BadMetadata, read_front_matter
+from app.core.frontmatter import BadMetadata, read_front_matter, read_json_metadata
 from app.core.languages import GERMAN, LANGUAGES, RECOGNISED, browser_language, detect_language, is_german, question_language
 from app.core.settings import Settings
 from app.core.text import (
@@ -43,9 +43,9 @@ from app.core.text import (
 from app.core.types import Answer, Citation, RetrievedChunk
 
 __all__ = [
-    "MAX_META_BYTES",
     "BadMetadata",
     "read_front_matter",
+    "read_json_metadata",
     "GERMAN",
     "LANGUAGES",
     "browser_language",

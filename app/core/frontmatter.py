@@ -1,8 +1,11 @@
-"""Metadata at the top of a Markdown file, read within bounds: a few fields, never megabytes
-or nesting deep enough to exhaust the parser."""
+"""Metadata of a document, read within bounds: the front matter at the top of a Markdown file
+or a ``.meta.json`` beside a document; a few fields, never megabytes or nesting deep enough to
+exhaust the parser."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import frontmatter
@@ -29,3 +32,19 @@ def read_front_matter(text: str) -> tuple[dict[str, Any], str]:
     except (yaml.YAMLError, ValueError, TypeError) as error:
         raise BadMetadata(f"Front Matter ist fehlerhaft: {' '.join(str(error).split())[:160]}") from error
     return dict(post.metadata), post.content
+
+
+def read_json_metadata(path: Path) -> dict[str, Any]:
+    """A metadata file's JSON object; ``BadMetadata`` if it is too large, not JSON, nested too
+    deep or not an object (``OSError`` if it cannot be read)."""
+    if path.stat().st_size > MAX_META_BYTES:
+        raise BadMetadata(f"Metadaten-Datei {path.name} ist größer als {MAX_META_BYTES // 1024} KB")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BadMetadata(f"Metadaten-Datei {path.name} ist kein gültiges JSON: {error}") from error
+    except RecursionError as error:
+        raise BadMetadata(f"Metadaten-Datei {path.name} ist zu tief verschachtelt") from error
+    if not isinstance(data, dict):
+        raise BadMetadata(f"Metadaten-Datei {path.name} muss ein JSON-Objekt sein")
+    return data

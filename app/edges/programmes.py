@@ -3,7 +3,6 @@ the press releases behind each one: title, date, link where known, and the passa
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -12,11 +11,11 @@ from pathlib import Path
 from app.conversation import Glossary
 from app.core import (
     CONTENT_STOP_WORDS,
-    MAX_META_BYTES,
     STATEWIDE,
     BadMetadata,
     collapse_whitespace,
     read_front_matter,
+    read_json_metadata,
     sentences_of,
     stems,
     words,
@@ -115,14 +114,9 @@ def load_sources(corpus_dir: Path, doc_ids: set[str]) -> dict[str, Source]:
     for doc_id in sorted(doc_ids):
         base = corpus_dir / doc_id
         try:
-            meta_file = base.with_name(base.name + ".meta.json")
-            if meta_file.stat().st_size > MAX_META_BYTES:
-                raise ValueError(f"{meta_file.name} ist größer als {MAX_META_BYTES // 1024} KB")
-            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            meta = read_json_metadata(base.with_name(base.name + ".meta.json"))
             text = base.with_name(base.name + ".txt").read_text(encoding="utf-8")
-            if not isinstance(meta, dict):
-                raise ValueError(f"{meta_file.name} ist kein JSON-Objekt")
-        except (OSError, ValueError, RecursionError) as error:
+        except (OSError, UnicodeDecodeError, BadMetadata) as error:
             log.warning("Programmverzeichnis: Quelle %s übersprungen (%s)", doc_id, " ".join(str(error).split())[:160])
             continue
         sources[doc_id] = Source(doc_id, str(meta.get("title") or doc_id), meta.get("date_text") or meta.get("date"),
