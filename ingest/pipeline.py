@@ -26,7 +26,7 @@ from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from tqdm import tqdm
 
-from app.conversation import Glossary
+from app.conversation import Glossary, places_digest
 from app.core import STATEWIDE, IngestBusy, Settings, addresses_an_ai
 from app.index import (
     LIVE,
@@ -133,7 +133,7 @@ def chunk_metadata(doc: SourceDocument, chunk: Chunk, glossary: Glossary, finger
         "born": born,
         "died": LIVE,
         "sentences": len(chunk.sentences),
-        "places": list(dict.fromkeys([*doc.places, *glossary.places_in(chunk.text)])),
+        "places": list(dict.fromkeys([*(glossary.canonical_place(p) or p for p in doc.places), *glossary.places_in(chunk.text)])),
         "land": glossary.canonical_land(doc.land) if doc.land else glossary.land_in(" ".join(doc.places)),
         "programmes": glossary.programmes_in(chunk.text),
         "sources": list(doc.sources),
@@ -222,7 +222,7 @@ def run_ingest(
         target = _open_target(client, settings, embeddings, rebuild)
         _purge_retired(target.index)
         glossary_path = settings.glossary_path
-        context = _context_digest(glossary_path.read_bytes() if glossary_path.is_file() else b"")
+        context = _context_digest((glossary_path.read_bytes() if glossary_path.is_file() else b"") + places_digest())
         if web is not None:
             report.web = web.run()
         files, report.warnings = discover(settings.corpus_dir)

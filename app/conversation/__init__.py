@@ -6,6 +6,7 @@ intent and asked detail (learned), unknown terms, standalone text, the ask of a 
 from app.conversation.asking import split_ask
 from app.conversation.cues import cues
 from app.conversation.followup import is_elliptical, needs_context, resolve_followup
+from app.conversation.gazetteer import Gazetteer, places_digest
 from app.conversation.glossary import Glossary
 from app.conversation.intent import DEFAULT_MODEL as INTENT_MODEL
 from app.conversation.intent import DETAILS, IntentModel, by_cues, classifier_for, feature_vector
@@ -25,6 +26,7 @@ __all__ = [
     "INTENT_MODEL",
     "IntentModel",
     "Condenser",
+    "Gazetteer",
     "Glossary",
     "Intent",
     "Query",
@@ -38,6 +40,7 @@ __all__ = [
     "is_elliptical",
     "is_german",
     "needs_context",
+    "places_digest",
     "resolve_followup",
     "split_ask",
     "unknown_terms",

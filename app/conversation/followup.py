@@ -9,14 +9,9 @@ are data (``cues.yaml``).
 
 from __future__ import annotations
 
-import re
-
 from app.conversation.cues import cues, folded
 from app.conversation.glossary import Glossary
 from app.core import FUNCTION_WORDS, words
-
-_PLACE_PHRASE = r"(?:\b(?:im|in|in der|in den|aus|für)\s+(?:(?:dem\s+)?Kreis(?:es)?\s+|der Stadt\s+)?)?"
-
 
 MAX_DETAIL_WORDS = 4
 """A follow-up that asks a detail ("wie viel Geld bekommen sie") has a few words of its own, not a topic."""
@@ -26,7 +21,7 @@ def _own_words(turn: str, glossary: Glossary) -> list[str]:
     """The words of ``turn`` that name something: not function, asking or referring words,
     not part of a place name."""
     rules = cues()
-    without_places = _without_places(turn, glossary) if glossary.places_in(turn) else turn
+    without_places = glossary.places.without_places(turn) if glossary.places_in(turn) else turn
     return [w for w in words(folded(without_places)) if w not in rules.function and w not in FUNCTION_WORDS and not w.isdigit()]
 
 
@@ -53,17 +48,9 @@ def needs_context(turn: str, glossary: Glossary) -> bool:
     return not _own_words(turn, glossary)
 
 
-def _without_places(question: str, glossary: Glossary) -> str:
-    """The question with every place phrase ("im Kreis Kleve", "in Köln") removed."""
-    for pats in glossary.places.patterns.values():
-        for pattern in pats:
-            question = re.sub(_PLACE_PHRASE + pattern.pattern, "", question, flags=pattern.flags)
-    return re.sub(r"\s+([?.!,])", r"\1", " ".join(question.split()))
-
-
 def resolve_followup(turn: str, previous: str | None, glossary: Glossary) -> str:
     """The question to retrieve with: ``turn`` itself, or completed with ``previous``."""
     if not previous or not is_elliptical(turn, glossary):
         return turn
-    base = _without_places(previous, glossary) if glossary.places_in(turn) else previous
+    base = glossary.places.without_places(previous) if glossary.places_in(turn) else previous
     return f"{base} {turn}"

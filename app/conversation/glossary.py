@@ -1,4 +1,5 @@
-"""The glossary: abbreviations and synonyms for query expansion, names for chunk metadata."""
+"""The glossary: abbreviations and synonyms for query expansion, programme names for chunk
+metadata; places come from the official directory (``gazetteer``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from app.conversation.gazetteer import Gazetteer
 from app.core import STATEWIDE, is_german, without_umlauts
 
 
@@ -45,12 +47,12 @@ class _Names:
 
 @dataclass(frozen=True)
 class Glossary:
-    """Abbreviations, synonym groups, programme names and place names."""
+    """Abbreviations, synonym groups, programme names, NRW's places and other Länder's."""
 
     abbreviations: dict[str, str] = field(default_factory=dict)
     synonyms: list[list[str]] = field(default_factory=list)
     programmes: _Names = field(default_factory=_Names)
-    places: _Names = field(default_factory=_Names)
+    places: Gazetteer = field(default_factory=Gazetteer.official)
     lands: _Names = field(default_factory=_Names)
     """Other Länder: each with the names of its places."""
 
@@ -64,7 +66,6 @@ class Glossary:
             abbreviations=dict(data.get("abbreviations") or {}),
             synonyms=[list(group) for group in data.get("synonyms") or []],
             programmes=_Names.build(data.get("programmes") or {}),
-            places=_Names.build(data.get("places") or {}),
             lands=_Names.build(data.get("lands") or {}),
         )
 
@@ -128,6 +129,5 @@ class Glossary:
         return known[0] if known else name.strip()
 
     def canonical_place(self, name: str) -> str | None:
-        """The canonical place for a user's spelling ("KÖLN", "kreis kleve"), if known."""
-        hits = self.places.find(name.strip())
-        return hits[0] if hits else None
+        """The canonical place for a user's spelling ("KÖLN", "kreis kleve", "Brüggen"), if known."""
+        return self.places.canonical_place(name)

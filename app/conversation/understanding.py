@@ -87,7 +87,7 @@ class Vocabulary:
     def of(cls, corpus: Container[str], glossary: Glossary, also: Iterable[str] = ()) -> Vocabulary:
         """``corpus`` plus every stem of the glossary's terms and the stems in ``also``."""
         terms = [*glossary.abbreviations, *glossary.abbreviations.values(), *(t for g in glossary.synonyms for t in g)]
-        terms += [*glossary.places.patterns, *glossary.programmes.patterns]
+        terms += [*glossary.places.canonical, *glossary.programmes.patterns]
         return cls(corpus, frozenset({s for text in terms for s in stems(text)} | set(also)))
 
     def __contains__(self, stem: object) -> bool:

@@ -129,9 +129,8 @@ class Lotse:
             return None
         canonical = self.glossary.canonical_place(place)
         if canonical is None:
-            known = ", ".join(sorted(self.glossary.places.patterns))
             shown = place.strip()[:80].encode("utf-8", "replace").decode("utf-8")  # a lone surrogate is never echoed
-            raise InvalidQuestion(f"Den Ort '{shown}' kenne ich nicht. Bekannte Orte: {known}.")
+            raise InvalidQuestion(f"Den Ort '{shown}' kenne ich nicht. Bitte nennen Sie eine Gemeinde, eine Stadt oder einen Kreis in Nordrhein-Westfalen.")
         return canonical
 
     def _usable_previous(self, previous: str | None) -> str | None:

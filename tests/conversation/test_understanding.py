@@ -37,7 +37,7 @@ def test_the_cues_alone_name_the_asked_detail() -> None:
 
 
 NAMES = VOCAB | {s for w in "Köln KOMM-AN NRW".split() for s in stems(w)}
-GLOSSARY = Glossary(places=_Names.build({"Köln": ["Köln"], "Nordrhein-Westfalen": ["NRW"]}),
+GLOSSARY = Glossary(
                     programmes=_Names.build({"KOMM-AN NRW": ["KOMM-AN"]}))
 
 

@@ -33,7 +33,7 @@ def first_language(request: gr.Request) -> str:
 
 def build_app(lotse: Lotse, feedback: FeedbackStore, directory: ProgrammeDirectory) -> gr.Blocks:
     """The Gradio app around a ready ``Lotse``, a feedback store and the programme directory."""
-    places = sorted(lotse.glossary.places.patterns)
+    places = lotse.glossary.places.names
     relabel = Relabel()
     chat = Chat(lotse, feedback, RateLimiter(lotse.settings.rate_limit_per_minute))  # one limit for chat and /ask
     secret = lotse.settings.feedback_secret

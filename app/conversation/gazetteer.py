@@ -1,0 +1,131 @@
+"""NRW's places from the official municipality directory (``places/``, © Statistisches
+Bundesamt (Destatis), dl-de/by-2-0): every Gemeinde, Kreis and kreisfreie Stadt, the exonyms
+and spellings people use, found in text by one compiled pattern.
+
+A place is reported at the level Lotse's documents are about: its Kreis or kreisfreie Stadt
+("Ich wohne in Brüggen" → "Kreis Viersen"), or the whole Land (``STATEWIDE``). Names that are
+also ordinary words ("Essen", "Hamm", "Lage") count only right after a place word ("in Essen",
+"Stadt Marl"); a longer name wins over the shorter one it contains ("Köln-Mülheim" is Köln,
+"Rhein-Kreis Neuss" one place)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from app.core import STATEWIDE, without_umlauts
+
+PLACES = Path(__file__).parent / "places"
+_PLACE_PHRASE = re.compile(r"\b(?:im|in|aus|bei|für|fuer)(?:\s+(?:der|dem|den))?(?:\s+(?:Kreis(?:es)?|Stadt|Gemeinde))?\s*$", re.I)
+"""The words that lead into a place name, removed with it."""
+MIN_TAIL_CHARS = 6
+"""Forms at least this long also match with an ending ("Dortmunder", "Bochums"); shorter ones
+only whole ("Hamm" is not "Hammer")."""
+
+
+def kreis_name(name: str, kind: str) -> str:
+    """The canonical name of a row of ``nrw_kreise.csv``: "Köln", "Kreis Kleve", "Rhein-Kreis Neuss"."""
+    return name if kind != "Kreis" or "kreis" in name.lower() else f"Kreis {name}"
+
+
+def _spellings(form: str) -> set[str]:
+    """A form as people type it: with and without umlauts, and without a bracketed addition
+    ("Halle (Westf.)" → "Halle")."""
+    bare = re.sub(r"\s*\(.*?\)$", "", form).strip()
+    return {s for f in (form, bare) for s in (f, without_umlauts(f), without_umlauts(f, spelled_out=True))}
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Surface forms (lower case) of every place and the canonical name each stands for."""
+
+    canonical: dict[str, str]
+    needs_cue: frozenset[str]
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def build(cls, forms: dict[str, set[str]], needs_cue: set[str], cue_words: list[str]) -> Gazetteer:
+        """A gazetteer from canonical name → surface forms."""
+        canonical = {form.lower(): name for name, names in forms.items() for form in names}
+        alternatives = "|".join(
+            re.escape(f) + (r"\w*" if len(f) >= MIN_TAIL_CHARS else r"(?!\w)")
+            for f in sorted(canonical, key=len, reverse=True))
+        cues = "|".join(re.escape(c) for c in cue_words)
+        pattern = re.compile(rf"(?:\b(?P<cue>{cues})\s+)?(?<![\w-])(?P<name>{alternatives})", re.IGNORECASE)
+        return cls(canonical, frozenset(f.lower() for c in needs_cue for f in _spellings(c)), pattern)
+
+    @classmethod
+    def official(cls, folder: Path = PLACES) -> Gazetteer:
+        """The directory's places with the spellings of ``names.yaml``."""
+        return _official(folder)
+
+    @property
+    def names(self) -> list[str]:
+        """Every canonical name, the Land first."""
+        return [STATEWIDE, *sorted(set(self.canonical.values()) - {STATEWIDE})]
+
+    def mentions(self, text: str) -> list[re.Match[str]]:
+        """Each place mention in ``text`` (a name that needs a place word only after one)."""
+        found = []
+        for match in self.pattern.finditer(text):
+            surface = self._surface(match.group("name"))
+            if surface is not None and (match.group("cue") or surface not in self.needs_cue):
+                found.append(match)
+        return found
+
+    def _surface(self, matched: str) -> str | None:
+        """The known form a match stands for (it may carry an ending: "Dortmunder")."""
+        lowered = matched.lower()
+        while lowered and lowered not in self.canonical:
+            lowered = lowered[:-1]
+        return lowered or None
+
+    def find(self, text: str) -> list[str]:
+        """The canonical places a text names, in order, each once."""
+        return list(dict.fromkeys(self.canonical[self._surface(m.group("name")) or ""] for m in self.mentions(text)))
+
+    def without_places(self, text: str) -> str:
+        """The text with every place phrase ("im Kreis Kleve", "in Köln") removed."""
+        kept, last = [], 0
+        for match in self.mentions(text):
+            lead = _PLACE_PHRASE.search(text, last, match.start())
+            kept.append(text[last: lead.start() if lead else match.start()])
+            last = match.end()
+        kept.append(text[last:])
+        return re.sub(r"\s+([?.!,])", r"\1", " ".join("".join(kept).split()))
+
+    def canonical_place(self, name: str) -> str | None:
+        """The canonical place for a user's spelling ("KÖLN", "kreis kleve", "Brüggen"), if known."""
+        found = self.find(name.strip())
+        return found[0] if found else self.canonical.get(name.strip().lower())
+
+
+@cache
+def _official(folder: Path) -> Gazetteer:
+    kreise = {row["ags"]: kreis_name(row["name"], row["kind"]) for row in _rows(folder / "nrw_kreise.csv")}
+    forms: dict[str, set[str]] = {name: _spellings(name) for name in kreise.values()}
+    for name in kreise.values():
+        if name.startswith("Kreis "):
+            forms[name] |= _spellings(f"Kreises {name[6:]}")
+    for row in _rows(folder / "nrw_gemeinden.csv"):
+        forms[kreise[row["kreis_ags"]]] |= _spellings(row["name"])
+    data = yaml.safe_load((folder / "names.yaml").read_text(encoding="utf-8"))
+    forms[STATEWIDE] = {s for f in data["statewide"] for s in _spellings(f)}
+    for name, extra in data["forms"].items():
+        forms[name] |= {s for f in extra for s in _spellings(f)}
+    return Gazetteer.build(forms, set(data["needs_cue"]), data["cue_words"])
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def places_digest(folder: Path = PLACES) -> bytes:
+    """The directory's files as bytes for the ingest's fingerprint: new place data re-tags every chunk."""
+    return b"".join(path.read_bytes() for path in sorted(folder.glob("*.*")))

@@ -1,0 +1,61 @@
+"""Places from the official directory: every Gemeinde to its Kreis, names that are ordinary
+words only after a place word, the longer name before the shorter one it contains."""
+
+import pytest
+
+from app.conversation import Gazetteer, Glossary
+from app.core import STATEWIDE
+
+PLACES = Gazetteer.official()
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    ("Ich wohne in Brüggen. Gibt es Sprachkurse?", ["Kreis Viersen"]),  # a Gemeinde: its Kreis
+    ("Wie viel Geld bekommt Bonn aus KOMM-AN NRW?", ["Bonn", STATEWIDE]),
+    ("gibts in düren ein welcome center??", ["Kreis Düren"]),
+    ("Ich wohne in Eschweiler", ["Städteregion Aachen"]),
+    ("Wo bekomme ich Hilfe im Hochsauerlandkreis?", ["Hochsauerlandkreis"]),
+    ("Welcome Center in Cologne", ["Köln"]),
+    ("Де допомога в Кельні?", ["Köln"]),
+    ("ich wohne in koeln", ["Köln"]),
+    ("Die Dortmunder Nordstadt", ["Dortmund"]),  # an ending on a long enough name
+    # Essen, Hamm, Lage, Senden, Marl: places only after a place word.
+    ("ich wohne in essen und suche arbeit", ["Essen"]),
+    ("Gibt es Essen in der Kita?", []),
+    ("Das Mittagessen ist kostenlos.", []),
+    ("Wir sind aus Hamm.", ["Hamm"]),
+    ("Er schlug mit dem Hammer.", []),
+    ("Wir sind in der Lage, zu helfen.", []),
+    ("Die Stadt Lage liegt im Kreis Lippe.", ["Kreis Lippe"]),
+    ("Kann ich die Unterlagen per Post senden?", []),
+    ("Ich lebe in Senden.", ["Kreis Coesfeld"]),
+    ("Sie wohnt in Sendenhorst.", ["Kreis Warendorf"]),  # the longer name, not Senden
+    ("Stadt Marl", ["Kreis Recklinghausen"]),
+    # Kreis Kleve vs Stadt Kleve: the same Kreis; Neuss and the Rhein-Kreis Neuss: one place.
+    ("Stadt Kleve und Kreis Kleve", ["Kreis Kleve"]),
+    ("Neuss liegt im Rhein-Kreis Neuss.", ["Rhein-Kreis Neuss"]),
+    # Mülheim an der Ruhr is a kreisfreie Stadt; Köln-Mülheim a district of Köln; "Mülheimer" alone neither.
+    ("Beratung in Mülheim an der Ruhr", ["Mülheim an der Ruhr"]),
+    ("Ich wohne in Köln-Mülheim.", ["Köln"]),
+    ("Die Mülheimer Einrichtung hilft Familien.", []),
+])
+def test_places_are_found_by_context_not_by_substring(text: str, places: list[str]) -> None:
+    assert PLACES.find(text) == places
+
+
+def test_every_place_of_the_directory_is_known_at_its_kreis() -> None:
+    assert len(set(PLACES.canonical.values()) - {STATEWIDE}) == 53
+    assert PLACES.canonical_place("brüggen") == "Kreis Viersen"
+    assert PLACES.canonical_place("Paderborn") == "Kreis Paderborn"
+    assert PLACES.canonical_place("Atlantis") is None
+
+
+def test_place_phrases_are_removed_with_their_lead_words() -> None:
+    assert PLACES.without_places("Wo bekomme ich Hilfe im Kreis Kleve?") == "Wo bekomme ich Hilfe?"
+    assert PLACES.without_places("Gibt es in der Stadt Köln Beratung?") == "Gibt es Beratung?"
+
+
+def test_the_glossary_takes_its_places_from_the_directory() -> None:
+    glossary = Glossary()
+    assert glossary.places_in("Ich wohne in Nettetal") == ["Kreis Viersen"]
+    assert glossary.canonical_place("KREIS HÖXTER") == "Kreis Höxter"
