@@ -21,7 +21,8 @@ from app.index import load_embeddings
 from evals.dataset import DATASETS
 
 BANKS = sorted(DATASETS.glob("intent_bank_*.jsonl"))
-C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
+C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
+FLOOR_GRID = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 FOLDS = 5
 SEED = 7
 
@@ -53,15 +54,25 @@ def _fit(x: np.ndarray, y: list[str], c: float) -> Any:
     return LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
 
 
-def cross_validated(x: np.ndarray, y: list[str], fold: np.ndarray, c: float) -> list[str]:
-    """Out-of-fold predictions."""
-    predicted = [""] * len(y)
+def cross_validated(x: np.ndarray, y: list[str], fold: np.ndarray, c: float) -> tuple[list[str], np.ndarray]:
+    """Out-of-fold predictions and the probability of each."""
+    predicted, confidence = [""] * len(y), np.zeros(len(y))
     for number in range(FOLDS):
         train, test = fold != number, fold == number
         model = _fit(x[train], [v for v, t in zip(y, train) if t], c)
-        for i, p in zip(np.flatnonzero(test), model.predict(x[test])):
-            predicted[i] = str(p)
-    return predicted
+        probabilities = model.predict_proba(x[test])
+        for i, row in zip(np.flatnonzero(test), probabilities):
+            predicted[i], confidence[i] = str(model.classes_[row.argmax()]), float(row.max())
+    return predicted, confidence
+
+
+def with_floor(predicted: list[str], confidence: np.ndarray, rules: list[str], floor: float) -> list[str]:
+    """The head's answer where it is at least ``floor`` sure, else the rules' (as ``IntentModel.asked``)."""
+    return [p if c >= floor else r for p, c, r in zip(predicted, confidence, rules)]
+
+
+def _accuracy(truth: list[str], predicted: list[str]) -> float:
+    return round(float(np.mean([t == p for t, p in zip(truth, predicted)])), 3)
 
 
 def accuracy_by(rows: list[dict[str, str]], key: str, truth: list[str], predicted: list[str]) -> dict[str, float]:
@@ -94,19 +105,24 @@ def train(settings: Settings, out: Path = INTENT_MODEL) -> dict[str, Any]:
     heads = {}
     for target in ("intent", "detail"):
         truth = [r[target] for r in rows]
-        scores = {c: float(np.mean([t == p for t, p in zip(truth, cross_validated(x, truth, fold, c))])) for c in C_GRID}
-        best = max(C_GRID, key=lambda c: (round(scores[c], 3), -c))  # ties: the stronger regularisation
-        predicted = cross_validated(x, truth, fold, best)
+        scores = {c: _accuracy(truth, cross_validated(x, truth, fold, c)[0]) for c in C_GRID}
+        best = max(C_GRID, key=lambda c: (scores[c], -c))  # ties: the stronger regularisation
+        head_alone, confidence = cross_validated(x, truth, fold, best)
         rules = [getattr(by_cues(a), target) for a in asks]
+        floors = {f: _accuracy(truth, with_floor(head_alone, confidence, rules, f)) for f in FLOOR_GRID}
+        floor = max(FLOOR_GRID, key=lambda f: (floors[f], -f))  # ties: trust the head more
+        predicted = with_floor(head_alone, confidence, rules, floor)
         report[target] = {
-            "C_by_cv": {str(c): round(s, 3) for c, s in scores.items()}, "C": best,
-            "cv_accuracy": round(float(np.mean([t == p for t, p in zip(truth, predicted)])), 3),
-            "rules_accuracy": round(float(np.mean([t == p for t, p in zip(truth, rules)])), 3),
+            "C_by_cv": {str(c): v for c, v in scores.items()}, "C": best,
+            "floor_by_cv": {str(f): v for f, v in floors.items()}, "floor": floor,
+            "cv_accuracy": _accuracy(truth, predicted),
+            "head_alone_accuracy": _accuracy(truth, head_alone),
+            "rules_accuracy": _accuracy(truth, rules),
             "cv_by_language": accuracy_by(rows, "lang", truth, predicted),
             "rules_by_language": accuracy_by(rows, "lang", truth, rules),
             "cv_by_class": accuracy_by(rows, target, truth, predicted),
         }
-        heads[target] = _head(_fit(x, truth, best))
+        heads[target] = {**_head(_fit(x, truth, best)), "floor": floor}
     model = {"embedder": embeddings.id, "cue_names": list(cue_names), **heads,
              "trained_on": [p.name for p in BANKS], "report": report}
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -118,7 +118,9 @@ DETAILS: dict[str, Detail] = {
     "website": Detail("keine Internetseite", re.compile(r"www\.|https?://", re.I)),
     "age": Detail("kein Alter", re.compile(r"\b\d+\s*Jahre?\b|\bJahre alt\b|Lebensjahr|\b\d+-?jährig|geboren|Jahrgang|"
                                            r"\b(ab|bis|unter|über) \d+\b", re.I)),
-    "leader": Detail("nicht, wer es leitet", re.compile(r"\bleitet\b|\bLeiter(in)?\b|\bLeitung\b|\bgeleitet\b", re.I)),
+    "leader": Detail("nicht, wer es leitet", re.compile(
+        r"\bleitet\b|\bLeiter(in)?\b|\bLeitung\b|\bgeleitet\b|\bLandr(at|ätin)\b|(Ober)?[Bb]ürgermeister(in)?\b|\bVorsitz"
+        r"|\bDirektor(in)?\b|\bGeschäftsführer(in)?\b|\bMinister(in)?\b", re.I)),
     "amount": Detail("keinen Betrag", MONEY_EVIDENCE),
     "date": Detail("kein Datum", re.compile(YEAR.pattern + "|" + _WEEKDAY_OR_DATE, re.I)),
     "count": Detail("keine Zahl", NUMBER_OR_NUMBER_WORD),

@@ -5,14 +5,16 @@ over the multilingual question embedding Lotse computes anyway plus the cue feat
 (cross-validated numbers in ``models/README.md``); stored as plain weights in
 ``models/intent.json`` and applied with numpy (well under a millisecond).
 
-A model trained for another embedder does not apply: then the cues decide alone (the first
-intent cue that matches, else fact; the first detail cue, else none)."""
+Each head has a confidence floor, chosen by cross-validation on the bank: below it the cues
+decide that head (the first intent cue that matches, else fact; the first detail cue, else
+none). A model trained for another embedder does not apply: then the cues decide alone."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -30,6 +32,8 @@ class Head:
     classes: tuple[str, ...]
     weights: np.ndarray
     bias: np.ndarray
+    floor: float = 0.0
+    """Below this probability the head abstains and the cues decide."""
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         logits = self.weights @ features + self.bias
@@ -42,8 +46,9 @@ class Head:
         return self.classes[best], float(p[best])
 
     @classmethod
-    def of(cls, data: dict[str, list]) -> Head:
-        return cls(tuple(data["classes"]), np.asarray(data["weights"], dtype=np.float32), np.asarray(data["bias"], dtype=np.float32))
+    def of(cls, data: dict[str, Any]) -> Head:
+        return cls(tuple(data["classes"]), np.asarray(data["weights"], dtype=np.float32), np.asarray(data["bias"], dtype=np.float32),
+                   float(data.get("floor", 0.0)))
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,17 @@ class IntentModel:
         return cls(data["embedder"], tuple(data["cue_names"]), Head.of(data["intent"]), Head.of(data["detail"]))
 
     def asked(self, vector: np.ndarray, text: str) -> Asked:
+        """Each head's answer where it is at least as sure as its floor, else the cues'."""
         features = feature_vector(vector, text, self.cue_names)
         intent, p_intent = self.intent.predict(features)
         detail, p_detail = self.detail.predict(features)
+        rules = by_cues(text)
+        if p_detail < self.detail.floor:
+            detail, p_detail = rules.detail, 1.0
+        if p_intent < self.intent.floor:
+            intent, p_intent = rules.intent, 1.0
+        if detail != "none":
+            intent = "fact"
         return Asked(intent, detail, min(p_intent, p_detail))
 
 
