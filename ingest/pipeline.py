@@ -49,7 +49,7 @@ from ingest.loaders import SKIPPED, CorpusFile, LoadError, SourceDocument, disco
 from ingest.vectors import VectorReuse, titled
 from ingest.web_sync import PAGES, SyncReport, WebSync
 
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 BATCH_DOCS = 16
 EMBED_BATCH = 64
 WRITE_BATCH = 1000

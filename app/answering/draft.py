@@ -43,6 +43,7 @@ class Composer(Protocol):
         joined are the answer."""
         ...
 
-    def abstain(self, referral: Referral | None) -> Draft:
-        """The German "no answer", citing the referral passage when there is one."""
+    def abstain(self, referral: Referral | None, place: str | None = None) -> Draft:
+        """The German "no answer", citing the referral passage when there is one (sending the
+        asker to the KI of ``place`` when it is known)."""
         ...

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from app.answering.draft import Draft, Evidence
 from app.answering.evidence import Scored, admissible, score_pages
 from app.answering.gates import is_fragment, looks_back, stands_alone
-from app.answering.near_miss import near_miss
+from app.answering.near_miss import near_miss, referral_text
 from app.answering.offers import offer_line, offers
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Intent, Query
@@ -34,7 +34,6 @@ from app.core import (
 from app.retrieval import Referral
 
 ABSTAIN_TEXT = "Dazu finde ich in meinen Dokumenten keine verlässliche Antwort."
-REFERRAL_TEXT = "Fragen Sie bitte beim Kommunalen Integrationszentrum Ihres Kreises oder Ihrer kreisfreien Stadt nach:"
 DUPLICATE_OVERLAP = 0.6
 _DEFINING_VERB = re.compile(r"^.{0,80}?\b(ist|sind|heißt|bezeichnet|versteht sich)\b")
 _OPENING_QUOTES_AND_ARTICLES = re.compile(r"^[„\"'‚]?(?:(?:Das|Die|Der|Ein|Eine)\s+)?")
@@ -123,13 +122,14 @@ class ExtractiveComposer:
     selector: SentenceSelector
     glossary: Glossary
 
-    def abstain(self, referral: Referral | None) -> Draft:
-        """The German "no answer" with the cited referral to the local KI."""
+    def abstain(self, referral: Referral | None, place: str | None = None) -> Draft:
+        """The German "no answer" with the cited referral to the KI (of ``place``, if known)."""
         if referral is None:
             return Draft(answer=f"{ABSTAIN_TEXT} Bitte wenden Sie sich an das Kommunale Integrationszentrum vor Ort.", citations=[], abstained=True)
         chunk, passage = referral.chunk, referral.passage
         citation = Citation.of(1, chunk, passage)
-        return Draft(answer=f"{ABSTAIN_TEXT} {REFERRAL_TEXT} {passage} [1]", citations=[citation], abstained=True, extra=[chunk])
+        return Draft(answer=f"{ABSTAIN_TEXT} {referral_text(place, self.glossary, 'bitte')} {passage} [1]", citations=[citation], abstained=True,
+                     extra=[chunk])
 
     def compose(self, evidence: Evidence, on_sentence: Callable[[str], None] | None = None) -> Draft:
         """A cited extractive answer, or the abstention when the evidence is weak."""
@@ -157,7 +157,7 @@ class ExtractiveComposer:
         """No answer: the near-miss answer when the question asks for a detail of something the
         documents talk about (see ``near_miss``; ``scored`` if the pages were scored already),
         else the abstention with the referral."""
-        return near_miss(evidence, self.selector, self.glossary, scored) or self.abstain(evidence.referral)
+        return near_miss(evidence, self.selector, self.glossary, scored) or self.abstain(evidence.referral, evidence.query.place_filter)
 
 
 def spanning(text: str, first: str, second: str) -> str:

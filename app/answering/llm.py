@@ -178,8 +178,8 @@ class LLMComposer:
         self.model = model
         self.extractive = extractive
 
-    def abstain(self, referral: Referral | None) -> Draft:
-        return self.extractive.abstain(referral)
+    def abstain(self, referral: Referral | None, place: str | None = None) -> Draft:
+        return self.extractive.abstain(referral, place)
 
     def _stream(self, question: str, chunks: list[RetrievedChunk], language: str = GERMAN) -> Iterator[str]:
         prompt = f"Quellen:\n{format_sources(chunks)}\n\nFrage: {question}"

@@ -15,9 +15,15 @@ from app.answering.evidence import Scored, score_pages
 from app.answering.gates import DETAILS, is_answer_sentence, is_fragment
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Query
-from app.core import FUNCTION_WORDS, Citation, without_source_note
+from app.core import FUNCTION_WORDS, STATEWIDE, Citation, without_source_note
 
-REFERRAL_TEXT = "Fragen Sie dazu beim Kommunalen Integrationszentrum Ihres Kreises oder Ihrer kreisfreien Stadt nach:"
+
+def referral_text(place: str | None, glossary: Glossary, word: str = "dazu") -> str:
+    """"Fragen Sie <word> beim Kommunalen Integrationszentrum …": the asker's own when the
+    question or the filter names a place in NRW, else "Ihres Kreises oder Ihrer kreisfreien Stadt"."""
+    office = glossary.places.genitive(place) if place and place != STATEWIDE else "Ihres Kreises oder Ihrer kreisfreien Stadt"
+    return f"Fragen Sie {word} beim Kommunalen Integrationszentrum {office} nach:"
+
 _CAPITALISED_RUN = re.compile(r"(?:\b[A-ZÄÖÜ][\w.-]*[?!.,]?(?:\s+|$)){2,}")
 
 
@@ -36,13 +42,15 @@ def named_things(query: Query) -> list[str]:
     return names
 
 
-def subject(things: list[str], query: Query) -> str:
-    """How the answer names what the question names: the programme (or name), with the place
-    unless the programme's name already holds it ("Welcome Center Kreis Kleve", "Kommunale
-    Integrationszentren in Bonn")."""
-    named = [t for t in things if t not in query.places] or things
+def about(things: list[str], query: Query, glossary: Glossary) -> str:
+    """How the answer opens on what the question names: "Zu" the programme (or name), with the
+    place unless the programme's name already holds it ("Zu Welcome Center Kreis Kleve", "Zu
+    Kommunale Integrationszentren in Bonn", "Zum Kreis Viersen")."""
+    named = [t for t in things if t not in query.places]
     places = [p for p in query.places if p in things and not any(p in n for n in named)]
-    return " und ".join(named) + (f" in {' und '.join(places)}" if places else "")
+    if not named:
+        return " und ".join(glossary.places.dative(p, "Zu") if n == 0 else p for n, p in enumerate(places))
+    return "Zu " + " und ".join(named) + (" " + " und ".join(glossary.places.dative(p, "in") for p in places) if places else "")
 
 
 def _names_all(sentence: Scored, things: list[str], glossary: Glossary) -> bool:
@@ -75,6 +83,6 @@ def near_miss(evidence: Evidence, selector: SentenceSelector, glossary: Glossary
     chunk, referral = sentence.chunk, evidence.referral
     shown = without_source_note(sentence.text)
     citations = [Citation.of(1, chunk, sentence.text), Citation.of(2, referral.chunk, referral.passage)]
-    answer = (f"Zu {subject(things, evidence.query)} nennen meine Dokumente {detail.missing}. Was sie darüber sagen: {shown} [1] "
-              f"{REFERRAL_TEXT} {referral.passage} [2]")
+    answer = (f"{about(things, evidence.query, glossary)} nennen meine Dokumente {detail.missing}. Was sie darüber sagen: {shown} [1] "
+              f"{referral_text(evidence.query.place_filter, glossary)} {referral.passage} [2]")
     return Draft(answer=answer, citations=citations, abstained=True, extra=[referral.chunk])

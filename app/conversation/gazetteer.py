@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -47,9 +47,14 @@ class Gazetteer:
     canonical: dict[str, str]
     needs_cue: frozenset[str]
     pattern: re.Pattern[str]
+    cities: frozenset[str] = frozenset()
+    """The kreisfreie Städte among the canonical names."""
+    districts: dict[str, str] = field(default_factory=dict)
+    """Lower-case form → the city it is a district of, in a text that names that city."""
 
     @classmethod
-    def build(cls, forms: dict[str, set[str]], needs_cue: set[str], cue_words: list[str]) -> Gazetteer:
+    def build(cls, forms: dict[str, set[str]], needs_cue: set[str], cue_words: list[str],
+              cities: frozenset[str] = frozenset(), districts: dict[str, str] | None = None) -> Gazetteer:
         """A gazetteer from canonical name → surface forms."""
         canonical = {form.lower(): name for name, names in forms.items() for form in names}
         alternatives = "|".join(
@@ -57,7 +62,8 @@ class Gazetteer:
             for f in sorted(canonical, key=len, reverse=True))
         cues = "|".join(re.escape(c) for c in cue_words)
         pattern = re.compile(rf"(?:\b(?P<cue>{cues})\s+)?(?<![\w-])(?P<name>{alternatives})", re.IGNORECASE)
-        return cls(canonical, frozenset(f.lower() for c in needs_cue for f in _spellings(c)), pattern)
+        return cls(canonical, frozenset(f.lower() for c in needs_cue for f in _spellings(c)), pattern, cities,
+                   {f.lower(): city for name, city in (districts or {}).items() for f in _spellings(name)})
 
     @classmethod
     def official(cls, folder: Path = PLACES) -> Gazetteer:
@@ -70,11 +76,14 @@ class Gazetteer:
         return [STATEWIDE, *sorted(set(self.canonical.values()) - {STATEWIDE})]
 
     def mentions(self, text: str) -> list[re.Match[str]]:
-        """Each place mention in ``text`` (a name that needs a place word only after one)."""
+        """Each place mention in ``text``. A name that is also an ordinary word counts only after
+        a place word, and capitalised unless the whole text is typed in lower case ("in Enger",
+        "ich wohne in essen", not "in enger Zusammenarbeit")."""
         found = []
+        all_lower = text == text.lower()
         for match in self.pattern.finditer(text):
-            surface = self._surface(match.group("name"))
-            if surface is not None and (match.group("cue") or surface not in self.needs_cue):
+            surface, name = self._surface(match.group("name")), match.group("name")
+            if surface is not None and (surface not in self.needs_cue or match.group("cue") and (name[:1].isupper() or all_lower)):
                 found.append(match)
         return found
 
@@ -86,8 +95,12 @@ class Gazetteer:
         return lowered or None
 
     def find(self, text: str) -> list[str]:
-        """The canonical places a text names, in order, each once."""
-        return list(dict.fromkeys(self.canonical[self._surface(m.group("name")) or ""] for m in self.mentions(text)))
+        """The canonical places a text names, in order, each once (a district as its city
+        when the text names that city)."""
+        surfaces = [self._surface(m.group("name")) or "" for m in self.mentions(text)]
+        named = {self.canonical[s] for s in surfaces}
+        places = [self.districts[s] if self.districts.get(s) in named else self.canonical[s] for s in surfaces]
+        return list(dict.fromkeys(places))
 
     def without_places(self, text: str) -> str:
         """The text with every place phrase ("im Kreis Kleve", "in Köln") removed."""
@@ -99,26 +112,54 @@ class Gazetteer:
         kept.append(text[last:])
         return re.sub(r"\s+([?.!,])", r"\1", " ".join("".join(kept).split()))
 
+    def dative(self, place: str, preposition: str) -> str:
+        """The place after "in" or "zu", contracted as German does: "in Bonn", "im Kreis
+        Viersen", "in der Städteregion Aachen", "Zum Märkischen Kreis" (capitalised like ``preposition``)."""
+        word = preposition.lower()
+        if place in self.cities or place == STATEWIDE:
+            phrase = f"{word} {place}"
+        elif place.startswith("Städteregion"):
+            phrase = f"{'zur' if word == 'zu' else word + ' der'} {place}"
+        else:
+            phrase = f"{'zum' if word == 'zu' else 'im'} {_declined(place)}"
+        return phrase[0].upper() + phrase[1:] if preposition[:1].isupper() else phrase
+
+    def genitive(self, place: str) -> str:
+        """The place as the owner of its office: "der Stadt Bonn", "des Kreises Viersen",
+        "des Märkischen Kreises", "der Städteregion Aachen"."""
+        if place in self.cities:
+            return f"der Stadt {place}"
+        if place.startswith("Städteregion"):
+            return f"der {place}"
+        return "des " + re.sub(r"([Kk]reis)\b", r"\1es", _declined(place))
+
     def canonical_place(self, name: str) -> str | None:
         """The canonical place for a user's spelling ("KÖLN", "kreis kleve", "Brüggen"), if known."""
         found = self.find(name.strip())
         return found[0] if found else self.canonical.get(name.strip().lower())
 
 
+def _declined(place: str) -> str:
+    """An adjective in a Kreis's name in the dative: "Märkischer Kreis" → "Märkischen Kreis"."""
+    return re.sub(r"(\w+)er Kreis\b", r"\1en Kreis", place)
+
+
 @cache
 def _official(folder: Path) -> Gazetteer:
-    kreise = {row["ags"]: kreis_name(row["name"], row["kind"]) for row in _rows(folder / "nrw_kreise.csv")}
+    rows = _rows(folder / "nrw_kreise.csv")
+    kreise = {row["ags"]: kreis_name(row["name"], row["kind"]) for row in rows}
+    cities = frozenset(row["name"] for row in rows if row["kind"] == "kreisfreie Stadt")
     forms: dict[str, set[str]] = {name: _spellings(name) for name in kreise.values()}
-    for name in kreise.values():
-        if name.startswith("Kreis "):
-            forms[name] |= _spellings(f"Kreises {name[6:]}")
+    for name in kreise.values():  # declined: "des Kreises Kleve", "im Märkischen Kreis", "des Rhein-Kreises Neuss"
+        declined = _declined(name)
+        forms[name] |= _spellings(declined) | _spellings(re.sub(r"([Kk]reis)\b", r"\1es", declined))
     for row in _rows(folder / "nrw_gemeinden.csv"):
         forms[kreise[row["kreis_ags"]]] |= _spellings(row["name"])
     data = yaml.safe_load((folder / "names.yaml").read_text(encoding="utf-8"))
     forms[STATEWIDE] = {s for f in data["statewide"] for s in _spellings(f)}
     for name, extra in data["forms"].items():
         forms[name] |= {s for f in extra for s in _spellings(f)}
-    return Gazetteer.build(forms, set(data["needs_cue"]), data["cue_words"])
+    return Gazetteer.build(forms, set(data["needs_cue"]), data["cue_words"], cities, data["districts"])
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

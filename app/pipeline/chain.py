@@ -61,7 +61,7 @@ def build_chain(retriever: HybridRetriever, reader: PageReader, composer: Compos
         problems = citation_problems(draft.answer, draft.citations, _with_extra(chunks, draft))
         if problems:
             log.warning("Zitate nicht belegt, Antwort verworfen: %s", "; ".join(problems))
-            draft = composer.abstain(evidence.referral)
+            draft = composer.abstain(evidence.referral, request.query.place_filter)
         return Answer(
             question=request.query.turn, answer=draft.answer, abstained=draft.abstained,
             citations=draft.citations, retrieved=_with_extra(chunks, draft), composer=draft.composer, language=draft.language,

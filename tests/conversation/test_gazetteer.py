@@ -26,6 +26,8 @@ PLACES = Gazetteer.official()
     ("Wir sind aus Hamm.", ["Hamm"]),
     ("Er schlug mit dem Hammer.", []),
     ("Wir sind in der Lage, zu helfen.", []),
+    ("Das geschieht in enger Zusammenarbeit mit den Kommunen.", []),
+    ("Die Beratung in Enger ist neu.", ["Kreis Herford"]),
     ("Die Stadt Lage liegt im Kreis Lippe.", ["Kreis Lippe"]),
     ("Kann ich die Unterlagen per Post senden?", []),
     ("Ich lebe in Senden.", ["Kreis Coesfeld"]),
@@ -38,6 +40,8 @@ PLACES = Gazetteer.official()
     ("Beratung in Mülheim an der Ruhr", ["Mülheim an der Ruhr"]),
     ("Ich wohne in Köln-Mülheim.", ["Köln"]),
     ("Die Mülheimer Einrichtung hilft Familien.", []),
+    ("Die Stadtteilmütter in Köln beraten Familien in Mülheim.", ["Köln"]),
+    ("Ich wohne in Mülheim.", ["Mülheim an der Ruhr"]),
 ])
 def test_places_are_found_by_context_not_by_substring(text: str, places: list[str]) -> None:
     assert PLACES.find(text) == places
@@ -59,3 +63,26 @@ def test_the_glossary_takes_its_places_from_the_directory() -> None:
     glossary = Glossary()
     assert glossary.places_in("Ich wohne in Nettetal") == ["Kreis Viersen"]
     assert glossary.canonical_place("KREIS HÖXTER") == "Kreis Höxter"
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("die Telefonnummer im Märkischen Kreis", "Märkischer Kreis"),
+    ("das KI des Kreises Kleve", "Kreis Kleve"),
+    ("Angebote des Rhein-Kreises Neuss", "Rhein-Kreis Neuss"),
+])
+def test_declined_kreis_names_are_found(text: str, place: str) -> None:
+    assert PLACES.find(text) == [place]
+
+
+@pytest.mark.parametrize(("place", "owner", "inside", "about"), [
+    ("Bonn", "der Stadt Bonn", "in Bonn", "zu Bonn"),
+    ("Kreis Viersen", "des Kreises Viersen", "im Kreis Viersen", "zum Kreis Viersen"),
+    ("Märkischer Kreis", "des Märkischen Kreises", "im Märkischen Kreis", "zum Märkischen Kreis"),
+    ("Städteregion Aachen", "der Städteregion Aachen", "in der Städteregion Aachen", "zur Städteregion Aachen"),
+    ("Hochsauerlandkreis", "des Hochsauerlandkreises", "im Hochsauerlandkreis", "zum Hochsauerlandkreis"),
+])
+def test_places_are_declined_for_the_referral_and_the_near_miss_answer(place: str, owner: str, inside: str, about: str) -> None:
+    assert PLACES.genitive(place) == owner
+    assert PLACES.dative(place, "in") == inside
+    assert PLACES.dative(place, "zu") == about
+    assert PLACES.dative(place, "Zu") == about[0].upper() + about[1:]

@@ -76,6 +76,22 @@ def test_questions_in_other_languages_get_german_answers(lotse: Lotse, question:
     assert_verified(answer)
 
 
+@pytest.mark.parametrize(("question", "office"), [
+    ("Gibt es ein Welcome Center in Aachen?", "beim Kommunalen Integrationszentrum der Städteregion Aachen nach"),
+    ("Wie viel Geld bekommt Bonn aus KOMM-AN NRW?", "beim Kommunalen Integrationszentrum der Stadt Bonn nach"),
+])
+def test_a_decline_sends_the_asker_to_the_ki_of_the_named_place(lotse: Lotse, question: str, office: str) -> None:
+    answer = lotse.ask(question)
+    assert answer.abstained and office in answer.answer
+    assert_verified(answer)
+
+
+def test_a_gemeinde_narrows_to_its_kreis_and_the_near_miss_answer_names_it(lotse: Lotse) -> None:
+    answer = lotse.ask("Ich wohne in Brüggen. Wie ist die Telefonnummer vom Integrationszentrum?")
+    assert answer.abstained and answer.answer.startswith("Zum Kreis Viersen nennen meine Dokumente keine Telefonnummer.")
+    assert "des Kreises Viersen" in answer.answer
+
+
 def test_place_filter_keeps_that_place_and_statewide_chunks(lotse: Lotse) -> None:
     answer = lotse.ask("Welche Angebote gibt es für Familien?", place="KÖLN")
     places = [r.places for r in answer.retrieved[: lotse.settings.top_k]]
