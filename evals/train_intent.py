@@ -90,8 +90,9 @@ def _head(model: Any) -> dict[str, Any]:
     return {"classes": classes, "weights": np.round(weights, 6).tolist(), "bias": np.round(bias, 6).tolist()}
 
 
-def train(settings: Settings, out: Path = INTENT_MODEL) -> dict[str, Any]:
-    """Train both heads, write the model, return the report."""
+def train(settings: Settings, out: Path = INTENT_MODEL, cues_decide: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Train both heads, write the model, return the report. The heads in ``cues_decide`` are
+    trained and reported but not applied."""
     rows = load_bank()
     embeddings = load_embeddings(settings.embeddings)
     asks = [split_ask(r["question"]).ask for r in rows]
@@ -114,7 +115,7 @@ def train(settings: Settings, out: Path = INTENT_MODEL) -> dict[str, Any]:
         predicted = with_floor(head_alone, confidence, rules, floor)
         report[target] = {
             "C_by_cv": {str(c): v for c, v in scores.items()}, "C": best,
-            "floor_by_cv": {str(f): v for f, v in floors.items()}, "floor": floor,
+            "floor_by_cv": {str(f): v for f, v in floors.items()}, "floor": floor, "applied": target not in cues_decide,
             "cv_accuracy": _accuracy(truth, predicted),
             "head_alone_accuracy": _accuracy(truth, head_alone),
             "rules_accuracy": _accuracy(truth, rules),
@@ -122,7 +123,7 @@ def train(settings: Settings, out: Path = INTENT_MODEL) -> dict[str, Any]:
             "rules_by_language": accuracy_by(rows, "lang", truth, rules),
             "cv_by_class": accuracy_by(rows, target, truth, predicted),
         }
-        heads[target] = {**_head(_fit(x, truth, best)), "floor": floor}
+        heads[target] = {**_head(_fit(x, truth, best)), "floor": floor, "applied": target not in cues_decide}
     model = {"embedder": embeddings.id, "cue_names": list(cue_names), **heads,
              "trained_on": [p.name for p in BANKS], "report": report}
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -132,9 +133,11 @@ def train(settings: Settings, out: Path = INTENT_MODEL) -> dict[str, Any]:
 
 @click.command("train-intent")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=INTENT_MODEL, show_default=True)
+@click.option("--cues-decide", type=click.Choice(["intent", "detail"]), multiple=True, default=("detail",), show_default=True,
+              help="Köpfe, die trainiert und berichtet, aber nicht angewandt werden (die Regeln entscheiden).")
 @click.pass_obj
-def train_intent_command(settings: Settings, out: Path) -> None:
+def train_intent_command(settings: Settings, out: Path, cues_decide: tuple[str, ...]) -> None:
     """Absicht und gefragtes Detail lernen (Fragenbank, Kreuzvalidierung)."""
-    report = train(settings, out)
+    report = train(settings, out, cues_decide)
     click.echo(json.dumps(report, ensure_ascii=False, indent=1))
     click.echo(f"geschrieben: {out}")

@@ -6,7 +6,8 @@ over the multilingual question embedding Lotse computes anyway plus the cue feat
 ``models/intent.json`` and applied with numpy (well under a millisecond).
 
 Each head has a confidence floor, chosen by cross-validation on the bank: below it the cues
-decide that head (the first intent cue that matches, else fact; the first detail cue, else
+decide that head; a head trained but not applied (``applied: false``) leaves it to the cues
+always (the first intent cue that matches, else fact; the first detail cue, else
 none). A model trained for another embedder does not apply: then the cues decide alone."""
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class Head:
     bias: np.ndarray
     floor: float = 0.0
     """Below this probability the head abstains and the cues decide."""
+    applied: bool = True
+    """False: trained and reported, but the cues decide."""
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         logits = self.weights @ features + self.bias
@@ -48,7 +51,11 @@ class Head:
     @classmethod
     def of(cls, data: dict[str, Any]) -> Head:
         return cls(tuple(data["classes"]), np.asarray(data["weights"], dtype=np.float32), np.asarray(data["bias"], dtype=np.float32),
-                   float(data.get("floor", 0.0)))
+                   float(data.get("floor", 0.0)), bool(data.get("applied", True)))
+
+    def decides(self, probability: float) -> bool:
+        """Whether this head's answer stands (else the cues decide)."""
+        return self.applied and probability >= self.floor
 
 
 @dataclass(frozen=True)
@@ -98,9 +105,9 @@ class IntentModel:
         intent, p_intent = self.intent.predict(features)
         detail, p_detail = self.detail.predict(features)
         rules = by_cues(text)
-        if p_detail < self.detail.floor:
+        if not self.detail.decides(p_detail):
             detail, p_detail = rules.detail, 1.0
-        if p_intent < self.intent.floor:
+        if not self.intent.decides(p_intent):
             intent, p_intent = rules.intent, 1.0
         if detail != "none":
             intent = "fact"

@@ -1,0 +1,38 @@
+"""The learned intent and detail heads: where they stand and where the cues decide."""
+
+import numpy as np
+
+from app.conversation import cues
+from app.conversation.intent import Head, IntentModel
+
+CUE_NAMES = tuple(cues().features("").keys())
+
+
+def head(classes: tuple[str, ...], favourite: str, floor: float = 0.0, applied: bool = True) -> Head:
+    """A head that prefers ``favourite`` (probability about 0.9 with these logits) whatever the input."""
+    bias = np.asarray([3.0 if c == favourite else 0.0 for c in classes], dtype=np.float32)
+    return Head(classes, np.zeros((len(classes), 4 + len(CUE_NAMES)), dtype=np.float32), bias, floor, applied)
+
+
+def model(intent: Head, detail: Head) -> IntentModel:
+    return IntentModel("test", CUE_NAMES, intent, detail)
+
+
+VECTOR = np.ones(4, dtype=np.float32) / 2
+
+
+def test_a_confident_head_decides_against_the_cues() -> None:
+    asked = model(head(("help", "fact"), "help"), head(("none", "phone"), "none")).asked(VECTOR, "Was ist KOMM-AN?")
+    assert (asked.intent, asked.detail) == ("help", "none")
+
+
+def test_below_its_floor_a_head_leaves_the_decision_to_the_cues() -> None:
+    unsure = model(head(("help", "fact"), "help", floor=0.99), head(("none", "phone"), "phone", floor=0.99))
+    asked = unsure.asked(VECTOR, "Wie lautet die Telefonnummer?")
+    assert (asked.intent, asked.detail) == ("fact", "phone")  # the cues' answer
+
+
+def test_a_head_not_applied_is_never_asked_and_a_detail_makes_a_fact_question() -> None:
+    detail_by_cues = model(head(("help", "fact"), "help"), head(("none", "phone"), "none", applied=False))
+    asked = detail_by_cues.asked(VECTOR, "Wie lautet die Telefonnummer?")
+    assert (asked.intent, asked.detail) == ("fact", "phone")
