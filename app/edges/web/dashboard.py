@@ -19,7 +19,7 @@ from starlette.middleware import Middleware
 
 from app.edges.feedback import FeedbackStore
 from app.edges.gaps import MAX_GROUPED, Gap, group_gaps, write_eval_cases
-from app.edges.web.gate import LoginThrottle, RouteGate
+from app.edges.web.gate import LoginThrottle, RouteGate, SessionLifetime
 from app.edges.web.markup import escape_markdown
 from app.edges.web.page import GermanPage, trust_proxies
 
@@ -169,5 +169,6 @@ def launch_dashboard(page: gr.Blocks, host: str, port: int, user: str, password:
     trust_proxies(trusted_proxies)
     page.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=not block, quiet=not block,
                 auth=login_check(user, password), auth_message="Lotse – Wartung: bitte anmelden.", show_error=False,
-                footer_links=[], app_kwargs={"middleware": [Middleware(RouteGate), Middleware(LoginThrottle), Middleware(GermanPage)]})
+                footer_links=[], app_kwargs={"middleware": [Middleware(RouteGate), Middleware(LoginThrottle), Middleware(SessionLifetime),
+                                                           Middleware(GermanPage)]})
     return page

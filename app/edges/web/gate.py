@@ -171,3 +171,63 @@ class LoginThrottle:
         await self.app(scope, receive, noted_send)
         self.note(address, status == 200)
         return None
+
+
+SESSION_S = 8 * 3600
+"""How long a dashboard login lasts; then the maintainer logs in again."""
+
+
+class SessionLifetime:
+    """ASGI middleware for the dashboard's sessions, which Gradio never ends: a login's token is
+    forgotten ``SESSION_S`` after it was issued, and its cookies get ``Max-Age``,
+    ``SameSite=Strict`` and ``HttpOnly``; over HTTPS the cookie without ``Secure`` (Gradio's
+    fallback for plain HTTP) is not set at all. Gradio keeps the tokens in ``app.tokens``."""
+
+    def __init__(self, app: ASGIApp, clock: Callable[[], float] | None = None) -> None:
+        self.app = app
+        self.clock = clock or time.monotonic
+        self._issued: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def _expire(self, tokens: dict[str, Any]) -> None:
+        now = self.clock()
+        with self._lock:
+            for token in [t for t, at in self._issued.items() if now - at >= SESSION_S]:
+                tokens.pop(token, None)
+                del self._issued[token]
+
+    def _cookie(self, header: bytes, https: bool) -> bytes | None:
+        """A login cookie with the session's flags, or None if it is not to be set."""
+        name, _, rest = header.decode("latin-1").partition("=")
+        value = rest.split(";", 1)[0]
+        secure = "secure" in rest.lower()
+        if https and not secure:
+            return None
+        with self._lock:
+            self._issued.setdefault(value, self.clock())
+        flags = f"; HttpOnly; Path=/; Max-Age={SESSION_S}; SameSite=Strict" + ("; Secure" if secure else "")
+        return f"{name}={value}{flags}".encode("latin-1")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        tokens = getattr(scope.get("app"), "tokens", None)
+        if isinstance(tokens, dict):
+            self._expire(tokens)
+        if scope["method"] != "POST" or scope["path"] not in LOGIN_PATHS:
+            return await self.app(scope, receive, send)
+        https = scope.get("scheme") == "https"
+
+        async def flagged_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = []
+                for key, value in message.get("headers", []):
+                    if key.lower() == b"set-cookie" and value.startswith(b"access-token"):
+                        value = self._cookie(value, https)
+                        if value is None:
+                            continue
+                    headers.append((key, value))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return await self.app(scope, receive, flagged_send)

@@ -168,7 +168,9 @@ def test_nothing_is_served_without_login(dashboard_url: tuple[str, Path]) -> Non
         assert client.get("config").status_code == 401
         assert client.post("gradio_api/queue/join", json={"data": [30], "fn_index": 0}).status_code in (401, 403)
         assert client.post("login", data={"username": USER, "password": "falsch"}).status_code == 400
-        assert client.post("login", data={"username": USER, "password": PASSWORD}).status_code == 200
+        login = client.post("login", data={"username": USER, "password": PASSWORD})
+        assert login.status_code == 200
+        assert all("Max-Age=" in c and "SameSite=Strict" in c for c in login.headers.get_list("set-cookie"))
         assert client.get("config").status_code == 200
 
 

@@ -200,3 +200,42 @@ def test_wrong_passwords_slow_an_address_down_and_many_slow_everyone() -> None:
                  "200 wrong passwords in 0.6 s, no slowdown",
                  "after 3 wrong tries an address waits 2, 4, 8 … s (at most 15 min), 429 with Retry-After; "
                  "after 50 failures in 15 min every address waits"))
+
+
+def test_a_dashboard_session_ends_and_its_cookies_carry_the_flags() -> None:
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from app.edges.web.gate import SESSION_S, SessionLifetime
+
+    async def login(request: Request) -> JSONResponse:  # as Gradio answers a right password
+        request.app.tokens["tok"] = "wartung"
+        response = JSONResponse({"success": True})
+        response.set_cookie("access-token-1", "tok", httponly=True, samesite="none", secure=True)
+        response.set_cookie("access-token-unsecure-1", "tok", httponly=True)
+        return response
+
+    async def config(request: Request) -> Response:
+        token = request.cookies.get("access-token-1") or request.cookies.get("access-token-unsecure-1")
+        return Response(status_code=200 if token in request.app.tokens else 401)
+
+    now = [0.0]
+    routes = [Route("/login", login, methods=["POST"]), Route("/config", config)]
+    app = Starlette(routes=routes, middleware=[Middleware(SessionLifetime, clock=lambda: now[0])])  # as the dashboard adds it
+    app.tokens = {}  # type: ignore[attr-defined]  # where Gradio keeps its logins
+    plain, tls = TestClient(app), TestClient(app, base_url="https://lotse.test")
+    cookies = plain.post("/login").headers.get_list("set-cookie")
+    assert len(cookies) == 2 and all(f"Max-Age={SESSION_S}" in c and "SameSite=Strict" in c and "HttpOnly" in c for c in cookies)
+    assert plain.get("/config").status_code == 200
+    now[0] += SESSION_S
+    assert plain.get("/config").status_code == 401  # the session is over: log in again
+    over_tls = tls.post("/login").headers.get_list("set-cookie")
+    assert len(over_tls) == 1 and "Secure" in over_tls[0]  # no cookie without Secure over HTTPS
+    ROWS.append(("12", "a dashboard login, then 8 hours later; its cookies over HTTP and HTTPS",
+                 "the session never ended; one cookie without Secure, no Max-Age, SameSite=None",
+                 f"the token is forgotten after {SESSION_S // 3600} h (then 401); cookies HttpOnly, SameSite=Strict, "
+                 "Max-Age; over HTTPS only the Secure one"))
