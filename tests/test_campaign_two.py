@@ -231,6 +231,21 @@ def test_serve_starts_and_answers_when_the_feedback_store_cannot_be_opened(small
                  "serve refused to start / traced back", "serve starts and answers, one operator line; export: one German line, exit 1"))
 
 
+def test_the_chat_says_when_ratings_are_not_kept(lotse: Lotse, tmp_path: Path) -> None:
+    from app.edges import FeedbackStore
+    from app.edges.feedback import NoFeedback
+    from app.edges.web import build_app
+
+    def note_shown(store: FeedbackStore) -> bool:
+        blocks = build_app(lotse, store, ProgrammeDirectory.load(lotse.settings.corpus_dir))
+        return bool(next(b for b in blocks.blocks.values() if getattr(b, "elem_id", None) == "keine-bewertungen").visible)
+
+    assert note_shown(NoFeedback("Datei beschädigt"))
+    assert not note_shown(FeedbackStore(tmp_path / "fb.sqlite3"))
+    ROWS.append(("14", "the chat page while feedback is off", "no sign that 👍/👎 were not kept",
+                 "a note under the chat: Bewertungen werden zurzeit nicht gespeichert; a 👍/👎 then shows that warning"))
+
+
 def test_a_feedback_path_that_cannot_be_written_is_a_german_error_not_a_traceback(tmp_path: Path) -> None:
     """(Tests run as root, which ignores a read-only folder: a folder where the file should be
     fails the same way, with an OSError from the file system.)"""

@@ -119,6 +119,9 @@ def _now() -> str:
 class FeedbackStore:
     """One feedback table; safe to use from the web server's worker threads (a connection pool)."""
 
+    stores = True
+    """Whether verdicts are kept (the chat says so when they are not)."""
+
     def __init__(self, where: Path | str, embed: Callable[[str], Sequence[float]] | None = None) -> None:
         """``where``: a SQLite file or a database URL. ``embed`` turns a (scrubbed) question into
         the vector the dashboard groups by; without it the dashboard embeds when it reads."""
@@ -210,6 +213,8 @@ class NoFeedback(FeedbackStore):
     """What the chat uses when the feedback store cannot be opened at start-up (a read-only
     folder, a corrupt file, a database server that is down): answers go on, verdicts are not
     stored (``record`` says so), the dashboard sees nothing, the purge has nothing to do."""
+
+    stores = False
 
     def __init__(self, reason: str) -> None:  # no engine: nothing to open
         self.embed = None

@@ -58,6 +58,7 @@ EMPTY = N_("Bitte schreiben Sie eine Frage in das Feld.")
 TOO_LONG = N_("Ihre Frage hat {length} Zeichen; Lotse nimmt höchstens {limit} Zeichen. Bitte kürzen Sie die Frage.")
 SEND = N_("Senden")
 THANKS = N_("Danke! Ihre Bewertung ist gespeichert.")
+NO_FEEDBACK = N_("Bewertungen (👍/👎) werden zurzeit nicht gespeichert.")
 PRIVACY_HINT = N_("Bitte geben Sie keine persönlichen Daten ein (Name, Adresse, Telefonnummer, Geburtsdatum).")
 WORDS_PER_STEP = 3
 STEP_SECONDS = 0.03
@@ -268,6 +269,8 @@ class Chat:
             answer, answer_id = rated
             if self.record(answer, verdict, answer_id, wait_s=LIKE_WAIT_S):
                 gr.Info(translate(language, THANKS), duration=4)
+            else:
+                gr.Warning(translate(language, NO_FEEDBACK), duration=6)
 
     def record_if_unanswered(self, answer: Answer) -> None:
         """An abstention is a gap for the maintainers' dashboard, whether the chat or ``/ask`` gave it."""
@@ -326,10 +329,11 @@ def chat_tab(chat: Chat, places: list[str], language: gr.Dropdown, relabel: Rela
                                 interactive=False, buttons=["copy"], elem_id="weitergeben")
             print_button = gr.Button(N_("Drucken"), size="sm", elem_id="drucken")
         note = gr.Markdown(NOTE, elem_classes=["hinweis"])
+        feedback_off = gr.Markdown(NO_FEEDBACK, elem_classes=["hinweis"], elem_id="keine-bewertungen", visible=not chat.feedback.stores)
 
     relabel.label(tab, chatbot, question, place, sharing, shared)
     relabel.placeholder(question, SEND)
-    relabel.value(*examples, clear, print_button, note, privacy)
+    relabel.value(*examples, clear, print_button, note, privacy, feedback_off)
     relabel.add(place, lambda lang: gr.update(choices=place_choices(lang, places)))
 
     turn_inputs = [question, chatbot, place, session, language, shared]
