@@ -231,6 +231,14 @@ def test_serve_starts_and_answers_when_the_feedback_store_cannot_be_opened(small
                  "serve refused to start / traced back", "serve starts and answers, one operator line; export: one German line, exit 1"))
 
 
+def test_keyboard_mash_is_declined_not_answered(lotse: Lotse) -> None:
+    mashed = ["asdf qwer", "hdhd jdjd"]
+    assert all(lotse.ask(text).abstained for text in mashed)
+    assert not lotse.ask("What is GriffbereitMini?").abstained  # a real question in another language still is answered
+    ROWS.append(("low", "'asdf qwer', 'hdhd jdjd'", "answered with unrelated cited sentences",
+                 "declined: no language clearly recognised and no word the documents know ('lorem ipsum' still gets an answer)"))
+
+
 def test_the_chat_says_when_ratings_are_not_kept(lotse: Lotse, tmp_path: Path) -> None:
     from app.edges import FeedbackStore
     from app.edges.feedback import NoFeedback

@@ -137,7 +137,8 @@ class ExtractiveComposer:
         # Offers in a known place are listed even if the question also uses words the documents
         # lack ("Jobsuche", "Syrien"); anything else with such a word cannot be answered from them.
         unknown_matters = bool(query.unknown_terms) and not (query.wants_offers and query.place_filter)
-        if not retrieved or max(r.score for r in retrieved) < self.thresholds.min_chunk_score or unknown_matters:
+        weak = not retrieved or max(r.score for r in retrieved) < self.thresholds.min_chunk_score
+        if weak or unknown_matters or query.says_nothing:
             return self.decline(evidence)
         scored: list[Scored] | None = None  # every sentence of the retrieved pages, scored once
         if query.wants_offers:

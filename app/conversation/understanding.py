@@ -56,6 +56,20 @@ def unknown_terms(question: str, vocabulary: Container[str]) -> list[str]:
     return unknown
 
 
+CLEAR_LANGUAGE_SCORE = 0.3
+"""fastText gives text it has no n-grams for ("asdf qwer", "lorem ipsum", "hi") its prior, about
+0.12 for English; real sentences of a language score well above this."""
+
+
+def says_nothing(ask: str, vocabulary: Container[str]) -> bool:
+    """Whether a message is clearly in no language Lotse recognises and uses no word the
+    documents or the glossary know ("asdf qwer", "lorem ipsum"): there is nothing to answer."""
+    if detect_language(ask, CLEAR_LANGUAGE_SCORE) is not None:
+        return False
+    found = [s for word in words(ask) for s in stems(word)]
+    return bool(found) and not any(known(s, vocabulary) for s in found)
+
+
 _LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
 MIN_FUZZY_CHARS = 5
 """Shorter stems are matched exactly: one edit turns many short words into others."""
@@ -126,6 +140,8 @@ class Query:
     """What the selector and the gates judge (defaults to ``text``)."""
     detail: str = "none"
     """The detail the turn asks for (``intent.DETAILS``: phone, opening_hours, amount, date, …)."""
+    says_nothing: bool = False
+    """No recognised language and no word the documents know (``says_nothing``): declined."""
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
     """The embedding of ``text`` (None when understood without an embedder)."""
     ask_vector: np.ndarray | None = field(default=None, compare=False, repr=False)
@@ -206,6 +222,7 @@ class Understanding:
             language=language,
             ask=ask,
             detail=asked.detail,
+            says_nothing=says_nothing(turn, self.vocabulary),
             vector=vector,
             ask_vector=ask_vector,
         )

@@ -42,7 +42,7 @@ def _fasttext() -> Any:
     return LangDetector(LangDetectConfig(model="lite"))
 
 
-def detect_language(text: str) -> str | None:
+def detect_language(text: str, min_score: float = MIN_SCORE) -> str | None:
     """The language a message is written in, among ``RECOGNISED`` (None if it is none of
     them or too unclear): fastText's best recognised candidate among its top three. Names
     alone ("Welcome Center Kleve", "Dortmund?") decide nothing: a message needs two words, not
@@ -55,7 +55,7 @@ def detect_language(text: str) -> str | None:
     flat = " ".join(text.split())
     for candidate in _fasttext().detect(flat, model="lite", k=3):
         code = _SAME_LANGUAGE.get(str(candidate["lang"]), str(candidate["lang"]))
-        if code in RECOGNISED and float(candidate["score"]) >= MIN_SCORE:
+        if code in RECOGNISED and float(candidate["score"]) >= min_score:
             return code
     return None
 

@@ -11,6 +11,7 @@ from app.conversation import (
 )
 from app.conversation.glossary import _Names
 from app.conversation.intent import by_cues
+from app.conversation.understanding import says_nothing
 from app.core import stems
 
 VOCAB = {s for w in "Kommunale Integrationszentren Welcome Center Kleve Geld Euro".split() for s in stems(w)}
@@ -20,6 +21,18 @@ def test_language_cues() -> None:
     assert is_german("Was macht das Welcome Center?")
     assert not is_german("What does the Welcome Center do?")
     assert not is_german("Що таке GriffbereitMini?")
+
+
+@pytest.mark.parametrize(("message", "nothing"), [
+    ("asdf qwer", True),
+    ("hdhd jdjd", True),
+    ("Was macht das Welcome Center?", False),
+    ("How do I learn German?", False),  # English: clearly a language, though the documents use none of its words
+    ("هل يوجد مركز ترحيب في كليفه؟", False),
+    ("Kleve?", False),  # a word the documents know
+])
+def test_a_message_in_no_language_with_no_known_word_says_nothing(message: str, nothing: bool) -> None:
+    assert says_nothing(message, VOCAB) is nothing
 
 
 def test_unknown_capitalised_terms_in_german_questions() -> None:
