@@ -134,9 +134,11 @@ class ExtractiveComposer:
     def compose(self, evidence: Evidence, on_sentence: Callable[[str], None] | None = None) -> Draft:
         """A cited extractive answer, or the abstention when the evidence is weak."""
         query, retrieved = evidence.query, evidence.retrieval.chunks
-        # Offers in a known place are listed even if the question also uses words the documents
-        # lack ("Jobsuche", "Syrien"); anything else with such a word cannot be answered from them.
-        unknown_matters = bool(query.unknown_terms) and not (query.wants_offers and query.place_filter)
+        # Offers in the asked place are listed even if the question also uses words the documents
+        # lack ("Jobsuche", "Syrien"); anything else with such a word cannot be answered from them
+        # (nor can a need in a place whose own offers the documents do not have: housing in Essen).
+        local_offers = query.wants_offers and any(query.place_filter in r.places for r in retrieved if query.place_filter)
+        unknown_matters = bool(query.unknown_terms) and not local_offers
         weak = not retrieved or max(r.score for r in retrieved) < self.thresholds.min_chunk_score
         if weak or unknown_matters or query.says_nothing:
             return self.decline(evidence)
