@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import click
+from chromadb.api import ClientAPI
 
 from app.conversation import Glossary
-from app.core import Settings, StoreUnavailable
-from app.index import index_exists, load_embeddings, open_client, store_errors
+from app.core import DamagedIndex, Settings, StoreUnavailable
+from app.index import index_exists, load_embeddings, open_client, set_aside, store_errors
 from ingest.pipeline import index_is_current, run_ingest
 from ingest.web_discovery import discover
 from ingest.web_fetch import PoliteFetcher
@@ -39,7 +40,7 @@ def ingest_command(settings: Settings, if_missing: bool, rebuild: bool, offline:
     web = None if offline else web_sync(settings, quiet)
     try:
         with store_errors(settings):
-            client = open_client(settings)
+            client = open_client_or_set_aside(settings) if rebuild else open_client(settings)
             if if_missing and not rebuild and index_is_current(client, settings):
                 click.echo("Index ist vorhanden, nichts zu tun.")
                 return
@@ -56,6 +57,18 @@ def ingest_command(settings: Settings, if_missing: bool, rebuild: bool, offline:
     for warning in [*(report.web.warnings if report.web else []), *report.warnings]:
         click.echo(f"Warnung: {terminal_safe(warning)}", err=True)
     click.echo(report.summary())
+
+
+def open_client_or_set_aside(settings: Settings) -> ClientAPI:
+    """The index's client; for ``--rebuild`` a damaged index folder is moved aside first (and
+    the maintainer told where) so the new build starts on an empty one."""
+    try:
+        return open_client(settings)
+    except DamagedIndex as error:
+        aside = set_aside(settings)
+        click.echo(f"Der Suchindex in {settings.chroma_dir} war beschädigt ({error.detail}); er liegt jetzt in {aside}. "
+                   "Ein neuer wird gebaut.", err=True)
+        return open_client(settings)
 
 
 _TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

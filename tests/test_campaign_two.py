@@ -377,6 +377,25 @@ def test_a_damaged_bm25_file_is_one_german_line_and_a_plain_ingest_repairs_it(sm
                  "lotse ask: one German line naming the folder, exit 1; a plain lotse ingest rebuilds it"))
 
 
+def test_a_zero_filled_chroma_database_is_a_german_line_and_rebuild_builds_beside_it(small: Settings) -> None:
+    env = cli_env(small, LOTSE_FEEDBACK_DB=str(small.feedback_db))
+    subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
+    database = small.chroma_dir / "chroma.sqlite3"
+    database.write_bytes(b"\0" * database.stat().st_size)
+    for command in (["ask", "Was ist KOMM-AN NRW?"], ["ingest", "--quiet"]):
+        said = subprocess.run([sys.executable, "-m", "app", *command], env=env, capture_output=True, text=True)
+        assert said.returncode == 1 and "Traceback" not in said.stderr + said.stdout
+        assert "lässt sich nicht öffnen" in said.stderr and "lotse ingest --rebuild" in said.stderr
+    rebuilt = subprocess.run([sys.executable, "-m", "app", "ingest", "--rebuild", "--quiet"], env=env, capture_output=True, text=True)
+    assert rebuilt.returncode == 0 and "liegt jetzt in" in rebuilt.stderr
+    assert len(list(small.chroma_dir.parent.glob("chroma.beschaedigt-*"))) == 1  # kept aside, not deleted
+    again = subprocess.run([sys.executable, "-m", "app", "ask", "Was ist KOMM-AN NRW?"], env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and "KOMM-AN" in again.stdout
+    ROWS.append(("21", "chroma.sqlite3 zero-filled", "traceback for ask, ingest and even --rebuild",
+                 "ask and ingest: one German line naming the folder and the repair, exit 1; --rebuild moves the damaged "
+                 "folder aside (and says where) and builds a new index"))
+
+
 def test_the_ingest_lock_holds_through_a_symlinked_path_and_skips_count_only_skipped_files(tmp_path: Path) -> None:
     from app.core import IngestBusy
     from ingest.pipeline import ingest_lock

@@ -4,6 +4,7 @@ cross stage boundaries, and small pure helpers on German text. Imports nothing e
 
 from app.core.errors import (
     ConfigurationError,
+    DamagedIndex,
     EmbedderMismatch,
     IndexMissing,
     IngestBusy,
@@ -70,6 +71,7 @@ __all__ = [
     "ConfigurationError",
     "EmbedderMismatch",
     "IndexMissing",
+    "DamagedIndex",
     "IngestBusy",
     "InvalidQuestion",
     "LotseError",

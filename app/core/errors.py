@@ -32,6 +32,10 @@ class IngestBusy(LotseError):
     """Another ingest is already writing this index."""
 
 
+class DamagedIndex(LotseError):
+    """The embedded index's files cannot be opened (damaged, zero-filled, unreadable)."""
+
+
 class StoreUnavailable(LotseError):
     """The Chroma server cannot be reached (down, restarting, network gone)."""
 

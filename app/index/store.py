@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -28,7 +30,7 @@ from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from app.core import ConfigurationError, EmbedderMismatch, IndexMissing, Settings, StoreUnavailable
+from app.core import ConfigurationError, DamagedIndex, EmbedderMismatch, IndexMissing, Settings, StoreUnavailable
 
 EMBEDDER_KEY = "lotse_embedder"
 LIVE = 2**31 - 1
@@ -152,7 +154,31 @@ def open_client(settings: Settings) -> ClientAPI:
         _limit_wait(client, settings.chroma_timeout_s)
         return client
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    except Exception as error:  # Chroma's InternalError ("file is not a database"), an OSError, …
+        _forget_system(settings)
+        raise DamagedIndex(f"Der Suchindex in {settings.chroma_dir} lässt sich nicht öffnen. Reparatur: lotse ingest --rebuild "
+                           "(legt den beschädigten Ordner beiseite und baut neu).", detail=f"{type(error).__name__}: {error}") from error
+
+
+def _forget_system(settings: Settings) -> None:
+    """Stop and drop the embedded Chroma system this process keeps for the index's path, so the
+    next client loads the files afresh (Chroma has no public call for this)."""
+    identifier = str(settings.chroma_dir)
+    with SharedSystemClient._refcount_lock:
+        stale = SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+    if stale is not None:
+        with suppress(Exception):  # a system that failed to start (damaged files) has nothing to stop
+            stale.stop()
+
+
+def set_aside(settings: Settings) -> Path:
+    """Move a damaged embedded index folder out of the way (beside it, with the time) and return where."""
+    aside = settings.chroma_dir.with_name(f"{settings.chroma_dir.name}.beschaedigt-{time.strftime('%Y%m%d-%H%M%S')}")
+    settings.chroma_dir.rename(aside)
+    return aside
 
 
 def this_process() -> str:
@@ -171,12 +197,7 @@ def reopen_client(client: ClientAPI, settings: Settings) -> ClientAPI:
     A server's client always sees the server's state and is kept."""
     if settings.chroma_url:
         return client
-    identifier = str(settings.chroma_dir)
-    with SharedSystemClient._refcount_lock:
-        stale = SharedSystemClient._identifier_to_system.pop(identifier, None)
-        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
-    if stale is not None:
-        stale.stop()
+    _forget_system(settings)
     return open_client(settings)
 
 
