@@ -38,6 +38,7 @@ from app.index import (
     generation_folder,
     is_visible,
     open_build,
+    recovered_pointer,
     sentence_id,
     store_errors,
     this_process,
@@ -109,6 +110,8 @@ class _Target:
     commit: Pointer
     readers: Pointer
     """The pointer readers use while the run lasts."""
+    recovered: bool = False
+    """The pointer was lost and found again from the build still in the store."""
 
 
 def _context_digest(glossary_bytes: bytes) -> str:
@@ -172,14 +175,19 @@ def _new_build_name(collection: str) -> str:
 def _open_target(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddings, rebuild: bool) -> _Target:
     """The live build for an incremental run; a new build beside it for a first run or a
     rebuild (an interrupted one is resumed). The pending build is recorded before any write."""
-    pointer = Pointer.read(client, settings.collection) or Pointer()
+    pointer = Pointer.read(client, settings.collection)
+    recovered = None if pointer is not None or rebuild else recovered_pointer(client, settings.collection, embeddings)
+    if recovered is not None:  # the pointer was lost: the build still there is used again, not re-embedded and orphaned
+        recovered.write(client, settings.collection)
+    pointer = pointer or recovered or Pointer()
     if pointer.previous:  # kept for readers of the last generation; the next ingest drops it
         drop_build(client, pointer.previous)
         pointer = replace(pointer, previous="")
         pointer.write(client, settings.collection)
     if pointer.live and not rebuild and not pointer.pending:
         index = open_build(client, pointer.live, embeddings, pointer.generation)
-        return _Target(index, pointer.generation + 1, replace(pointer, generation=pointer.generation + 1), pointer)
+        return _Target(index, pointer.generation + 1, replace(pointer, generation=pointer.generation + 1), pointer,
+                       recovered is not None)
     legacy = settings.collection if settings.collection in {c.name for c in client.list_collections()} else ""
     build = pointer.pending
     if build:
@@ -226,6 +234,9 @@ def run_ingest(
         if web is not None:
             report.web = web.run()
         files, report.warnings = discover(settings.corpus_dir)
+        if target.recovered:
+            report.warnings.insert(0, f"Der Verweis auf den Index fehlte; der vorhandene Build {target.readers.live} "
+                                      f"(Stand {target.readers.generation}) wird weiterverwendet.")
         if (settings.web_dir / PAGES).is_dir():
             fetched, warnings = discover(settings.web_dir / PAGES, prefix="web")
             files += fetched

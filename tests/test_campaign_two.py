@@ -396,6 +396,26 @@ def test_a_zero_filled_chroma_database_is_a_german_line_and_rebuild_builds_besid
                  "folder aside (and says where) and builds a new index"))
 
 
+def test_a_lost_pointer_is_found_again_and_its_build_reused_not_re_embedded(small: Settings) -> None:
+    from app.index.store import pointer_name
+
+    env = cli_env(small, LOTSE_FEEDBACK_DB=str(small.feedback_db))
+    subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
+    client = open_client(small)
+    client.delete_collection(pointer_name(small.collection))
+    builds = sorted(c.name for c in client.list_collections())
+    asked = subprocess.run([sys.executable, "-m", "app", "ask", "Was ist KOMM-AN NRW?"], env=env, capture_output=True, text=True)
+    assert asked.returncode == 1 and "lotse ingest" in asked.stderr and "stellt ihn" in asked.stderr and "Traceback" not in asked.stderr
+    again = subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and "weiterverwendet" in again.stderr and "Texte eingebettet 0" in again.stdout
+    assert sorted(c.name for c in open_client(small).list_collections() if c.name != pointer_name(small.collection)) == builds
+    answered = subprocess.run([sys.executable, "-m", "app", "ask", "Was ist KOMM-AN NRW?"], env=env, capture_output=True, text=True)
+    assert answered.returncode == 0 and "KOMM-AN" in answered.stdout
+    ROWS.append(("22", "the index's pointer collection lost", "'Es gibt noch keinen Index'; the next ingest re-embedded everything "
+                 "and orphaned the old build", "ask says the pointer is missing and that lotse ingest restores it; the ingest finds "
+                 "the newest build, reuses it (0 texts embedded, no orphan) and says so"))
+
+
 def test_the_ingest_lock_holds_through_a_symlinked_path_and_skips_count_only_skipped_files(tmp_path: Path) -> None:
     from app.core import IngestBusy
     from ingest.pipeline import ingest_lock

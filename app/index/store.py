@@ -249,11 +249,35 @@ def open_build(client: ClientAPI, build: str, embeddings: Embeddings, generation
 
 
 def live_pointer(client: ClientAPI, collection: str) -> Pointer:
-    """The committed pointer, or a German ``IndexMissing`` if nothing was ever committed."""
+    """The committed pointer, or a German ``IndexMissing`` if nothing was ever committed (or
+    the pointer was lost while a build is still there: the next ingest finds it again)."""
     pointer = Pointer.read(client, collection)
+    if pointer is None and orphan_build(client, collection):
+        raise IndexMissing("Der Verweis auf den aktuellen Index fehlt; 'lotse ingest' stellt ihn aus dem vorhandenen Index wieder her.")
     if pointer is None or not pointer.live:
         raise IndexMissing("Es gibt noch keinen Index. Bitte zuerst 'lotse ingest' ausführen.")
     return pointer
+
+
+def orphan_build(client: ClientAPI, collection: str) -> str | None:
+    """The newest build of ``collection`` still in the store (build names start with the time)."""
+    prefix = f"{collection}-b"
+    builds = [c.name for c in client.list_collections() if c.name.startswith(prefix) and not c.name.endswith("-sentences")]
+    return max(builds, default=None)
+
+
+def recovered_pointer(client: ClientAPI, collection: str, embeddings: Embeddings) -> Pointer | None:
+    """A pointer to the newest build left without one (its pointer collection was lost), at the
+    last generation its rows record; None if there is no such build. One read of the build's
+    row metadata: a repair, never on the question path."""
+    build = orphan_build(client, collection)
+    if build is None:
+        return None
+    index = open_build(client, build, embeddings)
+    rows = index.chunks.get(include=["metadatas"])
+    generations = [int(str(meta.get(key))) for meta in rows["metadatas"] or [] for key in ("born", "died")
+                   if meta.get(key) is not None and int(str(meta.get(key))) < LIVE]
+    return Pointer(live=build, generation=max(generations, default=1), embedder=index.embedder_id)
 
 
 def open_index(client: ClientAPI, collection: str, embeddings: Embeddings) -> Index:
