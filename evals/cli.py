@@ -19,6 +19,7 @@ from evals.vector_cache import OMOS_CACHE_DIR
 DEFAULT_SPLIT = OMOS_DIR / "dev_de.jsonl"
 DEFAULT_FLOORS = Path(__file__).parent / "thresholds.toml"
 REGION_DIR = Path("var/cache/region")
+PLACES_DIR = Path("var/cache/places")
 """The region suite's corpus and index (built on the first run, updated incrementally after)."""
 
 
@@ -39,6 +40,12 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
 
         folder = REGION_DIR / ("unscoped" if unscoped else "scoped")
         return run_region(Lotse.from_settings(index_settings(folder, scoped=not unscoped)))
+    if suite == "places":
+        from app.pipeline import Lotse
+        from evals.places import index_settings as places_index
+        from evals.places import run_places
+
+        return run_places(Lotse.from_settings(places_index(PLACES_DIR)))
     if suite == "robustness":
         from app.pipeline import Lotse
         from evals.robustness import run_robustness
@@ -62,7 +69,7 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
 
 
 @click.command("eval")
-@click.argument("suite", type=click.Choice(["nrw", "newcomer", "realistic", "robustness", "omosqa", "region", "all"]), default="nrw")
+@click.argument("suite", type=click.Choice(["nrw", "newcomer", "realistic", "robustness", "omosqa", "region", "places", "all"]), default="nrw")
 @click.option("--out", type=click.Path(path_type=Path), help="Ordner für report.json, report.md und report.html.")
 @click.option("--split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_SPLIT,
               show_default=True, help="OMoS-QA-Split (JSONL).")
