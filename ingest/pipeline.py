@@ -50,7 +50,9 @@ from ingest.loaders import SKIPPED, CorpusFile, LoadError, SourceDocument, disco
 from ingest.vectors import VectorReuse, titled
 from ingest.web_sync import PAGES, SyncReport, WebSync
 
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
+LEAD_CHARS = 300
+"""How much of a document's first paragraph (its lead) says what place it is about."""
 BATCH_DOCS = 16
 EMBED_BATCH = 64
 WRITE_BATCH = 1000
@@ -124,6 +126,24 @@ def row_id(chunk: Chunk, fingerprint: str) -> str:
     return hashlib.sha256(f"{chunk.id}\n{fingerprint}".encode()).hexdigest()[:24]
 
 
+def document_places(doc: SourceDocument, glossary: Glossary) -> list[str]:
+    """The places a document is about: its sidecar's, else those its title names, else those of
+    its lead, else the whole Land. A place named further down (the ministry's address in a
+    footer, a venue, a visitor's home town) is not what it is about."""
+    stated = [glossary.canonical_place(p) or p for p in doc.places]
+    paragraphs = [p.strip() for p in doc.text.split("\n\n") if p.strip() and p.strip() != doc.title.strip()]
+    lead = paragraphs[0][:LEAD_CHARS] if paragraphs else ""
+    return list(dict.fromkeys(stated or glossary.places_in(doc.title) or glossary.places_in(lead) or [STATEWIDE]))
+
+
+def chunk_places(doc: SourceDocument, chunk: Chunk, glossary: Glossary) -> list[str]:
+    """A chunk's places: its document's; a statewide or several-place document's chunk also
+    the places it names itself (the part of an overview about Köln is found for Köln)."""
+    about = document_places(doc, glossary)
+    local = [p for p in about if p != STATEWIDE]
+    return list(dict.fromkeys([*about, *(glossary.places_in(chunk.text) if len(local) != 1 else [])]))
+
+
 def chunk_metadata(doc: SourceDocument, chunk: Chunk, glossary: Glossary, fingerprint: str, born: int) -> dict[str, Any]:
     """Chroma metadata of a chunk row (no None values; list fields only when non-empty)."""
     fields: dict[str, Any] = {
@@ -136,7 +156,7 @@ def chunk_metadata(doc: SourceDocument, chunk: Chunk, glossary: Glossary, finger
         "born": born,
         "died": LIVE,
         "sentences": len(chunk.sentences),
-        "places": list(dict.fromkeys([*(glossary.canonical_place(p) or p for p in doc.places), *glossary.places_in(chunk.text)])),
+        "places": chunk_places(doc, chunk, glossary),
         "land": glossary.canonical_land(doc.land) if doc.land else glossary.land_in(" ".join(doc.places)),
         "programmes": glossary.programmes_in(chunk.text),
         "sources": list(doc.sources),

@@ -11,7 +11,7 @@ import numpy as np
 from app.answering.gates import evidence_fits, is_answer_sentence
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Query
-from app.core import RetrievedChunk, without_source_note
+from app.core import STATEWIDE, RetrievedChunk, without_source_note
 from app.retrieval import Page
 
 
@@ -43,6 +43,21 @@ def score_pages(question: str, vector: np.ndarray, pages: list[Page], retrieved:
     return sorted(scored, key=lambda s: -s.score)
 
 
+def names_what_is_asked(query: Query, named: set[str]) -> bool:
+    """Whether a sentence (with its document's title and places) names one of the places the query names
+    and one of its programmes: a sentence about the Welcome Center in Detmold does not answer
+    a question about the one in Bielefeld, however much it is about a Welcome Center."""
+    places, programmes = set(query.places) - {STATEWIDE}, set(query.programmes)
+    return (not places or bool(places & named)) and (not programmes or bool(programmes & named))
+
+
+def from_the_asked_level(query: Query, chunk: RetrievedChunk) -> bool:
+    """A question about the whole Land (it names NRW and no place in it) is answered from
+    documents about the whole Land: one Kreis's figure is not the Land's."""
+    statewide_question = STATEWIDE in query.places and not set(query.places) - {STATEWIDE}
+    return not statewide_question or STATEWIDE in chunk.places
+
+
 def admissible(scored: Scored, query: Query, glossary: Glossary) -> bool:
     """Whether a scored sentence may answer the query: the selector found an answer on its
     page (German questions only: the selector learned its no-answer decision from German
@@ -50,7 +65,7 @@ def admissible(scored: Scored, query: Query, glossary: Glossary) -> bool:
     the NRW suite), it is a full sentence, names what the question names, and fits the
     expected answer type and years. A question naming several programmes or places may be
     answered sentence by sentence: each sentence must name one of them."""
-    named = glossary.entities_in(f"{scored.text} {scored.chunk.title}")
-    names_what_is_asked = query.entities <= named or (len(query.entities) > 1 and bool(query.entities & named))
-    return ((scored.answered or not query.german) and is_answer_sentence(scored.text) and names_what_is_asked
+    named = glossary.entities_in(f"{scored.text} {scored.chunk.title}") | (set(scored.chunk.places) - {STATEWIDE})
+    return ((scored.answered or not query.german) and is_answer_sentence(scored.text) and names_what_is_asked(query, named)
+            and from_the_asked_level(query, scored.chunk)
             and evidence_fits(query.ask, without_source_note(scored.text), query.detail))
