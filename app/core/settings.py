@@ -70,8 +70,10 @@ class Settings(BaseSettings):
     """The maintainers' dashboard (``lotse wartung``) starts only when this is set (12 characters
     or more); there is no default password."""
     dashboard_port: int = 7861
-    gap_cases_dir: Path = Path("evals/datasets/gaps")
-    """Where the dashboard writes a topic's questions as eval cases."""
+    gap_cases_dir: Path | None = None
+    """Where the dashboard writes a topic's questions as eval cases (files only their owner can
+    read: the questions are users' words); default: ``gaps/`` beside ``feedback_db``, outside
+    what git tracks. To turn a file into a committed eval suite, copy it after reading it."""
     host: str = "127.0.0.1"
     """Where ``lotse serve`` listens."""
     port: int = 7860
@@ -95,6 +97,11 @@ class Settings(BaseSettings):
     def feedback_store(self) -> Path | str:
         """Where the feedback lives: the server's URL, else the SQLite file."""
         return self.feedback_url or self.feedback_db
+
+    @property
+    def gap_cases_path(self) -> Path:
+        """The folder of the dashboard's eval case files."""
+        return self.gap_cases_dir or self.feedback_db.with_name("gaps")
 
     @property
     def sources_path(self) -> Path:

@@ -12,6 +12,7 @@ import logging
 import sys
 import threading
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -186,7 +187,7 @@ def wartung(settings: Settings, host: str | None, port: int | None, days: int) -
 
     host, port = host or settings.host, port or settings.dashboard_port
     embed = load_embeddings(settings.embeddings).embed_query
-    dashboard = Dashboard(FeedbackStore(settings.feedback_store), embed, settings.gap_cases_dir)
+    dashboard = Dashboard(FeedbackStore(settings.feedback_store), embed, settings.gap_cases_path)
     click.echo(f"Lotse-Wartung läuft: http://{host}:{port}  (Anmeldung: {settings.dashboard_user}; beenden mit Strg+C)")
     launch_dashboard(build_dashboard(dashboard, days), host, port, settings.dashboard_user, password,
                      trusted_proxies=settings.trusted_proxies)
@@ -250,8 +251,7 @@ def feedback_export(settings: Settings, out: str) -> None:
         store.export_csv(sys.stdout)
         return
     try:
-        with open(out, "w", encoding="utf-8", newline="") as handle:
-            count = store.export_csv(handle)
+        count = store.export_csv_file(Path(out))
     except OSError as error:
         raise click.FileError(out, hint=str(error)) from error
     click.echo(f"{count} Zeilen nach {out} geschrieben.")

@@ -90,7 +90,7 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def _private_file(path: Path) -> None:
+def private_file(path: Path) -> None:
     """Create ``path`` readable and writable by its owner only (an older file is tightened)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
@@ -100,7 +100,7 @@ def _private_file(path: Path) -> None:
 def _engine(where: Path | str) -> Engine:
     """A SQLite file (a path) or any SQLAlchemy URL (``postgresql+psycopg://…``)."""
     if isinstance(where, Path):
-        _private_file(where)  # SQLite gives its -wal and -shm files the same mode
+        private_file(where)  # SQLite gives its -wal and -shm files the same mode
         engine = create_engine(f"sqlite:///{where}", connect_args={"check_same_thread": False, "timeout": 10})
 
         @event.listens_for(engine, "connect")
@@ -204,6 +204,13 @@ class FeedbackStore:
         writer.writerow(COLUMNS)
         writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
         return len(rows)
+
+    def export_csv_file(self, path: Path) -> int:
+        """Write the CSV to ``path``, readable by its owner only like the database; returns
+        the number of rows."""
+        private_file(path)
+        with path.open("w", encoding="utf-8", newline="") as out:
+            return self.export_csv(out)
 
     def close(self) -> None:
         self.engine.dispose()

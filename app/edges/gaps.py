@@ -7,6 +7,7 @@ written out as an eval case file so a fixed gap stays fixed."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -87,9 +88,10 @@ def _slug(text: str) -> str:
 def write_eval_cases(gap: Gap, folder: Path, day: str) -> Path:
     """Write the group's distinct questions as a new case file of the newcomer suite
     (``lotse eval newcomer --questions <file>``) and return its path; an existing file is
-    never overwritten. ``sources`` and ``facts`` stay empty: whoever closes the gap names
+    never overwritten, and only its owner may read the file (users' words, like the feedback
+    database). ``sources`` and ``facts`` stay empty: whoever closes the gap names
     the documents that answer it (until then every case counts as not correct)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stem = f"luecke-{day}-{_slug(gap.label)}"
     path, n = folder / f"{stem}.jsonl", 1
     while path.exists():
@@ -98,6 +100,6 @@ def write_eval_cases(gap: Gap, folder: Path, day: str) -> Path:
     questions = list(dict.fromkeys(e.question for e in gap.entries))
     rows: list[dict[str, object]] = [{"id": f"{stem}-{i}", "question": q, "lang": question_language(q) or "de", "intent": "gap", "pair": None,
              "sources": [], "facts": [], "list_sources": []} for i, q in enumerate(questions, 1)]
-    with open(path, "x", encoding="utf-8") as out:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as out:
         out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     return path

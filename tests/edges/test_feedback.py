@@ -63,6 +63,25 @@ def test_csv_export_has_header_and_rows(feedback_target: Path | str) -> None:
     assert rows[1][2] == 'Frage mit "Anführung", Komma' and rows[1][5] == "down"
 
 
+def test_csv_export_to_a_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    store.record(answer("Wo ist ein Sprachkurs?"), "down")
+    fresh, older = tmp_path / "neu.csv", tmp_path / "alt.csv"
+    older.write_text("alt", encoding="utf-8")
+    older.chmod(0o644)
+    for path in (fresh, older):
+        assert store.export_csv_file(path) == 1
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert "Wo ist ein Sprachkurs?" in path.read_text(encoding="utf-8")
+
+
+def test_gap_cases_are_kept_beside_the_feedback_database_by_default(tmp_path: Path) -> None:
+    from app.core import Settings
+
+    assert Settings(feedback_db=tmp_path / "fb.sqlite3").gap_cases_path == tmp_path / "gaps"
+    assert Settings(feedback_db=tmp_path / "fb.sqlite3", gap_cases_dir=tmp_path / "x").gap_cases_path == tmp_path / "x"
+
+
 @pytest.mark.parametrize("cell", ["=1+1", "+49 211", "-2", "@SUMME(A1)", "\t=1", "\r=1"])
 def test_csv_cells_that_a_spreadsheet_would_run_start_with_a_quote(tmp_path: Path, cell: str) -> None:
     store = FeedbackStore(tmp_path / "fb.sqlite3")

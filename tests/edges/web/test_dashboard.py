@@ -72,6 +72,7 @@ def test_eval_case_files_load_as_a_newcomer_suite_and_are_never_overwritten(tmp_
     second = write_eval_cases(gap, tmp_path, "2026-11-23")
     assert first.name == "luecke-2026-11-23-wie-finde-ich-eine-wohnung-in-koeln.jsonl" and second != first
     assert first.read_text(encoding="utf-8") == written
+    assert first.stat().st_mode & 0o777 == 0o600 and second.stat().st_mode & 0o777 == 0o600
     assert [c.question for c in load_newcomer(first)] == [c.question for c in load_newcomer(second)]
     cases = load_newcomer(first)
     assert sorted(c.question for c in cases) == sorted(HOUSING)  # each distinct question once
