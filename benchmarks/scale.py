@@ -98,12 +98,26 @@ def child(corpus: Path, chroma: Path, fake: bool) -> None:
     """Ingest in this process and print the report with this process's peak RSS."""
     settings = Settings(corpus_dir=corpus, chroma_dir=chroma)
     embeddings = HashEmbeddings() if fake else load_embeddings(settings.embeddings)
-    report = run_ingest(settings, open_client(settings), embeddings, Glossary.load(settings.glossary_path), progress=False)
+    glossary = Glossary.load(settings.glossary_path)
+    report = run_ingest(settings, open_client(settings), embeddings, glossary, progress=False)
     client = open_client(settings)
     sentences = sum(c.count() for c in client.list_collections() if c.name.endswith("-sentences"))
     print(json.dumps({"docs": report.documents, "chunks": report.chunks, "sentences": sentences,
-                      "seconds": report.seconds, "failed": report.failed,
+                      "seconds": report.seconds, "failed": report.failed, "tagging_ms": tagging_ms(corpus, glossary),
                       "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def tagging_ms(corpus: Path, glossary: Glossary, sample: int = 300) -> float:
+    """Median time to find the places and programmes in one document's whole text (what the
+    ingest's tagging does to it, chunk by chunk), over up to ``sample`` documents."""
+    times = []
+    for path in sorted(corpus.rglob("*.txt"))[:sample]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        started = time.perf_counter()
+        glossary.places_in(text)
+        glossary.programmes_in(text)
+        times.append((time.perf_counter() - started) * 1000)
+    return percentile(times, 0.5) if times else 0.0
 
 
 def query_child(corpus: Path, chroma: Path) -> None:
@@ -168,8 +182,9 @@ def row(label: str, r: dict[str, float], note: str = "") -> str:
     rate = r["docs"] / r["seconds"] if r["seconds"] else 0.0
     per_chunk = r["index_mb"] * 1000 / r["chunks"] if r["chunks"] else 0.0
     rss = f"{r['rss_mb']:,.0f}" if "rss_mb" in r else "–"
+    tagging = f"{r['tagging_ms']:.2f}" if "tagging_ms" in r else "–"
     return (f"| {label} | {r['docs']:,.0f} | {r['chunks']:,.0f} | {r['sentences']:,.0f} | {r['seconds']:,.0f} | {rate:.2f} | "
-            f"{rss} | {r['index_mb']:,.1f} ({per_chunk:.1f} KB/chunk) | {note} |")
+            f"{rss} | {r['index_mb']:,.1f} ({per_chunk:.1f} KB/chunk) | {tagging} | {note} |")
 
 
 def main() -> None:
@@ -189,8 +204,8 @@ def main() -> None:
         return
     pages = omos_pages()
     base = BASE_DOCS
-    print("| size | docs | chunks | sentences | seconds | pages/s | peak RSS MB | index MB on disk | note |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| size | docs | chunks | sentences | seconds | pages/s | peak RSS MB | index MB on disk | place tagging ms/doc (median) | note |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="lotse-scale-") as tmp_name:
         tmp = Path(tmp_name)
         last: dict[str, float] | None = None
