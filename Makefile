@@ -40,7 +40,7 @@ index: setup
 run: setup
 	$(LOTSE) serve
 
-# Lint, import layers, types, the whole test suite, then the NRW, newcomer and realistic evals as quality gates (floors in evals/thresholds.toml).
+# Lint, import layers, types, the whole test suite, then the NRW, newcomer, realistic and places evals as quality gates (floors in evals/thresholds.toml).
 test: setup system-packages
 	$(VENV)/bin/ruff check app ingest evals tests benchmarks
 	$(VENV)/bin/lint-imports
@@ -50,6 +50,7 @@ test: setup system-packages
 	$(LOTSE) eval nrw --out reports/nrw
 	$(LOTSE) eval newcomer --out reports/newcomer
 	$(LOTSE) eval realistic --out reports/realistic
+	$(LOTSE) eval places --out reports/places
 
 eval: index
 	$(LOTSE) eval all --out reports/all
