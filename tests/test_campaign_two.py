@@ -44,7 +44,7 @@ NEW_DOC = ("Zebrastreifenkurs in Hamm\n\nDer Zebrastreifenkurs in Hamm bringt ne
 @pytest.fixture(scope="module", autouse=True)
 def table() -> Iterator[None]:
     yield
-    if len({finding for finding, *_ in ROWS}) == 12:
+    if len({finding for finding, *_ in ROWS}) == 13:  # the whole module ran (findings 5-22 and the low ones)
         write_section("campaign-2-faults", "Second campaign: faults", ("finding", "case", "before", "now"), ROWS)
 
 
