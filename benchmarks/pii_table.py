@@ -10,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from app.core import sentences_of
-from app.edges.privacy import scrub as scrub_now
+from app.edges import scrub as scrub_now
 from tests.edges.pii_cases import CASES, PUBLIC
 from tests.edges.test_privacy import CORPUS_FILES, expected_in_corpus
 

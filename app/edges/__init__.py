@@ -7,6 +7,7 @@ from app.edges.cli import main
 from app.edges.feedback import FeedbackStore
 from app.edges.gaps import MAX_GROUPED, group_gaps, topic_labels
 from app.edges.plain_text import render_text
+from app.edges.privacy import scrub
 from app.edges.programmes import ProgrammeDirectory
 
-__all__ = ["MAX_GROUPED", "FeedbackStore", "ProgrammeDirectory", "group_gaps", "main", "render_text", "topic_labels"]
+__all__ = ["MAX_GROUPED", "FeedbackStore", "ProgrammeDirectory", "group_gaps", "main", "render_text", "scrub", "topic_labels"]

@@ -16,7 +16,7 @@ from tests.edges.pii_cases import CASES, KNOWN_MISSES, PUBLIC, Case
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "reports" / "privacy" / "pii.md"
-PLACES = ROOT.parent / "shared" / "places"
+PLACES = ROOT / "app" / "conversation" / "places"
 CORPUS_FILES = sorted(p for p in (ROOT / "corpus").rglob("*") if p.suffix in {".md", ".txt", ".yaml"})
 # What scrubbing may change in the corpus: the press office's contacts (the rules cannot tell
 # an office's number from a person's) and names of persons (public officials in press releases).
@@ -72,7 +72,6 @@ def test_programme_texts_keep_everything_but_contacts_and_names_of_persons() -> 
     assert [(s, r) for s, r in changed if r != expected_in_corpus(s)] == []
 
 
-@pytest.mark.skipif(not (PLACES / "nrw_gemeinden.csv").exists(), reason="no municipality directory in shared/places")
 def test_every_place_in_nrw_survives() -> None:
     names = [row["name"] for file in ("nrw_gemeinden.csv", "nrw_kreise.csv")
              for row in csv.DictReader((PLACES / file).open(encoding="utf-8"))]
