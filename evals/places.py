@@ -77,9 +77,9 @@ def true_places(questions: list[PlaceQuestion], corpus: Path = FIXTURE / "corpus
 def index_settings(folder: Path, progress: bool = True) -> Settings:
     """Settings of the fixture index under ``folder``, ingested (incrementally) now."""
     corpus = folder / "corpus"
-    if not corpus.is_dir():
-        shutil.copytree(FIXTURE / "corpus", corpus / KIND)
-        shutil.copytree(PROJECT_GLOSSARY, corpus / "glossary")
+    shutil.rmtree(corpus, ignore_errors=True)  # the fixture and the glossary as they are now; ingest re-embeds only changes
+    shutil.copytree(FIXTURE / "corpus", corpus / KIND)
+    shutil.copytree(PROJECT_GLOSSARY, corpus / "glossary")
     settings = Settings(corpus_dir=corpus, chroma_dir=folder / "chroma", collection="places")
     run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
                progress=progress)

@@ -75,10 +75,9 @@ def load_region_questions(path: Path = REGION_PATH) -> list[RegionQuestion]:
 
 
 def build_corpus(folder: Path, *, scoped: bool) -> Path:
-    """The project corpus plus every OMoS page, written once per folder (reruns reuse it)."""
+    """The project corpus as it is now plus every OMoS page (ingest re-embeds only what changed)."""
     corpus = folder / "corpus"
-    if corpus.is_dir():
-        return corpus
+    shutil.rmtree(corpus, ignore_errors=True)
     shutil.copytree(PROJECT_CORPUS, corpus)
     pages = corpus / "pages"
     pages.mkdir()

@@ -41,17 +41,16 @@ def drop_social_media_block(lines: list[str]) -> list[str]:
 
 
 def drop_contact_block(lines: list[str]) -> list[str]:
-    """Remove contact/press blocks: a heading such as "Pressekontakt" and the short
-    lines after it, and phone/e-mail lines anywhere."""
+    """Remove contact/press blocks: a heading such as "Pressekontakt" and the short lines and
+    phone/e-mail lines after it. Contact lines outside such a block belong to the page's own
+    service ("Telefon: 01234 202122. Das Team berät …") and stay: they are what people ask for."""
     out: list[str] = []
     in_block = False
     for line in lines:
         if line.strip().rstrip(":").lower() in _CONTACT_HEADINGS:
             in_block = True
             continue
-        if _CONTACT_DETAIL.match(line):
-            continue
-        if in_block and len(line) <= _CONTACT_LINE_MAX:
+        if in_block and (len(line) <= _CONTACT_LINE_MAX or _CONTACT_DETAIL.match(line)):
             continue
         in_block = False
         out.append(line)

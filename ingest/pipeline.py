@@ -50,7 +50,7 @@ from ingest.loaders import SKIPPED, CorpusFile, LoadError, SourceDocument, disco
 from ingest.vectors import VectorReuse, titled
 from ingest.web_sync import PAGES, SyncReport, WebSync
 
-PIPELINE_VERSION = "7"
+PIPELINE_VERSION = "8"
 LEAD_CHARS = 300
 """How much of a document's first paragraph (its lead) says what place it is about."""
 BATCH_DOCS = 16

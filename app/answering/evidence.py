@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.answering.gates import evidence_fits, is_answer_sentence
+from app.answering.gates import evidence_fits, is_answer_sentence, is_labelled_detail
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Query
 from app.core import STATEWIDE, RetrievedChunk, without_source_note
@@ -58,14 +58,34 @@ def from_the_asked_level(query: Query, chunk: RetrievedChunk) -> bool:
     return not statewide_question or STATEWIDE in chunk.places
 
 
+PLACE_BOUND_DETAILS = frozenset({"phone", "email", "opening_hours", "address", "website", "amount", "count", "leader"})
+"""Details that differ from place to place: one Welcome Center's phone number is not another's."""
+
+
+def unclear_place(query: Query, retrieved: list[RetrievedChunk], glossary: Glossary) -> list[str]:
+    """The places whose local documents answer a question that asks for a place-bound detail
+    but names no place ("telefonnummer welcome center"), when they are more than one: any one
+    of them would be a guess. Only documents naming the question's programme count, if it names
+    one (the Welcome Office is Bochum's alone). Empty when the place is clear."""
+    if query.places or query.place_filter or query.detail not in PLACE_BOUND_DETAILS:
+        return []
+    wanted = set(query.programmes)
+    relevant = [c for c in retrieved if STATEWIDE not in c.places
+                and (not wanted or wanted & set(glossary.programmes_in(f"{c.title} {c.text}")))]
+    places = list(dict.fromkeys(p for c in relevant for p in c.places))
+    return places if len(places) > 1 else []
+
+
 def admissible(scored: Scored, query: Query, glossary: Glossary) -> bool:
     """Whether a scored sentence may answer the query: the selector found an answer on its
     page (German questions only: the selector learned its no-answer decision from German
     questions; other languages rely on the retrieval gate and these gates, as measured in
-    the NRW suite), it is a full sentence, names what the question names, and fits the
+    the NRW suite), it is a full sentence (or a contact line labelled with the asked detail:
+    "Telefon: …"), names what the question names, and fits the
     expected answer type and years. A question naming several programmes or places may be
     answered sentence by sentence: each sentence must name one of them."""
     named = glossary.entities_in(f"{scored.text} {scored.chunk.title}") | (set(scored.chunk.places) - {STATEWIDE})
-    return ((scored.answered or not query.german) and is_answer_sentence(scored.text) and names_what_is_asked(query, named)
+    full_or_labelled = is_answer_sentence(scored.text) or is_labelled_detail(scored.text, query.detail)
+    return ((scored.answered or not query.german) and full_or_labelled and names_what_is_asked(query, named)
             and from_the_asked_level(query, scored.chunk)
             and evidence_fits(query.ask, without_source_note(scored.text), query.detail))

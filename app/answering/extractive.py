@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from app.answering.draft import Draft, Evidence
-from app.answering.evidence import Scored, admissible, score_pages
-from app.answering.gates import is_fragment, looks_back, stands_alone
+from app.answering.evidence import Scored, admissible, score_pages, unclear_place
+from app.answering.gates import is_fragment, is_labelled_detail, looks_back, stands_alone
 from app.answering.near_miss import near_miss, referral_text
 from app.answering.offers import offer_line, offers
 from app.answering.selector import SentenceSelector
@@ -87,9 +87,9 @@ def describes(chunk: RetrievedChunk, query: Query, glossary: Glossary) -> bool:
 
 
 def best_first(scored: list[Scored], query: Query, glossary: Glossary) -> list[Scored]:
-    """No fragments; sentences that stand alone before the rest; for "Was ist …" a defining
+    """No fragments (a contact line with the asked detail is not one); sentences that stand alone before the rest; for "Was ist …" a defining
     sentence first, then the named programme's own description."""
-    whole = [s for s in scored if not is_fragment(s.text)]
+    whole = [s for s in scored if not is_fragment(s.text) or is_labelled_detail(s.text, query.detail)]
     ordered = [s for s in whole if stands_alone(s.text)] or whole
     if query.intent is Intent.DEFINITION:
         ordered = sorted(ordered, key=lambda s: (not defines(s.text, query, glossary, s.chunk.title),
@@ -112,6 +112,14 @@ def with_follow_ups(chosen: list[Scored], scored: list[Scored], max_sentences: i
             result.remove(weakest)
         result.insert(result.index(antecedent) + 1, s)
     return result
+
+
+def shown(sentence: Scored, query: Query) -> str:
+    """How a sentence appears in the answer: as it stands, or a contact line ("Telefon: …") with
+    the name of what it belongs to, its document's title ("Welcome Center Dortmund-Nordstadt, Telefon: …")."""
+    text = without_source_note(sentence.text)
+    name = sentence.chunk.title.split(" (")[0].strip()
+    return f"{name}, {text}" if name and is_labelled_detail(text, query.detail) else text
 
 
 @dataclass(frozen=True)
@@ -149,18 +157,30 @@ class ExtractiveComposer:
             separator = "\n"
         else:
             scored = score_pages(evidence.retrieval.ask, evidence.retrieval.ask_vector, evidence.pages, retrieved, self.selector)
-            admitted = [s for s in scored if admissible(s, query, self.glossary)]
+            unclear = unclear_place(query, retrieved, self.glossary)  # then only statewide documents may answer
+            admitted = [s for s in scored if admissible(s, query, self.glossary) and (not unclear or STATEWIDE in s.chunk.places)]
             chosen = select_sentences(best_first(admitted, query, self.glossary), self.thresholds.max_sentences)
             chosen = with_follow_ups(chosen, admitted, self.thresholds.max_sentences)
-            lines = [(s.chunk, without_source_note(s.text), s.text) for s in chosen]
+            lines = [(s.chunk, shown(s, query), s.text) for s in chosen]
             separator = " "
         return _cited(lines, on_sentence, separator) if lines else self.decline(evidence, scored)
 
     def decline(self, evidence: Evidence, scored: list[Scored] | None = None) -> Draft:
-        """No answer: the near-miss answer when the question asks for a detail of something the
+        """No answer: the question back when the asked detail differs by place and the question names
+        none, else the near-miss answer when the question asks for a detail of something the
         documents talk about (see ``near_miss``; ``scored`` if the pages were scored already),
         else the abstention with the referral."""
+        unclear = unclear_place(evidence.query, evidence.retrieval.chunks, self.glossary)
+        if unclear:
+            return which_place(unclear, self.glossary)
         return near_miss(evidence, self.selector, self.glossary, scored) or self.abstain(evidence.referral, evidence.query.place_filter)
+
+
+def which_place(places: list[str], glossary: Glossary) -> Draft:
+    """No answer but a question back: the documents give this detail for several places."""
+    named = ", ".join(f"Stadt {p}" if p in glossary.places.cities else p for p in places)
+    return Draft(answer=f"Ihre Frage nennt keinen Ort, und meine Dokumente nennen das für mehrere Orte: {named}. "
+                        "Für welchen Ort möchten Sie es wissen?", citations=[], abstained=True)
 
 
 def spanning(text: str, first: str, second: str) -> str:

@@ -107,15 +107,23 @@ class Detail:
 
     missing: str
     evidence: re.Pattern[str]
+    label: re.Pattern[str] | None = None
+    """How a contact line labels this detail ("Telefon: 01234 5678"), if it can."""
+
+
+def _label(names: str) -> re.Pattern[str]:
+    """A contact line that opens with one of ``names`` and a colon."""
+    return re.compile(rf"^\s*(?:{names})\s*:\s*\S")
 
 
 _WEEKDAY_OR_DATE = r"\b(mon|diens|mittwoch|donners|frei|sams|sonn)tags?\b|\b\d{1,2}\.\s?\d{1,2}\.|\b\d{1,2}\.\s(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b"
 DETAILS: dict[str, Detail] = {
-    "phone": Detail("keine Telefonnummer", re.compile(r"\d[\d /-]{5,}\d")),
-    "email": Detail("keine E-Mail-Adresse", re.compile(r"@|\[at\]", re.I)),
-    "opening_hours": Detail("keine Öffnungszeiten", re.compile(r"\bUhr\b|\b\d{1,2}[.:]\d{2}\b|\b(mon|diens|mittwoch|donners|frei|sams|sonn)tags?\b|täglich", re.I)),
-    "address": Detail("keine Adresse", re.compile(r"straße|str\.|\bweg\b|\bplatz\b|allee|\b\d{5}\b", re.I)),
-    "website": Detail("keine Internetseite", re.compile(r"www\.|https?://", re.I)),
+    "phone": Detail("keine Telefonnummer", re.compile(r"\d[\d /-]{5,}\d"), _label("Telefon|Telefonnummer|Tel\\.|Fon|Hotline")),
+    "email": Detail("keine E-Mail-Adresse", re.compile(r"@|\[at\]", re.I), _label("E-Mail|Mail")),
+    "opening_hours": Detail("keine Öffnungszeiten", re.compile(r"\bUhr\b|\b\d{1,2}[.:]\d{2}\b|\b(mon|diens|mittwoch|donners|frei|sams|sonn)tags?\b|täglich", re.I),
+                            _label("Öffnungszeiten|Sprechzeiten|Geöffnet|Beratungszeiten")),
+    "address": Detail("keine Adresse", re.compile(r"straße|str\.|\bweg\b|\bplatz\b|allee|\b\d{5}\b", re.I), _label("Adresse|Anschrift")),
+    "website": Detail("keine Internetseite", re.compile(r"www\.|https?://", re.I), _label("Internet|Website|Webseite|Homepage|Web")),
     "age": Detail("kein Alter", re.compile(r"\b\d+\s*Jahre?\b|\bJahre alt\b|Lebensjahr|\b\d+-?jährig|geboren|Jahrgang|"
                                            r"\b(ab|bis|unter|über) \d+\b", re.I)),
     "leader": Detail("nicht, wer es leitet", re.compile(
@@ -135,3 +143,11 @@ def evidence_fits(question: str, sentence: str, detail: str) -> bool:
         return False
     wanted = DETAILS.get(detail)
     return wanted is None or bool(wanted.evidence.search(sentence))
+
+
+def is_labelled_detail(text: str, detail: str) -> bool:
+    """A contact line that gives the asked detail under its label ("Telefon: 01234 202122."):
+    not a sentence, but the answer to "Welche Telefonnummer …?" when its document names what is asked."""
+    wanted = DETAILS.get(detail)
+    core = without_source_note(text)
+    return wanted is not None and wanted.label is not None and bool(wanted.label.search(core) and wanted.evidence.search(core))

@@ -4,6 +4,7 @@ follow up, and the cue features of the intent and detail classifier."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -15,8 +16,18 @@ from app.core import without_umlauts
 
 
 def folded(text: str) -> str:
-    """Lower case with German umlauts folded ("Für" -> "fur"), as people type without them."""
-    return without_umlauts(text.lower())
+    """Lower case with German umlauts and other Latin accents folded ("Für" -> "fur", Turkish
+    "açık" -> "acik"), as people type without them. Other scripts stay as they are."""
+    return "".join(_latin_base(c) for c in without_umlauts(text.lower()))
+
+
+@cache
+def _latin_base(char: str) -> str:
+    """A Latin letter without its accent ("ç" -> "c", "ı" -> "i"); any other character as it is."""
+    if char.isascii() or not unicodedata.name(char, "").startswith("LATIN"):
+        return char
+    base = "i" if char == "ı" else unicodedata.normalize("NFKD", char)[0]
+    return base if base.isascii() else char
 
 
 def _words_pattern(phrases: list[str]) -> re.Pattern[str]:

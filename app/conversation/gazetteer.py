@@ -77,13 +77,13 @@ class Gazetteer:
 
     def mentions(self, text: str) -> list[re.Match[str]]:
         """Each place mention in ``text``. A name that is also an ordinary word counts only after
-        a place word, and capitalised unless the whole text is typed in lower case ("in Enger",
-        "ich wohne in essen", not "in enger Zusammenarbeit")."""
+        a place word, and capitalised (or in a script without case) unless the whole text is typed
+        in lower case ("in Enger", "ich wohne in essen", "در بن", not "in enger Zusammenarbeit")."""
         found = []
         all_lower = text == text.lower()
         for match in self.pattern.finditer(text):
             surface, name = self._surface(match.group("name")), match.group("name")
-            if surface is not None and (surface not in self.needs_cue or match.group("cue") and (name[:1].isupper() or all_lower)):
+            if surface is not None and (surface not in self.needs_cue or match.group("cue") and (not name[:1].islower() or all_lower)):
                 found.append(match)
         return found
 

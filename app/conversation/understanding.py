@@ -70,7 +70,8 @@ def says_nothing(ask: str, vocabulary: Container[str]) -> bool:
     return bool(found) and not any(known(s, vocabulary) for s in found)
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
+_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüßéèêàç"
+"""German letters and the accents of loan words ("Sprachcafes" is one slip from "Sprachcafés")."""
 MIN_FUZZY_CHARS = 5
 """Shorter stems are matched exactly: one edit turns many short words into others."""
 

@@ -73,7 +73,7 @@ CONTENT_STOP_WORDS = frozenset(
 """Words that carry no topic, for the selector's term overlap (a trained feature)."""
 GENERIC_QUESTION_NOUNS = frozenset(
     "thema themen frage fragen information informationen möglichkeit möglichkeiten problem probleme "
-    "person personen leute menschen stelle stellen art arten bereich bereiche".split()
+    "person personen leute menschen stelle stellen art arten bereich bereiche umgebung nähe gegend".split()
 )
 """Nouns a question uses without naming a thing the documents may lack ("Bei welchen Themen …")."""
 

@@ -1,6 +1,6 @@
 import pytest
 
-from app.answering.gates import DETAILS, evidence_fits, is_fragment, looks_back, stands_alone
+from app.answering.gates import DETAILS, evidence_fits, is_fragment, is_labelled_detail, looks_back, stands_alone
 
 
 def test_evidence_must_carry_the_answer_type_and_the_years_asked_for() -> None:
@@ -66,3 +66,17 @@ def test_a_sentence_pointing_back_follows_the_sentence_it_points_at() -> None:
 def test_a_sentence_must_carry_the_detail_asked_for(detail: str, missing: str, carrying: str, not_carrying: str) -> None:
     assert DETAILS[detail].missing == missing
     assert evidence_fits("Frage?", carrying, detail) and not evidence_fits("Frage?", not_carrying, detail)
+
+
+@pytest.mark.parametrize(("text", "detail", "labelled"), [
+    ("Telefon: 01234 202122.", "phone", True),
+    ("Tel.: 0211 837-2000", "phone", True),
+    ("Öffnungszeiten: montags bis donnerstags von 8:30 bis 12:00 Uhr.", "opening_hours", True),
+    ("E-Mail: info@example.org", "email", True),
+    ("Telefon: 01234 202122.", "email", False),  # not the detail asked for
+    ("Telefon: bitte vorher anmelden.", "phone", False),  # the label without the detail
+    ("Das Telefon des Zentrums ist 01234 202122.", "phone", False),  # a sentence, not a contact line
+    ("Telefon: 01234 202122.", "none", False),
+])
+def test_a_contact_line_gives_the_detail_under_its_label(text: str, detail: str, labelled: bool) -> None:
+    assert is_labelled_detail(text, detail) is labelled

@@ -42,6 +42,13 @@ PLACES = Gazetteer.official()
     ("Die Mülheimer Einrichtung hilft Familien.", []),
     ("Die Stadtteilmütter in Köln beraten Familien in Mülheim.", ["Köln"]),
     ("Ich wohne in Mülheim.", ["Mülheim an der Ruhr"]),
+    # After the name of a local office an ordinary-word name is the place; Farsi "بن" (Bonn) only
+    # after "در" (in), as Arabic "بن" is "son of".
+    ("telefonnummer welcome center lippe", ["Kreis Lippe"]),
+    ("Welche Telefonnummer hat das KI Hamm?", ["Hamm"]),
+    ("در بن چه برنامه‌هایی هست؟", ["Bonn"]),
+    ("بن چقدر پول می‌گیرد؟", []),
+    ("محمد بن سلمان في ألمانيا", []),
 ])
 def test_places_are_found_by_context_not_by_substring(text: str, places: list[str]) -> None:
     assert PLACES.find(text) == places

@@ -127,3 +127,15 @@ def test_a_typing_slip_in_a_word_the_corpus_uses_is_not_an_unknown_term() -> Non
     assert unknown_terms("Wie viele Kmomunale Integrationszentren gibt es?", vocabulary) == []
     assert unknown_terms("Was ist GrffbereitMini?", vocabulary) == []
     assert unknown_terms("Was ist Bürgergeld?", vocabulary) == ["Bürgergeld"]
+
+
+def test_a_loan_word_typed_without_its_accent_and_a_place_word_are_not_unknown_terms() -> None:
+    vocabulary = {s for w in "Sprachcafé Köln".split() for s in stems(w)}
+    assert unknown_terms("Wie viele Sprachcafes gibt es in Köln?", vocabulary) == []
+    assert unknown_terms("Gibt es Sprachcafés in Köln und Umgebung?", vocabulary) == []
+
+
+def test_turkish_typed_with_or_without_its_letters_names_the_same_detail() -> None:
+    assert by_cues("Kleve'deki Welcome Center ne zaman açık?").detail == "opening_hours"
+    assert by_cues("Kleve'deki Welcome Center ne zaman acik?").detail == "opening_hours"
+    assert by_cues("KOMM-AN ne zaman başladı?").detail == "date"

@@ -28,6 +28,13 @@ def test_contact_block_is_removed_from_001() -> None:
     assert lines[-1].startswith("In Migrant*innenselbstorganisationen engagieren sich")
 
 
+def test_a_services_own_contact_line_outside_a_contact_block_is_kept() -> None:
+    own = "Telefon: 01234 202122. Das Team berät Neuzugewanderte bei der Anmeldung."
+    lines = drop_contact_block(["Welcome Center", "Das Welcome Center ist montags geöffnet.", own, "Pressekontakt",
+                                "Telefon: 0211 837-2417"])
+    assert lines == ["Welcome Center", "Das Welcome Center ist montags geöffnet.", own]
+
+
 def test_exactly_repeated_run_in_002_is_kept_once() -> None:
     raw = to_lines(seed("002"))
     marker = "Weitere Station des Besuchs war das Dokumentationszentrum"

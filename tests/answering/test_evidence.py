@@ -1,0 +1,38 @@
+"""Which place a detail is asked for: a question that names no place is not answered with one
+place's phone number or amount when the documents give it for several places."""
+
+from app.answering.evidence import unclear_place
+from app.answering.extractive import which_place
+from app.conversation import Glossary, Query
+from app.conversation.glossary import _Names
+from app.core import STATEWIDE, RetrievedChunk
+
+GLOSSARY = Glossary(programmes=_Names.build({"Welcome Center": ["Welcome Center"], "Welcome Office": ["Welcome Office"]}))
+RETRIEVED = [
+    RetrievedChunk("press/koeln", "k", 0.8, "Das Welcome Center ist unter 01234 1 erreichbar.", "Welcome Center Köln", places=("Köln",)),
+    RetrievedChunk("press/lippe", "l", 0.7, "Telefon: 01234 2.", "Welcome Center Lippe", places=("Kreis Lippe",)),
+    RetrievedChunk("press/bochum", "b", 0.6, "Das Welcome Office hilft.", "Welcome Office Bochum", places=("Bochum",)),
+    RetrievedChunk("press/nrw", "n", 0.5, "Landesweit gibt es 20 Welcome Center.", "NRW", places=(STATEWIDE,)),
+]
+
+
+def query(ask: str, detail: str, programmes: tuple[str, ...] = (), places: tuple[str, ...] = ()) -> Query:
+    return Query(turn=ask, text=ask, german=True, places=places, programmes=programmes, unknown_terms=(), detail=detail,
+                 place_filter=places[0] if places else None)
+
+
+def test_a_place_bound_detail_without_a_place_is_unclear_when_several_places_give_it() -> None:
+    assert unclear_place(query("telefonnummer welcome center", "phone", ("Welcome Center",)), RETRIEVED, GLOSSARY) == [
+        "Köln", "Kreis Lippe"]
+
+
+def test_the_place_is_clear_when_named_when_one_place_has_the_programme_or_when_the_detail_is_not_bound() -> None:
+    assert unclear_place(query("Telefon Welcome Center Köln", "phone", ("Welcome Center",), ("Köln",)), RETRIEVED, GLOSSARY) == []
+    assert unclear_place(query("Telefon Welcome Office", "phone", ("Welcome Office",)), RETRIEVED, GLOSSARY) == []
+    assert unclear_place(query("Was ist ein Welcome Center?", "none", ("Welcome Center",)), RETRIEVED, GLOSSARY) == []
+
+
+def test_the_question_back_names_the_places_and_gives_no_fact() -> None:
+    draft = which_place(["Köln", "Kreis Lippe"], Glossary())
+    assert draft.abstained and not draft.citations
+    assert "Stadt Köln, Kreis Lippe" in draft.answer and draft.answer.endswith("Für welchen Ort möchten Sie es wissen?")
