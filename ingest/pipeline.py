@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
@@ -127,13 +128,29 @@ def row_id(chunk: Chunk, fingerprint: str) -> str:
 
 
 def document_places(doc: SourceDocument, glossary: Glossary) -> list[str]:
-    """The places a document is about: its sidecar's, else those its title names, else those of
-    its lead, else the whole Land. A place named further down (the ministry's address in a
-    footer, a venue, a visitor's home town) is not what it is about."""
+    """The places a document is about: its sidecar's, else its web host's (kreis-coesfeld.de),
+    else those its title names, else those of its lead, else the whole Land. A place named
+    further down (the ministry's address in a footer, a venue, a visitor's home town) is not
+    what it is about."""
     stated = [glossary.canonical_place(p) or p for p in doc.places]
     paragraphs = [p.strip() for p in doc.text.split("\n\n") if p.strip() and p.strip() != doc.title.strip()]
     lead = paragraphs[0][:LEAD_CHARS] if paragraphs else ""
-    return list(dict.fromkeys(stated or glossary.places_in(doc.title) or glossary.places_in(lead) or [STATEWIDE]))
+    host = host_place(doc.url, glossary)
+    return list(dict.fromkeys(stated or ([host] if host else []) or glossary.places_in(doc.title) or glossary.places_in(lead)
+                              or [STATEWIDE]))
+
+
+def host_place(url: str | None, glossary: Glossary) -> str | None:
+    """The Kreis or kreisfreie Stadt whose own site a page is on: the name under the top-level
+    domain ("www.kreis-coesfeld.de", "integration.stadt-koeln.de", "www.essen.de"). A Land's site
+    (".nrw.de") names no single place."""
+    host = urlsplit(url).hostname if url else None
+    labels = host.split(".") if host else []
+    if len(labels) < 2:
+        return None
+    name = labels[-2].replace("-", " ")
+    place = glossary.places.canonical_place(name) or glossary.places.canonical.get(name)
+    return place if place != STATEWIDE else None
 
 
 def chunk_places(doc: SourceDocument, chunk: Chunk, glossary: Glossary) -> list[str]:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from app.answering.draft import Draft, Evidence
 from app.answering.evidence import Scored, admissible, score_pages, unclear_place
@@ -28,12 +29,15 @@ from app.core import (
     RetrievedChunk,
     addresses_an_ai,
     collapse_whitespace,
+    source_note_year,
     stems,
     without_source_note,
 )
 from app.retrieval import Referral
 
 ABSTAIN_TEXT = "Dazu finde ich in meinen Dokumenten keine verlässliche Antwort."
+CURRENT_AFTER_YEARS = 1
+"""A source from this year or the one before speaks for now; an older one's year is said ("Stand 2022")."""
 DUPLICATE_OVERLAP = 0.6
 _DEFINING_VERB = re.compile(r"^.{0,80}?\b(ist|sind|heißt|bezeichnet|versteht sich)\b")
 _OPENING_QUOTES_AND_ARTICLES = re.compile(r"^[„\"'‚]?(?:(?:Das|Die|Der|Ein|Eine)\s+)?")
@@ -129,6 +133,7 @@ class ExtractiveComposer:
     thresholds: Thresholds
     selector: SentenceSelector
     glossary: Glossary
+    current_year: int = field(default_factory=lambda: date.today().year)
 
     def abstain(self, referral: Referral | None, place: str | None = None) -> Draft:
         """The German "no answer" with the cited referral to the KI (of ``place``, if known)."""
@@ -163,7 +168,7 @@ class ExtractiveComposer:
             chosen = with_follow_ups(chosen, admitted, self.thresholds.max_sentences)
             lines = [(s.chunk, shown(s, query), s.text) for s in chosen]
             separator = " "
-        return _cited(lines, on_sentence, separator) if lines else self.decline(evidence, scored)
+        return _cited(dated(lines, self.current_year), on_sentence, separator) if lines else self.decline(evidence, scored)
 
     def decline(self, evidence: Evidence, scored: list[Scored] | None = None) -> Draft:
         """No answer: the question back when the asked detail differs by place and the question names
@@ -174,6 +179,27 @@ class ExtractiveComposer:
         if unclear:
             return which_place(unclear, self.glossary)
         return near_miss(evidence, self.selector, self.glossary, scored) or self.abstain(evidence.referral, evidence.query.place_filter)
+
+
+def source_year(chunk: RetrievedChunk, quote: str) -> int | None:
+    """The year a quoted sentence speaks from: its source note's (a programme description's
+    sentences each name their press release), else its document's date; None if undated."""
+    year = source_note_year(quote)
+    return year if year is not None else int(chunk.date[:4]) if chunk.date and chunk.date[:4].isdigit() else None
+
+
+def dated(lines: list[tuple[RetrievedChunk, str, str]], current_year: int) -> list[tuple[RetrievedChunk, str, str]]:
+    """(chunk, shown text, quote) with "(Stand 2018)" in the shown text of the first line from an old
+    source, so an outdated figure never looks current."""
+    said: set[tuple[str, int]] = set()
+    result = []
+    for chunk, shown, quote in lines:
+        year = source_year(chunk, quote)
+        if year is not None and year < current_year - CURRENT_AFTER_YEARS and (chunk.doc_id, year) not in said:
+            said.add((chunk.doc_id, year))
+            shown = re.sub(r"([.!?:;]?)$", rf" (Stand {year})\1", shown, count=1)
+        result.append((chunk, shown, quote))
+    return result
 
 
 def which_place(places: list[str], glossary: Glossary) -> Draft:

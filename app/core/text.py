@@ -93,6 +93,13 @@ def collapse_whitespace(text: str) -> str:
     return " ".join(text.split())
 
 
+def source_note_year(sentence: str) -> int | None:
+    """The newest year a sentence's "(Quelle: PM 02.10.2018, …)" notes name; None without a
+    note or a year in it."""
+    years = [int(y.group(0)) for note in _SOURCE_NOTE.findall(sentence) for y in YEAR.finditer(note)]
+    return max(years, default=None)
+
+
 def without_source_note(sentence: str) -> str:
     """A sentence without its "(Quelle: …)" notes (a programme description's provenance)."""
     return _SOURCE_NOTE.sub("", sentence).strip()

@@ -47,6 +47,12 @@ class Citation:
     url: str | None = None
     """The web page the quote is from, when the document came from the web."""
 
+    @property
+    def undated(self) -> bool:
+        """A press release or web page that states no date (shown as such, so its facts never look
+        current). Programme descriptions are Lotse's own: each sentence's source note dates it."""
+        return not self.date and not self.doc_id.startswith("programmes/")
+
     @classmethod
     def of(cls, n: int, chunk: RetrievedChunk, quote: str) -> Citation:
         """Citation ``[n]`` of ``quote`` in ``chunk``, with the chunk's title, date and URL."""

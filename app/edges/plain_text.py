@@ -12,7 +12,7 @@ def render_text(answer: Answer, *, sources_only: bool = False) -> str:
     if answer.citations:
         lines += ["", "Quellen:"]
         for c in answer.citations:
-            date = f" ({c.date})" if c.date else ""
+            date = f" ({c.date})" if c.date else " (ohne Datum)" if c.undated else ""
             lines.append(f"[{c.n}] {c.title}{date}")
             lines.append(f"    „{c.quote}“")
             if c.url:

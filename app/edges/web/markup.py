@@ -10,6 +10,7 @@ from app.edges.i18n import N_, translate
 
 KIND_LABEL = {"press": N_("Pressemitteilung"), "programme": N_("Programmbeschreibung")}
 DOCUMENT = N_("Dokument")
+UNDATED = N_("ohne Datum")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:/@$])")
 _CITATION = re.compile(r"&#91;(\d+)&#93;")
 
@@ -44,7 +45,7 @@ def source_cards(answer: Answer, turn: int, language: str = "de") -> str:
         first = cited[0]
         chunk = chunks.get(first.chunk_id)
         kind = translate(language, KIND_LABEL.get(chunk.kind if chunk else "", DOCUMENT))
-        date = f" · {html.escape(first.date)}" if first.date else ""
+        date = f" · {html.escape(first.date)}" if first.date else f" · {html.escape(translate(language, UNDATED))}" if first.undated else ""
         link = (f" · <a href='{html.escape(first.url, quote=True)}' target='_blank' rel='noopener noreferrer'>{html.escape(first.url)}</a>"
                 if first.url and first.url.startswith(("https://", "http://")) else "")
         numbers = " ".join(f"[{c.n}]" for c in cited)
