@@ -73,9 +73,11 @@ CONTENT_STOP_WORDS = frozenset(
 """Words that carry no topic, for the selector's term overlap (a trained feature)."""
 GENERIC_QUESTION_NOUNS = frozenset(
     "thema themen frage fragen information informationen möglichkeit möglichkeiten problem probleme "
-    "person personen leute menschen stelle stellen art arten bereich bereiche umgebung nähe gegend".split()
+    "person personen leute menschen stelle stellen art arten bereich bereiche umgebung nähe gegend "
+    "chef chefin kollege kollegin kollegen freund freundin nachbar nachbarin".split()
 )
-"""Nouns a question uses without naming a thing the documents may lack ("Bei welchen Themen …")."""
+"""Nouns a question uses without naming a thing the documents may lack ("Bei welchen Themen …", "Meine
+Chefin fragt, …")."""
 
 
 def normalize_text(text: str) -> str:

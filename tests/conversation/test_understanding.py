@@ -139,3 +139,10 @@ def test_turkish_typed_with_or_without_its_letters_names_the_same_detail() -> No
     assert by_cues("Kleve'deki Welcome Center ne zaman açık?").detail == "opening_hours"
     assert by_cues("Kleve'deki Welcome Center ne zaman acik?").detail == "opening_hours"
     assert by_cues("KOMM-AN ne zaman başladı?").detail == "date"
+
+
+def test_the_askers_boss_is_no_leader_question_and_no_unknown_term() -> None:
+    question = "Meine Chefin fragt, wie vielen Menschen das Case Management geholfen hat."
+    assert by_cues(question).detail == "count"
+    assert by_cues("Wer ist der Chef des Welcome Center?").detail == "leader"
+    assert unknown_terms(question, VOCAB | {s for w in "Case Management".split() for s in stems(w)}) == []

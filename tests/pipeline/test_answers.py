@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from app.answering import ExtractiveComposer, MarginSelector, citation_problems
+from app.answering.gates import DETAILS
 from app.core import Answer, InvalidQuestion
 from app.pipeline import Lotse
 
@@ -151,6 +152,13 @@ def test_a_detail_the_documents_lack_gets_a_near_miss_answer(lotse: Lotse, quest
     assert_verified(answer)
     about, referral = answer.citations
     assert named in about.quote and "Kommunales Integrationszentrum" in referral.quote
+    assert not DETAILS[lotse.understand(question).detail].evidence.search(about.quote)  # no "keine Zahl: … 400 …"
+
+
+def test_a_situation_naming_the_askers_boss_is_still_answered(lotse: Lotse) -> None:
+    answer = lotse.ask("Ich arbeite in der Migrationsberatung im Kreis Viersen und schreibe einen Bericht. Meine Chefin fragt, "
+                       "wie vielen Menschen das Case Management im Kreis schon geholfen hat – steht das irgendwo?")
+    assert not answer.abstained and "400" in answer.answer
 
 
 def test_a_question_about_nothing_the_documents_name_gets_the_plain_abstention(lotse: Lotse) -> None:
