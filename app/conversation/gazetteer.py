@@ -51,6 +51,8 @@ class Gazetteer:
     """The kreisfreie Städte among the canonical names."""
     districts: dict[str, str] = field(default_factory=dict)
     """Lower-case form → the city it is a district of, in a text that names that city."""
+    after_place_word: re.Pattern[str] = re.compile(r"(?!)")
+    """A word of at least six letters right after a place word ("in", "Kreis", …): the name, in group "name"."""
 
     @classmethod
     def build(cls, forms: dict[str, set[str]], needs_cue: set[str], cue_words: list[str],
@@ -62,8 +64,9 @@ class Gazetteer:
             for f in sorted(canonical, key=len, reverse=True))
         cues = "|".join(re.escape(c) for c in cue_words)
         pattern = re.compile(rf"(?:\b(?P<cue>{cues})\s+)?(?<![\w-])(?P<name>{alternatives})", re.IGNORECASE)
+        after = re.compile(rf"\b(?:{cues})\s+(?P<name>\w{{6,}})", re.IGNORECASE)
         return cls(canonical, frozenset(f.lower() for c in needs_cue for f in _spellings(c)), pattern, cities,
-                   {f.lower(): city for name, city in (districts or {}).items() for f in _spellings(name)})
+                   {f.lower(): city for name, city in (districts or {}).items() for f in _spellings(name)}, after)
 
     @classmethod
     def official(cls, folder: Path = PLACES) -> Gazetteer:

@@ -22,6 +22,7 @@ import numpy as np
 
 from app.conversation.asking import split_ask
 from app.conversation.followup import is_elliptical, resolve_followup
+from app.conversation.gazetteer import Gazetteer
 from app.conversation.glossary import Glossary
 from app.conversation.intent import IntentModel, by_cues
 from app.core import GENERIC_QUESTION_NOUNS, GERMAN, STATEWIDE, detect_language, is_german, stems, words
@@ -88,6 +89,33 @@ def known(stem: str, vocabulary: Container[str]) -> bool:
     if stem in vocabulary:
         return True
     return len(stem) >= MIN_FUZZY_CHARS and any(variant in vocabulary for variant in one_edit_away(stem))
+
+
+MIN_PLACE_SLIP_CHARS = 7
+"""Place names at least this long are recognised with one typing slip ("Dortmnud", "Vieren");
+shorter ones are one slip from too many ordinary words ("Herten", "Herren")."""
+
+
+def fix_place_slips(text: str, places: Gazetteer, vocabulary: Container[str]) -> str:
+    """The text with each place name typed with one slip after a place word written right ("in
+    Dortmnud", "im Kreis Vieren"): a word that is no place and no word the corpus uses, one slip
+    from the name of exactly one place. Only after a place word, and capitalised unless the whole
+    text is in lower case: "sondern", "schwere" and "Muster" are one slip from Sundern, Schwerte
+    and Munster."""
+    all_lower = text == text.lower()
+
+    def fixed(match: re.Match[str]) -> str:
+        word = match.group("name")
+        if (word[0].islower() and not all_lower) or places.find(word) or any(stem in vocabulary for stem in stems(word)):
+            return match.group(0)
+        near = {form for form in one_edit_away(word.lower())
+                if len(form) >= MIN_PLACE_SLIP_CHARS and form in places.canonical and form not in places.needs_cue}
+        if len({places.canonical[form] for form in near}) != 1:
+            return match.group(0)
+        form = sorted(near)[0]
+        name = form if word.islower() else form[0].upper() + form[1:]
+        return match.group(0)[: match.start("name") - match.start()] + name
+    return places.after_place_word.sub(fixed, text)
 
 
 @dataclass(frozen=True)
@@ -201,8 +229,9 @@ class Understanding:
         return places[0] if len(places) == 1 else None
 
     def __call__(self, turn: str, previous: str | None = None, place_filter: str | None = None) -> Query:
-        """Understand one (cleaned) turn of a conversation. A place the question names
-        narrows the search when the user has set no filter."""
+        """Understand one (cleaned) turn of a conversation. A place the question names (also
+        with a typing slip) narrows the search when the user has set no filter."""
+        typed, turn = turn, fix_place_slips(turn, self.glossary.places, self.vocabulary)
         text = self.standalone(turn, previous)
         language = detect_language(turn)
         split = split_ask(turn)
@@ -211,7 +240,7 @@ class Understanding:
         ask_vector = vector if ask == text or self.embed is None else np.asarray(self.embed(ask), dtype=np.float32)
         asked = self.classifier.asked(ask_vector, ask) if self.classifier is not None and ask_vector is not None else by_cues(ask)
         return Query(
-            turn=turn,
+            turn=typed,
             text=text,
             german=language == GERMAN,
             places=tuple(self.glossary.places_in(turn)),

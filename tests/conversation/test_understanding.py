@@ -3,6 +3,7 @@ import dataclasses
 import pytest
 
 from app.conversation import (
+    Gazetteer,
     Glossary,
     Intent,
     Understanding,
@@ -11,7 +12,7 @@ from app.conversation import (
 )
 from app.conversation.glossary import _Names
 from app.conversation.intent import by_cues
-from app.conversation.understanding import says_nothing
+from app.conversation.understanding import fix_place_slips, says_nothing
 from app.core import stems
 
 VOCAB = {s for w in "Kommunale Integrationszentren Welcome Center Kleve Geld Euro".split() for s in stems(w)}
@@ -146,3 +147,24 @@ def test_the_askers_boss_is_no_leader_question_and_no_unknown_term() -> None:
     assert by_cues(question).detail == "count"
     assert by_cues("Wer ist der Chef des Welcome Center?").detail == "leader"
     assert unknown_terms(question, VOCAB | {s for w in "Case Management".split() for s in stems(w)}) == []
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("Wo bekomme ich Hilfe in Dortmnud?", "Wo bekomme ich Hilfe in Dortmund?"),
+    ("Ich wohne im Kreis Vieren.", "Ich wohne im Kreis Viersen."),
+    ("wo ist das ki in bielefled", "wo ist das ki in bielefeld"),
+    ("Ich wohne in Münstre.", "Ich wohne in Münster."),
+    # not after a place word, lower case in a normal sentence, a word the corpus uses, a short name
+    ("Dortmnud ist groß.", "Dortmnud ist groß."),
+    ("Nicht in Ordnung, sondern in schwere Zeiten.", "Nicht in Ordnung, sondern in schwere Zeiten."),
+    ("Beratung in Familien", "Beratung in Familien"),
+    ("Ich wohne in Herren.", "Ich wohne in Herren."),
+])
+def test_a_place_typed_with_one_slip_after_a_place_word_is_read_right(typed: str, meant: str) -> None:
+    assert fix_place_slips(typed, Gazetteer.official(), NAMES | {"famili"}) == meant
+
+
+def test_the_query_keeps_what_was_typed_and_finds_the_place_meant() -> None:
+    query = Understanding(GLOSSARY, NAMES)("Wo bekomme ich Hilfe in Dortmnud?")
+    assert query.turn == "Wo bekomme ich Hilfe in Dortmnud?"
+    assert query.places == ("Dortmund",) and query.place_filter == "Dortmund"
