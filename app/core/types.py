@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from app.core.text import STATEWIDE
+
 
 @dataclass(frozen=True)
 class RetrievedChunk:
@@ -46,6 +48,13 @@ class Citation:
     quote: str
     url: str | None = None
     """The web page the quote is from, when the document came from the web."""
+    place: str | None = None
+    """The Kreis or kreisfreie Stadt a local document is about (None: statewide or several places)."""
+
+    @property
+    def place_to_show(self) -> str | None:
+        """The document's place, unless its title names it already ("GriffbereitMini (Dortmund)")."""
+        return self.place if self.place and self.place.split()[-1] not in self.title else None
 
     @property
     def undated(self) -> bool:
@@ -55,8 +64,10 @@ class Citation:
 
     @classmethod
     def of(cls, n: int, chunk: RetrievedChunk, quote: str) -> Citation:
-        """Citation ``[n]`` of ``quote`` in ``chunk``, with the chunk's title, date and URL."""
-        return cls(n, chunk.doc_id, chunk.chunk_id, chunk.title, chunk.date, quote, chunk.url)
+        """Citation ``[n]`` of ``quote`` in ``chunk``, with the chunk's title, date, URL and place."""
+        local = [p for p in chunk.places if p != STATEWIDE]
+        place = local[0] if len(local) == 1 and STATEWIDE not in chunk.places else None
+        return cls(n, chunk.doc_id, chunk.chunk_id, chunk.title, chunk.date, quote, chunk.url, place)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ def render_text(answer: Answer, *, sources_only: bool = False) -> str:
         lines += ["", "Quellen:"]
         for c in answer.citations:
             date = f" ({c.date})" if c.date else " (ohne Datum)" if c.undated else ""
-            lines.append(f"[{c.n}] {c.title}{date}")
+            place = f" · {c.place_to_show}" if c.place_to_show else ""
+            lines.append(f"[{c.n}] {c.title}{date}{place}")
             lines.append(f"    „{c.quote}“")
             if c.url:
                 lines.append(f"    {c.url}")

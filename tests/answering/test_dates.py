@@ -30,3 +30,13 @@ def test_an_undated_press_release_is_shown_as_undated_a_programme_description_is
     citations = [Citation.of(1, UNDATED, "Es hilft."), Citation.of(2, PROGRAMME, "Es ist alt."), Citation.of(3, OLD, "Alt.")]
     text = render_text(Answer("?", "Es hilft. [1] Es ist alt. [2] Alt. [3]", False, citations))
     assert "[1] Kreis Viersen (ohne Datum)" in text and "[2] KI\n" in text and "[3] Alt (2018-10-02)" in text
+
+
+def test_a_local_citation_shows_its_place_unless_its_title_names_it() -> None:
+    lotsen = RetrievedChunk("press/l", "l", 0.8, "", "Integrationslotsen", date="2026", places=("Kreis Coesfeld",))
+    kleve = RetrievedChunk("press/k", "k", 0.8, "", "Welcome Center des Kreises Kleve", places=("Kreis Kleve",))
+    overview = RetrievedChunk("press/o", "o", 0.8, "", "Überblick", places=("Nordrhein-Westfalen", "Köln"))
+    citations = [Citation.of(1, lotsen, "A."), Citation.of(2, kleve, "B."), Citation.of(3, overview, "C.")]
+    text = render_text(Answer("?", "A. [1] B. [2] C. [3]", False, citations))
+    assert "[1] Integrationslotsen (2026) · Kreis Coesfeld\n" in text
+    assert "[2] Welcome Center des Kreises Kleve (ohne Datum)\n" in text and "[3] Überblick (ohne Datum)\n" in text

@@ -25,7 +25,7 @@ def test_ask_json_follows_the_contract(real_settings: Settings) -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == CONTRACT
-    assert set(data["citations"][0]) == {"n", "doc_id", "chunk_id", "title", "date", "quote", "url"}
+    assert set(data["citations"][0]) == {"n", "doc_id", "chunk_id", "title", "date", "quote", "url", "place"}
     assert set(data["retrieved"][0]) == {"doc_id", "chunk_id", "score", "text"}
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
 

@@ -46,6 +46,7 @@ def source_cards(answer: Answer, turn: int, language: str = "de") -> str:
         chunk = chunks.get(first.chunk_id)
         kind = translate(language, KIND_LABEL.get(chunk.kind if chunk else "", DOCUMENT))
         date = f" · {html.escape(first.date)}" if first.date else f" · {html.escape(translate(language, UNDATED))}" if first.undated else ""
+        date += f" · <span lang='de'>{html.escape(first.place_to_show)}</span>" if first.place_to_show else ""
         link = (f" · <a href='{html.escape(first.url, quote=True)}' target='_blank' rel='noopener noreferrer'>{html.escape(first.url)}</a>"
                 if first.url and first.url.startswith(("https://", "http://")) else "")
         numbers = " ".join(f"[{c.n}]" for c in cited)

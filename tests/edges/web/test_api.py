@@ -15,7 +15,7 @@ def test_ask_endpoint_returns_the_cli_json_contract(web_url: str) -> None:
     result = Client(web_url, verbose=False).predict("Was ist KOMM-AN NRW?", None, api_name="/ask")
     assert set(result) == CONTRACT
     assert not result["abstained"] and "KOMM-AN NRW" in result["answer"]
-    assert set(result["citations"][0]) == {"n", "doc_id", "chunk_id", "title", "date", "quote", "url"}
+    assert set(result["citations"][0]) == {"n", "doc_id", "chunk_id", "title", "date", "quote", "url", "place"}
 
 
 def test_ask_endpoint_with_a_place_and_with_bad_input(web_url: str) -> None:
