@@ -168,3 +168,12 @@ def test_the_query_keeps_what_was_typed_and_finds_the_place_meant() -> None:
     query = Understanding(GLOSSARY, NAMES)("Wo bekomme ich Hilfe in Dortmnud?")
     assert query.turn == "Wo bekomme ich Hilfe in Dortmnud?"
     assert query.places == ("Dortmund",) and query.place_filter == "Dortmund"
+
+
+@pytest.mark.parametrize(("question", "detail"), [
+    ("شو رقم تلفون الويلكم سنتر بكليفه؟", "phone"),  # the spoken Arabic word for telephone
+    ("О котрій годині відкривається інтеграційний центр у Кельні?", "opening_hours"),
+    ("сколько денег получает интеграционный центр в кёльне в год", "amount"),  # genitive "денег"
+])
+def test_the_asked_detail_in_everyday_forms_of_other_languages(question: str, detail: str) -> None:
+    assert by_cues(question).detail == detail
