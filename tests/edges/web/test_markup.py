@@ -62,3 +62,9 @@ def test_a_fetched_page_links_to_its_address_and_nothing_else_does() -> None:
     assert "href='https://www.beispiel.de/presse/a?b=1&amp;c=&#x27;x&#x27;'" in card and "rel='noopener noreferrer'" in card
     hostile = RetrievedChunk(doc_id="web/y", chunk_id="d", score=0.9, text="Satz.", title="T", kind="press", url="javascript:alert(1)")
     assert "href" not in source_cards(Answer("F", "Satz. [1]", False, [Citation.of(1, hostile, "Satz.")], [hostile]), 1)
+
+
+def test_a_card_says_when_a_press_release_is_undated_and_which_place_a_local_one_is_about() -> None:
+    chunk = RetrievedChunk(doc_id="press/v", chunk_id="v", score=0.9, text="Satz.", title="Besuch", kind="press", places=("Kreis Viersen",))
+    card = source_cards(Answer("F", "Satz. [1]", False, [Citation.of(1, chunk, "Satz.")], [chunk]), 1, "ar")
+    assert "بدون تاريخ" in card and "<span lang='de'>Kreis Viersen</span>" in card
