@@ -29,14 +29,14 @@ def _asks(sentence: str) -> bool:
 
 
 def _run_on_ask(sentence: str) -> int | None:
-    """Where the ask starts in a long sentence without a question mark (voice typing), if
-    anywhere: at the first asking word after a few words of telling."""
+    """Where the ask starts in a long run-on sentence (voice typing), if anywhere: at the first
+    asking word after a few words of telling, leaving a few words to ask with."""
     rules = cues()
     text = folded(sentence)  # folding keeps the words (ß -> ss), so word counts match the original
     tokens = list(re.finditer(r"\S+", sentence))
     for match in rules.asking.finditer(text):
         before = len(text[: match.start()].split())
-        if before >= rules.run_on_min_words and before < len(tokens):
+        if before >= rules.run_on_min_words and len(tokens) - before >= rules.run_on_min_ask_words:
             return tokens[before].start()
     return None
 

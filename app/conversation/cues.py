@@ -43,6 +43,7 @@ class Cues:
 
     asking: re.Pattern[str]
     run_on_min_words: int
+    run_on_min_ask_words: int
     continuing: re.Pattern[str]
     referring: frozenset[str]
     pointing: frozenset[str]
@@ -72,6 +73,7 @@ def cues() -> Cues:
     single_asking = {w for w in every("asking") if " " not in w}
     continuing = "|".join(re.escape(c) for c in sorted(set(every("continuing")), key=len, reverse=True))
     return Cues(asking=_words_pattern(every("asking")), run_on_min_words=int(data["run_on_min_words"]),
+                run_on_min_ask_words=int(data["run_on_min_ask_words"]),
                 continuing=re.compile(rf"^\W*(?:{continuing})(?!\w)"), referring=referring, pointing=frozenset(every("pointing")),
                 function=frozenset(stop_words | set(every("function")) | single_asking | referring),
                 intents={name: _words_pattern(phrases) for name, phrases in data["intents"].items()},
