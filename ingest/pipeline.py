@@ -149,7 +149,7 @@ def host_place(url: str | None, glossary: Glossary) -> str | None:
     if len(labels) < 2:
         return None
     name = labels[-2].replace("-", " ")
-    place = glossary.places.canonical_place(name) or glossary.places.canonical.get(name)
+    place = glossary.places.canonical_place(name)
     return place if place != STATEWIDE else None
 
 

@@ -20,7 +20,7 @@ from app.answering.draft import Draft, Evidence
 from app.answering.evidence import Scored, admissible, score_pages, unclear_place
 from app.answering.gates import is_fragment, is_labelled_detail, looks_back, stands_alone
 from app.answering.near_miss import near_miss, referral_text
-from app.answering.offers import offer_line, offers
+from app.answering.offers import offer_line, offers, short_title
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Intent, Query
 from app.core import (
@@ -78,8 +78,8 @@ def defines(sentence: str, query: Query, glossary: Glossary, title: str) -> bool
     if not _DEFINING_VERB.search(text):
         return False
     names = [p for name in query.programmes for p in glossary.programmes.patterns.get(name, [])]
-    short_title = title.split(" (")[0].strip()
-    return any(p.match(text) for p in names) or bool(short_title and text.startswith(short_title))
+    name = short_title(title)
+    return any(p.match(text) for p in names) or bool(name and text.startswith(name))
 
 
 def describes(chunk: RetrievedChunk, query: Query, glossary: Glossary) -> bool:
@@ -122,7 +122,7 @@ def shown(sentence: Scored, query: Query) -> str:
     """How a sentence appears in the answer: as it stands, or a contact line ("Telefon: …") with
     the name of what it belongs to, its document's title ("Welcome Center Dortmund-Nordstadt, Telefon: …")."""
     text = without_source_note(sentence.text)
-    name = sentence.chunk.title.split(" (")[0].strip()
+    name = short_title(sentence.chunk.title)
     return f"{name}, {text}" if name and is_labelled_detail(text, query.detail) else text
 
 

@@ -55,10 +55,16 @@ def choose_offers(offers: list[Offer], place: str | None) -> list[Offer]:
     return [o for o in local + others if unique[o.line.text] is o][:MAX_OFFERS]
 
 
+def short_title(title: str) -> str:
+    """A document's title without its bracketed addition: the name of what it is about
+    ("GriffbereitMini (Dortmund)" -> "GriffbereitMini")."""
+    return title.split(" (")[0].strip()
+
+
 def offer_line(title: str, sentence: str) -> str:
     """"Title: sentence", or the sentence alone when it already names the offer."""
     text = without_source_note(sentence)
-    name = title.split(" (")[0].strip()
+    name = short_title(title)
     return text if not name or name.lower() in text.lower() else f"{name}: {text}"
 
 
