@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from tqdm import tqdm
@@ -35,12 +36,13 @@ from app.index import (
     LexicalIndex,
     LotseEmbeddings,
     Pointer,
+    StoredSentence,
     drop_build,
     generation_folder,
     is_visible,
     open_build,
     recovered_pointer,
-    sentence_id,
+    sentences_file,
     store_errors,
     this_process,
     visible_at,
@@ -172,7 +174,6 @@ def chunk_metadata(doc: SourceDocument, chunk: Chunk, glossary: Glossary, finger
         "fingerprint": fingerprint,
         "born": born,
         "died": LIVE,
-        "sentences": len(chunk.sentences),
         "places": chunk_places(doc, chunk, glossary),
         "land": glossary.canonical_land(doc.land) if doc.land else glossary.land_in(" ".join(doc.places)),
         "programmes": glossary.programmes_in(chunk.text),
@@ -213,29 +214,31 @@ def _open_target(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddi
     """The live build for an incremental run; a new build beside it for a first run or a
     rebuild (an interrupted one is resumed). The pending build is recorded before any write."""
     pointer = Pointer.read(client, settings.collection)
-    recovered = None if pointer is not None or rebuild else recovered_pointer(client, settings.collection, embeddings)
+    folder = settings.lexical_path
+    recovered = None if pointer is not None or rebuild else recovered_pointer(client, settings.collection, embeddings, folder)
     if recovered is not None:  # the pointer was lost: the build still there is used again, not re-embedded and orphaned
         recovered.write(client, settings.collection)
     pointer = pointer or recovered or Pointer()
     if pointer.previous:  # kept for readers of the last generation; the next ingest drops it
-        drop_build(client, pointer.previous)
+        drop_build(client, pointer.previous, folder)
         pointer = replace(pointer, previous="")
         pointer.write(client, settings.collection)
+    rebuild = rebuild or bool(pointer.live) and not sentences_file(folder, pointer.live).is_file()  # sentences in Chroma (< 9)
     if pointer.live and not rebuild and not pointer.pending:
-        index = open_build(client, pointer.live, embeddings, pointer.generation)
+        index = open_build(client, pointer.live, embeddings, folder, pointer.generation)
         return _Target(index, pointer.generation + 1, replace(pointer, generation=pointer.generation + 1), pointer,
                        recovered is not None)
     legacy = settings.collection if settings.collection in {c.name for c in client.list_collections()} else ""
     build = pointer.pending
     if build:
         try:
-            open_build(client, build, embeddings)
-        except Exception:  # an interrupted rebuild with another embedder: start again
-            drop_build(client, build)
+            open_build(client, build, embeddings, folder)
+        except Exception:  # an interrupted rebuild with another embedder or without its sentences: start again
+            drop_build(client, build, folder)
             build = ""
     build = build or _new_build_name(settings.collection)
     replace(pointer, pending=build).write(client, settings.collection)
-    index = open_build(client, build, embeddings, 0, create=True)
+    index = open_build(client, build, embeddings, folder, 0, create=True)
     return _Target(index, 1, Pointer(live=build, generation=1, embedder=index.embedder_id, previous=pointer.live or legacy),
                    pointer)
 
@@ -409,16 +412,17 @@ class _BatchWriter:
             reuse.add(batch, self.embeddings.embed_documents(list(batch)))
         self.report.texts_embedded += len(missing)
         self.report.vectors_reused += len(texts) - len(missing)
-        sentence_rows: list[_Record] = []
+        sentence_rows: list[StoredSentence] = []
         chunk_rows: list[_Record] = []
         for doc, fingerprint, chunks in plans:
             for chunk in chunks:
                 rid = row_id(chunk, fingerprint)
-                sentence_rows += [(sentence_id(rid, i), reuse.vector(s), s, {"chunk_id": rid, "doc_id": doc.doc_id, "position": i})
+                sentence_rows += [StoredSentence(rid, i, doc.doc_id, s, np.asarray(reuse.vector(s), dtype=np.float32))
                                   for i, s in enumerate(chunk.sentences)]
                 meta = chunk_metadata(doc, chunk, self.glossary, fingerprint, self.target.next)
                 chunk_rows.append((rid, reuse.vector(titled(doc.title, chunk.text)), chunk.text, meta))
-        _upsert(self.index.sentences, sentence_rows)
+        for batch in batched(sentence_rows, WRITE_BATCH):
+            self.index.sentences.add(batch)
         _upsert(self.index.chunks, chunk_rows)
         self.report.rows_written += len(chunk_rows)
 
@@ -448,7 +452,7 @@ def _delete_rows(index: Index, row_ids: list[str]) -> None:
     """Invisible chunk rows: their sentences first, so an interrupted delete leaves a chunk
     row that the next run finds and deletes again, never orphaned sentences."""
     for batch in batched(row_ids, WRITE_BATCH):
-        index.sentences.delete(where={"chunk_id": {"$in": list(batch)}})
+        index.sentences.delete(batch)
         index.chunks.delete(ids=list(batch))
 
 

@@ -27,9 +27,8 @@ class VectorReuse:
         chunks = index.chunks.get(where=where, include=["documents", "metadatas", "embeddings"])
         for text, meta, vector in zip(chunks["documents"] or [], chunks["metadatas"] or [], _vectors(chunks)):
             known[titled(str(meta.get("title", "")), str(text))] = [float(x) for x in vector]
-        sentences = index.sentences.get(where=where, include=["documents", "embeddings"])
-        for text, vector in zip(sentences["documents"] or [], _vectors(sentences)):
-            known[str(text)] = [float(x) for x in vector]
+        for sentence in index.sentences.of_documents(doc_ids):
+            known[sentence.text] = [float(x) for x in sentence.vector]
         return cls(known)
 
     def missing(self, texts: Sequence[str]) -> list[str]:

@@ -81,7 +81,7 @@ def _wait_for_rows(server: ChromaServer, ingest: subprocess.Popen[str]) -> int:
     client = chromadb.HttpClient(host="127.0.0.1", port=server.port)
     deadline = time.time() + 300
     while time.time() < deadline and ingest.poll() is None:
-        builds = [c for c in client.list_collections() if c.name.startswith("faults-b") and not c.name.endswith("sentences")]
+        builds = [c for c in client.list_collections() if c.name.startswith("faults-b")]
         written = sum(c.count() for c in builds)
         if written:
             return written

@@ -1,11 +1,12 @@
-"""The index: the embedder, Lotse's two Chroma collections (chunks for retrieval, their
-sentences for evidence) with the pointer and generations that are the ingest's commit point,
+"""The index: the embedder, Lotse's Chroma collection of chunks (retrieval) and the file of
+their sentences (evidence), with the pointer and generations that are the ingest's commit point,
 the catalogue of committed chunks, and the German BM25 side. Ingest writes it; retrieval reads it."""
 
 from app.index.catalogue import Catalogue
 from app.index.current import open_generation
 from app.index.embeddings import DEFAULT_EMBEDDER, LotseEmbeddings, load_embeddings
 from app.index.lexical import LexicalIndex, generation_folder, stop_word_stems
+from app.index.sentences import SentenceStore, StoredSentence, sentences_file
 from app.index.store import (
     LIVE,
     Index,
@@ -17,12 +18,9 @@ from app.index.store import (
     live_pointer,
     open_build,
     open_client,
-    open_index,
     orphan_build,
     recovered_pointer,
     reopen_client,
-    sentence_id,
-    sentences_name,
     set_aside,
     store_errors,
     this_process,
@@ -37,6 +35,8 @@ __all__ = [
     "LexicalIndex",
     "LotseEmbeddings",
     "Pointer",
+    "SentenceStore",
+    "StoredSentence",
     "Where",
     "drop_build",
     "generation_folder",
@@ -48,12 +48,10 @@ __all__ = [
     "open_client",
     "recovered_pointer",
     "reopen_client",
+    "sentences_file",
     "set_aside",
     "open_generation",
-    "open_index",
     "orphan_build",
-    "sentence_id",
-    "sentences_name",
     "store_errors",
     "this_process",
     "stop_word_stems",

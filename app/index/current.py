@@ -15,7 +15,7 @@ def open_generation(client: ClientAPI, settings: Settings, embeddings: LotseEmbe
                     pointer: Pointer | None = None) -> tuple[Index, LexicalIndex]:
     """The build and BM25 index of ``pointer`` (default: the committed one)."""
     pointer = pointer or live_pointer(client, settings.collection)
-    index = open_build(client, pointer.live, embeddings, pointer.generation)
+    index = open_build(client, pointer.live, embeddings, settings.lexical_path, pointer.generation)
     folder = generation_folder(settings.lexical_path, pointer.live, pointer.generation)
     lexical = LexicalIndex.open(folder)
     if lexical is None:

@@ -1,5 +1,5 @@
 """Chroma access: the client (embedded or server), the pointer to the live build, a build's
-two collections, row visibility by generation, and the check that an index is queried with
+collection and sentence file, row visibility by generation, and the check that an index is queried with
 the embedder that built it.
 
 Every chunk row carries ``born`` (the generation that added it) and ``died`` (the one that
@@ -31,13 +31,12 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from app.core import ConfigurationError, DamagedIndex, EmbedderMismatch, IndexMissing, Settings, StoreUnavailable
+from app.index.sentences import SentenceStore, sentences_file
 
 EMBEDDER_KEY = "lotse_embedder"
 LIVE = 2**31 - 1
 """The ``died`` of a row that no generation has retired yet."""
 _COSINE: CreateCollectionConfiguration = {"hnsw": {"space": "cosine"}}
-_SENTENCES: CreateCollectionConfiguration = {"hnsw": {"space": "cosine", "max_neighbors": 4, "ef_construction": 8}}
-"""Sentence vectors are read by chunk, never searched: a sparse graph halves the write time."""
 Where = dict[str, Any]
 
 
@@ -92,13 +91,9 @@ def pointer_name(collection: str) -> str:
     return f"{collection}-pointer"
 
 
-def sentences_name(build: str) -> str:
+def legacy_sentences_name(build: str) -> str:
+    """The Chroma collection that held a build's sentences before pipeline version 9."""
     return f"{build}-sentences"
-
-
-def sentence_id(chunk_id: str, position: int) -> str:
-    """The id of a chunk's sentence row: a page is read by id, the fastest lookup."""
-    return f"{chunk_id}-{position}"
 
 
 def _lost_connection(error: BaseException | None) -> bool:
@@ -203,13 +198,13 @@ def reopen_client(client: ClientAPI, settings: Settings) -> ClientAPI:
 
 @dataclass(frozen=True)
 class Index:
-    """One build of Lotse's collections as a reader of ``generation`` sees it: chunks
-    (retrieval) and their sentences (evidence selection), plus the LangChain vector store
-    over the chunks that dense search goes through."""
+    """One build as a reader of ``generation`` sees it: the chunk collection (retrieval), the
+    chunks' sentences (evidence selection, in a file beside the BM25 indexes), and the LangChain
+    vector store over the chunks that dense search goes through."""
 
     client: ClientAPI
     chunks: Collection
-    sentences: Collection
+    sentences: SentenceStore
     vectorstore: Chroma
     generation: int = 0
 
@@ -222,20 +217,20 @@ class Index:
         return visible_at(self.generation)
 
 
-def open_build(client: ClientAPI, build: str, embeddings: Embeddings, generation: int = 0, *, create: bool = False) -> Index:
-    """Open (or with ``create``, make) one build's collections; refuse one made by another embedder."""
+def open_build(client: ClientAPI, build: str, embeddings: Embeddings, folder: Path, generation: int = 0, *,
+               create: bool = False) -> Index:
+    """Open (or with ``create``, make) one build: its collection in Chroma, its sentences in
+    ``folder``; refuse one made by another embedder."""
     embedder_id = str(getattr(embeddings, "id", type(embeddings).__name__))
-    metadata = {EMBEDDER_KEY: embedder_id}
-
-    def collection(name: str, configuration: CreateCollectionConfiguration) -> Collection:
-        if create:
-            return client.get_or_create_collection(name, embedding_function=None, metadata=metadata, configuration=configuration)
-        return client.get_collection(name, embedding_function=None)
-
+    if create:
+        chunks = client.get_or_create_collection(build, embedding_function=None, metadata={EMBEDDER_KEY: embedder_id},
+                                                 configuration=_COSINE)
+    else:
+        chunks = client.get_collection(build, embedding_function=None)
     index = Index(
         client=client,
-        chunks=collection(build, _COSINE),
-        sentences=collection(sentences_name(build), _SENTENCES),
+        chunks=chunks,
+        sentences=SentenceStore(sentences_file(folder, build), create=create),
         vectorstore=Chroma(client=client, collection_name=build, embedding_function=embeddings,
                            create_collection_if_not_exists=False),
         generation=generation,
@@ -266,32 +261,28 @@ def orphan_build(client: ClientAPI, collection: str) -> str | None:
     return max(builds, default=None)
 
 
-def recovered_pointer(client: ClientAPI, collection: str, embeddings: Embeddings) -> Pointer | None:
+def recovered_pointer(client: ClientAPI, collection: str, embeddings: Embeddings, folder: Path) -> Pointer | None:
     """A pointer to the newest build left without one (its pointer collection was lost), at the
     last generation its rows record; None if there is no such build. One read of the build's
     row metadata: a repair, never on the question path."""
     build = orphan_build(client, collection)
     if build is None:
         return None
-    index = open_build(client, build, embeddings)
+    index = open_build(client, build, embeddings, folder)
     rows = index.chunks.get(include=["metadatas"])
     generations = [int(str(meta.get(key))) for meta in rows["metadatas"] or [] for key in ("born", "died")
                    if meta.get(key) is not None and int(str(meta.get(key))) < LIVE]
     return Pointer(live=build, generation=max(generations, default=1), embedder=index.embedder_id)
 
 
-def open_index(client: ClientAPI, collection: str, embeddings: Embeddings) -> Index:
-    """The live build at its committed generation, as readers use it."""
-    pointer = live_pointer(client, collection)
-    return open_build(client, pointer.live, embeddings, pointer.generation)
-
-
-def drop_build(client: ClientAPI, build: str) -> None:
-    """Delete one build's collections, if they exist."""
+def drop_build(client: ClientAPI, build: str, folder: Path) -> None:
+    """Delete one build: its collection (and the sentence collection of older versions), if
+    they exist, and its sentence file."""
     existing = {c.name for c in client.list_collections()}
-    for name in (build, sentences_name(build)):
+    for name in (build, legacy_sentences_name(build)):
         if name in existing:
             client.delete_collection(name)
+    sentences_file(folder, build).unlink(missing_ok=True)
 
 
 def index_exists(client: ClientAPI, collection: str) -> bool:

@@ -11,7 +11,7 @@ import numpy as np
 from chromadb.api.types import Where
 
 from app.core import RetrievedChunk, addresses_an_ai
-from app.index import Index, is_visible, sentence_id
+from app.index import Index, is_visible
 
 REFERRAL_PASSAGES = (
     "Heute verfügen alle Kreise und kreisfreien Städte in Nordrhein-Westfalen über ein Kommunales Integrationszentrum.",
@@ -68,21 +68,14 @@ class PageReader:
         if not doc_ids:
             return []
         rows = self.index.chunks.get(where=cast(Where, {"doc_id": {"$in": doc_ids}}), include=["metadatas"])
-        visible = [(cid, meta) for cid, meta in zip(rows["ids"], rows["metadatas"] or [])
-                   if is_visible(meta, self.index.generation)]
-        position = {cid: int(str(meta.get("position", 0))) for cid, meta in visible}
-        sentence_ids = [sentence_id(cid, n) for cid, meta in visible for n in range(int(str(meta.get("sentences", 0))))]
-        if not sentence_ids:
-            return []
-        got = self.index.sentences.get(ids=sentence_ids, include=["embeddings", "documents", "metadatas"])
-        vectors = got["embeddings"] if got["embeddings"] is not None else []
-        texts = [str(text) for text in got["documents"] or []]
-        orders = addresses_an_ai("\n".join(texts))  # one search; sentence by sentence only if the pages hold an order
+        position = {cid: int(str(meta.get("position", 0))) for cid, meta in zip(rows["ids"], rows["metadatas"] or [])
+                    if is_visible(meta, self.index.generation)}
+        stored = self.index.sentences.of_chunks(list(position))
+        orders = addresses_an_ai("\n".join(s.text for s in stored))  # one search; sentence by sentence only if the pages hold an order
         lines = [
-            (str(meta["doc_id"]), Line(np.asarray(vector, dtype=np.float32), text, str(meta["chunk_id"]),
-                                       (position[str(meta["chunk_id"])], int(str(meta["position"])))))
-            for vector, text, meta in zip(vectors, texts, got["metadatas"] or [])
-            if not (orders and addresses_an_ai(text))  # planted orders are data, never evidence
+            (s.doc_id, Line(s.vector, s.text, s.chunk_id, (position[s.chunk_id], s.position)))
+            for s in stored
+            if not (orders and addresses_an_ai(s.text))  # planted orders are data, never evidence
         ]
         first = {doc_id: n for n, doc_id in enumerate(doc_ids)}
         lines.sort(key=lambda item: (first[item[0]], item[1].order))

@@ -16,7 +16,7 @@ import pytest
 
 from app.conversation import Glossary
 from app.core import IngestBusy, Settings
-from app.index import Catalogue, LotseEmbeddings, Pointer, load_embeddings, open_client, open_index
+from app.index import Catalogue, LotseEmbeddings, Pointer, load_embeddings, open_client, open_generation
 from app.pipeline import Lotse
 from ingest.pipeline import IngestReport, ingest_lock, run_ingest
 from tests.conftest import CORPUS, cli_env
@@ -31,7 +31,7 @@ KILLER = textwrap.dedent('''
     import ingest.pipeline as pipeline
     from app.conversation import Glossary
     from app.core import Settings
-    from app.index import LotseEmbeddings, Pointer, load_embeddings, open_client
+    from app.index import LotseEmbeddings, Pointer, SentenceStore, load_embeddings, open_client
 
     def die(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
@@ -52,7 +52,7 @@ KILLER = textwrap.dedent('''
     if stage == "embedding":  # inside the second batch, after the first was written
         after(LotseEmbeddings, "embed_documents", 2)
     elif stage == "after_sentences":  # a batch's sentences written, its chunks not yet
-        after(Collection, "upsert", 2, lambda self, *a, **k: self.name.endswith("-sentences"))
+        after(SentenceStore, "add", 2)
     elif stage == "mid_retire":  # some old rows marked retired, others not
         after(Collection, "update", 1)
     elif stage == "before_commit":  # every batch written, the pointer not yet switched
@@ -112,7 +112,7 @@ def ingest(settings: Settings, embeddings: LotseEmbeddings | None = None, rebuil
 
 def state(settings: Settings) -> dict[str, frozenset[str]]:
     """What readers see: each document's chunk rows."""
-    index = open_index(open_client(settings), settings.collection, load_embeddings(settings.embeddings))
+    index = open_generation(open_client(settings), settings, load_embeddings(settings.embeddings))[0]
     got = index.chunks.get(where=index.visible(), include=["metadatas"])
     docs: dict[str, set[str]] = {}
     for cid, meta in zip(got["ids"], got["metadatas"] or []):
@@ -162,10 +162,10 @@ def test_sigkill_leaves_the_old_state_and_the_next_run_resumes(states, tmp_path:
     assert counting.texts == report.texts_embedded < full_cost[rebuild]  # what was written is not embedded again
     pointer = Pointer.read(open_client(settings), settings.collection)
     assert pointer is not None and not pointer.pending
-    index = open_index(open_client(settings), settings.collection, load_embeddings(settings.embeddings))
+    index = open_generation(open_client(settings), settings, load_embeddings(settings.embeddings))[0]
     got = index.chunks.get(include=["metadatas"])
     assert [m for m in got["metadatas"] or [] if int(m["born"]) > index.generation] == []  # no leftover waits to appear
-    owners = {m["chunk_id"] for m in index.sentences.get(include=["metadatas"])["metadatas"] or []}
+    owners = index.sentences.chunk_ids()
     assert owners == set(got["ids"])  # no orphaned sentence, no chunk without sentences
     answer = Lotse.from_settings(settings).ask("Seit wann gibt es KOMM-AN NRW?")
     assert "2015" in " ".join(c.quote for c in answer.citations)

@@ -8,8 +8,8 @@ from chromadb.api.models.Collection import Collection
 
 import ingest.pipeline as pipeline
 from app.conversation import Glossary
-from app.core import EmbedderMismatch, Settings
-from app.index import open_client, open_index
+from app.core import EmbedderMismatch, IndexMissing, Settings
+from app.index import Pointer, open_client, open_generation, sentences_file
 from ingest.pipeline import run_ingest
 from tests.conftest import HashEmbeddings
 
@@ -22,7 +22,7 @@ def ingest(settings: Settings, embeddings: HashEmbeddings | None = None, **optio
 
 def stored(settings: Settings) -> dict[str, set[str]]:
     """What readers see: each document's chunk rows."""
-    index = open_index(open_client(settings), settings.collection, HashEmbeddings())
+    index = open_generation(open_client(settings), settings, HashEmbeddings())[0]
     got = index.chunks.get(where=index.visible(), include=["metadatas"])
     docs: dict[str, set[str]] = {}
     for cid, meta in zip(got["ids"], got["metadatas"]):
@@ -35,7 +35,7 @@ def test_first_run_ingests_every_document_with_metadata(tmp_settings: Settings) 
     assert report.documents == 30 and report.added == 30 and report.warnings == []
     assert report.chunks == report.rows_written > 30
     assert embeddings.calls == report.texts_embedded  # each distinct text embedded once
-    index = open_index(open_client(tmp_settings), tmp_settings.collection, HashEmbeddings())
+    index = open_generation(open_client(tmp_settings), tmp_settings, HashEmbeddings())[0]
     got = index.chunks.get(where={"doc_id": "press/001_a3d1d8ce9cac7c71"}, include=["metadatas"])
     meta = got["metadatas"][0]
     assert meta["date"] == "2022-07-14" and meta["kind"] == "press"
@@ -65,13 +65,13 @@ def test_changed_file_gets_new_rows_and_reuses_the_vectors_of_unchanged_text(tmp
     assert {k: v for k, v in after.items() if k != "programmes/komm-an-nrw"} == {
         k: v for k, v in before.items() if k != "programmes/komm-an-nrw"
     }
-    index = open_index(open_client(tmp_settings), tmp_settings.collection, HashEmbeddings())
+    index = open_generation(open_client(tmp_settings), tmp_settings, HashEmbeddings())[0]
     texts = index.chunks.get(where={"$and": [{"doc_id": "programmes/komm-an-nrw"}, index.visible()]})["documents"]
     assert any("seit dem Jahr 2015" in t for t in texts) and not any("seit 2015" in t for t in texts)
     ingest(tmp_settings)  # the next run purges the retired rows and their sentences
     old_rows = sorted(before["programmes/komm-an-nrw"])
     assert index.chunks.get(ids=old_rows)["ids"] == []
-    assert index.sentences.get(where={"chunk_id": {"$in": old_rows}})["ids"] == []
+    assert index.sentences.of_chunks(old_rows) == []
 
 
 def test_deleted_file_disappears_from_the_index(tmp_settings: Settings) -> None:
@@ -81,8 +81,8 @@ def test_deleted_file_disappears_from_the_index(tmp_settings: Settings) -> None:
     assert report.removed == 1 and report.documents == 29
     assert "programmes/sofra-koeln" not in stored(tmp_settings)
     ingest(tmp_settings)
-    index = open_index(open_client(tmp_settings), tmp_settings.collection, HashEmbeddings())
-    assert index.sentences.get(where={"doc_id": "programmes/sofra-koeln"})["ids"] == []
+    index = open_generation(open_client(tmp_settings), tmp_settings, HashEmbeddings())[0]
+    assert index.sentences.of_documents(["programmes/sofra-koeln"]) == []
 
 
 def test_broken_files_are_skipped_with_a_warning_and_the_rest_ingested(tmp_settings: Settings) -> None:
@@ -163,8 +163,7 @@ def test_documents_stream_through_in_batches(tmp_settings: Settings, monkeypatch
         return original_load(file)
 
     def upsert(self, *args, **kwargs):
-        if not self.name.endswith("-sentences"):
-            written.update(m["doc_id"] for m in kwargs["metadatas"])
+        written.update(m["doc_id"] for m in kwargs["metadatas"])
         return original_upsert(self, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "load", load)
@@ -184,9 +183,23 @@ def test_index_built_with_another_embedder_is_refused(tmp_settings: Settings) ->
         id = "fake:other"
 
     with pytest.raises(EmbedderMismatch, match="lotse ingest --rebuild"):
-        open_index(open_client(tmp_settings), tmp_settings.collection, Other())
+        open_generation(open_client(tmp_settings), tmp_settings, Other())[0]
     with pytest.raises(EmbedderMismatch):
         ingest(tmp_settings, Other())
     report, _ = ingest(tmp_settings, Other(), rebuild=True)
     assert report.documents == 30
-    open_index(open_client(tmp_settings), tmp_settings.collection, Other())
+    open_generation(open_client(tmp_settings), tmp_settings, Other())[0]
+
+
+def test_a_build_without_its_sentence_file_is_refused_and_rebuilt_by_the_next_ingest(tmp_settings: Settings) -> None:
+    """Builds of pipeline version 8 and older kept their sentences in a Chroma collection."""
+    ingest(tmp_settings)
+    pointer = Pointer.read(open_client(tmp_settings), tmp_settings.collection)
+    assert pointer is not None
+    sentences_file(tmp_settings.lexical_path, pointer.live).unlink()
+    with pytest.raises(IndexMissing, match="lotse ingest"):
+        open_generation(open_client(tmp_settings), tmp_settings, HashEmbeddings())
+    report, _ = ingest(tmp_settings)
+    assert report.documents == 30 and report.added == 30  # a new build, every document written again
+    index = open_generation(open_client(tmp_settings), tmp_settings, HashEmbeddings())[0]
+    assert index.sentences.chunk_ids() == set(index.chunks.get(where=index.visible())["ids"])

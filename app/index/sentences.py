@@ -1,0 +1,117 @@
+"""A build's sentences with their vectors, in one SQLite file beside the BM25 indexes.
+
+The sentence selector reads a retrieved document's sentences by chunk; nothing searches them
+by similarity. In Chroma every collection carries an HNSW graph held in memory (Chroma 1.5
+refuses to delete a collection's vector index), so at 300x the sentence graph was most of
+ingest's and the server's memory. Here a page is one indexed read, and the writer holds
+nothing but the batch it writes.
+
+Rows are keyed by (chunk row id, position). Chunk row ids change with a document's content,
+so no version column is needed: a sentence is visible when its chunk is.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.core import IndexMissing
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sentences (
+    chunk_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    doc_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (chunk_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sentences_by_doc ON sentences (doc_id);
+"""
+_VARIABLES = 500
+"""Ids per ``IN (…)`` list, well below SQLite's limit on bound variables."""
+
+
+@dataclass(frozen=True)
+class StoredSentence:
+    """One sentence of a chunk, with the vector ingest computed for it."""
+
+    chunk_id: str
+    position: int
+    doc_id: str
+    text: str
+    vector: np.ndarray
+
+
+def sentences_file(folder: Path, build: str) -> Path:
+    """Where the sentences of ``build`` live."""
+    return folder / f"{build}.sentences.sqlite"
+
+
+class SentenceStore:
+    """The sentence rows of one build. Each call opens its own connection (a few microseconds),
+    so threads of the web server share a store safely; writes are one transaction per call."""
+
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        self.path = path
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                db.executescript(_SCHEMA)
+        elif not path.is_file():
+            raise IndexMissing(f"Die Sätze zum Index fehlen ({path}). Bitte 'lotse ingest --rebuild' ausführen.")
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
+            yield db
+
+    def add(self, rows: Sequence[StoredSentence]) -> None:
+        """Write rows (a row with the same chunk and position is replaced) in one transaction."""
+        with self._connect() as db:
+            db.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?)",
+                           [(r.chunk_id, r.position, r.doc_id, r.text, np.asarray(r.vector, dtype=np.float32).tobytes())
+                            for r in rows])
+
+    def of_chunks(self, chunk_ids: Sequence[str]) -> list[StoredSentence]:
+        """The sentences of these chunks, in no particular order."""
+        return self._select("chunk_id", chunk_ids)
+
+    def of_documents(self, doc_ids: Sequence[str]) -> list[StoredSentence]:
+        """Every stored sentence of these documents, of any generation."""
+        return self._select("doc_id", doc_ids)
+
+    def delete(self, chunk_ids: Sequence[str]) -> None:
+        """Remove the sentences of these chunks."""
+        with self._connect() as db:
+            for start in range(0, len(chunk_ids), _VARIABLES):
+                part = list(chunk_ids[start : start + _VARIABLES])
+                db.execute(f"DELETE FROM sentences WHERE chunk_id IN ({_marks(part)})", part)
+
+    def chunk_ids(self) -> set[str]:
+        """The chunks that have sentences stored (a check, never on the question path)."""
+        with self._connect() as db:
+            return {row[0] for row in db.execute("SELECT DISTINCT chunk_id FROM sentences")}
+
+    def count(self) -> int:
+        with self._connect() as db:
+            return int(db.execute("SELECT COUNT(*) FROM sentences").fetchone()[0])
+
+    def _select(self, column: str, values: Sequence[str]) -> list[StoredSentence]:
+        found: list[StoredSentence] = []
+        with self._connect() as db:
+            for start in range(0, len(values), _VARIABLES):
+                part = list(values[start : start + _VARIABLES])
+                query = f"SELECT chunk_id, position, doc_id, text, vector FROM sentences WHERE {column} IN ({_marks(part)})"
+                found += [StoredSentence(chunk_id, position, doc_id, text, np.frombuffer(vector, dtype=np.float32))
+                          for chunk_id, position, doc_id, text, vector in db.execute(query, part)]
+        return found
+
+
+def _marks(values: Sequence[str]) -> str:
+    return ", ".join("?" * len(values))
