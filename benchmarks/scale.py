@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from app.conversation import Glossary  # noqa: E402
 from app.core import Settings  # noqa: E402
-from app.index import DEFAULT_EMBEDDER, LotseEmbeddings, load_embeddings, open_client  # noqa: E402
+from app.index import DEFAULT_EMBEDDER, LotseEmbeddings, load_embeddings, open_client, open_generation  # noqa: E402
 from evals.dataset import OMOS_DIR, load_questions  # noqa: E402
 from evals.metrics import contains_fact, percentile  # noqa: E402
 from evals.omosqa import load_split, pooled_pages  # noqa: E402
@@ -100,8 +100,7 @@ def child(corpus: Path, chroma: Path, fake: bool) -> None:
     embeddings = HashEmbeddings() if fake else load_embeddings(settings.embeddings)
     glossary = Glossary.load(settings.glossary_path)
     report = run_ingest(settings, open_client(settings), embeddings, glossary, progress=False)
-    client = open_client(settings)
-    sentences = sum(c.count() for c in client.list_collections() if c.name.endswith("-sentences"))
+    sentences = open_generation(open_client(settings), settings, embeddings)[0].sentences.count()
     print(json.dumps({"docs": report.documents, "chunks": report.chunks, "sentences": sentences,
                       "seconds": report.seconds, "failed": report.failed, "tagging_ms": tagging_ms(corpus, glossary),
                       "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -171,10 +170,12 @@ def measure(tmp: Path, docs: int, pages: dict[str, str], fake: bool) -> dict[str
     out = subprocess.run([sys.executable, "-m", "benchmarks.scale", "--child", str(corpus), str(chroma), *(["--fake"] * fake)],
                          cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
     result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
-    result["index_mb"] = folder_mb(chroma)
+    lexical = Settings(chroma_dir=chroma).lexical_path  # the BM25 indexes and the sentence file
+    result["index_mb"] = folder_mb(chroma) + folder_mb(lexical)
     QUESTION_ROWS.append(question_row(f"{docs / BASE_DOCS:.0f}x{' (hash vectors)' if fake else ''}", result["docs"],
                                       result["chunks"], measure_questions(corpus, chroma), fake))
     shutil.rmtree(chroma)
+    shutil.rmtree(lexical)
     return result
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -32,15 +31,21 @@ class Draft:
     extra: list[RetrievedChunk] = field(default_factory=list)
     composer: str = "extractive"
     language: str = "de"
+    pieces: tuple[str, ...] = ()
+    """The answer line by line, each with the separator before it (none for the first);
+    empty for an answer of one piece."""
+
+    @property
+    def streamed(self) -> tuple[str, ...]:
+        """The pieces the answer is shown in; joined, they are the answer."""
+        return self.pieces or (self.answer,)
 
 
 class Composer(Protocol):
     """Anything that turns evidence into a cited answer."""
 
-    def compose(self, evidence: Evidence, on_sentence: Callable[[str], None] | None = None) -> Draft:
-        """``on_sentence`` receives each piece of the answer as soon as it is final (streaming):
-        a sentence with the separator before it (none for the first), so that the pieces
-        joined are the answer."""
+    def compose(self, evidence: Evidence) -> Draft:
+        """The cited answer, or an abstention when the evidence does not carry one."""
         ...
 
     def abstain(self, referral: Referral | None, place: str | None = None) -> Draft:

@@ -12,7 +12,6 @@ passage that says every Kreis and kreisfreie Stadt has one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -144,7 +143,7 @@ class ExtractiveComposer:
         return Draft(answer=f"{ABSTAIN_TEXT} {referral_text(place, self.glossary, 'bitte')} {passage} [1]", citations=[citation], abstained=True,
                      extra=[chunk])
 
-    def compose(self, evidence: Evidence, on_sentence: Callable[[str], None] | None = None) -> Draft:
+    def compose(self, evidence: Evidence) -> Draft:
         """A cited extractive answer, or the abstention when the evidence is weak."""
         query, retrieved = evidence.query, evidence.retrieval.chunks
         # Offers in the asked place are listed even if the question also uses words the documents
@@ -168,7 +167,7 @@ class ExtractiveComposer:
             chosen = with_follow_ups(chosen, admitted, self.thresholds.max_sentences)
             lines = [(s.chunk, shown(s, query), s.text) for s in chosen]
             separator = " "
-        return _cited(dated(lines, self.current_year), on_sentence, separator) if lines else self.decline(evidence, scored)
+        return _cited(dated(lines, self.current_year), separator) if lines else self.decline(evidence, scored)
 
     def decline(self, evidence: Evidence, scored: list[Scored] | None = None) -> Draft:
         """No answer: the question back when the asked detail differs by place and the question names
@@ -217,7 +216,7 @@ def spanning(text: str, first: str, second: str) -> str:
     return text[min(s for s, _ in spans): max(e for _, e in spans)]
 
 
-def _cited(lines: list[tuple[RetrievedChunk, str, str]], on_sentence: Callable[[str], None] | None, separator: str) -> Draft:
+def _cited(lines: list[tuple[RetrievedChunk, str, str]], separator: str) -> Draft:
     """(chunk, shown text, verbatim quote) -> the answer with an [n] after each line; a list of
     offers has one line each (``separator`` "\\n"). Sentences from the same chunk share one
     source, whose quote is the passage spanning them, unless that passage would take in a
@@ -234,6 +233,4 @@ def _cited(lines: list[tuple[RetrievedChunk, str, str]], on_sentence: Callable[[
             at = latest[chunk.chunk_id] = len(citations)
             citations.append(Citation.of(at + 1, chunk, quote))
         pieces.append(f"{separator if pieces else ''}{shown} [{citations[at].n}]")
-        if on_sentence is not None:
-            on_sentence(pieces[-1])
-    return Draft(answer="".join(pieces), citations=citations, abstained=False)
+    return Draft(answer="".join(pieces), citations=citations, abstained=False, pieces=tuple(pieces))

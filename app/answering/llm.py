@@ -10,7 +10,6 @@ times out or returns nothing usable, the extractive answer is returned with a no
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
@@ -139,19 +138,19 @@ class _Written:
     parts: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
 
-    def add(self, text: str, quoted: list[tuple[RetrievedChunk, str]], on_sentence: Callable[[str], None] | None) -> None:
-        """Append a sentence citing each (chunk, quote) and pass it on (streaming)."""
+    def add(self, text: str, quoted: list[tuple[RetrievedChunk, str]]) -> None:
+        """Append a sentence citing each (chunk, quote)."""
         marks = ""
         for chunk, quote in quoted:
             self.citations.append(Citation.of(len(self.citations) + 1, chunk, quote))
             marks += f"[{len(self.citations)}]"
         self.parts.append(f"{' ' if self.parts else ''}{text} {marks}")
-        if on_sentence is not None:
-            on_sentence(self.parts[-1])
 
     def draft(self, language: str = GERMAN) -> Draft | None:
         """The LLM draft, or None if no sentence was kept."""
-        return Draft("".join(self.parts), self.citations, False, composer="llm", language=language) if self.parts else None
+        if not self.parts:
+            return None
+        return Draft("".join(self.parts), self.citations, False, composer="llm", language=language, pieces=tuple(self.parts))
 
 
 class LLMCondenser:
@@ -181,13 +180,14 @@ class LLMComposer:
     def abstain(self, referral: Referral | None, place: str | None = None) -> Draft:
         return self.extractive.abstain(referral, place)
 
-    def _stream(self, question: str, chunks: list[RetrievedChunk], language: str = GERMAN) -> Iterator[str]:
+    def _reply(self, question: str, chunks: list[RetrievedChunk], language: str = GERMAN) -> str:
+        """The model's whole reply (read as a stream: the client's timeout is per chunk)."""
         prompt = f"Quellen:\n{format_sources(chunks)}\n\nFrage: {question}"
         rule = IN_LANGUAGE.format(language=WRITTEN_IN[language]) if language in WRITTEN_IN else IN_GERMAN
-        for piece in self.model.stream([SystemMessage(SYSTEM_PROMPT.format(language_rule=rule)), HumanMessage(prompt)]):
-            yield str(piece.content)
+        messages = [SystemMessage(SYSTEM_PROMPT.format(language_rule=rule)), HumanMessage(prompt)]
+        return "".join(str(piece.content) for piece in self.model.stream(messages))
 
-    def compose(self, evidence: Evidence, on_sentence: Callable[[str], None] | None = None) -> Draft:
+    def compose(self, evidence: Evidence) -> Draft:
         baseline = self.extractive.compose(evidence)
         if baseline.abstained:
             return baseline
@@ -195,49 +195,38 @@ class LLMComposer:
         chunks, language = evidence.retrieval.chunks[:MAX_SOURCES], evidence.query.language
         try:
             if language in WRITTEN_IN:
-                draft = self._translate(evidence.query.turn, chunks, language, on_sentence)
+                draft = self._translate(evidence.query.turn, chunks, language)
             else:
-                draft = self._write(evidence.query.turn, chunks, on_sentence)
+                draft = self._write(evidence.query.turn, chunks)
         except Exception as error:  # timeouts, refused connections, HTTP errors, bad payloads
             log.warning("Sprachmodell fehlgeschlagen: %s", error)
         if draft is None:
             return Draft(f"{baseline.answer} {FALLBACK_NOTE}", baseline.citations, False, baseline.extra, composer="extractive")
         return draft
 
-    def _write(self, question: str, chunks: list[RetrievedChunk], on_sentence: Callable[[str], None] | None) -> Draft | None:
-        """Stream the model's answer; keep (and pass on) each sentence that is German, cites
-        provided sources and is supported by them. None if nothing usable came back."""
-        text, done = "", 0
+    def _write(self, question: str, chunks: list[RetrievedChunk]) -> Draft | None:
+        """The model's answer, split once; each sentence kept that is German, cites provided
+        sources and is supported by them. None if nothing usable came back."""
         written = _Written()
-        pieces = self._stream(question, chunks)
-        finished = False
-        while not finished:
-            piece = next(pieces, None)
-            finished = piece is None
-            text += piece or ""
-            sentences = sentences_of(text)
-            ready = sentences[done:] if finished else sentences[done:-1]
-            done += len(ready)
-            for sentence in ready:
-                if NOTHING_IN_SOURCES in sentence:
-                    return None
-                checked = check_sentence(sentence, chunks)
-                if checked is None or not is_german(checked.text):
-                    continue
-                cited = [chunks[n - 1] for n in checked.numbers]
-                written.add(checked.text, [(chunk, best_quote(checked.text, chunk)) for chunk in cited], on_sentence)
+        for sentence in sentences_of(self._reply(question, chunks)):
+            if NOTHING_IN_SOURCES in sentence:
+                return None
+            checked = check_sentence(sentence, chunks)
+            if checked is None or not is_german(checked.text):
+                continue
+            cited = [chunks[n - 1] for n in checked.numbers]
+            written.add(checked.text, [(chunk, best_quote(checked.text, chunk)) for chunk in cited])
         return written.draft()
 
-    def _translate(self, question: str, chunks: list[RetrievedChunk], language: str,
-                   on_sentence: Callable[[str], None] | None) -> Draft | None:
+    def _translate(self, question: str, chunks: list[RetrievedChunk], language: str) -> Draft | None:
         """The model's answer in ``language`` if every sentence passes ``check_translation``
         (read whole before anything is shown); None, for the German fallback, if one fails."""
-        reply = "".join(self._stream(question, chunks, language))
+        reply = self._reply(question, chunks, language)
         sentences = sentences_of(reply)
         checked = [check_translation(s, chunks, language) for s in sentences]
         if not sentences or any(c is None for c in checked) or NOTHING_IN_SOURCES in reply:
             return None
         written = _Written()
         for sentence in (c for c in checked if c is not None):
-            written.add(sentence.text, [(chunks[n - 1], sentence.quotes[n]) for n in sentence.numbers], on_sentence)
+            written.add(sentence.text, [(chunks[n - 1], sentence.quotes[n]) for n in sentence.numbers])
         return written.draft(language)

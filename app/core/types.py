@@ -83,6 +83,8 @@ class Answer:
     composer: str = "extractive"
     language: str = "de"
     """The answer's language: German, or the asker's when an LLM wrote it and its checks passed."""
+    pieces: tuple[str, ...] = ()
+    """The answer as it streams: lines, each with the separator before it; joined, the answer."""
 
     def to_dict(self) -> dict[str, Any]:
         return {

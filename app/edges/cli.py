@@ -60,19 +60,13 @@ def main(ctx: click.Context) -> None:
 
 
 def ask_streaming(lotse: Lotse, question: str, place: str | None, previous: str | None = None) -> Answer:
-    """Print answer sentences as they become final, then the sources."""
-    streamed: list[str] = []
-
-    def show(piece: str) -> None:
-        click.echo(piece, nl=False)
-        streamed.append(piece)
-
-    answer = lotse.ask(question, place=place, previous=previous, on_sentence=show)
-    if streamed and "".join(streamed) == answer.answer:
-        click.echo("\n" + render_text(answer, sources_only=True))
-    else:
-        click.echo(("\n" if streamed else "") + render_text(answer))
-    return answer
+    """Print the verified answer piece by piece, then the sources."""
+    for item in lotse.stream(question, place=place, previous=previous):
+        if isinstance(item, Answer):
+            click.echo("\n" + render_text(item, sources_only=True))
+            return item
+        click.echo(item, nl=False)
+    raise AssertionError("Lotse.stream ends with the Answer")
 
 
 def _service(settings: Settings) -> Lotse:

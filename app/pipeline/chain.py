@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from langchain_core.runnables import Runnable, RunnableLambda
@@ -23,12 +22,10 @@ def _ms(since: float) -> float:
 
 @dataclass(frozen=True)
 class Request:
-    """The chain's input: an understood query, when the request started, and where to
-    stream answer sentences to."""
+    """The chain's input: an understood query and when the request started."""
 
     query: Query
     started: float
-    on_sentence: Callable[[str], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,7 @@ def build_chain(retriever: HybridRetriever, reader: PageReader, composer: Compos
         started = time.perf_counter()
         request, chunks = state.request, state.retrieval.chunks
         evidence = Evidence(request.query, state.retrieval, reader.pages(chunks), reader.referral)
-        draft = composer.compose(evidence, on_sentence=request.on_sentence)
+        draft = composer.compose(evidence)
         problems = citation_problems(draft.answer, draft.citations, _with_extra(chunks, draft))
         if problems:
             log.warning("Zitate nicht belegt, Antwort verworfen: %s", "; ".join(problems))
@@ -65,6 +62,7 @@ def build_chain(retriever: HybridRetriever, reader: PageReader, composer: Compos
         return Answer(
             question=request.query.turn, answer=draft.answer, abstained=draft.abstained,
             citations=draft.citations, retrieved=_with_extra(chunks, draft), composer=draft.composer, language=draft.language,
+            pieces=draft.streamed,
             timings_ms={"retrieve": state.retrieve_ms, "answer": _ms(started), "total": _ms(request.started)},
         )
 

@@ -7,7 +7,7 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from chromadb.api import ClientAPI
@@ -147,11 +147,18 @@ class Lotse:
         turn = clean_question(question, self.settings.max_question_chars)
         return self.snapshot().understand(turn, self._usable_previous(previous), self.resolve_place(place))
 
-    def ask(self, question: str, place: str | None = None, previous: str | None = None,
-            on_sentence: Callable[[str], None] | None = None) -> Answer:
+    def stream(self, question: str, place: str | None = None, previous: str | None = None) -> Iterator[str | Answer]:
+        """``ask``, shown as it is read: the verified answer's pieces (lines, each with the
+        separator before it), then the ``Answer`` with its sources. Nothing is yielded before
+        the whole answer has passed its citation checks, so what is shown is never taken back."""
+        answer = self.ask(question, place, previous)
+        yield from answer.pieces or (answer.answer,)
+        yield answer
+
+    def ask(self, question: str, place: str | None = None, previous: str | None = None) -> Answer:
         """Answer one question (``InvalidQuestion`` for unusable input). ``previous`` is the
         conversation's last question: an elliptical follow-up is completed with it (by the
-        LLM if one is configured, else by rules). ``on_sentence`` streams answer sentences."""
+        LLM if one is configured, else by rules)."""
         started = time.perf_counter()
         turn = clean_question(question, self.settings.max_question_chars)
         previous = self._usable_previous(previous)
@@ -165,10 +172,10 @@ class Lotse:
             snapshot = self.snapshot()
             query = snapshot.understand(turn, previous, place)
             try:
-                return snapshot.chain.invoke(Request(query, started, on_sentence))
+                return snapshot.chain.invoke(Request(query, started))
             except ChromaError as error:  # its build was replaced under it: once more, from the live pointer
                 log.warning("Index-Stand %s/%s nicht lesbar (%s); neu geöffnet", snapshot.pointer.live,
                             snapshot.pointer.generation, type(error).__name__)
                 self._discard(snapshot)
                 snapshot = self.snapshot()
-                return snapshot.chain.invoke(Request(snapshot.understand(turn, previous, place), started, on_sentence))
+                return snapshot.chain.invoke(Request(snapshot.understand(turn, previous, place), started))

@@ -15,7 +15,7 @@ import pytest
 
 from app.answering import FALLBACK_NOTE, citation_problems
 from app.conversation import Glossary
-from app.core import Settings
+from app.core import Answer, Settings
 from app.index import load_embeddings, open_client
 from app.pipeline import Lotse
 from ingest.pipeline import run_ingest
@@ -64,11 +64,11 @@ def assert_fallback(answer) -> None:
 
 @pytest.mark.parametrize("backend", ["openai", "ollama"])
 def test_good_cited_answer_is_used_and_streamed(real_settings: Settings, server: FakeLLMServer, backend: str) -> None:
-    streamed: list[str] = []
-    answer = with_llm(real_settings, server, "good", backend).ask(QUESTION, on_sentence=streamed.append)
+    *streamed, answer = with_llm(real_settings, server, "good", backend).stream(QUESTION)
+    assert isinstance(answer, Answer)
     assert answer.composer == "llm" and "[1]" in answer.answer and FALLBACK_NOTE not in answer.answer
     assert citation_problems(answer.answer, answer.citations, answer.retrieved) == []
-    assert streamed and streamed[0] in answer.answer
+    assert streamed and "".join(str(p) for p in streamed) == answer.answer
     path, request = server.requests[-1]
     assert path == ("/v1/chat/completions" if backend == "openai" else "/api/chat")
     system, user = request["messages"][0]["content"], request["messages"][-1]["content"]

@@ -164,3 +164,31 @@ def test_a_situation_naming_the_askers_boss_is_still_answered(lotse: Lotse) -> N
 def test_a_question_about_nothing_the_documents_name_gets_the_plain_abstention(lotse: Lotse) -> None:
     answer = lotse.ask("Wie hoch ist das Bürgergeld für Geflüchtete?")
     assert answer.abstained and answer.answer.startswith("Dazu finde ich in meinen Dokumenten keine verlässliche Antwort.")
+
+
+def test_stream_yields_the_verified_answer_line_by_line_then_the_answer(lotse: Lotse) -> None:
+    items = list(lotse.stream("Wo bekomme ich Hilfe in Dortmund?"))
+    *pieces, answer = items
+    assert isinstance(answer, Answer) and not answer.abstained
+    assert len(pieces) > 1 and all(isinstance(p, str) for p in pieces)
+    assert "".join(pieces) == answer.answer
+
+
+class _Inventing(ExtractiveComposer):
+    """Cites a real chunk with a quote it does not hold."""
+
+    def compose(self, evidence):  # type: ignore[no-untyped-def]
+        draft = super().compose(evidence)
+        forged = [dataclasses.replace(c, quote="Jeder bekommt 5000 Euro in bar.") for c in draft.citations]
+        return dataclasses.replace(draft, answer="Jeder bekommt 5000 Euro in bar. [1]", citations=forged,
+                                   pieces=("Jeder bekommt 5000 Euro in bar. [1]",))
+
+
+def test_an_answer_that_fails_its_citation_check_is_never_streamed(lotse: Lotse) -> None:
+    c = lotse.composer
+    assert isinstance(c, ExtractiveComposer)
+    inventing = lotse.with_composer(_Inventing(**{f.name: getattr(c, f.name) for f in dataclasses.fields(c)}))
+    items = list(inventing.stream("Was ist GriffbereitMini?"))
+    answer = items[-1]
+    assert isinstance(answer, Answer) and answer.abstained
+    assert not any("5000" in str(item) for item in items[:-1])

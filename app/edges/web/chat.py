@@ -10,10 +10,8 @@ import hashlib
 import hmac
 import json
 import logging
-import queue
 import secrets
 import threading
-import time
 import uuid
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -60,8 +58,6 @@ SEND = N_("Senden")
 THANKS = N_("Danke! Ihre Bewertung ist gespeichert.")
 NO_FEEDBACK = N_("Bewertungen (👍/👎) werden zurzeit nicht gespeichert.")
 PRIVACY_HINT = N_("Bitte geben Sie keine persönlichen Daten ein (Name, Adresse, Telefonnummer, Geburtsdatum).")
-WORDS_PER_STEP = 3
-STEP_SECONDS = 0.03
 NEW_CONVERSATION_JS = "() => [[], {}, '']"
 """Empties the chat, the hidden conversation state and the handout (outputs in that order)."""
 History = list[dict[str, Any]]
@@ -75,34 +71,6 @@ def place_or_none(place: str | None) -> str | None:
 def place_choices(language: str, places: list[str]) -> list[tuple[str, str]]:
     """The place filter's choices: "all places" in ``language``, then the place names."""
     return [(translate(language, ALL_PLACES), ALL_PLACES), *((p, p) for p in places)]
-
-
-def streamed_answer(lotse: Lotse, question: str, place: str | None, previous: str | None) -> Iterator[str | Answer]:
-    """Each answer sentence as soon as it is final, then the ``Answer`` (errors re-raised)."""
-    sentences: queue.Queue[str | Answer | BaseException] = queue.Queue()
-
-    def work() -> None:
-        try:
-            sentences.put(lotse.ask(question, place=place, previous=previous, on_sentence=sentences.put))
-        except BaseException as error:  # handed to the caller's thread
-            sentences.put(error)
-
-    threading.Thread(target=work, daemon=True).start()
-    while True:
-        item = sentences.get()
-        if isinstance(item, BaseException):
-            raise item
-        yield item
-        if isinstance(item, Answer):
-            return
-
-
-def paced(sentence: str) -> Iterator[str]:
-    """A sentence a few words at a time, so that a fast answer still visibly streams."""
-    words = sentence.split(" ")
-    for end in range(WORDS_PER_STEP, len(words) + WORDS_PER_STEP, WORDS_PER_STEP):
-        yield " ".join(words[:end]) + (" " if end < len(words) else "")
-        time.sleep(STEP_SECONDS)
 
 
 def interface_language(current: str, question: str) -> str:
@@ -247,16 +215,15 @@ class Chat:
         yield showing(alert + framed(answer, language, turn), kept=remembered(session, turn, answer, self.signing_key), copy=handout(answer))
 
     def _stream(self, text: str, place: str, session: Session | None, show: Callable[[str], Turn]) -> Generator[Turn, None, Answer]:
-        """Show the answer as it grows; return the finished ``Answer``."""
+        """Show the verified answer as it grows, line by line; return the finished ``Answer``."""
         previous = (session or {}).get("previous")
         shown = ""
-        for item in streamed_answer(self.lotse, text, place_or_none(place), str(previous) if previous else None):
+        for item in self.lotse.stream(text, place_or_none(place), str(previous) if previous else None):
             if isinstance(item, Answer):
                 return item
-            for growing in paced(item):
-                yield show(shown + growing)
             shown += item
-        raise RuntimeError("Die Antwort endete ohne Ergebnis.")
+            yield show(shown)
+        raise AssertionError("Lotse.stream ends with the Answer")
 
     def on_like(self, data: gr.LikeData, session: Session | None, language: str, request: gr.Request | None = None) -> None:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index

@@ -1,6 +1,7 @@
 """The named endpoint /ask through gradio_client against the launched app."""
 
 import sqlite3
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -29,7 +30,10 @@ def test_ask_endpoint_with_a_place_and_with_bad_input(web_url: str) -> None:
 def test_an_unanswered_api_question_reaches_the_gap_dashboard(web_url: str, feedback_path: Path) -> None:
     question = "Wann fährt der letzte Bus nach Bielefeld?"
     assert Client(web_url, verbose=False).predict(question, None, api_name="/ask")["abstained"]
-    rows = sqlite3.connect(feedback_path).execute("SELECT question, verdict FROM feedback").fetchall()
+    deadline = time.monotonic() + 10  # the server writes feedback in the background, after answering
+    while (rows := sqlite3.connect(feedback_path).execute("SELECT question, verdict FROM feedback").fetchall()) == [] \
+            and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert (question, "abstained") in rows
 
 
