@@ -26,7 +26,7 @@ from app.edges.feedback import FeedbackStore
 from app.edges.i18n import N_, translate
 from app.edges.plain_text import handout
 from app.edges.web.limits import TOO_LONG_CONVERSATION, TOO_MANY, RateLimiter, speaks_of_harm
-from app.edges.web.markup import answer_markdown, escape_markdown, source_cards
+from app.edges.web.markup import answer_markdown, escape_markdown, in_language, source_cards
 from app.edges.web.relabel import Relabel
 from app.pipeline import Lotse
 
@@ -90,7 +90,7 @@ def lead_note(language: str, text: str) -> str:
 
 def framed(answer: Answer, language: str, turn: int) -> str:
     """The answer with its source cards, led by a note in ``language`` when that is not German."""
-    body = f"{answer_markdown(answer.answer, turn)}\n\n{source_cards(answer, turn, language)}"
+    body = f"{in_language(answer_markdown(answer.answer, turn), answer.language)}\n\n{source_cards(answer, turn, language)}"
     if language == GERMAN:
         return body
     return lead_note(language, NO_ANSWER if answer.abstained else QUOTES_GERMAN) + body
@@ -199,7 +199,8 @@ class Chat:
 
         yield showing(f"{alert}*{escape_markdown(translate(language, SEARCHING))}*")
         try:
-            answer = yield from self._stream(text, place, session, lambda shown: showing(alert + answer_markdown(shown, turn)))
+            answer = yield from self._stream(text, place, session,
+                                             lambda shown: showing(alert + in_language(answer_markdown(shown, turn), GERMAN)))
         except InvalidQuestion as error:
             lead = "" if language.startswith(GERMAN) else lead_note(language, NOT_ANSWERABLE)
             yield showing(alert + lead + escape_markdown(str(error)))

@@ -52,7 +52,7 @@ def source_cards(answer: Answer, turn: int, language: str = "de") -> str:
         numbers = " ".join(f"[{c.n}]" for c in cited)
         passages = "".join(f"<p class='zitat' id='quelle-{turn}-{c.n}' lang='de' dir='ltr'>[{c.n}] {_passage(c, chunks)}</p>"
                            for c in cited)
-        cards.append(f"<details class='quelle'><summary>{numbers} {html.escape(first.title)}</summary>"
+        cards.append(f"<details class='quelle'><summary>{numbers} <span lang='de'>{html.escape(first.title)}</span></summary>"
                      f"<div class='hinweis'>{html.escape(kind)}{date}{link}</div>{passages}</details>")
     return "\n".join(cards)
 
@@ -60,6 +60,14 @@ def source_cards(answer: Answer, turn: int, language: str = "de") -> str:
 def _passage(citation: Citation, chunks: dict[str, RetrievedChunk]) -> str:
     chunk = chunks.get(citation.chunk_id)
     return highlighted(chunk.text, citation.quote) if chunk else html.escape(citation.quote)
+
+
+def in_language(markdown: str, language: str) -> str:
+    """Markdown marked as written in ``language`` (German answers inside an Arabic or English
+    page): screen readers then read it with a German voice, and the browser offers to translate
+    it. German runs left to right; another language's direction is the browser's to find."""
+    direction = "ltr" if language.startswith("de") else "auto"
+    return f'<div lang="{html.escape(language[:2], quote=True)}" dir="{direction}">\n\n{markdown}\n\n</div>'
 
 
 def answer_markdown(text: str, turn: int) -> str:

@@ -66,6 +66,11 @@ def test_each_interface_language_frames_the_answer_in_it(browser, web_url: str, 
         assert translate(code, QUOTES_GERMAN) in answer
         lead = page.locator("[data-testid=bot] p[dir=auto]").first  # an Arabic note ends with its full stop on the left
         assert lead.evaluate("p => getComputedStyle(p).direction") == ("rtl" if code == "ar" else "ltr")
+    mark = page.locator("[data-testid=bot] a[href='#quelle-1-1']").first  # the German answer, in any interface
+    assert mark.evaluate("a => a.closest('[lang]').lang") == "de"
+    assert mark.evaluate("a => getComputedStyle(a).direction") == "ltr"
+    title = page.locator("#quelle-1-1").locator("xpath=ancestor::details//summary").first
+    assert title.evaluate("s => s.querySelector('[lang]').lang") == "de"
     hint = page.locator("#datenschutz")
     assert hint.evaluate("e => getComputedStyle(e).direction") == ("rtl" if code == "ar" else "ltr")
     page.locator("[data-testid=bot]").first.hover()
