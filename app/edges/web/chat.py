@@ -58,6 +58,13 @@ SEND = N_("Senden")
 THANKS = N_("Danke! Ihre Bewertung ist gespeichert.")
 NO_FEEDBACK = N_("Bewertungen (👍/👎) werden zurzeit nicht gespeichert.")
 PRIVACY_HINT = N_("Bitte geben Sie keine persönlichen Daten ein (Name, Adresse, Telefonnummer, Geburtsdatum).")
+SHOW_LATEST_QUESTION_JS = """() => {
+  const asked = [...document.querySelectorAll('#chat [data-testid=user]')].pop();
+  const box = asked?.closest('.bubble-wrap');
+  if (box) { box.scrollTop += asked.getBoundingClientRect().top - box.getBoundingClientRect().top - 36; }  // below the box's label
+}"""
+"""After an answer: the question and the answer's first lines in view (the chat box would show
+its end, the source cards, and on a phone the answer would start above the fold)."""
 NEW_CONVERSATION_JS = "() => [[], {}, '']"
 """Empties the chat, the hidden conversation state and the handout (outputs in that order)."""
 History = list[dict[str, Any]]
@@ -281,7 +288,7 @@ class Chat:
 def chat_tab(chat: Chat, places: list[str], language: gr.Dropdown, relabel: Relabel) -> None:
     """The chat tab, inside an open ``gr.Blocks``; its texts follow ``language``."""
     with gr.Tab(N_("Fragen"), id="fragen") as tab:
-        chatbot = gr.Chatbot(label=N_("Unterhaltung"), height=460, render_markdown=True, sanitize_html=True,
+        chatbot = gr.Chatbot(label=N_("Unterhaltung"), height=460, render_markdown=True, sanitize_html=True, autoscroll=False,
                              allow_tags=False, elem_id="chat", buttons=["copy"])
         session = gr.JSON({}, visible=False)  # in the browser, not in this worker: no sticky sessions
         question = gr.Textbox(label=N_("Ihre Frage"), placeholder=N_("z. B. Was ist KOMM-AN NRW?"), lines=1, max_lines=6,
@@ -306,9 +313,10 @@ def chat_tab(chat: Chat, places: list[str], language: gr.Dropdown, relabel: Rela
 
     turn_inputs = [question, chatbot, place, session, language, shared]
     turn_outputs = [chatbot, session, question, language, shared]
-    question.submit(chat.respond, turn_inputs, turn_outputs)
+    question.submit(chat.respond, turn_inputs, turn_outputs).then(None, js=SHOW_LATEST_QUESTION_JS)
     for example, text in zip(examples, EXAMPLES):
-        example.click(lambda lang, text=text: translate(lang, text), language, question).then(chat.respond, turn_inputs, turn_outputs)
+        (example.click(lambda lang, text=text: translate(lang, text), language, question)
+         .then(chat.respond, turn_inputs, turn_outputs).then(None, js=SHOW_LATEST_QUESTION_JS))
     chatbot.like(chat.on_like, [session, language], None)
     # In the browser, without a round trip: a question typed right after clearing is neither wiped by
     # a late reply nor answered with the old conversation; the half-typed question stays in its box.

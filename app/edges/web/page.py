@@ -21,6 +21,7 @@ CSS = """
 .quelle mark {background:#ffe58a;color:#000;}
 .hinweis {font-size:0.9em;color:#333;}
 p[dir=auto] {text-align:start;}
+#chat .scroll-down-button-container {display:none;}
 #kopf {align-items:center;}
 #titel h1 {font-size:1.5em; margin:0 0 4px 0;}
 #titel p {margin:0;}

@@ -162,6 +162,26 @@ def test_phone_shows_the_question_field_on_the_first_screen(browser, web_url: st
     page.context.close()
 
 
+@pytest.mark.parametrize("code", ["de", "ar"])
+def test_phone_shows_the_new_question_and_the_answers_first_line_in_view(browser, web_url: str, code: str) -> None:
+    page = open_chat(browser, web_url, locale=BROWSER_LOCALE[code], width=390, height=844)
+    wait_for_placeholder(page, code)
+    for turn, question in enumerate([translate(code, EXAMPLES[0]), translate(code, EXAMPLES[2])], start=1):
+        ask(page, question, turn)
+        page.wait_for_timeout(300)
+        box = page.locator("#chat .bubble-wrap").bounding_box()
+        label = page.locator("#chat label, #chat [data-testid=block-label]").first.bounding_box()
+        asked = page.locator("[data-testid=user]").nth(turn - 1).bounding_box()
+        assert box and asked and label
+        assert max(box["y"], label["y"] + label["height"]) <= asked["y"], (box, label, asked)  # not under the box's label
+        assert box["y"] + box["height"] <= 844, box  # on the first screen
+        answer_top = page.locator("[data-testid=bot]").nth(turn - 1).bounding_box()
+        assert answer_top and answer_top["y"] + 24 < box["y"] + box["height"], (box, answer_top)  # its first line too
+        assert page.locator("#chat button[aria-label='Scroll down']").filter(visible=True).count() == 0  # nothing over the text
+    screenshot(page, f"phone-answer-{code}")
+    page.context.close()
+
+
 def test_clear_starts_a_new_conversation(browser, web_url: str) -> None:
     page = open_chat(browser, web_url)
     ask(page, "Was ist KOMM-AN NRW?", 1)
