@@ -223,7 +223,7 @@ def _open_target(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddi
         drop_build(client, pointer.previous, folder)
         pointer = replace(pointer, previous="")
         pointer.write(client, settings.collection)
-    rebuild = rebuild or bool(pointer.live) and not sentences_file(folder, pointer.live).is_file()  # sentences in Chroma (< 9)
+    rebuild = rebuild or bool(pointer.live) and not sentences_file(folder, pointer.live).is_file()  # in Chroma, or an older format
     if pointer.live and not rebuild and not pointer.pending:
         index = open_build(client, pointer.live, embeddings, folder, pointer.generation)
         return _Target(index, pointer.generation + 1, replace(pointer, generation=pointer.generation + 1), pointer,
@@ -417,7 +417,8 @@ class _BatchWriter:
         for doc, fingerprint, chunks in plans:
             for chunk in chunks:
                 rid = row_id(chunk, fingerprint)
-                sentence_rows += [StoredSentence(rid, i, doc.doc_id, s, np.asarray(reuse.vector(s), dtype=np.float32))
+                sentence_rows += [StoredSentence(rid, i, doc.doc_id, s, np.asarray(reuse.vector(s), dtype=np.float32),
+                                                 frozenset(self.glossary.entities_in(f"{s} {doc.title}")))
                                   for i, s in enumerate(chunk.sentences)]
                 meta = chunk_metadata(doc, chunk, self.glossary, fingerprint, self.target.next)
                 chunk_rows.append((rid, reuse.vector(titled(doc.title, chunk.text)), chunk.text, meta))

@@ -24,6 +24,8 @@ class Scored:
     chunk: RetrievedChunk
     answered: bool  # the selector found an answer on this sentence's page
     position: int = 0  # the sentence's place on its page
+    entities: frozenset[str] = frozenset()
+    """Programmes and places the sentence and its document's title name (tagged at ingest)."""
 
     def follows(self, other: Scored) -> bool:
         """Whether this sentence comes right after ``other`` in the same document."""
@@ -38,7 +40,7 @@ def score_pages(question: str, vector: np.ndarray, pages: list[Page], retrieved:
     for page in pages:
         scores = selector.scores(question, vector, page.vectors, page.texts)
         answered = bool(selector.choose(scores))
-        scored += [Scored(float(score), line.text, by_id[line.chunk_id], answered, position)
+        scored += [Scored(float(score), line.text, by_id[line.chunk_id], answered, position, line.entities)
                    for position, (score, line) in enumerate(zip(scores, page.lines)) if line.chunk_id in by_id]
     return sorted(scored, key=lambda s: -s.score)
 
@@ -76,7 +78,7 @@ def unclear_place(query: Query, retrieved: list[RetrievedChunk], glossary: Gloss
     return places if len(places) > 1 else []
 
 
-def admissible(scored: Scored, query: Query, glossary: Glossary) -> bool:
+def admissible(scored: Scored, query: Query) -> bool:
     """Whether a scored sentence may answer the query: the selector found an answer on its
     page (German questions only: the selector learned its no-answer decision from German
     questions; other languages rely on the retrieval gate and these gates, as measured in
@@ -84,7 +86,7 @@ def admissible(scored: Scored, query: Query, glossary: Glossary) -> bool:
     "Telefon: …"), names what the question names, and fits the
     expected answer type and years. A question naming several programmes or places may be
     answered sentence by sentence: each sentence must name one of them."""
-    named = glossary.entities_in(f"{scored.text} {scored.chunk.title}") | (set(scored.chunk.places) - {STATEWIDE})
+    named = set(scored.entities) | (set(scored.chunk.places) - {STATEWIDE})
     full_or_labelled = is_answer_sentence(scored.text) or is_labelled_detail(scored.text, query.detail)
     return ((scored.answered or not query.german) and full_or_labelled and names_what_is_asked(query, named)
             and from_the_asked_level(query, scored.chunk)

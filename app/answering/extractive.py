@@ -162,7 +162,7 @@ class ExtractiveComposer:
         else:
             scored = score_pages(evidence.retrieval.ask, evidence.retrieval.ask_vector, evidence.pages, retrieved, self.selector)
             unclear = unclear_place(query, retrieved, self.glossary)  # then only statewide documents may answer
-            admitted = [s for s in scored if admissible(s, query, self.glossary) and (not unclear or STATEWIDE in s.chunk.places)]
+            admitted = [s for s in scored if admissible(s, query) and (not unclear or STATEWIDE in s.chunk.places)]
             chosen = select_sentences(best_first(admitted, query, self.glossary), self.thresholds.max_sentences)
             chosen = with_follow_ups(chosen, admitted, self.thresholds.max_sentences)
             lines = [(s.chunk, shown(s, query), s.text) for s in chosen]

@@ -53,16 +53,15 @@ def about(things: list[str], query: Query, glossary: Glossary) -> str:
     return "Zu " + " und ".join(named) + (" " + " und ".join(glossary.places.dative(p, "in") for p in places) if places else "")
 
 
-def _names_all(sentence: Scored, things: list[str], glossary: Glossary) -> bool:
+def _names_all(sentence: Scored, things: list[str]) -> bool:
     text = f"{sentence.text} {sentence.chunk.title}"
-    entities = glossary.entities_in(text)
-    return all(thing in entities or thing in text for thing in things)
+    return all(thing in sentence.entities or thing in text for thing in things)
 
 
-def about_the_thing(scored: list[Scored], glossary: Glossary, things: list[str]) -> Scored | None:
+def about_the_thing(scored: list[Scored], things: list[str]) -> Scored | None:
     """The best full sentence of the retrieved documents (``scored``, best first) that names
     everything the question names."""
-    return next((s for s in scored if _names_all(s, things, glossary) and is_answer_sentence(s.text) and not is_fragment(s.text)),
+    return next((s for s in scored if _names_all(s, things) and is_answer_sentence(s.text) and not is_fragment(s.text)),
                 None)
 
 
@@ -79,7 +78,7 @@ def near_miss(evidence: Evidence, selector: SentenceSelector, glossary: Glossary
         scored = score_pages(retrieval.ask, retrieval.ask_vector, evidence.pages, retrieval.chunks, selector)
     # a sentence that carries such a detail would contradict "nennen meine Dokumente keine Zahl"
     silent = [s for s in scored if not detail.evidence.search(without_source_note(s.text))]
-    sentence = about_the_thing(silent, glossary, things)
+    sentence = about_the_thing(silent, things)
     if sentence is None:
         return None
     chunk, referral = sentence.chunk, evidence.referral

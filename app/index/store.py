@@ -31,7 +31,7 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from app.core import ConfigurationError, DamagedIndex, EmbedderMismatch, IndexMissing, Settings, StoreUnavailable
-from app.index.sentences import SentenceStore, sentences_file
+from app.index.sentences import SentenceStore, sentence_files, sentences_file
 
 EMBEDDER_KEY = "lotse_embedder"
 LIVE = 2**31 - 1
@@ -282,7 +282,8 @@ def drop_build(client: ClientAPI, build: str, folder: Path) -> None:
     for name in (build, legacy_sentences_name(build)):
         if name in existing:
             client.delete_collection(name)
-    sentences_file(folder, build).unlink(missing_ok=True)
+    for path in sentence_files(folder, build):
+        path.unlink(missing_ok=True)
 
 
 def index_exists(client: ClientAPI, collection: str) -> bool:

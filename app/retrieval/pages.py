@@ -27,6 +27,8 @@ class Line:
     text: str
     chunk_id: str
     order: tuple[int, int]  # (chunk position in the document, sentence position in the chunk)
+    entities: frozenset[str] = frozenset()
+    """Programmes and places the sentence and its document's title name (tagged at ingest)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class PageReader:
         stored = self.index.sentences.of_chunks(list(position))
         orders = addresses_an_ai("\n".join(s.text for s in stored))  # one search; sentence by sentence only if the pages hold an order
         lines = [
-            (s.doc_id, Line(s.vector, s.text, s.chunk_id, (position[s.chunk_id], s.position)))
+            (s.doc_id, Line(s.vector, s.text, s.chunk_id, (position[s.chunk_id], s.position), s.entities))
             for s in stored
             if not (orders and addresses_an_ai(s.text))  # planted orders are data, never evidence
         ]
