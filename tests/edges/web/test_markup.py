@@ -30,7 +30,7 @@ def test_source_cards_show_title_kind_date_and_escape_document_text() -> None:
     chunk = RetrievedChunk(doc_id="d", chunk_id="c", score=0.9, text="A <script>x</script> Satz.", title="T<i>", date="2022-07-14", kind="press")
     answer = Answer("F", "Satz. [1]", False, [Citation(1, "d", "c", "T<i>", "2022-07-14", "Satz.")], [chunk])
     card = source_cards(answer, 1)
-    assert "id='quelle-1-1'" in card and "[1] T&lt;i&gt;" in card and "Pressemitteilung · 2022-07-14" in card
+    assert "id='quelle-1-1'" in card and "[1] <span lang='de'>T&lt;i&gt;</span>" in card and "Pressemitteilung · 2022-07-14" in card
     assert "<script>" not in card and "&lt;script&gt;" in card and "<mark>Satz.</mark>" in card
     assert "Programmbeschreibung" not in card and "Pressemitteilung" in source_cards(answer, 1, "de-simple")
     assert "Press release · 2022-07-14" in source_cards(answer, 1, "en")
@@ -44,7 +44,7 @@ def test_citations_of_one_document_share_a_card_with_a_passage_each() -> None:
     cards = source_cards(Answer("F", "Satz 1. [1] Anderes. [2] Satz 2. [3]", False, citations, [*chunks, other]), 2)
     assert cards.count("<details") == 2
     first = cards.split("\n")[0]
-    assert "<summary>[1] [3] T</summary>" in first and "id='quelle-2-1'" in first and "id='quelle-2-3'" in first
+    assert "<summary>[1] [3] <span lang='de'>T</span></summary>" in first and "id='quelle-2-1'" in first and "id='quelle-2-3'" in first
     assert "<mark>Satz 2.</mark>" in first and "id='quelle-2-2'" in cards.split("\n")[1]
 
 
