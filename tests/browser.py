@@ -51,3 +51,11 @@ def bot_text(page, turn: int) -> str:
 def card_of(page, anchor: str):
     """The source card (a ``<details>``) holding the passage a citation link points to."""
     return page.locator(f"details:has({anchor})")
+
+
+def axe_findings(page) -> list[tuple[str, str, int]]:
+    """axe-core's violations on the page as it is: (rule, impact, how many elements)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [(v["id"], v["impact"], len(v["nodes"])) for v in violations]

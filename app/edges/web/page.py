@@ -22,6 +22,8 @@ CSS = """
 .hinweis {font-size:0.9em;color:#333;}
 p[dir=auto] {text-align:start;}
 #chat .scroll-down-button-container {display:none;}
+button[role=tab].selected {color:#c2410c;}
+textarea::placeholder, input::placeholder {color:#6b6b6b; opacity:1;}
 #kopf {align-items:center;}
 #titel h1 {font-size:1.5em; margin:0 0 4px 0;}
 #titel p {margin:0;}
@@ -75,8 +77,36 @@ JS = """
 """
 
 
+LOGIN_TITLE = "Lotse – Anmeldung"
+KEEP_USERNAME_JS = """<script>
+document.addEventListener('input', (e) => {
+  if (e.target.matches('input[type=text]')) sessionStorage.setItem('lotse-user', e.target.value);
+});
+new MutationObserver(() => {  // Gradio empties the form after a failed login: the name comes back
+  const field = document.querySelector('input[type=text]');
+  const kept = sessionStorage.getItem('lotse-user');
+  if (field && kept && !field.value && document.activeElement !== field) {
+    field.value = kept;
+    field.dispatchEvent(new Event('input', {bubbles: true}));
+  }
+}).observe(document.documentElement, {subtree: true, childList: true});
+</script>"""
+
+
+def readable_login(body: bytes) -> bytes:
+    """Gradio's login page as screen readers need it: a title, one main landmark, one h1
+    (Gradio renders the form without them; the page after login has its own); and a failed
+    login keeps the user name (Gradio empties both fields)."""
+    if b'"auth_required":true' not in body:
+        return body
+    body = body.replace(b"</head>", f"<title>{LOGIN_TITLE}</title>{KEEP_USERNAME_JS}</head>".encode(), 1)
+    body = body.replace(b"<gradio-app", f'<main><h1 style="margin:16px">{LOGIN_TITLE}</h1><gradio-app'.encode(), 1)
+    return body.replace(b"</gradio-app>", b"</gradio-app></main>", 1)
+
+
 class GermanPage(BaseHTTPMiddleware):
-    """Gradio's page template says ``lang="en"``; Lotse's page is German."""
+    """Gradio's page template says ``lang="en"``; Lotse's page is German (and its login page
+    gets what ``readable_login`` adds)."""
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         response = await call_next(request)
@@ -84,7 +114,8 @@ class GermanPage(BaseHTTPMiddleware):
             return response
         body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
         headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-        return Response(body.replace(b'lang="en"', b'lang="de"', 1), status_code=response.status_code, headers=headers)
+        body = readable_login(body.replace(b'lang="en"', b'lang="de"', 1))
+        return Response(body, status_code=response.status_code, headers=headers)
 
 
 class GermanApiErrors(BaseHTTPMiddleware):

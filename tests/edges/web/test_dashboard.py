@@ -27,7 +27,7 @@ from app.index import load_embeddings
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
 from evals.newcomer import load_newcomer
-from tests.browser import ARTEFACTS
+from tests.browser import ARTEFACTS, axe_findings
 
 SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "dashboard.png"
 USER, PASSWORD = "wartung", "ein-langes-test-passwort"
@@ -181,11 +181,20 @@ def test_a_maintainer_logs_in_sees_the_topics_and_saves_one_as_eval_cases(browse
     page = browser.new_context(locale="de-DE", viewport={"width": 1200, "height": 1000}).new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"Markup aus einer Frage wurde ausgeführt: {dialog.message}"))
     page.goto(url)
+    page.locator("input[type=password]").wait_for()
+    found = axe_findings(page)
     page.locator("input[type=text]").first.fill(USER)
+    page.locator("input[type=password]").fill("falsch-falsch-falsch")
+    page.keyboard.press("Enter")
+    page.get_by_text("Falsche Anmeldedaten").wait_for()
+    page.wait_for_timeout(300)
+    assert page.locator("input[type=text]").first.input_value() == USER  # a typo in the password costs no retyping
     page.locator("input[type=password]").fill(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_selector(".thema", timeout=60000)
     page.wait_for_selector("#verlauf img, #verlauf svg", timeout=30000)
+    found += axe_findings(page)
+    assert found == []  # the login and the dashboard (axe-core, every impact)
     assert "Themen" in page.locator("#zusammenfassung").inner_text()
     first = page.locator(".thema").first
     assert "Wohnung" in first.inner_text() and "[NAME]" in first.inner_text() and "Petrenko" not in page.content()
