@@ -322,4 +322,4 @@ def chat_tab(chat: Chat, places: list[str], language: gr.Dropdown, relabel: Rela
     # a late reply nor answered with the old conversation; the half-typed question stays in its box.
     for trigger in (clear.click, chatbot.clear):
         trigger(None, None, [chatbot, session, shared], js=NEW_CONVERSATION_JS)
-    print_button.click(None, None, None, js="() => window.print()")
+    print_button.click(None, None, None, js="() => { window.lotsePrintCopy(); window.print(); }")

@@ -33,19 +33,19 @@ textarea::placeholder, input::placeholder {color:#6b6b6b; opacity:1;}
   #titel {font-size:0.85em;}
   #beispiele button {flex:1 1 45%;}
 }
-@media print {
-  * {visibility:hidden;}
-  #weitergeben, #weitergeben * {visibility:visible;}
-  #weitergeben {position:absolute;left:0;top:0;width:100%;}
-  #weitergeben textarea {border:none;height:auto !important;overflow:visible;}
-}
 """
 PAGE_HEAD = """<style>
 @media (max-width: 640px) {.gradio-container, .gradio-container .main {padding-left:6px !important; padding-right:6px !important;}}
 html[dir=rtl] .hinweis, html[dir=rtl] #titel {direction:rtl; text-align:right;}
+#druckfassung {display:none;}
+@media print {
+  body > *:not(#druckfassung) {display:none !important;}
+  #druckfassung {display:block; white-space:pre-wrap; font:11pt/1.45 serif; margin:0;}
+}
 </style>"""
 """Styles Gradio's ``css`` cannot express (it scopes them to the container's inside): the outer
-container on phones, and right-to-left notes and title for Arabic."""
+container on phones, right-to-left notes and title for Arabic, and printing: only the handout,
+whole (a copy of the handout box's text, which a printed text box would cut after a few lines)."""
 SWITCH_LANGUAGE_JS = """
 async (language) => {
   const code = language === 'de-simple' ? 'de' : language;
@@ -65,6 +65,13 @@ JS = """
 () => {
   document.documentElement.lang = 'de';
   __GRADIO_LABELS__
+  window.lotsePrintCopy = () => {  // the handout as plain text, the one thing a print shows
+    let copy = document.getElementById('druckfassung');
+    if (!copy) { copy = document.createElement('pre'); copy.id = 'druckfassung'; document.body.appendChild(copy); }
+    copy.textContent = document.querySelector('#weitergeben textarea')?.value ?? '';
+    copy.lang = 'de';
+  };
+  window.addEventListener('beforeprint', () => window.lotsePrintCopy());
   document.addEventListener('click', (event) => {
     const link = event.target.closest('a[href^="#quelle-"]');
     if (!link) return;
