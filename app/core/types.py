@@ -85,6 +85,9 @@ class Answer:
     """The answer's language: German, or the asker's when an LLM wrote it and its checks passed."""
     pieces: tuple[str, ...] = ()
     """The answer as it streams: lines, each with the separator before it; joined, the answer."""
+    standalone: str = ""
+    """The question as Lotse understood it: a follow-up ("Und in Bochum?") completed with the
+    conversation before it; empty when it is the question as typed."""
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -62,10 +62,11 @@ FEEDBACK = Table(
     Column("answer_id", Text),
     Column("question_vector", LargeBinary),
     Column("cited_sources", Text),  # "[n] title (document)" per citation: readable after a re-ingest renames the chunks
+    Column("turn", Text),  # what was typed, when ``question`` is a follow-up completed with the conversation
     Index("feedback_answer", "answer_id", unique=True),
     Index("feedback_created", "created_at"),
 )
-_ADDED_LATER = ("answer_id", "question_vector", "cited_sources")
+_ADDED_LATER = ("answer_id", "question_vector", "cited_sources", "turn")
 """Columns a table from an older Lotse lacks; they are added, its rows are kept."""
 
 
@@ -81,6 +82,8 @@ class Entry:
     """``[n] title (document id)`` per citation; chunk ids for rows from before titles were kept."""
     verdict: str
     vector: np.ndarray | None
+    turn: str = ""
+    """What was typed, when ``question`` is a follow-up completed with the conversation ("Und in Bochum?")."""
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -151,10 +154,11 @@ class FeedbackStore:
         👍 or changing it to 👎 leaves one row."""
         if verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {verdict!r}")
-        question = scrub(answer.question)
+        question = scrub(answer.standalone or answer.question)  # a follow-up is stored, grouped and kept as cases whole
         vector = np.asarray(self.embed(question), dtype=np.float32).tobytes() if self.embed else None
         insert = self._insert().values(
-            created_at=_now(), question=question, answer=scrub(answer.answer),
+            created_at=_now(), question=question, turn=scrub(answer.question) if answer.standalone else None,
+            answer=scrub(answer.answer),
             cited_chunk_ids=json.dumps([c.chunk_id for c in answer.citations]), verdict=verdict,
             cited_sources=json.dumps([f"[{c.n}] {c.title} ({c.doc_id})" for c in answer.citations], ensure_ascii=False),
             answer_id=answer_id, question_vector=vector)
@@ -185,7 +189,8 @@ class FeedbackStore:
         with self.engine.connect() as db:
             return [Entry(row.id, row.created_at, row.question, row.answer, json.loads(row.cited_sources or row.cited_chunk_ids),
                           row.verdict,
-                          None if row.question_vector is None else np.frombuffer(row.question_vector, dtype=np.float32))
+                          None if row.question_vector is None else np.frombuffer(row.question_vector, dtype=np.float32),
+                          row.turn or "")
                     for row in db.execute(query)]
 
     def counts_by_day(self, days: int) -> list[tuple[str, str, int]]:

@@ -151,7 +151,7 @@ def test_no_ip_or_user_columns(tmp_path: Path) -> None:
     FeedbackStore(tmp_path / "fb.sqlite3").close()
     columns = [r[1] for r in sqlite3.connect(tmp_path / "fb.sqlite3").execute("PRAGMA table_info(feedback)")]
     assert columns == ["id", "created_at", "question", "answer", "cited_chunk_ids", "verdict", "answer_id",
-                       "question_vector", "cited_sources"]
+                       "question_vector", "cited_sources", "turn"]  # turn: the typed follow-up, scrubbed like the question
 
 
 def test_a_file_from_before_the_answer_id_keeps_its_rows(tmp_path: Path) -> None:

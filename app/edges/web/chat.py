@@ -119,7 +119,8 @@ def _signature(kept: dict[str, Any], key: bytes) -> str:
 def remembered(session: Session | None, index: int, answer: Answer, key: bytes) -> Session:
     """The session after ``answer`` was shown as message ``index``; the answer is signed with
     ``key``, so a 👍/👎 can only ever rate what this server answered."""
-    kept: dict[str, Any] = {"id": uuid.uuid4().hex, "question": answer.question, "answer": answer.answer,
+    kept: dict[str, Any] = {"id": uuid.uuid4().hex, "question": answer.question, "standalone": answer.standalone,
+                            "answer": answer.answer,
                             "abstained": answer.abstained, "citations": [asdict(c) for c in answer.citations]}
     kept["sig"] = _signature(kept, key)
     return {"previous": answer.question, "answers": {**(session or {}).get("answers", {}), str(index): kept}}
@@ -135,7 +136,7 @@ def rated_answer(session: Session | None, index: int, key: bytes) -> tuple[Answe
         return None
     try:
         answer = Answer(str(kept["question"]), str(kept["answer"]), bool(kept["abstained"]),
-                        [Citation(**c) for c in kept.get("citations", [])])
+                        [Citation(**c) for c in kept.get("citations", [])], standalone=str(kept.get("standalone", "")))
         return answer, str(kept["id"])
     except (KeyError, TypeError):
         return None

@@ -85,11 +85,13 @@ def topics_figure(gaps: Sequence[Gap], top: int = 10) -> Figure:
 
 
 def gap_markdown(gap: Gap) -> str:
-    """The group's distinct questions with how often each came, newest first; all escaped."""
-    counts: dict[str, int] = {}
+    """The group's distinct questions with how often each came, newest first; a completed
+    follow-up with what was typed; all escaped."""
+    counts: dict[tuple[str, str], int] = {}
     for entry in gap.entries:
-        counts[entry.question] = counts.get(entry.question, 0) + 1
-    lines = [f"- {escape_markdown(q)}" + (f" ({n}×)" if n > 1 else "") for q, n in counts.items()]
+        counts[(entry.question, entry.turn)] = counts.get((entry.question, entry.turn), 0) + 1
+    lines = [f"- {escape_markdown(q)}" + (f" (getippt: „{escape_markdown(t)}“)" if t else "") + (f" ({n}×)" if n > 1 else "")
+             for (q, t), n in counts.items()]
     return f"Zuletzt: {gap.last_seen[:16].replace('T', ' ')} UTC\n\n" + "\n".join(lines)
 
 

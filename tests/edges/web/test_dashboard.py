@@ -21,7 +21,8 @@ from app.edges import FeedbackStore
 from app.edges.feedback import FEEDBACK, Entry
 from app.edges.gaps import group_gaps, write_eval_cases
 from app.edges.web import Dashboard, build_dashboard, launch_dashboard
-from app.edges.web.chat import ALL_PLACES, Chat
+from app.edges.web.chat import ALL_PLACES, Chat, rated_answer
+from app.edges.web.dashboard import gap_markdown
 from app.edges.web.limits import RateLimiter
 from app.index import load_embeddings
 from app.pipeline import Lotse
@@ -211,3 +212,19 @@ def test_a_maintainer_logs_in_sees_the_topics_and_saves_one_as_eval_cases(browse
     questions = [json.loads(line)["question"] for line in written[0].read_text(encoding="utf-8").splitlines()]
     assert any("Wohnung" in q for q in questions)
     page.context.close()
+
+
+def test_a_follow_up_is_stored_grouped_and_shown_as_the_question_it_completes(feedback_target: Path | str, lotse: Lotse) -> None:
+    store = FeedbackStore(feedback_target, embed=lotse.embeddings.embed_query)
+    chat = Chat(lotse, store, RateLimiter(100))
+    *_, (history, session, *_) = chat.respond("Was macht das Welcome Center im Kreis Kleve?", [], ALL_PLACES, None, "de", "")
+    *_, (history, session, *_) = chat.respond("Und in Bochum?", history, ALL_PLACES, session, "de", "")
+    rated = rated_answer(session, len(history) - 1, chat.signing_key)
+    assert rated is not None
+    chat.record(rated[0], "down", rated[1])
+    chat.settle()
+    entry, = store.problems(days=1, limit=10)
+    assert entry.turn == "Und in Bochum?" and "Welcome Center" in entry.question  # the fragment with what it completed
+    np.testing.assert_allclose(entry.vector, lotse.embeddings.embed_query(entry.question), rtol=1e-6)  # grouped on it
+    gap, = group_gaps([entry], lotse.embeddings.embed_query)
+    assert gap.label == entry.question and "getippt: „Und in Bochum?“" in gap_markdown(gap)
