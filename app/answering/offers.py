@@ -20,7 +20,9 @@ from app.core import STATEWIDE, RetrievedChunk, without_source_note
 from app.retrieval import Line, Page
 
 MAX_OFFERS = 5
-MAX_STATEWIDE = 2
+FILLED_UP_TO = 3
+"""Statewide offers fill a list of fewer local ones up to this many lines; a longer local list
+gets none (the asker in Dortmund wants Dortmund's offers, not the Land's programme again)."""
 
 
 @dataclass(frozen=True)
@@ -44,14 +46,15 @@ def shown_line(page: Page, chunk_ids: set[str], vector: np.ndarray, place: str |
 
 
 def choose_offers(offers: list[Offer], place: str | None) -> list[Offer]:
-    """Best first: offers in ``place`` before statewide ones (at most ``MAX_STATEWIDE`` of
-    those when there are local ones), ``MAX_OFFERS`` in all, each sentence once."""
+    """Best first: offers in ``place``, then statewide ones (only to fill a list of fewer than
+    ``FILLED_UP_TO`` local ones), ``MAX_OFFERS`` in all, each sentence once."""
     ranked = sorted(offers, key=lambda o: (-o.similarity, len(o.chunk.places)))  # equal sentences: the most specific page
     local = [o for o in ranked if place and place in o.chunk.places]
     others = [o for o in ranked if o not in local]
-    if local:
-        others = [o for o in others if STATEWIDE in o.chunk.places][:MAX_STATEWIDE]
     unique = {o.line.text: o for o in reversed(local + others)}  # the first of equal sentences wins
+    local = [o for o in local if unique[o.line.text] is o]
+    if local:
+        others = [o for o in others if STATEWIDE in o.chunk.places][:max(FILLED_UP_TO - len(local), 0)]
     return [o for o in local + others if unique[o.line.text] is o][:MAX_OFFERS]
 
 

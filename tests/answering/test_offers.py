@@ -22,11 +22,13 @@ def offer(doc: str, places: tuple[str, ...], similarity: float) -> Offer:
     return Offer(chunk(doc, places), line(doc, f"{doc} hilft Familien.", similarity), similarity)
 
 
-def test_local_offers_come_first_then_at_most_two_statewide_ones() -> None:
+def test_local_offers_come_first_and_statewide_ones_only_fill_a_short_list() -> None:
     found = [offer("land-a", ("Nordrhein-Westfalen",), 0.9), offer("koeln-b", ("Köln",), 0.5),
              offer("land-c", ("Nordrhein-Westfalen",), 0.85), offer("land-d", ("Nordrhein-Westfalen",), 0.7),
              offer("bonn", ("Bonn",), 0.95), offer("koeln-e", ("Köln",), 0.6)]
-    assert [o.chunk.doc_id for o in choose_offers(found, "Köln")] == ["koeln-e", "koeln-b", "land-a", "land-c"]
+    assert [o.chunk.doc_id for o in choose_offers(found, "Köln")] == ["koeln-e", "koeln-b", "land-a"]
+    more_local = [*found, offer("koeln-f", ("Köln",), 0.4)]
+    assert [o.chunk.doc_id for o in choose_offers(more_local, "Köln")] == ["koeln-e", "koeln-b", "koeln-f"]
 
 
 def test_each_offer_shows_its_sentence_most_like_the_question_that_stands_alone() -> None:
