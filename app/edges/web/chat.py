@@ -65,6 +65,15 @@ SHOW_LATEST_QUESTION_JS = """() => {
 }"""
 """After an answer: the question and the answer's first lines in view (the chat box would show
 its end, the source cards, and on a phone the answer would start above the fold)."""
+SKIP_TO_ANSWER = N_("Zur neuesten Antwort")
+SKIP_TO_ANSWER_JS = """() => {
+  const bots = document.querySelectorAll('[data-testid=bot]');
+  const target = bots[bots.length - 1]?.querySelector('a[href^="#quelle-"]') ?? document.querySelector('#frage textarea');
+  target?.focus();
+  target?.scrollIntoView({block: 'nearest'});
+}"""
+"""Two Tab presses after asking (past "Senden"), the keyboard's way to the newest answer's first
+citation (to the question field before the first answer); hidden until it has the focus."""
 NEW_CONVERSATION_JS = "() => [[], {}, '']"
 """Empties the chat, the hidden conversation state and the handout (outputs in that order)."""
 History = list[dict[str, Any]]
@@ -294,6 +303,7 @@ def chat_tab(chat: Chat, places: list[str], language: gr.Dropdown, relabel: Rela
         session = gr.JSON({}, visible=False)  # in the browser, not in this worker: no sticky sessions
         question = gr.Textbox(label=N_("Ihre Frage"), placeholder=N_("z. B. Was ist KOMM-AN NRW?"), lines=1, max_lines=6,
                               elem_id="frage", submit_btn=SEND, autofocus=True)
+        skip = gr.Button(SKIP_TO_ANSWER, elem_id="zur-antwort", size="sm")
         privacy = gr.Markdown(PRIVACY_HINT, elem_classes=["hinweis"], elem_id="datenschutz")
         with gr.Row(elem_id="beispiele"):
             examples = [gr.Button(text, size="sm", variant="secondary", min_width=120) for text in EXAMPLES]
@@ -309,7 +319,7 @@ def chat_tab(chat: Chat, places: list[str], language: gr.Dropdown, relabel: Rela
 
     relabel.label(tab, chatbot, question, place, sharing, shared)
     relabel.placeholder(question, SEND)
-    relabel.value(*examples, clear, print_button, note, privacy, feedback_off)
+    relabel.value(*examples, clear, print_button, note, privacy, feedback_off, skip)
     relabel.add(place, lambda lang: gr.update(choices=place_choices(lang, places)))
 
     turn_inputs = [question, chatbot, place, session, language, shared]
@@ -323,4 +333,5 @@ def chat_tab(chat: Chat, places: list[str], language: gr.Dropdown, relabel: Rela
     # a late reply nor answered with the old conversation; the half-typed question stays in its box.
     for trigger in (clear.click, chatbot.clear):
         trigger(None, None, [chatbot, session, shared], js=NEW_CONVERSATION_JS)
+    skip.click(None, js=SKIP_TO_ANSWER_JS)
     print_button.click(None, None, None, js="() => { window.lotsePrintCopy(); window.print(); }")

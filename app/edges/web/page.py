@@ -22,6 +22,7 @@ CSS = """
 .hinweis {font-size:0.9em;color:#333;}
 p[dir=auto] {text-align:start;}
 #chat .scroll-down-button-container {display:none;}
+#zur-antwort:not(:focus) {position:absolute !important; left:-10000px; width:1px; height:1px; overflow:hidden;}
 button[role=tab].selected {color:#c2410c;}
 textarea::placeholder, input::placeholder {color:#6b6b6b; opacity:1;}
 #kopf {align-items:center;}
@@ -65,6 +66,8 @@ JS = """
 () => {
   document.documentElement.lang = 'de';
   __GRADIO_LABELS__
+  const question = document.querySelector('#frage textarea');
+  if (question) question.dir = 'auto';  // Arabic typed right to left, German left to right, in any interface
   window.lotsePrintCopy = () => {  // the handout as plain text, the one thing a print shows
     let copy = document.getElementById('druckfassung');
     if (!copy) { copy = document.createElement('pre'); copy.id = 'druckfassung'; document.body.appendChild(copy); }

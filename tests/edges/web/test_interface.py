@@ -161,6 +161,27 @@ def test_keyboard_alone_asks_and_opens_every_citation(browser, web_url: str) -> 
     page.context.close()
 
 
+def test_two_tabs_after_asking_lead_to_the_newest_answers_first_citation(browser, web_url: str) -> None:
+    page = open_chat(browser, web_url, locale="ar-SY")
+    wait_for_placeholder(page, "ar")
+    ask(page, "ما هو KOMM-AN NRW؟", 1)
+    ask(page, "ماذا يقدم Welcome Center في Kreis Kleve؟", 2)  # focus stays in the question field
+    page.keyboard.press("Tab")  # "Senden"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "zur-antwort"
+    assert page.evaluate("document.activeElement.innerText").strip() == translate("ar", "Zur neuesten Antwort")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#quelle-3-1"  # the second answer's
+    page.keyboard.press("Enter")
+    assert card_of(page, "#quelle-3-1").get_attribute("open") is not None
+    box = page.locator("#frage textarea")
+    box.fill("كيف أجد دورة لغة؟")
+    assert box.evaluate("t => getComputedStyle(t).direction") == "rtl"  # Arabic runs right to left in the field
+    box.fill("Was ist KOMM-AN NRW?")
+    assert box.evaluate("t => getComputedStyle(t).direction") == "ltr"
+    page.context.close()
+
+
 def test_phone_shows_the_question_field_on_the_first_screen(browser, web_url: str) -> None:
     page = open_chat(browser, web_url, width=390, height=844)
     box = page.locator("#frage textarea").bounding_box()
