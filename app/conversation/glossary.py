@@ -31,6 +31,8 @@ class _Names:
     """Canonical names with their surface-form patterns."""
 
     patterns: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    forms: dict[str, list[str]] = field(default_factory=dict)
+    """The surface forms of each name, as the glossary writes them."""
 
     @classmethod
     def build(cls, table: dict[str, list[str]]) -> _Names:
@@ -38,7 +40,8 @@ class _Names:
             {
                 name: [_word_pattern(spelling, case_sensitive=form.isupper()) for form in forms for spelling in spellings(form)]
                 for name, forms in table.items()
-            }
+            },
+            {name: list(forms) for name, forms in table.items()},
         )
 
     def find(self, text: str) -> list[str]:

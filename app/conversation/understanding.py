@@ -95,6 +95,48 @@ def known(stem: str, vocabulary: Container[str]) -> bool:
     return len(stem) >= MIN_FUZZY_CHARS and any(variant in vocabulary for variant in one_edit_away(stem))
 
 
+MIN_NAME_SLIP_CHARS = 8
+"""Programme names this long or longer are recognised with one typing slip ("Welcome Cneter")."""
+_NAME_TOKEN = re.compile(r"\w(?:[\w.\-]*\w)?")
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with exactly one letter dropped, added, changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    start = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    if len(a) == len(b):
+        swapped = a[start + 2:] == b[start + 2:] and a[start:start + 2] == b[start:start + 2][::-1]
+        return a[start + 1:] == b[start + 1:] or swapped
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    return shorter[start:] == longer[start + 1:]
+
+
+def fix_programme_slips(text: str, glossary: Glossary, vocabulary: Container[str]) -> str:
+    """The text with a programme name typed with one slip written right ("Tain of Hope",
+    "NRWIntegrativ", "Welcome Cneter"): a span of the text one slip from exactly one programme's
+    name of ``MIN_NAME_SLIP_CHARS`` or more, holding a word the corpus does not use (so
+    "Kommunalen Integrationszentren" stays as it is), for a programme the text does not name yet."""
+    named = set(glossary.programmes_in(text))
+    tokens = list(_NAME_TOKEN.finditer(text))
+    fixes: dict[tuple[int, int], set[str]] = {}
+    for name, forms in glossary.programmes.forms.items():
+        if name in named:
+            continue
+        for form in (f for f in forms if len(f) >= MIN_NAME_SLIP_CHARS):
+            size = len(form.split())
+            for first in range(len(tokens) - size + 1):
+                start, end = tokens[first].start(), tokens[first + size - 1].end()
+                span = text[start:end]
+                if one_edit_apart(form.lower(), span.lower()) and any(
+                        not any(s in vocabulary for s in stems(w)) for w in words(span)):
+                    fixes.setdefault((start, end), set()).add(form)
+    for (start, end), found in sorted(fixes.items(), reverse=True):
+        if len(found) == 1:
+            text = text[:start] + found.pop() + text[end:]
+    return text
+
+
 MIN_PLACE_SLIP_CHARS = 7
 """Place names at least this long are recognised with one typing slip ("Dortmnud", "Vieren");
 shorter ones are one slip from too many ordinary words ("Herten", "Herren")."""
@@ -235,7 +277,8 @@ class Understanding:
     def __call__(self, turn: str, previous: str | None = None, place_filter: str | None = None) -> Query:
         """Understand one (cleaned) turn of a conversation. A place the question names (also
         with a typing slip) narrows the search when the user has set no filter."""
-        typed, turn = turn, fix_place_slips(turn, self.glossary.places, self.vocabulary)
+        typed, turn = turn, fix_programme_slips(fix_place_slips(turn, self.glossary.places, self.vocabulary),
+                                                self.glossary, self.vocabulary)
         text = self.standalone(turn, previous)
         language = detect_language(turn)
         split = split_ask(turn)

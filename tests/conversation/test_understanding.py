@@ -12,7 +12,7 @@ from app.conversation import (
 )
 from app.conversation.glossary import _Names
 from app.conversation.intent import by_cues
-from app.conversation.understanding import fix_place_slips, says_nothing
+from app.conversation.understanding import fix_place_slips, fix_programme_slips, says_nothing
 from app.core import stems
 
 VOCAB = {s for w in "Kommunale Integrationszentren Welcome Center Kleve Geld Euro".split() for s in stems(w)}
@@ -177,3 +177,23 @@ def test_the_query_keeps_what_was_typed_and_finds_the_place_meant() -> None:
 ])
 def test_the_asked_detail_in_everyday_forms_of_other_languages(question: str, detail: str) -> None:
     assert by_cues(question).detail == detail
+
+
+SLIP_GLOSSARY = Glossary(programmes=_Names.build({
+    "Train of Hope": ["Train of Hope"], "NRW.Integrativ": ["NRW.Integrativ"], "Welcome Center": ["Welcome Center"],
+    "Kommunale Integrationszentren": ["Kommunale Integrationszentren"]}))
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("Was ist Tain of Hope?", "Was ist Train of Hope?"),
+    ("Was ist NRWIntegrativ?", "Was ist NRW.Integrativ?"),
+    ("Was macht das Welcome Cneter in Kleve?", "Was macht das Welcome Center in Kleve?"),
+    ("Was machen die Kommunalen Integrationszentren?", "Was machen die Kommunalen Integrationszentren?"),  # words it knows
+    ("Was ist Train of Hope?", "Was ist Train of Hope?"),
+    ("Was ist Rain of Hope?", "Was ist Train of Hope?"),
+    ("Wo ist das Welcome Centre?", "Wo ist das Welcome Center?"),  # two letters swapped: one slip
+    ("Wo ist das Welcom Centre?", "Wo ist das Welcom Centre?"),  # two slips: not read as the name
+])
+def test_a_programme_name_typed_with_one_slip_is_read_right(typed: str, meant: str) -> None:
+    known = VOCAB | {s for w in "Hope Train Rain Integrativ NRW".split() for s in stems(w)}
+    assert fix_programme_slips(typed, SLIP_GLOSSARY, known) == meant
