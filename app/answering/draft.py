@@ -35,11 +35,6 @@ class Draft:
     """The answer line by line, each with the separator before it (none for the first);
     empty for an answer of one piece."""
 
-    @property
-    def streamed(self) -> tuple[str, ...]:
-        """The pieces the answer is shown in; joined, they are the answer."""
-        return self.pieces or (self.answer,)
-
 
 class Composer(Protocol):
     """Anything that turns evidence into a cited answer."""

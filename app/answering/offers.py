@@ -52,10 +52,10 @@ def choose_offers(offers: list[Offer], place: str | None) -> list[Offer]:
     local = [o for o in ranked if place and place in o.chunk.places]
     others = [o for o in ranked if o not in local]
     unique = {o.line.text: o for o in reversed(local + others)}  # the first of equal sentences wins
-    local = [o for o in local if unique[o.line.text] is o]
+    local, others = ([o for o in group if unique[o.line.text] is o] for group in (local, others))
     if local:
         others = [o for o in others if STATEWIDE in o.chunk.places][:max(FILLED_UP_TO - len(local), 0)]
-    return [o for o in local + others if unique[o.line.text] is o][:MAX_OFFERS]
+    return (local + others)[:MAX_OFFERS]
 
 
 def short_title(title: str) -> str:

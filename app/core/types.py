@@ -84,7 +84,8 @@ class Answer:
     language: str = "de"
     """The answer's language: German, or the asker's when an LLM wrote it and its checks passed."""
     pieces: tuple[str, ...] = ()
-    """The answer as it streams: lines, each with the separator before it; joined, the answer."""
+    """The answer as it streams: lines, each with the separator before it; joined, the answer
+    (empty for an answer of one piece)."""
     standalone: str = ""
     """The question as Lotse understood it: a follow-up ("Und in Bochum?") completed with the
     conversation before it; empty when it is the question as typed."""

@@ -62,7 +62,7 @@ def build_chain(retriever: HybridRetriever, reader: PageReader, composer: Compos
         return Answer(
             question=request.query.turn, answer=draft.answer, abstained=draft.abstained,
             citations=draft.citations, retrieved=_with_extra(chunks, draft), composer=draft.composer, language=draft.language,
-            pieces=draft.streamed, standalone=request.query.text if request.query.text != request.query.turn else "",
+            pieces=draft.pieces, standalone=request.query.text if request.query.text != request.query.turn else "",
             timings_ms={"retrieve": state.retrieve_ms, "answer": _ms(started), "total": _ms(request.started)},
         )
 
