@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 
 from app.conversation import Glossary
@@ -397,6 +398,54 @@ def test_a_zero_filled_chroma_database_is_a_german_line_and_rebuild_builds_besid
     ROWS.append(("21", "chroma.sqlite3 zero-filled", "traceback for ask, ingest and even --rebuild",
                  "ask and ingest: one German line naming the folder and the repair, exit 1; --rebuild moves the damaged "
                  "folder aside (and says where) and builds a new index"))
+
+
+def test_zeroed_vector_index_files_are_a_german_line_and_rebuild_repairs_them(small: Settings) -> None:
+    env = cli_env(small, LOTSE_FEEDBACK_DB=str(small.feedback_db))
+    subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
+    chunks = open_client(small).get_collection(live_pointer(open_client(small), small.collection).live)
+    filler = np.random.default_rng(0).random((1500, 384), dtype=np.float32)  # past Chroma's sync threshold: the HNSW files get written
+    for start in range(0, len(filler), 500):
+        chunks.add(ids=[f"filler-{i}" for i in range(start, start + 500)], embeddings=filler[start : start + 500])
+    files = [f for f in small.chroma_dir.rglob("*") if f.suffix in (".bin", ".pickle")]
+    assert files
+    for file in files:
+        file.write_bytes(b"\0" * file.stat().st_size)
+    asked = subprocess.run([sys.executable, "-m", "app", "ask", "Was ist KOMM-AN NRW?"], env=env, capture_output=True, text=True)
+    assert asked.returncode == 1 and "Traceback" not in asked.stderr + asked.stdout, asked.stderr
+    assert "lässt sich nicht lesen" in asked.stderr and "lotse ingest --rebuild" in asked.stderr
+    subprocess.run([sys.executable, "-m", "app", "ingest", "--rebuild", "--quiet"], env=env, check=True, capture_output=True)
+    again = subprocess.run([sys.executable, "-m", "app", "ask", "Was ist KOMM-AN NRW?"], env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and "KOMM-AN" in again.stdout
+    ROWS.append(("21", "HNSW files of the live build zero-filled", "traceback at question time ('Error deserializing pickle')",
+                 "lotse ask: one German line naming the folder and the repair, exit 1; lotse ingest --rebuild builds a new "
+                 "index beside it and answers again"))
+
+
+@contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """``folder`` mounted read-only (tests run as root, for whom file modes do not bind)."""
+    mounted = subprocess.run(["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"a read-only bind mount needs CAP_SYS_ADMIN: {mounted.stderr.strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_read_only_index_folder_is_one_german_line_for_every_command(small: Settings) -> None:
+    env = cli_env(small, LOTSE_FEEDBACK_DB=str(small.feedback_db))
+    subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
+    with read_only(small.chroma_dir):
+        for command in (["ask", "Was ist KOMM-AN NRW?"], ["ingest", "--quiet"]):
+            said = subprocess.run([sys.executable, "-m", "app", *command], env=env, capture_output=True, text=True)
+            assert said.returncode == 1 and "Traceback" not in said.stderr + said.stdout, said.stderr
+            assert "schreibgeschützt" in said.stderr and str(small.chroma_dir) in said.stderr
+    again = subprocess.run([sys.executable, "-m", "app", "ask", "Was ist KOMM-AN NRW?"], env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and "KOMM-AN" in again.stdout
+    ROWS.append(("21", "index folder read-only (bind mount)", "untested ('lässt sich nicht öffnen … --rebuild', wrong advice)",
+                 "ask and ingest: one German line saying the folder is read-only and what to do, exit 1; nothing moved aside"))
 
 
 def test_a_lost_pointer_is_found_again_and_its_build_reused_not_re_embedded(small: Settings) -> None:

@@ -148,7 +148,14 @@ def open_client(settings: Settings) -> ClientAPI:
             )
         _limit_wait(client, settings.chroma_timeout_s)
         return client
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    folder = settings.chroma_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigurationError(f"Der Ordner für den Suchindex ({folder}) lässt sich nicht anlegen: {error.strerror}.") from error
+    if not os.access(folder, os.W_OK):  # read-only (mount or rights): Chroma writes even to answer
+        raise ConfigurationError(f"Der Suchindex in {folder} ist schreibgeschützt. Chroma schreibt auch beim Lesen in diesen "
+                                 "Ordner: bitte Schreibrechte geben, oder LOTSE_CHROMA_URL auf einen Chroma-Server setzen.")
     try:
         return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
     except Exception as error:  # Chroma's InternalError ("file is not a database"), an OSError, …

@@ -17,7 +17,7 @@ from langchain_core.runnables import Runnable
 
 from app.answering import Composer, ExtractiveComposer, LLMComposer, LLMCondenser, Thresholds, load_chat_model, selector_for
 from app.conversation import Glossary, Query, Understanding, Vocabulary, classifier_for, clean_question, needs_context
-from app.core import Answer, InvalidQuestion, Settings
+from app.core import Answer, DamagedIndex, InvalidQuestion, Settings
 from app.index import (
     Index,
     LotseEmbeddings,
@@ -178,4 +178,10 @@ class Lotse:
                             snapshot.pointer.generation, type(error).__name__)
                 self._discard(snapshot)
                 snapshot = self.snapshot()
-                return snapshot.chain.invoke(Request(snapshot.understand(turn, previous, place), started))
+                try:
+                    return snapshot.chain.invoke(Request(snapshot.understand(turn, previous, place), started))
+                except ChromaError as again:  # the live build itself cannot be read: its files are damaged
+                    where = self.settings.chroma_url or self.settings.chroma_dir
+                    raise DamagedIndex(f"Der Suchindex in {where} lässt sich nicht lesen. Reparatur: lotse ingest --rebuild "
+                                       "(baut einen neuen Stand neben dem beschädigten).",
+                                       detail=f"{type(again).__name__}: {again}") from again
