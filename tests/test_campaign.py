@@ -61,6 +61,8 @@ RAW_BODIES = [
     ("question bool", b'{"data": [true, null, null]}', BROKE),
     ("place=5", b'{"data": ["Was ist KOMM-AN NRW?", 5, null]}', BROKE),
     ("previous=7", b'{"data": ["Was ist KOMM-AN NRW?", null, 7]}', "accepted unchecked"),
+    ("no fields", b'{"data": []}', 'error event {"error": null}'),
+    ("only the question", b'{"data": ["Was ist KOMM-AN NRW?"]}', 'error event {"error": null}'),
     ("invalid UTF-8 bytes", b'{"data": ["Was ist \xff\xfe KOMM-AN NRW?", null, null]}', NOT_JSON),
     ("not JSON", b"Was ist KOMM-AN NRW?", NOT_JSON),
 ]

@@ -5,6 +5,7 @@ every failure is the JSON object ``{"question": …, "error": "<German message>"
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -27,6 +28,22 @@ class AskRequest(BaseModel):
     question: str
     place: str | None = None
     previous: str | None = None
+
+
+ASK_ROUTE = "/gradio_api/call/ask"
+EXAMPLE = "z. B. {\"data\": [\"Was ist KOMM-AN NRW?\", null, null]}"
+TOO_FEW_VALUES = f"Ungültige Anfrage: data braucht {len(AskRequest.model_fields)} Werte (Frage, Ort, vorherige Frage), {EXAMPLE}."
+
+
+def too_few_values(body: bytes) -> bool:
+    """Whether an ``/ask`` body is a JSON object whose ``data`` list leaves out fields (Gradio
+    checks the count before Lotse's schema does, and answers it only with ``{"error": null}``)."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return False  # not JSON: Gradio's 4xx, made German by ``GermanApiErrors``
+    data = parsed.get("data") if isinstance(parsed, dict) else None
+    return isinstance(data, list) and len(data) < len(AskRequest.model_fields)
 
 
 def invalid_request(error: ValidationError) -> str:

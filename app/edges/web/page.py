@@ -12,6 +12,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from app.edges.web.api import ASK_ROUTE, EXAMPLE, TOO_FEW_VALUES, too_few_values
 from app.edges.web.gate import RouteGate
 from app.edges.web.gradio_labels import gradio_labels_script
 
@@ -129,17 +130,18 @@ class GermanPage(BaseHTTPMiddleware):
 
 
 class GermanApiErrors(BaseHTTPMiddleware):
-    """A request body the API cannot parse (not JSON, not UTF-8) gets the same German
-    ``error`` object as every other bad question. (Routes Lotse does not use never get this
-    far: ``RouteGate`` refuses them.)"""
+    """A request body the API cannot parse (not JSON, not UTF-8), or an ``/ask`` body that
+    leaves out fields, gets the same German ``error`` object as every other bad question.
+    (Routes Lotse does not use never get this far: ``RouteGate`` refuses them.)"""
 
     API = ("/gradio_api/call/", "/gradio_api/run/", "/gradio_api/queue/join")
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        if request.method == "POST" and request.url.path.rstrip("/") == ASK_ROUTE and too_few_values(await request.body()):
+            return JSONResponse({"error": TOO_FEW_VALUES}, status_code=422)
         response = await call_next(request)
         if response.status_code in (400, 422) and request.url.path.startswith(self.API):
-            return JSONResponse({"error": "Ungültige Anfrage: Der Inhalt muss JSON in UTF-8 sein, "
-                                          "z. B. {\"data\": [\"Was ist KOMM-AN NRW?\", null, null]}."},
+            return JSONResponse({"error": f"Ungültige Anfrage: Der Inhalt muss JSON in UTF-8 sein, {EXAMPLE}."},
                                 status_code=response.status_code)
         return response
 
