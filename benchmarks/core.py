@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from app.answering import LearnedSelector
 from app.conversation import Glossary
-from app.core import Settings
+from app.core import Settings, without_umlauts
 from app.index import (
     DEFAULT_EMBEDDER,
     Catalogue,
@@ -154,6 +154,13 @@ def main() -> None:
         rows.append(("`Lotse.stream`: first piece p50 / p95", f"{statistics.median(first_piece):.1f} / {percentile(first_piece, 0.95):.1f} ms"))
         rows.append(("embedding the question alone p50 (the floor)", f"{statistics.median(embed):.1f} ms"))
         rows.append(("warm ask p50 / embedding p50", f"{statistics.median(warm) / statistics.median(embed):.2f}"))
+        understand, respelled = lotse.snapshot().understand, []
+        for q in [*questions, *(without_umlauts(q.lower()) for q in questions)]:
+            t = time.perf_counter()
+            understand.respelled(q)
+            respelled.append((time.perf_counter() - t) * 1000)
+        rows.append(("spelling restored (`Understanding.respelled`; questions as written and lower-cased without umlauts) p50 / p95",
+                     f"{statistics.median(respelled):.2f} / {percentile(respelled, 0.95):.2f} ms"))
 
         naive = NaiveBaseline(Catalogue.load(lotse.index).documents(), lotse.embeddings)
         naive_ms = []

@@ -25,6 +25,7 @@ from app.conversation.followup import is_elliptical, resolve_followup
 from app.conversation.gazetteer import Gazetteer
 from app.conversation.glossary import Glossary
 from app.conversation.intent import IntentModel, by_cues
+from app.conversation.spelling import MIN_SLIP_CHARS, Spellings, one_edit_apart, one_edit_away, restore_spelling
 from app.core import GENERIC_QUESTION_NOUNS, GERMAN, STATEWIDE, detect_language, is_german, stems, words
 
 _CAPITALISED = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w*-]{3,})")
@@ -75,41 +76,16 @@ def says_nothing(ask: str, vocabulary: Container[str]) -> bool:
     return sum(known(s, vocabulary) for s in found) * 2 <= len(found)
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüßéèêàç"
-"""German letters and the accents of loan words ("Sprachcafes" is one slip from "Sprachcafés")."""
-MIN_FUZZY_CHARS = 5
-"""Shorter stems are matched exactly: one edit turns many short words into others."""
-
-
-def one_edit_away(stem: str) -> set[str]:
-    """Every string one typing slip from ``stem``: a letter dropped, doubled or wrong, or two swapped."""
-    splits = [(stem[:i], stem[i:]) for i in range(len(stem) + 1)]
-    return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-            | {a + c + b[1:] for a, b in splits if b for c in _LETTERS} | {a + c + b for a, b in splits for c in _LETTERS})
-
-
 def known(stem: str, vocabulary: Container[str]) -> bool:
     """Whether the corpus uses ``stem``, or (for longer stems) a stem one typing slip away."""
     if stem in vocabulary:
         return True
-    return len(stem) >= MIN_FUZZY_CHARS and any(variant in vocabulary for variant in one_edit_away(stem))
+    return len(stem) >= MIN_SLIP_CHARS and any(variant in vocabulary for variant in one_edit_away(stem))
 
 
 MIN_NAME_SLIP_CHARS = 8
 """Programme names this long or longer are recognised with one typing slip ("Welcome Cneter")."""
 _NAME_TOKEN = re.compile(r"\w(?:[\w.\-]*\w)?")
-
-
-def one_edit_apart(a: str, b: str) -> bool:
-    """Whether ``b`` is ``a`` with exactly one letter dropped, added, changed, or two neighbours swapped."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    start = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-    if len(a) == len(b):
-        swapped = a[start + 2:] == b[start + 2:] and a[start:start + 2] == b[start:start + 2][::-1]
-        return a[start + 1:] == b[start + 1:] or swapped
-    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
-    return shorter[start:] == longer[start + 1:]
 
 
 def fix_programme_slips(text: str, glossary: Glossary, vocabulary: Container[str]) -> str:
@@ -250,6 +226,17 @@ class Understanding:
     """The question embedder (its vectors feed the intent classifier and the retrieval)."""
     classifier: IntentModel | None = None
     """The learned intent and detail heads for ``embed``'s vectors; None: the cues decide."""
+    spellings: Spellings | None = None
+    """The documents' spellings (``restore_spelling``); None: a turn is read as typed."""
+
+    def respelled(self, text: str) -> str:
+        """``text`` with place and programme names typed with a slip written right and its
+        other words spelled as the documents spell them."""
+        text = fix_place_slips(text, self.glossary.places, self.vocabulary)
+        if self.spellings is not None:
+            recase = detect_language(text) in (GERMAN, None)
+            text = restore_spelling(text, self.spellings, self.glossary.places.canonical, recase=recase)
+        return fix_programme_slips(text, self.glossary, self.vocabulary)
 
     def standalone(self, turn: str, previous: str | None) -> str:
         """The turn completed with the previous question if it cannot stand alone."""
@@ -277,9 +264,8 @@ class Understanding:
     def __call__(self, turn: str, previous: str | None = None, place_filter: str | None = None) -> Query:
         """Understand one (cleaned) turn of a conversation. A place the question names (also
         with a typing slip) narrows the search when the user has set no filter."""
-        typed, turn = turn, fix_programme_slips(fix_place_slips(turn, self.glossary.places, self.vocabulary),
-                                                self.glossary, self.vocabulary)
-        text = self.standalone(turn, previous)
+        typed, turn = turn, self.respelled(turn)
+        text = self.standalone(turn, self.respelled(previous) if previous else None)
         language = detect_language(turn)
         split = split_ask(turn)
         ask = text if text != turn else self.focus(split.ask, split.context)

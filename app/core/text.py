@@ -177,6 +177,21 @@ def without_umlauts(text: str, *, spelled_out: bool = False) -> str:
     return text.translate(_SPELLED_OUT if spelled_out else _PLAIN_VOWELS)
 
 
+LETTER_RUN = re.compile(r"[^\W\d_]+")
+"""A word as its spelling is looked up: letters only ("Nordrhein-Westfalen" is two)."""
+
+
+def spelling_key(word: str) -> str:
+    """How a word is looked up in the documents' spellings: lower case, umlauts as plain vowels
+    ("Köln", "koln" -> "koln"; "Koeln" -> "koeln")."""
+    return without_umlauts(word.lower())
+
+
+def spelling_keys(word: str) -> set[str]:
+    """Every key a typed form of ``word`` may have: "Köln" -> {"koln", "koeln"}."""
+    return {spelling_key(word), without_umlauts(word.lower(), spelled_out=True)}
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens."""
     return _WORD.findall(text.lower())

@@ -10,19 +10,25 @@ Rows are keyed by (chunk row id, position). Chunk row ids change with a document
 and glossary, so no version column is needed: a sentence is visible when its chunk is. Each row
 also keeps what ingest found in the sentence (the programmes and places it and its document's
 title name), so that no question re-tags candidate sentences.
+
+A second table counts how the documents spell each word (the first word of a sentence, capitalised
+by position, is left out), keyed by the word as people may type it (``spelling_keys``). Question
+time restores a turn's umlauts, case and typing slips from it (``conversation.spelling``). Counts
+only grow: a word of a retired document keeps its spelling, which still spells it right.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from app.core import IndexMissing
+from app.core import LETTER_RUN, IndexMissing, spelling_keys
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sentences (
@@ -35,13 +41,22 @@ CREATE TABLE IF NOT EXISTS sentences (
     PRIMARY KEY (chunk_id, position)
 );
 CREATE INDEX IF NOT EXISTS sentences_by_doc ON sentences (doc_id);
+CREATE TABLE IF NOT EXISTS spellings (
+    typed TEXT NOT NULL,
+    form TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (typed, form)
+) WITHOUT ROWID;
 """
 """A table with rowids: each row holds a 1.5 KB vector, and SQLite stores such rows in less than
 half the space of a ``WITHOUT ROWID`` table (106 vs 237 MB for 50,000 sentences, measured)."""
-FORMAT = 2
-"""2: the entities column. A build whose file has another format is rebuilt by the next ingest."""
+FORMAT = 3
+"""2: the entities column; 3: the spellings table. A build whose file has another format is
+rebuilt by the next ingest."""
 _VARIABLES = 500
 """Ids per ``IN (…)`` list, well below SQLite's limit on bound variables."""
+_SPELLING_VARIABLES = 5000
+"""Keys per spelling lookup: a typing slip is looked for among a thousand variants of a word."""
 
 
 @dataclass(frozen=True)
@@ -86,11 +101,28 @@ class SentenceStore:
             yield db
 
     def add(self, rows: Sequence[StoredSentence]) -> None:
-        """Write rows (a row with the same chunk and position is replaced) in one transaction."""
+        """Write rows (a row with the same chunk and position is replaced) and count their
+        words' spellings, in one transaction."""
+        spelled = Counter((key, form) for r in rows for form in LETTER_RUN.findall(r.text)[1:] for key in spelling_keys(form))
         with self._connect() as db:
             db.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
                            [(r.chunk_id, r.position, r.doc_id, r.text, np.asarray(r.vector, dtype=np.float32).tobytes(),
                              "\n".join(sorted(r.entities))) for r in rows])
+            db.executemany("INSERT INTO spellings VALUES (?, ?, ?) "
+                           "ON CONFLICT (typed, form) DO UPDATE SET count = count + excluded.count",
+                           [(key, form, n) for (key, form), n in spelled.items()])
+
+    def spellings(self, keys: Collection[str]) -> dict[str, str]:
+        """For each of ``keys`` (``spelling_key`` of a typed word) the documents use, the form
+        they use most ("koln" -> "Köln", "integrationszentren" -> "Integrationszentren")."""
+        found: dict[str, str] = {}
+        values = list(keys)
+        with self._connect() as db:
+            for start in range(0, len(values), _SPELLING_VARIABLES):
+                part = values[start : start + _SPELLING_VARIABLES]
+                query = f"SELECT typed, form FROM spellings WHERE typed IN ({_marks(part)}) ORDER BY count, form"
+                found |= dict(db.execute(query, part).fetchall())  # the most frequent form comes last
+        return found
 
     def of_chunks(self, chunk_ids: Sequence[str]) -> list[StoredSentence]:
         """The sentences of these chunks, in no particular order."""

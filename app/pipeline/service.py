@@ -112,7 +112,7 @@ class Lotse:
         reader = PageReader(index)
         understand = Understanding(self.glossary, Vocabulary.of(lexical, self.glossary, stop_word_stems()),
                                    LLMCondenser(self.chat_model) if self.chat_model is not None else None,
-                                   self.embeddings.embed_query, classifier_for(self.embeddings.id))
+                                   self.embeddings.embed_query, classifier_for(self.embeddings.id), index.sentences)
         return Snapshot(pointer, index, retriever, reader, understand, build_chain(retriever, reader, self.composer))
 
     @property

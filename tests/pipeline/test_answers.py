@@ -40,6 +40,19 @@ def test_facts_are_answered_with_verified_cited_quotes(lotse: Lotse, question: s
     assert all(f"[{c.n}]" in answer.answer for c in answer.citations)
 
 
+@pytest.mark.parametrize(("written", "typed"), [
+    ("Für wen engagiert sich der Verein SOFRA?", "für wen engagiert sich der verein sofra?"),
+    ("Welche Hilfe gibt es in Köln für Geflüchtete?", "Welche Hilfe gibt es in Koln fur Gefluchtete?"),
+    ("Wie viel Geld war 2021 für das Kommunale Integrationsmanagement eingeplant?",
+     "Wie viel Geld war 2021 fur das Kommunale Interationsmanagement eingeplant?"),
+])
+def test_a_question_typed_in_lower_case_without_umlauts_or_with_a_slip_is_answered_from_the_same_document(
+        lotse: Lotse, written: str, typed: str) -> None:
+    answer, typed_answer = lotse.ask(written), lotse.ask(typed)
+    assert not typed_answer.abstained and typed_answer.question == typed
+    assert typed_answer.citations[0].doc_id == answer.citations[0].doc_id, shown(typed_answer)
+
+
 def test_answer_to_komm_an_cites_its_source(lotse: Lotse) -> None:
     answer = lotse.ask("Was ist KOMM-AN NRW?")
     assert not answer.abstained and "KOMM-AN NRW" in shown(answer)
