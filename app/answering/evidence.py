@@ -10,7 +10,7 @@ import numpy as np
 
 from app.answering.gates import evidence_fits, is_answer_sentence, is_labelled_detail
 from app.answering.selector import SentenceSelector
-from app.conversation import Glossary, Query
+from app.conversation import Glossary, Intent, Query
 from app.core import STATEWIDE, RetrievedChunk, without_source_note
 from app.retrieval import Page
 
@@ -45,12 +45,21 @@ def score_pages(question: str, vector: np.ndarray, pages: list[Page], retrieved:
     return sorted(scored, key=lambda s: -s.score)
 
 
-def names_what_is_asked(query: Query, named: set[str]) -> bool:
+def names_what_is_asked(query: Query, named: set[str], anywhere: bool = False) -> bool:
     """Whether a sentence (with its document's title and places) names one of the places the query names
     and one of its programmes: a sentence about the Welcome Center in Detmold does not answer
-    a question about the one in Bielefeld, however much it is about a Welcome Center."""
-    places, programmes = set(query.places) - {STATEWIDE}, set(query.programmes)
+    a question about the one in Bielefeld, however much it is about a Welcome Center. With
+    ``anywhere`` (``holds_everywhere``) the places need not be named."""
+    places, programmes = set() if anywhere else set(query.places) - {STATEWIDE}, set(query.programmes)
     return (not places or bool(places & named)) and (not programmes or bool(programmes & named))
+
+
+def holds_everywhere(query: Query, chunk: RetrievedChunk) -> bool:
+    """Whether the Land's own description answers the query wherever the asker lives: what a
+    programme of the Land is ("Meine Beraterin in Münster hat von KIM erzählt. Was ist das?"),
+    never a detail that differs by place (its phone number, its budget there)."""
+    return (query.intent is Intent.DEFINITION and bool(query.programmes) and STATEWIDE in chunk.places
+            and query.detail not in PLACE_BOUND_DETAILS)
 
 
 def from_the_asked_level(query: Query, chunk: RetrievedChunk) -> bool:
@@ -88,6 +97,7 @@ def admissible(scored: Scored, query: Query) -> bool:
     answered sentence by sentence: each sentence must name one of them."""
     named = set(scored.entities) | (set(scored.chunk.places) - {STATEWIDE})
     full_or_labelled = is_answer_sentence(scored.text) or is_labelled_detail(scored.text, query.detail)
-    return ((scored.answered or not query.german) and full_or_labelled and names_what_is_asked(query, named)
+    return ((scored.answered or not query.german) and full_or_labelled
+            and names_what_is_asked(query, named, holds_everywhere(query, scored.chunk))
             and from_the_asked_level(query, scored.chunk)
             and evidence_fits(query.ask, without_source_note(scored.text), query.detail))

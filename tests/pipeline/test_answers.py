@@ -53,6 +53,20 @@ def test_a_question_typed_in_lower_case_without_umlauts_or_with_a_slip_is_answer
     assert typed_answer.citations[0].doc_id == answer.citations[0].doc_id, shown(typed_answer)
 
 
+@pytest.mark.parametrize(("question", "programme"), [
+    ("Eine Beraterin in Bonn hat mir von KOMM-AN NRW erzählt. Was ist das?", "KOMM-AN"),
+    ("Ich wohne in Solingen. Was ist das Kommunale Integrationsmanagement?", "Integrationsmanagement"),
+])
+def test_what_a_land_programme_is_is_answered_wherever_the_asker_lives(lotse: Lotse, question: str, programme: str) -> None:
+    answer = lotse.ask(question)
+    assert not answer.abstained and programme in answer.answer, answer.answer
+    assert_verified(answer)
+
+
+def test_a_detail_that_differs_by_place_is_not_answered_from_the_lands_description(lotse: Lotse) -> None:
+    assert lotse.ask("Wie viel Geld bekommt das Kommunale Integrationsmanagement in Bonn?").abstained
+
+
 def test_answer_to_komm_an_cites_its_source(lotse: Lotse) -> None:
     answer = lotse.ask("Was ist KOMM-AN NRW?")
     assert not answer.abstained and "KOMM-AN NRW" in shown(answer)
