@@ -113,7 +113,7 @@ def test_bodies_over_the_cap_are_refused_declared_or_streamed(served: tuple[str,
                           headers={"content-type": "application/json"}, timeout=30)
     assert declared.status_code == streamed.status_code == 413
     assert "zu groß" in declared.json()["error"] and "zu groß" in streamed.json()["error"]
-    ok = httpx.post(f"{url}/gradio_api/call/ask", json={"data": ["Was ist KOMM-AN NRW?"]}, timeout=30)
+    ok = httpx.post(f"{url}/gradio_api/call/ask", json={"data": ["Was ist KOMM-AN NRW?", None, None]}, timeout=30)
     assert ok.status_code == 200 and "event_id" in ok.json()
     ROWS.append(("10", f"{len(big) // 1024} KB body to /ask, with Content-Length and chunked", "accepted (200 MB: 1.07 GB peak)",
                  f"HTTP 413 with a German error, cap {MAX_BODY_BYTES // 1024} KB (a 40-turn chat is about 350 KB)"))
