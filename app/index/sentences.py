@@ -90,21 +90,27 @@ class SentenceStore:
         self.path = path
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as db:
+            with self._connect(write=True) as db:
                 db.executescript(_SCHEMA)
         elif not path.is_file():
             raise IndexMissing(f"Die Sätze zum Index fehlen ({path}). Bitte 'lotse ingest --rebuild' ausführen.")
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
+    def _connect(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A connection; a reader's is read-only, so a file a rebuild deleted is reported
+        (``IndexMissing``: the caller reopens the live build), never silently recreated empty."""
+        try:
+            connection = sqlite3.connect(self.path if write else f"{self.path.resolve().as_uri()}?mode=ro", timeout=30, uri=not write)
+        except sqlite3.OperationalError as error:
+            raise IndexMissing(f"Die Sätze zum Index fehlen ({self.path}). Bitte 'lotse ingest' ausführen.") from error
+        with closing(connection) as db, db:
             yield db
 
     def add(self, rows: Sequence[StoredSentence]) -> None:
         """Write rows (a row with the same chunk and position is replaced) and count their
         words' spellings, in one transaction."""
         spelled = Counter((key, form) for r in rows for form in LETTER_RUN.findall(r.text)[1:] for key in spelling_keys(form))
-        with self._connect() as db:
+        with self._connect(write=True) as db:
             db.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
                            [(r.chunk_id, r.position, r.doc_id, r.text, np.asarray(r.vector, dtype=np.float32).tobytes(),
                              "\n".join(sorted(r.entities))) for r in rows])
@@ -134,7 +140,7 @@ class SentenceStore:
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         """Remove the sentences of these chunks."""
-        with self._connect() as db:
+        with self._connect(write=True) as db:
             for start in range(0, len(chunk_ids), _VARIABLES):
                 part = list(chunk_ids[start : start + _VARIABLES])
                 db.execute(f"DELETE FROM sentences WHERE chunk_id IN ({_marks(part)})", part)

@@ -17,7 +17,7 @@ from langchain_core.runnables import Runnable
 
 from app.answering import Composer, ExtractiveComposer, LLMComposer, LLMCondenser, Thresholds, load_chat_model, selector_for
 from app.conversation import Glossary, Query, Understanding, Vocabulary, classifier_for, clean_question, needs_context
-from app.core import Answer, DamagedIndex, InvalidQuestion, Settings
+from app.core import Answer, DamagedIndex, IndexMissing, InvalidQuestion, Settings
 from app.index import (
     Index,
     LotseEmbeddings,
@@ -170,10 +170,9 @@ class Lotse:
             )
         with store_errors(self.settings):
             snapshot = self.snapshot()
-            query = snapshot.understand(turn, previous, place)
             try:
-                return snapshot.chain.invoke(Request(query, started))
-            except ChromaError as error:  # its build was replaced under it: once more, from the live pointer
+                return snapshot.chain.invoke(Request(snapshot.understand(turn, previous, place), started))
+            except (ChromaError, IndexMissing) as error:  # its build was replaced under it: once more, from the live pointer
                 log.warning("Index-Stand %s/%s nicht lesbar (%s); neu geöffnet", snapshot.pointer.live,
                             snapshot.pointer.generation, type(error).__name__)
                 self._discard(snapshot)
