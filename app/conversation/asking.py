@@ -41,6 +41,19 @@ def _run_on_ask(sentence: str) -> int | None:
     return None
 
 
+def _only_courtesy(sentence: str) -> bool:
+    found = re.findall(r"\w+", folded(sentence))
+    return bool(found) and all(word in cues().courtesy for word in found)
+
+
+def without_courtesies(message: str) -> str:
+    """The message without the sentences that only thank or greet ("… in Köln? Danke!! lg"):
+    they are neither the ask nor the situation. A message of nothing else is kept as it is."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(message.strip()) if s.strip()]
+    kept = [s for s in sentences if not _only_courtesy(s)]
+    return " ".join(kept) if kept and len(kept) < len(sentences) else message
+
+
 def split_ask(message: str) -> Split:
     """The ask (the sentences that ask; else the last sentence, or the tail of a run-on
     sentence from its first asking word) and the context (everything else)."""

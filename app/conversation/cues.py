@@ -51,6 +51,8 @@ class Cues:
     """Words that name nothing: asking, referring and function words of every language."""
     intents: dict[str, re.Pattern[str]]
     details: dict[str, re.Pattern[str]]
+    courtesy: frozenset[str] = frozenset()
+    """Words of thanks and greeting; a sentence of nothing else only thanks or greets."""
 
     def features(self, text: str) -> dict[str, float]:
         """The cue features of a message for the intent and detail classifier (1.0: a cue is there)."""
@@ -77,4 +79,5 @@ def cues() -> Cues:
                 continuing=re.compile(rf"^\W*(?:{continuing})(?!\w)"), referring=referring, pointing=frozenset(every("pointing")),
                 function=frozenset(stop_words | set(every("function")) | single_asking | referring),
                 intents={name: _words_pattern(phrases) for name, phrases in data["intents"].items()},
-                details={name: _words_pattern(phrases) for name, phrases in data["details"].items()})
+                details={name: _words_pattern(phrases) for name, phrases in data["details"].items()},
+                courtesy=frozenset(every("courtesy")))

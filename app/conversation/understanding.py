@@ -20,7 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
-from app.conversation.asking import split_ask
+from app.conversation.asking import split_ask, without_courtesies
 from app.conversation.followup import is_elliptical, resolve_followup
 from app.conversation.gazetteer import Gazetteer
 from app.conversation.glossary import Glossary
@@ -264,8 +264,8 @@ class Understanding:
     def __call__(self, turn: str, previous: str | None = None, place_filter: str | None = None) -> Query:
         """Understand one (cleaned) turn of a conversation. A place the question names (also
         with a typing slip) narrows the search when the user has set no filter."""
-        typed, turn = turn, self.respelled(turn)
-        text = self.standalone(turn, self.respelled(previous) if previous else None)
+        typed, turn = turn, self.respelled(without_courtesies(turn))  # respelled, every word is one the documents use
+        text = self.standalone(turn, self.respelled(without_courtesies(previous)) if previous else None)
         language = detect_language(turn)
         split = split_ask(turn)
         ask = text if text != turn else self.focus(split.ask, split.context)
@@ -285,7 +285,7 @@ class Understanding:
             language=language,
             ask=ask,
             detail=asked.detail,
-            says_nothing=says_nothing(turn, self.vocabulary),
+            says_nothing=says_nothing(without_courtesies(typed), self.vocabulary),
             vector=vector,
             ask_vector=ask_vector,
         )

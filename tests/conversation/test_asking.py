@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.conversation.asking import split_ask
+from app.conversation.asking import split_ask, without_courtesies
 
 
 @pytest.mark.parametrize(("message", "ask", "context"), [
@@ -16,3 +16,16 @@ from app.conversation.asking import split_ask
 def test_the_ask_is_split_from_the_situation(message: str, ask: str, context: str) -> None:
     split = split_ask(message)
     assert (split.ask, split.context) == (ask, context)
+
+
+@pytest.mark.parametrize(("message", "searched"), [
+    ("Was ist KOMM-AN NRW? Danke!! lg", "Was ist KOMM-AN NRW?"),
+    ("What help is there for refugees in Cologne? thanks a lot!", "What help is there for refugees in Cologne?"),
+    ("Какая помощь есть для беженцев в Кёльне? Спасибо!", "Какая помощь есть для беженцев в Кёльне?"),
+    ("ما هو مركز الاندماج البلدي؟ شكرا جزيلا", "ما هو مركز الاندماج البلدي؟"),
+    ("Hallo! Wo ist das KI in Köln?", "Wo ist das KI in Köln?"),
+    ("Hallo, ich bin neu in Köln. Wo bekomme ich Hilfe?", "Hallo, ich bin neu in Köln. Wo bekomme ich Hilfe?"),  # a greeting inside a sentence that tells
+    ("Danke!", "Danke!"),  # nothing else: kept
+])
+def test_sentences_that_only_thank_or_greet_are_left_out(message: str, searched: str) -> None:
+    assert without_courtesies(message) == searched
