@@ -59,3 +59,34 @@ def test_a_slip_near_two_document_words_is_left_alone() -> None:
 ])
 def test_one_edit_apart(a: str, b: str, apart: bool) -> None:
     assert one_edit_apart(a, b) is apart
+
+
+@pytest.mark.parametrize(("typed", "document_form"), [
+    ("Würde das gehen?", "wurde"),  # typed with its umlaut: the user's word stands
+    ("Wie viele Mütter?", "Mutter"),
+    ("Wer kann das fordern?", "fördern"),  # a common German word of its own, not "fördern" without umlauts
+    ("Wir zahlen das.", "zählen"),
+])
+def test_a_word_of_its_own_is_never_respelled_into_a_document_word_of_the_same_letters(typed: str, document_form: str) -> None:
+    assert restore_spelling(typed, Spellings([document_form, "das", "gehen"])) == typed
+
+
+@pytest.mark.parametrize("typed", ["Meine Tochter Kim sucht eine Wohnung.", "Kim bana Köln'de yardım edebilir?"])
+def test_a_capitalised_word_does_not_become_a_programme_acronym(typed: str) -> None:
+    assert restore_spelling(typed, Spellings([*DOCUMENT_WORDS, "KIM"])) == typed
+
+
+def test_a_place_in_a_lower_case_sentence_is_capitalised_as_the_gazetteer_reads_places() -> None:
+    assert restore_spelling("ich wohne in kamen", Spellings(), places={"kamen"}) == "Ich wohne in Kamen"
+
+
+def test_the_search_for_slips_is_bounded_for_long_words() -> None:
+    class Counting(Spellings):
+        looked_up = 0
+
+        def spellings(self, keys: Collection[str]) -> dict[str, str]:
+            Counting.looked_up += len(keys)
+            return super().spellings(keys)
+
+    assert restore_spelling("x" * 1000 + " " + " ".join(f"Wortx{i}" for i in range(60)), Counting()).startswith("x")
+    assert Counting.looked_up < 20 * 1000  # 20 words of at most 40 letters: their variants, not a 1,000-letter word's
