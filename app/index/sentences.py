@@ -55,6 +55,7 @@ FORMAT = 3
 rebuilt by the next ingest."""
 _VARIABLES = 500
 """Ids per ``IN (…)`` list, well below SQLite's limit on bound variables."""
+_MISSING = "Die Sätze zum Index fehlen ({path}). Bitte 'lotse ingest --rebuild' ausführen."
 _SPELLING_VARIABLES = 5000
 """Keys per spelling lookup: a typing slip is looked for among a thousand variants of a word."""
 
@@ -93,17 +94,16 @@ class SentenceStore:
             with self._connect(write=True) as db:
                 db.executescript(_SCHEMA)
         elif not path.is_file():
-            raise IndexMissing(f"Die Sätze zum Index fehlen ({path}). Bitte 'lotse ingest --rebuild' ausführen.")
+            raise IndexMissing(_MISSING.format(path=path))
 
     @contextmanager
     def _connect(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
-        """A connection; a reader's is read-only, so a file a rebuild deleted is reported
-        (``IndexMissing``: the caller reopens the live build), never silently recreated empty."""
-        try:
-            connection = sqlite3.connect(self.path if write else f"{self.path.resolve().as_uri()}?mode=ro", timeout=30, uri=not write)
-        except sqlite3.OperationalError as error:
-            raise IndexMissing(f"Die Sätze zum Index fehlen ({self.path}). Bitte 'lotse ingest' ausführen.") from error
-        with closing(connection) as db, db:
+        """A connection (read-write, so a reader rolls back what an interrupted ingest left). A
+        reader whose file a rebuild deleted gets ``IndexMissing`` (the caller reopens the live
+        build) instead of a new empty file."""
+        if not write and not self.path.is_file():
+            raise IndexMissing(_MISSING.format(path=self.path))
+        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
             yield db
 
     def add(self, rows: Sequence[StoredSentence]) -> None:

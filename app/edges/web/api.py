@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 import gradio as gr
@@ -30,7 +31,7 @@ class AskRequest(BaseModel):
     previous: str | None = None
 
 
-ASK_ROUTE = "/gradio_api/call/ask"
+ASK_ROUTE = re.compile(r"/gradio_api/call/(?:v2/)?ask/?")
 EXAMPLE = "z. B. {\"data\": [\"Was ist KOMM-AN NRW?\", null, null]}"
 TOO_FEW_VALUES = f"Ungültige Anfrage: data braucht {len(AskRequest.model_fields)} Werte (Frage, Ort, vorherige Frage), {EXAMPLE}."
 
@@ -40,8 +41,8 @@ def too_few_values(body: bytes) -> bool:
     checks the count before Lotse's schema does, and answers it only with ``{"error": null}``)."""
     try:
         parsed = json.loads(body)
-    except ValueError:
-        return False  # not JSON: Gradio's 4xx, made German by ``GermanApiErrors``
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's limit: Gradio's 4xx, made German
+        return False
     data = parsed.get("data") if isinstance(parsed, dict) else None
     return isinstance(data, list) and len(data) < len(AskRequest.model_fields)
 

@@ -137,7 +137,7 @@ class GermanApiErrors(BaseHTTPMiddleware):
     API = ("/gradio_api/call/", "/gradio_api/run/", "/gradio_api/queue/join")
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        if request.method == "POST" and request.url.path.rstrip("/") == ASK_ROUTE and too_few_values(await request.body()):
+        if request.method == "POST" and ASK_ROUTE.fullmatch(request.url.path) and too_few_values(await request.body()):
             return JSONResponse({"error": TOO_FEW_VALUES}, status_code=422)
         response = await call_next(request)
         if response.status_code in (400, 422) and request.url.path.startswith(self.API):

@@ -17,6 +17,7 @@ import gradio as gr
 import httpx
 import pytest
 
+from app.edges.web.api import too_few_values
 from app.edges.web.chat import client_of
 from app.edges.web.gate import MAX_BODY_BYTES, REFUSED, allowed
 from app.edges.web.page import launch
@@ -239,3 +240,15 @@ def test_a_dashboard_session_ends_and_its_cookies_carry_the_flags() -> None:
                  "the session never ended; one cookie without Secure, no Max-Age, SameSite=None",
                  f"the token is forgotten after {SESSION_S // 3600} h (then 401); cookies HttpOnly, SameSite=Strict, "
                  "Max-Age; over HTTPS only the Secure one"))
+
+
+@pytest.mark.parametrize(("body", "short"), [
+    (b'{"data": ["Was ist KOMM-AN NRW?"]}', True),
+    (b'{"data": []}', True),
+    (b'{"data": ["Was ist KOMM-AN NRW?", null, null]}', False),
+    (b'{"data": "Was ist KOMM-AN NRW?"}', False),  # not a list: Gradio's own error, made German
+    (b"[" * 5000, False),  # nested past Python's recursion limit: not JSON Lotse reads, no 500
+    (b"\xff\xfe", False),
+])
+def test_an_ask_body_that_leaves_out_values_is_recognised_before_gradio_reads_it(body: bytes, short: bool) -> None:
+    assert too_few_values(body) is short
