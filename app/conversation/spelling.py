@@ -24,7 +24,7 @@ from typing import Protocol
 from wordfreq import get_frequency_dict
 
 from app.conversation.cues import folded
-from app.core import LETTER_RUN, spelling_key
+from app.core import LETTER_RUN, spelling_key, without_umlauts
 
 
 class Spellings(Protocol):
@@ -109,7 +109,7 @@ def _slips(words: set[str], found: dict[str, str], spellings: Spellings, places:
 def _umlauts_missing(word: str, form: str) -> bool:
     """Whether ``word`` is ``form`` typed without its umlauts, not a word of its own: the user
     typed none ("Mütter", "würde" stand), and it is no common German word, or a far rarer one."""
-    if any(letter in "äöüßÄÖÜ" for letter in word):
+    if without_umlauts(word) != word:
         return False
     frequency = german_frequencies().get(word.lower(), 0.0)
     return frequency == 0.0 or german_frequencies().get(form.lower(), 0.0) >= UMLAUT_EVIDENCE * frequency

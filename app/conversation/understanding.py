@@ -264,7 +264,8 @@ class Understanding:
     def __call__(self, turn: str, previous: str | None = None, place_filter: str | None = None) -> Query:
         """Understand one (cleaned) turn of a conversation. A place the question names (also
         with a typing slip) narrows the search when the user has set no filter."""
-        typed, turn = turn, self.respelled(without_courtesies(turn))  # respelled, every word is one the documents use
+        typed, plain = turn, without_courtesies(turn)
+        turn = self.respelled(plain)
         text = self.standalone(turn, self.respelled(without_courtesies(previous)) if previous else None)
         language = detect_language(turn)
         split = split_ask(turn)
@@ -285,7 +286,7 @@ class Understanding:
             language=language,
             ask=ask,
             detail=asked.detail,
-            says_nothing=says_nothing(without_courtesies(typed), self.vocabulary),
+            says_nothing=says_nothing(plain, self.vocabulary),  # as typed: respelling makes every word a document's
             vector=vector,
             ask_vector=ask_vector,
         )
