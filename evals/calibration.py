@@ -34,6 +34,12 @@ class FoldResult:
     line_threshold: float
     answer_threshold: float
     scores: dict[str, float]
+    typed_scores: dict[str, float]
+    """The same thresholds' scores on the fold's typed copies of its questions."""
+
+    def all_scores(self) -> dict[str, float]:
+        """``scores`` and ``typed_scores`` (its keys prefixed "typed_")."""
+        return {**self.scores, **{f"typed_{k}": v for k, v in self.typed_scores.items()}}
 
 
 def question_folds(examples: Examples, folds: int = FOLDS) -> list[np.ndarray]:
@@ -46,18 +52,23 @@ def question_folds(examples: Examples, folds: int = FOLDS) -> list[np.ndarray]:
 
 
 def _subset(examples: Examples, index: np.ndarray) -> Examples:
-    return Examples([examples.rows[i] for i in index], [examples.features[i] for i in index])
+    return Examples([examples.rows[i] for i in index], [examples.features[i] for i in index],
+                    [examples.typed[i] for i in index] if examples.typed else [])
 
 
-def out_of_fold(examples: Examples, folds: list[np.ndarray], seed: int) -> list[np.ndarray]:
-    """Each question's line probabilities from a model that never saw its page."""
+def out_of_fold(examples: Examples, folds: list[np.ndarray], seed: int,
+                learn_typed: bool = False) -> tuple[list[np.ndarray], list[list[np.ndarray]]]:
+    """Each question's line probabilities, and its typed copies', from a model that never saw
+    its page (``learn_typed``: trained on the other pages' questions and their typed copies)."""
     probabilities: list[np.ndarray | None] = [None] * len(examples.rows)
+    typed: list[list[np.ndarray]] = [[] for _ in examples.rows]
     for test in folds:
-        train = np.setdiff1d(np.arange(len(examples.rows)), test)
-        model, _ = train_line_model(_subset(examples, train), seed)
+        train = _subset(examples, np.setdiff1d(np.arange(len(examples.rows)), test))
+        model, _ = train_line_model(train.with_typed() if learn_typed else train, seed)
         for i, p in zip(test, predict(model, _subset(examples, test))):
             probabilities[int(i)] = p
-    return [p for p in probabilities if p is not None]
+            typed[int(i)] = [np.asarray(model.predict(f)) for f in (examples.typed[int(i)] if examples.typed else [])]
+    return [p for p in probabilities if p is not None], typed
 
 
 def _objective(probabilities: list[np.ndarray], gold: list[list[int]], point: tuple[float, float]) -> float:
@@ -78,20 +89,24 @@ def choose_thresholds(probabilities: list[np.ndarray], gold: list[list[int]], fo
     return max((point for point in table if means[point] >= means[best] - margin), key=lambda point: (point[1], means[point]))
 
 
-def nested_estimate(examples: Examples, folds: list[np.ndarray], probabilities: list[np.ndarray]) -> list[FoldResult]:
-    """Per fold: thresholds chosen (``choose_thresholds``) on the other folds, scored on this one."""
+def nested_estimate(examples: Examples, folds: list[np.ndarray], probabilities: list[np.ndarray],
+                    typed: list[list[np.ndarray]]) -> list[FoldResult]:
+    """Per fold: thresholds chosen (``choose_thresholds``) on the other folds, scored on this
+    one's questions as written and on their typed copies."""
     gold = [r.answers for r in examples.rows]
     results = []
     for k, test in enumerate(folds):
         rest = [fold for j, fold in enumerate(folds) if j != k]
         line, answer = choose_thresholds(probabilities, gold, rest)
         scores = omosqa_scores([gold[i] for i in test], decide([probabilities[i] for i in test], line, answer))
-        results.append(FoldResult(k, len(test), line, answer, scores))
+        copies = [(gold[i], p) for i in test for p in typed[i]]
+        typed_scores = omosqa_scores([g for g, _ in copies], decide([p for _, p in copies], line, answer)) if copies else {}
+        results.append(FoldResult(k, len(test), line, answer, scores, typed_scores))
     return results
 
 
 def spread(results: list[FoldResult], key: str) -> dict[str, float]:
     """Mean, standard deviation, min and max of one score over the folds."""
-    values = [r.scores[key] for r in results]
+    values = [r.all_scores()[key] for r in results]
     return {"mean": statistics.fmean(values), "sd": statistics.stdev(values) if len(values) > 1 else 0.0,
             "min": min(values), "max": max(values)}

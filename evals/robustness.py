@@ -7,7 +7,6 @@ by the question), so two runs compare."""
 
 from __future__ import annotations
 
-import random
 import re
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +18,7 @@ from app.pipeline import Lotse
 from evals.dataset import load_questions
 from evals.metrics import mean
 from evals.newcomer import load_newcomer
+from evals.perturb import seeded, typos
 from evals.suite import SuiteResult
 
 PREAMBLES = {
@@ -37,22 +37,6 @@ CODE_MIXING = [(r"\bWo bekomme ich Hilfe\b", "Where can I get Hilfe"), (r"\bGibt
                (r"\bfür\b", "for"), (r"\bund\b", "and")]
 
 
-def _rng(text: str, name: str) -> random.Random:
-    return random.Random(f"{name}|{text}")
-
-
-def typos(text: str, rng: random.Random) -> str:
-    """One or two typing slips (swapped, dropped or doubled letters) in words of 5+ letters."""
-    words = text.split(" ")
-    long = [i for i, w in enumerate(words) if sum(ch.isalpha() for ch in w) >= 5]
-    for i in rng.sample(long, min(len(long), rng.choice((1, 2)))):
-        w, at = words[i], rng.randrange(1, len(words[i]) - 2)
-        kind = rng.choice(("swap", "drop", "double"))
-        words[i] = (w[:at] + w[at + 1] + w[at] + w[at + 2:] if kind == "swap" else
-                    w[:at] + w[at + 1:] if kind == "drop" else w[:at] + w[at] + w[at:])
-    return " ".join(words)
-
-
 def _mix(text: str) -> str:
     for pattern, replacement in CODE_MIXING:
         text = re.sub(pattern, replacement, text, count=1)
@@ -62,8 +46,8 @@ def _mix(text: str) -> str:
 PERTURBATIONS: dict[str, Callable[[str, str], str]] = {
     "umlauts_folded": lambda q, lang: without_umlauts(q),
     "lower_case": lambda q, lang: q.lower(),
-    "typos": lambda q, lang: typos(q, _rng(q, "typos")),
-    "preamble": lambda q, lang: " ".join(PREAMBLES.get(lang, PREAMBLES["de"])[: _rng(q, "pre").choice((1, 2, 3))] + [q]),
+    "typos": lambda q, lang: typos(q, seeded(q, "typos")),
+    "preamble": lambda q, lang: " ".join(PREAMBLES.get(lang, PREAMBLES["de"])[: seeded(q, "pre").choice((1, 2, 3))] + [q]),
     "greeting": lambda q, lang: f"{q} {GREETINGS.get(lang, GREETINGS['de'])}",
     "code_mixed": lambda q, lang: _mix(q),
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +22,12 @@ import numpy as np
 from tqdm import tqdm
 
 from app.answering import DEFAULT_MODEL, FEATURES, LearnedSelector, line_features
+from app.conversation.spelling import restore_spelling
 from app.core import Settings
 from app.index import load_embeddings
 from evals.dataset import OMOS_DIR
 from evals.omosqa import OmosRow, load_split
+from evals.perturb import CountedSpellings, as_typed
 from evals.vector_cache import OMOS_CACHE_DIR, VectorCache
 
 if TYPE_CHECKING:
@@ -44,6 +46,10 @@ PARAMS = {
 LINE_GRID = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 ANSWER_GRID = tuple(round(0.1 + 0.05 * i, 2) for i in range(17))
 FOLDS = 5
+TYPED_COPIES = 2
+"""Copies of each question as people type it (``evals.perturb.as_typed``), respelled as a turn
+is: the estimate scores them too, to show whether the no-answer decision carries over to real
+messages. Learning from them as well (``--typed``) scored worse on both (see the models README)."""
 
 
 @dataclass(frozen=True)
@@ -52,16 +58,31 @@ class Examples:
 
     rows: list[OmosRow]
     features: list[np.ndarray]
+    typed: list[list[np.ndarray]] = field(default_factory=list)
+    """Per question, the line features of its typed copies (empty: none)."""
 
     def labels(self) -> list[np.ndarray]:
         return [np.isin(np.arange(len(r.lines)), r.answers).astype(int) for r in self.rows]
 
+    def with_typed(self) -> Examples:
+        """Every question followed by its typed copies, each as a question of its own (same page)."""
+        typed = self.typed or [[] for _ in self.rows]
+        rows = [row for row, copies in zip(self.rows, typed) for row in [row] * (1 + len(copies))]
+        return Examples(rows, [f for own, copies in zip(self.features, typed) for f in [own, *copies]])
 
-def build_examples(rows: list[OmosRow], cache: VectorCache) -> Examples:
-    """Line features for each row's question on its page."""
-    features = [line_features(r.question, cache.query(r.question), cache.passages(r.lines), r.lines)
-                for r in tqdm(rows, desc="Merkmale", unit="Frage", mininterval=5)]
-    return Examples(rows, features)
+
+def build_examples(rows: list[OmosRow], cache: VectorCache, copies: int = TYPED_COPIES) -> Examples:
+    """Line features for each row's question, and for ``copies`` typed copies of it, on its
+    page. A typed copy is respelled from the pages' own spellings first, as a turn is from the
+    corpus's (``restore_spelling``): the selector judges what respelling leaves."""
+    spellings = CountedSpellings(line for r in {r.page: r for r in rows}.values() for line in r.lines)
+    features, typed = [], []
+    for r in tqdm(rows, desc="Merkmale", unit="Frage", mininterval=5):
+        lines = cache.passages(r.lines)
+        features.append(line_features(r.question, cache.query(r.question), lines, r.lines))
+        questions = [restore_spelling(as_typed(r.question, copy), spellings) for copy in range(copies)]
+        typed.append([line_features(q, cache.query(q), lines, r.lines) for q in questions])
+    return Examples(rows, features, typed)
 
 
 def _page_folds(rows: list[OmosRow], sizes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -96,23 +117,29 @@ def predict(model: Any, examples: Examples) -> list[np.ndarray]:
     return [np.asarray(model.predict(f)) for f in examples.features]
 
 
-def train_selector(cache: VectorCache, seed: int, splits: list[Path]) -> tuple[dict[str, Any], list[FoldResult]]:
+SCORES = ("f1", "no_answer_f1", "typed_f1", "typed_no_answer_f1")
+"""The cross-validated scores stored: the paper's two, on the questions as written and typed."""
+
+
+def train_selector(cache: VectorCache, seed: int, splits: list[Path],
+                   learn_typed: bool = False) -> tuple[dict[str, Any], list[FoldResult]]:
     """The artefact (as a dict) and the nested cross-validated estimate, fold by fold: the
-    model is trained on all questions of ``splits``, its thresholds are the ones that do best
-    on out-of-fold predictions (see ``evals.calibration``)."""
+    model is trained on all questions of ``splits`` (``learn_typed``: and their typed copies),
+    its thresholds are the ones that do best on out-of-fold predictions of the questions as
+    written (see ``evals.calibration``); the typed copies are scored with the same thresholds."""
     from evals.calibration import FOLDS, nested_estimate, out_of_fold, question_folds, spread
 
     rows = [row for split in splits for row in load_split(split)]
     examples = build_examples(rows, cache)
     started = time.perf_counter()
     folds = question_folds(examples)
-    probabilities = out_of_fold(examples, folds, seed)
-    estimate = nested_estimate(examples, folds, probabilities)
+    probabilities, typed = out_of_fold(examples, folds, seed, learn_typed)
+    estimate = nested_estimate(examples, folds, probabilities, typed)
     # Each fold's choice is made without that fold; their median is the choice that moves least
     # when the data does (a choice on all predictions at once sits on a flat optimum).
     line_threshold = statistics.median(r.line_threshold for r in estimate)
     answer_threshold = statistics.median(r.answer_threshold for r in estimate)
-    model, rounds = train_line_model(examples, seed)
+    model, rounds = train_line_model(examples.with_typed() if learn_typed else examples, seed)
     artefact = {
         "format": 1,
         "embedder": cache.embeddings.id,
@@ -121,11 +148,12 @@ def train_selector(cache: VectorCache, seed: int, splits: list[Path]) -> tuple[d
         "answer_threshold": answer_threshold,
         "seed": seed,
         "rounds": rounds,
-        "trained_on": (f"{' + '.join(s.name for s in splits)}: {len(rows)} questions; thresholds from {FOLDS}-fold "
+        "trained_on": (f"{' + '.join(s.name for s in splits)}: {len(rows)} questions"
+                       f"{f', each also in {TYPED_COPIES} typed copies' if learn_typed else ''}; thresholds from {FOLDS}-fold "
                        "page-grouped out-of-fold predictions: median of the folds' one-standard-error choices"),
-        "cv_estimate": {key: {k: round(v, 4) for k, v in spread(estimate, key).items()} for key in ("f1", "no_answer_f1")},
+        "cv_estimate": {key: {k: round(v, 4) for k, v in spread(estimate, key).items()} for key in SCORES},
         "cv_folds": [{"questions": r.questions, "line_threshold": r.line_threshold, "answer_threshold": r.answer_threshold,
-                      **{k: round(v, 4) for k, v in r.scores.items() if k in ("f1", "no_answer_f1")}} for r in estimate],
+                      **{k: round(v, 4) for k, v in r.all_scores().items() if k in SCORES}} for r in estimate],
         "training_seconds": round(time.perf_counter() - started, 1),
         "attribution": ATTRIBUTION,
         "model": model.model_to_string(),
@@ -140,21 +168,26 @@ def train_selector(cache: VectorCache, seed: int, splits: list[Path]) -> tuple[d
 @click.option("--split", "splits", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=[OMOS_DIR / "train_de.jsonl", OMOS_DIR / "dev_de.jsonl"], show_default=True,
               help="OMoS-QA-Splits, die zusammen trainiert und kreuzvalidiert werden.")
+@click.option("--typed/--as-written", "learn_typed", default=False, show_default=True,
+              help=f"Auch aus {TYPED_COPIES} getippten Kopien jeder Frage lernen (Tippfehler, ohne Umlaute, klein); "
+                   "gemessen schlechter, daher nicht der Standard.")
 @click.pass_obj
-def train_selector_command(settings: Settings, out: Path, seed: int, splits: tuple[Path, ...]) -> None:
+def train_selector_command(settings: Settings, out: Path, seed: int, splits: tuple[Path, ...], learn_typed: bool) -> None:
     """Satzauswahl-Modell aus OMoS-QA trainieren; Schwellen per Kreuzvalidierung."""
     cache = VectorCache(load_embeddings(settings.embeddings), OMOS_CACHE_DIR)
-    artefact, estimate = train_selector(cache, seed, list(splits))
+    artefact, estimate = train_selector(cache, seed, list(splits), learn_typed)
     cache.save()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(artefact, ensure_ascii=False, indent=1), encoding="utf-8")
     LearnedSelector.from_file(out)  # what we wrote must load
     click.echo(f"{out}: {out.stat().st_size / 1e6:.2f} MB, {artefact['rounds']} Runden, Schwellen Zeile {artefact['line_threshold']} "
                f"/ Antwort {artefact['answer_threshold']}")
-    click.echo("| Fold | Fragen | Schwelle Zeile | Schwelle Antwort | F1 | keine-Antwort-F1 |\n|---|---|---|---|---|---|")
+    click.echo("| Fold | Fragen | Schwelle Zeile | Schwelle Antwort | F1 | keine-Antwort-F1 | F1 getippt "
+               "| keine-Antwort-F1 getippt |\n|---|---|---|---|---|---|---|---|")
     for r in estimate:
-        click.echo(f"| {r.fold} | {r.questions} | {r.line_threshold} | {r.answer_threshold} | {r.scores['f1']:.3f} "
-                   f"| {r.scores['no_answer_f1']:.3f} |")
+        scores = r.all_scores()
+        click.echo(f"| {r.fold} | {r.questions} | {r.line_threshold} | {r.answer_threshold} | "
+                   + " | ".join(f"{scores[key]:.3f}" for key in SCORES) + " |")
     for key, values in artefact["cv_estimate"].items():
         click.echo(f"{key} (verschachtelte Kreuzvalidierung): Mittel {values['mean']:.3f} ± {values['sd']:.3f}, "
                    f"min {values['min']:.3f}, max {values['max']:.3f}")

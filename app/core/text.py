@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -190,6 +192,12 @@ def spelling_key(word: str) -> str:
 def spelling_keys(word: str) -> set[str]:
     """Every key a typed form of ``word`` may have: "Köln" -> {"koln", "koeln"}."""
     return {spelling_key(word), without_umlauts(word.lower(), spelled_out=True)}
+
+
+def spelling_counts(sentences: Iterable[str]) -> Counter[tuple[str, str]]:
+    """How often each word form occurs under each of its ``spelling_keys`` in ``sentences``;
+    a sentence's first word is left out (its capital comes from its position)."""
+    return Counter((key, form) for text in sentences for form in LETTER_RUN.findall(text)[1:] for key in spelling_keys(form))
 
 
 def words(text: str) -> list[str]:

@@ -20,7 +20,6 @@ only grow: a word of a retired document keeps its spelling, which still spells i
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.core import LETTER_RUN, IndexMissing, spelling_keys
+from app.core import IndexMissing, spelling_counts
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sentences (
@@ -109,7 +108,7 @@ class SentenceStore:
     def add(self, rows: Sequence[StoredSentence]) -> None:
         """Write rows (a row with the same chunk and position is replaced) and count their
         words' spellings, in one transaction."""
-        spelled = Counter((key, form) for r in rows for form in LETTER_RUN.findall(r.text)[1:] for key in spelling_keys(form))
+        spelled = spelling_counts(r.text for r in rows)
         with self._connect(write=True) as db:
             db.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
                            [(r.chunk_id, r.position, r.doc_id, r.text, np.asarray(r.vector, dtype=np.float32).tobytes(),

@@ -21,3 +21,26 @@ def test_a_clearly_better_threshold_wins_over_abstaining_more() -> None:
     folds = [np.arange(k, 40, 5) for k in range(5)]
     _, answer = choose_thresholds(probabilities, gold, folds)
     assert 0.2 < answer <= 0.5
+
+
+def test_typed_copies_are_learned_as_questions_of_the_same_page() -> None:
+    from evals.omosqa import OmosRow
+    from evals.train_selector import Examples
+
+    rows = [OmosRow("1", "Was kostet der Kurs?", ["a", "b"], [1], "p1"), OmosRow("2", "Wo ist das?", ["c"], [], "p2")]
+    features = [np.zeros((2, 3)), np.zeros((1, 3))]
+    typed = [[np.ones((2, 3)), np.ones((2, 3))], [np.ones((1, 3))]]
+    expanded = Examples(rows, features, typed).with_typed()
+    assert [r.page for r in expanded.rows] == ["p1", "p1", "p1", "p2", "p2"]
+    assert [len(y) for y in expanded.labels()] == [2, 2, 2, 1, 1] and not expanded.typed
+
+
+def test_a_typed_copy_keeps_the_question_recognisable_and_repeats() -> None:
+    from evals.perturb import CountedSpellings, as_typed
+
+    question = "Für welche Personengruppe übernimmt die Stadt die Kosten?"
+    copies = [as_typed(question, copy) for copy in range(2)]
+    assert copies == [as_typed(question, copy) for copy in range(2)] and question not in copies
+    assert copies[1] == copies[1].lower() and "ü" not in copies[1]
+    spellings = CountedSpellings(["Die Stadt übernimmt die Kosten für eine Personengruppe."])
+    assert spellings.spellings({"ubernimmt", "personengruppe", "kurs"}) == {"ubernimmt": "übernimmt", "personengruppe": "Personengruppe"}

@@ -65,6 +65,8 @@ def test_train_selector_writes_a_loadable_artefact_with_cross_validated_threshol
     stored = json.loads(out.read_text())
     assert stored["trained_on"].startswith("train.jsonl + dev.jsonl: 34 questions") and "CC BY 4.0" in stored["attribution"]
     assert len(stored["cv_folds"]) == 5 and sum(f["questions"] for f in stored["cv_folds"]) == 34
+    assert "typed copies" not in stored["trained_on"]  # learned from the questions as written
+    assert 0 <= stored["cv_estimate"]["typed_no_answer_f1"]["mean"] <= 1  # and scored on typed copies too
     assert 0 <= stored["cv_estimate"]["f1"]["min"] <= stored["cv_estimate"]["f1"]["mean"] <= stored["cv_estimate"]["f1"]["max"] <= 1
     assert stored["line_threshold"] > 0 and stored["answer_threshold"] > 0
     assert LearnedSelector.from_file(out).embedder == stored["embedder"]
