@@ -11,7 +11,9 @@ The documents' own spellings decide the repair (ingest counts every word form,
   "Kreis"; in another language a word may only look like a document's: Turkish "kim" is no KIM);
 - a typing slip is corrected only in a word that is neither a common word of the Latin-script
   languages Lotse serves (wordfreq's lists: "Miete" and "suche" must not become "Mitte" and
-  "suchen", nor "courses" "Kurses") nor a place, to the one document word it is one slip from.
+  "suchen", nor "courses" "Kurses") nor a place, to the one document word it is one slip from;
+  in a German text without such a document word, a lower-case word to the common German word
+  it is one slip from if that word is far more frequent than any other ("leeitet" -> "leitet").
 """
 
 from __future__ import annotations
@@ -93,16 +95,33 @@ def _may_be_a_slip(word: str, places: Container[str]) -> bool:
             and folded(word) not in common_words() and word.lower() not in places)
 
 
-def _slips(words: set[str], found: dict[str, str], spellings: Spellings, places: Container[str]) -> dict[str, str]:
-    """The document word each unknown word is one slip from, where that word is the only one."""
+def _common_german_slip(variants: set[str]) -> str | None:
+    """The common German word among ``variants`` that is ``UMLAUT_EVIDENCE`` times as frequent
+    as any other ("leeitet" -> "leitet", "lannge" -> "lange"), if there is one."""
+    ranked = sorted(((german_frequencies().get(v, 0.0), v) for v in variants), reverse=True)[:2]
+    if not ranked or ranked[0][0] == 0.0:
+        return None
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+    return ranked[0][1] if ranked[0][0] >= UMLAUT_EVIDENCE * runner_up else None
+
+
+def _slips(words: set[str], found: dict[str, str], spellings: Spellings, places: Container[str],
+           german: bool) -> dict[str, str]:
+    """The document word each unknown word is one slip from, where that word is the only one;
+    in a German text otherwise the common German word a lower-case word is one slip from, if
+    one stands out (a capitalised word may be a name: "Kölle" is no slip of "Hölle"; so may
+    any word of a text typed all in lower case)."""
     candidates = sorted(w for w in words if spelling_key(w) not in found and _may_be_a_slip(w, places))[:MAX_SLIP_WORDS]
     unknown = {w: one_edit_away(spelling_key(w)) for w in candidates}
     near = spellings.spellings(set().union(*unknown.values())) if unknown else {}
     corrected = {}
     for word, variants in unknown.items():
         forms = {near[v] for v in variants if v in near}
+        common = _common_german_slip(one_edit_away(word)) if german and word.islower() and not forms else None
         if len(forms) == 1:
             corrected[spelling_key(word)] = forms.pop()
+        elif common is not None:
+            corrected[spelling_key(word)] = common
     return corrected
 
 
@@ -132,7 +151,7 @@ def restore_spelling(text: str, spellings: Spellings, places: Container[str] = f
     wieviel geld kriegt kim 2023" gets "Wieviel Geld kriegt KIM 2023")."""
     typed = set(LETTER_RUN.findall(text))
     found = spellings.spellings({spelling_key(w) for w in typed})
-    slipped = _slips(typed, found, spellings, places)
+    slipped = _slips(typed, found, spellings, places, german=recase and text != text.lower())
 
     def respelled(sentence: str) -> str:
         all_lower = recase and sentence == sentence.lower()

@@ -90,3 +90,17 @@ def test_the_search_for_slips_is_bounded_for_long_words() -> None:
 
     assert restore_spelling("x" * 1000 + " " + " ".join(f"Wortx{i}" for i in range(60)), Counting()).startswith("x")
     assert Counting.looked_up < 20 * 1000  # 20 words of at most 40 letters: their variants, not a 1,000-letter word's
+
+
+@pytest.mark.parametrize(("typed", "restored"), [
+    ("Wer leeitet das Integrationszentrum?", "Wer leitet das Integrationszentrum?"),  # "leitet" is no document word
+    ("Wie lannge dauert das?", "Wie lange dauert das?"),
+    ("Ich heiße Serapp und wohne in Kölle.", "Ich heiße Serapp und wohne in Kölle."),  # a capitalised word may be a name
+    ("ich wohne in kölle", "Ich wohne in kölle"),  # in lower case every word may be one
+])
+def test_a_slip_in_a_common_german_word_is_corrected_when_the_word_cannot_be_a_name(typed: str, restored: str) -> None:
+    assert restore_spelling(typed, Spellings()) == restored
+
+
+def test_a_common_german_word_is_no_correction_for_a_word_of_another_language() -> None:
+    assert restore_spelling("Wer leeitet das?", Spellings(), recase=False) == "Wer leeitet das?"
