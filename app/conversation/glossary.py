@@ -12,13 +12,19 @@ import yaml
 from app.conversation.gazetteer import Gazetteer
 from app.core import STATEWIDE, is_german, without_umlauts
 
+_NAME_PARTS = re.compile(r"[\s-]+|(?<=[a-zäöüß]{3})(?=[A-ZÄÖÜ][a-zäöüß]{2})")
+"""Where a name's parts meet: a space, a hyphen or a capital inside a word ("GriffbereitMini")."""
+
 
 def _word_pattern(form: str, *, case_sensitive: bool) -> re.Pattern[str]:
     """A surface form as a whole-word pattern (a prefix of a longer word also counts
-    when the form is long enough to be unambiguous, e.g. "Integrationsagentur" -> "…en")."""
+    when the form is long enough to be unambiguous, e.g. "Integrationsagentur" -> "…en").
+    Its parts may be typed apart, joined or hyphenated ("Griffbereit Mini", "Welcome-Center",
+    "Komm An")."""
     tail = r"\w*" if len(form) >= 6 else r"(?!\w)"
     flags = 0 if case_sensitive else re.IGNORECASE
-    return re.compile(rf"(?<!\w){re.escape(form)}{tail}", flags)
+    body = r"[\s-]*".join(re.escape(part) for part in _NAME_PARTS.split(form))
+    return re.compile(rf"(?<!\w){body}{tail}", flags)
 
 
 def spellings(form: str) -> list[str]:

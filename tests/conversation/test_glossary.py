@@ -26,6 +26,15 @@ def test_places_and_programmes_are_found_in_text() -> None:
     assert {"Welcome Center", "GriffbereitMini"} <= set(GLOSSARY.programmes_in(text))
 
 
+@pytest.mark.parametrize(("typed", "programme"), [
+    ("griffbereit mini was ist das", "GriffbereitMini"), ("Griffbereit-Mini", "GriffbereitMini"),
+    ("Was ist Komm An?", "KOMM-AN NRW"), ("welcomecenter kleve", "Welcome Center"),
+    ("nach dem Teilhabe- und Integrationsgesetz", "Teilhabe- und Integrationsgesetz"),
+])
+def test_a_programme_name_is_found_however_its_parts_are_joined(typed: str, programme: str) -> None:
+    assert GLOSSARY.programmes_in(typed) == [programme]
+
+
 def test_canonical_place_ignores_case() -> None:
     assert GLOSSARY.canonical_place("KÖLN") == "Köln"
     assert GLOSSARY.canonical_place("kreis kleve") == "Kreis Kleve"
