@@ -177,6 +177,8 @@ class Query:
     turn: str
     text: str
     german: bool
+    """Whether the ask is German (the selector's no-answer decision was learned from German
+    questions): a German preamble does not make an Arabic question German."""
     places: tuple[str, ...]
     programmes: tuple[str, ...]
     unknown_terms: tuple[str, ...]
@@ -276,7 +278,7 @@ class Understanding:
         return Query(
             turn=typed,
             text=text,
-            german=language == GERMAN,
+            german=(language if ask == turn else detect_language(ask)) == GERMAN,  # the ask's: the selector judges it
             places=tuple(self.glossary.places_in(turn)),
             programmes=tuple(self.glossary.programmes_in(turn)),
             unknown_terms=tuple(unknown_terms(split.ask, self.vocabulary)),

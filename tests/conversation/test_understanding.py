@@ -164,6 +164,12 @@ def test_a_place_typed_with_one_slip_after_a_place_word_is_read_right(typed: str
     assert fix_place_slips(typed, Gazetteer.official(), NAMES | {"famili"}) == meant
 
 
+def test_a_question_in_another_language_after_a_german_preamble_is_not_judged_as_german() -> None:
+    query = Understanding(GLOSSARY, NAMES)("Hallo, ich wohne seit drei Monaten in einer Unterkunft. "
+                                           "كم عدد مراكز الاندماج البلدية في شمال الراين وستفاليا؟")
+    assert query.language == "de" and not query.german
+
+
 def test_the_query_keeps_what_was_typed_and_finds_the_place_meant() -> None:
     query = Understanding(GLOSSARY, NAMES)("Wo bekomme ich Hilfe in Dortmnud?")
     assert query.turn == "Wo bekomme ich Hilfe in Dortmnud?"
