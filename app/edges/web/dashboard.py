@@ -21,7 +21,7 @@ from app.edges.feedback import FeedbackStore
 from app.edges.gaps import MAX_GROUPED, Gap, group_gaps, write_eval_cases
 from app.edges.web.gate import LoginThrottle, RouteGate, SessionLifetime
 from app.edges.web.markup import escape_markdown
-from app.edges.web.page import GermanPage, trust_proxies
+from app.edges.web.page import ACCENT, MUTED_TEXT, GermanPage, trust_proxies
 
 SHOWN_GAPS = 25
 SHOWN_DISLIKED = 50
@@ -165,12 +165,12 @@ def build_dashboard(dashboard: Dashboard, days: int = 30) -> gr.Blocks:
 
 
 READABLE = gr.themes.Default().set(
-    button_primary_background_fill="#c2410c", button_primary_background_fill_hover="#9a3412",
+    button_primary_background_fill=ACCENT, button_primary_background_fill_hover="#9a3412",
     button_primary_text_color="#ffffff", button_primary_text_color_hover="#ffffff",
 )
 """Gradio's default look with a primary button dark enough for white text (5.2:1; the default
 orange gives 2.8:1), also on Gradio's login page."""
-DASHBOARD_CSS = ".min_value, .max_value {color:#6b6b6b !important;}"
+DASHBOARD_CSS = f".min_value, .max_value {{color:{MUTED_TEXT} !important;}}"
 """The slider's range labels (light grey by default, 1.9:1)."""
 
 

@@ -16,6 +16,10 @@ from app.edges.web.api import ASK_ROUTE, EXAMPLE, TOO_FEW_VALUES, too_few_values
 from app.edges.web.gate import RouteGate
 from app.edges.web.gradio_labels import gradio_labels_script
 
+ACCENT = "#c2410c"
+"""Orange dark enough for text on white and for white text on it (5.2:1)."""
+MUTED_TEXT = "#6b6b6b"
+"""The lightest grey that still reads as text on white (5.3:1; Gradio's placeholders give 1.9:1)."""
 CSS = """
 .quelle {border:1px solid #ccc;border-radius:6px;padding:4px 8px;margin:4px 0;}
 .quelle summary {cursor:pointer;font-weight:600;}
@@ -24,8 +28,6 @@ CSS = """
 p[dir=auto] {text-align:start;}
 #chat .scroll-down-button-container {display:none;}
 #zur-antwort:not(:focus) {position:absolute !important; left:-10000px; width:1px; height:1px; overflow:hidden;}
-button[role=tab].selected {color:#c2410c;}
-textarea::placeholder, input::placeholder {color:#6b6b6b; opacity:1;}
 #kopf {align-items:center;}
 #titel h1 {font-size:1.5em; margin:0 0 4px 0;}
 #titel p {margin:0;}
@@ -35,6 +37,8 @@ textarea::placeholder, input::placeholder {color:#6b6b6b; opacity:1;}
   #titel {font-size:0.85em;}
   #beispiele button {flex:1 1 45%;}
 }
+""" + f"""button[role=tab].selected {{color:{ACCENT};}}
+textarea::placeholder, input::placeholder {{color:{MUTED_TEXT}; opacity:1;}}
 """
 PAGE_HEAD = """<style>
 @media (max-width: 640px) {.gradio-container, .gradio-container .main {padding-left:6px !important; padding-right:6px !important;}}
