@@ -59,7 +59,10 @@ LEAD_CHARS = 300
 BATCH_DOCS = 16
 EMBED_BATCH = 64
 WRITE_BATCH = 1000
-PAGE = 5000
+PAGE = 500
+"""Chunks read from Chroma per call when the whole generation is read (the BM25 build, retiring
+removed documents). Chroma's memory grows with the page, not the offset: reading 12,138 chunks
+took +210 MB at 5,000 per page, +65 MB at 500 and +48 MB at 100 (the last 1.5x slower), measured."""
 
 
 @dataclass

@@ -85,6 +85,18 @@ def test_deleted_file_disappears_from_the_index(tmp_settings: Settings) -> None:
     assert index.sentences.of_documents(["programmes/sofra-koeln"]) == []
 
 
+def test_the_whole_generation_is_read_page_by_page(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading in pages far smaller than the corpus (as 500 are at scale) misses no chunk."""
+    monkeypatch.setattr(pipeline, "PAGE", 7)
+    report, _ = ingest(tmp_settings)
+    index, lexical = open_generation(open_client(tmp_settings), tmp_settings, HashEmbeddings())
+    assert report.chunks > 3 * pipeline.PAGE and len(lexical) == index.chunks.count() == report.chunks
+    for name in ("sofra-koeln", "vmdo-dortmund"):
+        (tmp_settings.corpus_dir / "programmes" / f"{name}.md").unlink()
+    report, _ = ingest(tmp_settings)
+    assert report.removed == 2 and {"programmes/sofra-koeln", "programmes/vmdo-dortmund"}.isdisjoint(stored(tmp_settings))
+
+
 def test_broken_files_are_skipped_with_a_warning_and_the_rest_ingested(tmp_settings: Settings) -> None:
     (tmp_settings.corpus_dir / "press" / "kaputt.pdf").write_bytes(b"%PDF-1.4 nonsense")
     (tmp_settings.corpus_dir / "press" / "latin1.txt").write_bytes(b"Gr\xfc\xdfe")
