@@ -70,9 +70,10 @@ MAX_SLIP_CHARS = 40
 MAX_SLIP_WORDS = 20
 """A turn's words searched for slips are capped: a variant set grows with the word (68,000 for a
 1,000-letter "word"), and a stranger's message must not make one question expensive."""
-UMLAUT_EVIDENCE = 10.0
-"""A common German word typed without umlauts is respelled only if the form with them is this
-many times as frequent ("fur" -> "für", but "wurde", "zahlen" and "fordern" stay)."""
+FREQUENCY_EVIDENCE = 10.0
+"""How many times as frequent (wordfreq, German) a word must be to replace a common word typed
+without umlauts ("fur" -> "für", but "wurde", "zahlen" and "fordern" stay), or to be the word
+meant by a slip rather than another one slip away ("leeitet" -> "leitet")."""
 
 
 @cache
@@ -96,13 +97,13 @@ def _may_be_a_slip(word: str, places: Container[str]) -> bool:
 
 
 def _common_german_slip(variants: set[str]) -> str | None:
-    """The common German word among ``variants`` that is ``UMLAUT_EVIDENCE`` times as frequent
+    """The common German word among ``variants`` that is ``FREQUENCY_EVIDENCE`` times as frequent
     as any other ("leeitet" -> "leitet", "lannge" -> "lange"), if there is one."""
     ranked = sorted(((german_frequencies().get(v, 0.0), v) for v in variants), reverse=True)[:2]
     if not ranked or ranked[0][0] == 0.0:
         return None
     runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-    return ranked[0][1] if ranked[0][0] >= UMLAUT_EVIDENCE * runner_up else None
+    return ranked[0][1] if ranked[0][0] >= FREQUENCY_EVIDENCE * runner_up else None
 
 
 def _slips(words: set[str], found: dict[str, str], spellings: Spellings, places: Container[str],
@@ -131,7 +132,7 @@ def _umlauts_missing(word: str, form: str) -> bool:
     if without_umlauts(word) != word:
         return False
     frequency = german_frequencies().get(word.lower(), 0.0)
-    return frequency == 0.0 or german_frequencies().get(form.lower(), 0.0) >= UMLAUT_EVIDENCE * frequency
+    return frequency == 0.0 or german_frequencies().get(form.lower(), 0.0) >= FREQUENCY_EVIDENCE * frequency
 
 
 def in_case_of(word: str, form: str) -> str:
