@@ -88,6 +88,16 @@ MIN_NAME_SLIP_CHARS = 8
 _NAME_TOKEN = re.compile(r"\w(?:[\w.\-]*\w)?")
 
 
+def _slipped_start(form: str, span: str) -> int:
+    """How much of ``span`` is ``form`` typed with one slip: all of it, or, since a glossary
+    form names the words it starts ("integration cent" for "… centres"), its start ("integration
+    cetres" -> 15 letters); 0 if neither."""
+    if one_edit_apart(form.lower(), span.lower()):
+        return len(span)
+    starts = (n for n in (len(form) - 1, len(form), len(form) + 1) if n < len(span) and span[n - 1].isalnum())
+    return next((n for n in starts if one_edit_apart(form.lower(), span[:n].lower())), 0)
+
+
 def fix_programme_slips(text: str, glossary: Glossary, vocabulary: Container[str]) -> str:
     """The text with a programme name typed with one slip written right ("Tain of Hope",
     "NRWIntegrativ", "Welcome Cneter"): a span of the text one slip from exactly one programme's
@@ -104,9 +114,9 @@ def fix_programme_slips(text: str, glossary: Glossary, vocabulary: Container[str
             for first in range(len(tokens) - size + 1):
                 start, end = tokens[first].start(), tokens[first + size - 1].end()
                 span = text[start:end]
-                if one_edit_apart(form.lower(), span.lower()) and any(
-                        not any(s in vocabulary for s in stems(w)) for w in words(span)):
-                    fixes.setdefault((start, end), set()).add(form)
+                typed = _slipped_start(form, span)
+                if typed and any(not any(s in vocabulary for s in stems(w)) for w in words(span)):
+                    fixes.setdefault((start, start + typed), set()).add(form)
     for (start, end), found in sorted(fixes.items(), reverse=True):
         if len(found) == 1:
             text = text[:start] + found.pop() + text[end:]

@@ -187,7 +187,7 @@ def test_the_asked_detail_in_everyday_forms_of_other_languages(question: str, de
 
 SLIP_GLOSSARY = Glossary(programmes=_Names.build({
     "Train of Hope": ["Train of Hope"], "NRW.Integrativ": ["NRW.Integrativ"], "Welcome Center": ["Welcome Center"],
-    "Kommunale Integrationszentren": ["Kommunale Integrationszentren"]}))
+    "Kommunale Integrationszentren": ["Kommunale Integrationszentren"], "Integrationsagenturen": ["Integrationsagentur"]}))
 
 
 @pytest.mark.parametrize(("typed", "meant"), [
@@ -199,6 +199,8 @@ SLIP_GLOSSARY = Glossary(programmes=_Names.build({
     ("Was ist Rain of Hope?", "Was ist Train of Hope?"),
     ("Wo ist das Welcome Centre?", "Wo ist das Welcome Center?"),  # two letters swapped: one slip
     ("Wo ist das Welcom Centre?", "Wo ist das Welcom Centre?"),  # two slips: not read as the name
+    ("Was machen die Integrationsagneturen?", "Was machen die Integrationsagenturen?"),  # a slip in a form's start
+    ("Was machen die Integrationsagnten?", "Was machen die Integrationsagnten?"),  # two slips from it
 ])
 def test_a_programme_name_typed_with_one_slip_is_read_right(typed: str, meant: str) -> None:
     known = VOCAB | {s for w in "Hope Train Rain Integrativ NRW".split() for s in stems(w)}
