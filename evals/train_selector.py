@@ -22,7 +22,7 @@ import numpy as np
 from tqdm import tqdm
 
 from app.answering import DEFAULT_MODEL, FEATURES, LearnedSelector, line_features
-from app.conversation.spelling import restore_spelling
+from app.conversation import restore_spelling
 from app.core import Settings
 from app.index import load_embeddings
 from evals.dataset import OMOS_DIR

@@ -11,6 +11,7 @@ from app.conversation.glossary import Glossary
 from app.conversation.intent import DEFAULT_MODEL as INTENT_MODEL
 from app.conversation.intent import DETAILS, IntentModel, by_cues, classifier_for, feature_vector
 from app.conversation.questions import clean_question
+from app.conversation.spelling import restore_spelling
 from app.conversation.understanding import (
     Condenser,
     Intent,
@@ -42,6 +43,7 @@ __all__ = [
     "needs_context",
     "places_digest",
     "resolve_followup",
+    "restore_spelling",
     "split_ask",
     "unknown_terms",
 ]
