@@ -278,10 +278,15 @@ class Understanding:
         with a typing slip) narrows the search when the user has set no filter."""
         typed, plain = turn, without_courtesies(turn)
         turn = self.respelled(plain)
-        text = self.standalone(turn, self.respelled(without_courtesies(previous)) if previous else None)
-        language = detect_language(turn)
+        before = self.respelled(without_courtesies(previous)) if previous else None
         split = split_ask(turn)
-        ask = text if text != turn else self.focus(split.ask, split.context)
+        completed = self.standalone(split.ask, before) if split.context else split.ask
+        if completed != split.ask:  # an elliptical ask after the asker's situation ("… Und in Bochum?")
+            text, ask = f"{split.context} {completed}", completed
+        else:
+            text = self.standalone(turn, before)
+            ask = text if text != turn else self.focus(split.ask, split.context)
+        language = detect_language(turn)
         vector = np.asarray(self.embed(text), dtype=np.float32) if self.embed is not None else None
         ask_vector = vector if ask == text or self.embed is None else np.asarray(self.embed(ask), dtype=np.float32)
         asked = self.classifier.asked(ask_vector, ask) if self.classifier is not None and ask_vector is not None else by_cues(ask)

@@ -90,6 +90,16 @@ def test_follow_ups_are_completed_by_rules_or_by_the_condenser() -> None:
     assert len(condenser.calls) == 1
 
 
+def test_an_elliptical_ask_after_the_askers_situation_is_completed_with_the_previous_turn() -> None:
+    query = Understanding(GLOSSARY, NAMES)("Ich wohne seit drei Monaten in einer Unterkunft. Und in Köln?",
+                                           previous="Was macht KOMM-AN?")
+    assert query.ask == "Was macht KOMM-AN? Und in Köln?"
+    assert query.text == "Ich wohne seit drei Monaten in einer Unterkunft. Was macht KOMM-AN? Und in Köln?"
+    own = Understanding(GLOSSARY, NAMES)("Ich wohne seit drei Monaten in einer Unterkunft. Wie viele Kommunale Integrationszentren gibt es?",
+                                         previous="Was macht KOMM-AN?")
+    assert "KOMM-AN" not in own.text
+
+
 @pytest.mark.parametrize(
     ("question", "intent"),
     [
