@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     feedback_retention_days: int = Field(default=90, ge=1)
     """Feedback older than this is deleted (``lotse feedback purge``; the server purges daily)."""
     rate_limit_per_minute: int = Field(default=20, ge=1)
+    """Questions one client may ask per minute (chat and ``/ask``), counted per web worker."""
     chroma_timeout_s: float = Field(default=5.0, gt=0)
     """How long a request to the Chroma server may take before the question gets the German
     "Suchindex nicht erreichbar" (a hung server must not hold the chat)."""
@@ -59,12 +60,11 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     """Addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-For is
     believed; by default none, so every client is counted by the address it connects from."""
-    """Questions one client may ask per minute (chat and ``/ask``), counted per web worker."""
     max_turns: int = Field(default=40, ge=1)
     """Questions in one conversation; then the chat asks for a new one."""
     emergency_text: str | None = None
-    """Shown above the answer when a message speaks of suicide or violence (e.g. a crisis line's
-    number). Unset: nothing is shown, Lotse invents no contact."""
+    """Shown above the answer when a message speaks of suicide or violence, instead of the
+    nationwide numbers of ``emergency_path`` (each with the public page that states it)."""
     dashboard_user: str = "wartung"
     dashboard_password: SecretStr | None = None
     """The maintainers' dashboard (``lotse wartung``) starts only when this is set (12 characters
@@ -107,6 +107,11 @@ class Settings(BaseSettings):
     def sources_path(self) -> Path:
         """The list of web sources inside the corpus folder."""
         return self.corpus_dir / "sources.yaml"
+
+    @property
+    def emergency_path(self) -> Path:
+        """The nationwide emergency numbers and their sources inside the corpus folder."""
+        return self.corpus_dir / "emergency" / "emergency.yaml"
 
     @property
     def glossary_path(self) -> Path:

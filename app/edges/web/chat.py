@@ -25,6 +25,7 @@ from app.core import GERMAN, Answer, Citation, InvalidQuestion, LotseError, grou
 from app.edges.feedback import FeedbackStore
 from app.edges.i18n import N_, translate
 from app.edges.plain_text import handout
+from app.edges.web.emergency import emergency_notice
 from app.edges.web.limits import TOO_LONG_CONVERSATION, TOO_MANY, RateLimiter, speaks_of_harm
 from app.edges.web.markup import answer_markdown, escape_markdown, in_language, source_cards
 from app.edges.web.relabel import Relabel
@@ -206,8 +207,8 @@ class Chat:
             yield [*history, {"role": "assistant", "content": escape_markdown(refused)}], session, message if text else "", language, shown_handout
             return
         language = interface_language(language, text)
-        emergency = self.lotse.settings.emergency_text
-        alert = f"**{escape_markdown(emergency)}**\n\n" if emergency and speaks_of_harm(text) else ""
+        notice = emergency_notice(self.lotse.settings, language) if speaks_of_harm(text) else ""
+        alert = f"{notice}\n\n" if notice else ""
         history = [*history, {"role": "user", "content": escape_markdown(text)}]
         turn = len(history)
 

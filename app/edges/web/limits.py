@@ -1,5 +1,5 @@
 """Limits for the public chat: questions per client and minute, turns per conversation, and
-the emergency line (from settings, never invented) for messages that speak of harm.
+which messages speak of harm (they get the emergency notice, ``emergency``).
 
 The rate limit counts per web worker (in memory) and per client address as the server sees
 it; behind a reverse proxy that address is the proxy's, so the proxy should limit as well."""

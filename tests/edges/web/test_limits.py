@@ -1,5 +1,5 @@
 """The public chat's limits: questions per client and minute, turns per conversation, and the
-emergency line from settings for messages that speak of harm."""
+emergency notice for messages that speak of harm."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 from app.edges import FeedbackStore
 from app.edges.web.chat import Chat
+from app.edges.web.emergency import emergency_notice
 from app.edges.web.limits import RateLimiter, speaks_of_harm
 from app.pipeline import Lotse
 
@@ -86,14 +87,18 @@ def test_a_long_conversation_asks_for_a_new_one(lotse: Lotse, tmp_path: Path) ->
 
 
 @pytest.mark.integration
-def test_the_emergency_line_comes_from_settings_only(lotse: Lotse, tmp_path: Path) -> None:
+def test_harm_brings_the_sourced_numbers_or_the_operators_text_above_the_answer(lotse: Lotse, tmp_path: Path) -> None:
     question = "Ich will nicht mehr leben. Wo bekomme ich Hilfe in Köln?"
-    shown, _ = last_message(chat_with(lotse, tmp_path, emergency_text=EMERGENCY), question)
-    assert shown.startswith(f"**{EMERGENCY}**") or EMERGENCY in shown.split("\n")[0]
-    without, _ = last_message(chat_with(lotse, tmp_path / "b"), question)
-    assert EMERGENCY not in without and "0800" not in without
-    calm, _ = last_message(chat_with(lotse, tmp_path / "c", emergency_text=EMERGENCY), "Was ist KOMM-AN NRW?")
-    assert EMERGENCY not in calm
+    shipped, _ = last_message(chat_with(lotse, tmp_path), question)
+    first = shipped.split("\n")[0]
+    assert "112" in first and "110" in first and "0800 111 0 111" in first and "senatspressestelle.bremen.de" in first
+    assert "Köln" in shipped.split("\n", 1)[1]  # the answer follows
+    replaced, _ = last_message(chat_with(lotse, tmp_path / "b", emergency_text=EMERGENCY), question)
+    assert replaced.startswith(f"**{EMERGENCY}**") and "112" not in replaced.split("\n")[0]
+    calm, _ = last_message(chat_with(lotse, tmp_path / "c"), "Was ist KOMM-AN NRW?")
+    assert "112" not in calm and "0800" not in calm
+    missing = chat_with(lotse, tmp_path / "d", corpus_dir=tmp_path / "elsewhere")
+    assert emergency_notice(missing.lotse.settings, "de") == ""  # nothing invented when the file is missing
 
 
 @pytest.mark.integration

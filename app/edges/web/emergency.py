@@ -1,0 +1,68 @@
+"""The emergency notice the chat shows above its answer when a message speaks of suicide or
+violence: the nationwide numbers of ``corpus/emergency/emergency.yaml``, in the interface
+language, with the public pages that state them. ``LOTSE_EMERGENCY_TEXT`` replaces it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from app.core import Settings
+from app.edges.i18n import N_, translate
+from app.edges.web.markup import escape_markdown
+
+log = logging.getLogger(__name__)
+
+NOTICE = N_("Wenn Sie in Gefahr sind: Notruf {rescue} (Feuerwehr, Rettungsdienst), Polizei {police}. Wenn Sie nicht mehr "
+            "weiterwissen: TelefonSeelsorge {crisis}, rund um die Uhr, kostenfrei und anonym.")
+SOURCES = N_("Quellen")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A public page, the passage of it that states numbers, and which of them."""
+
+    publisher: str
+    url: str
+    passage: str
+    states: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EmergencyNumbers:
+    """The numbers by role (``rescue``, ``police``, ``crisis``) and where each comes from."""
+
+    numbers: dict[str, str]
+    sources: tuple[Source, ...]
+
+    @classmethod
+    def load(cls, path: Path) -> EmergencyNumbers:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        sources = tuple(Source(s["publisher"], s["url"], " ".join(s["passage"].split()), tuple(s["states"]))
+                        for s in data["sources"])
+        return cls({role: str(number) for role, number in data["numbers"].items()}, sources)
+
+
+@cache
+def _shipped(path: Path) -> EmergencyNumbers | None:
+    try:
+        return EmergencyNumbers.load(path)
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
+        log.warning("Notfallnummern nicht lesbar (%s): %s; der Chat zeigt keinen Notfall-Hinweis", path, error)
+        return None
+
+
+def emergency_notice(settings: Settings, language: str) -> str:
+    """The notice as Markdown: the operator's text if set, else the shipped numbers with
+    their sources; empty if neither is there."""
+    if settings.emergency_text:
+        return f"**{escape_markdown(settings.emergency_text)}**"
+    shipped = _shipped(settings.emergency_path)
+    if shipped is None:
+        return ""
+    links = " · ".join(f"[{escape_markdown(s.publisher)}]({s.url})" for s in shipped.sources)
+    return f"**{escape_markdown(translate(language, NOTICE, **shipped.numbers))}** {translate(language, SOURCES)}: {links}"

@@ -1,0 +1,38 @@
+"""The shipped emergency numbers: each stated by the passage of a public page, shown in the
+interface language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.core import LANGUAGES, Settings
+from app.edges.web.emergency import NOTICE, EmergencyNumbers, emergency_notice
+
+SHIPPED = EmergencyNumbers.load(Settings().emergency_path)
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+@pytest.mark.parametrize("role", sorted(SHIPPED.numbers))
+def test_every_number_is_stated_by_the_passage_of_a_source(role: str) -> None:
+    stating = [s for s in SHIPPED.sources if role in s.states]
+    assert stating and all(s.url.startswith("https://") for s in stating)
+    for number in SHIPPED.numbers[role].split(","):
+        assert any(re.search(rf"(?<!\d){digits(number)}(?!\d)", re.sub(r"(?<=\d)[ /](?=\d)", "", s.passage))
+                   for s in stating), (role, number)
+
+
+def test_the_notice_names_every_number_and_nothing_else() -> None:
+    assert set(re.findall(r"\{(\w+)\}", NOTICE)) == set(SHIPPED.numbers)
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_the_notice_is_in_the_interface_language_with_its_sources(language: str) -> None:
+    notice = emergency_notice(Settings(), language)
+    assert all(number in notice for number in SHIPPED.numbers.values())
+    assert all(f"]({s.url})" in notice for s in SHIPPED.sources)
+    assert ("Gefahr" in notice) == language.startswith("de")
