@@ -53,6 +53,8 @@ class Cues:
     details: dict[str, re.Pattern[str]]
     courtesy: frozenset[str] = frozenset()
     """Words of thanks and greeting; a sentence of nothing else only thanks or greets."""
+    harm: re.Pattern[str] = re.compile(r"(?!)")
+    """Words of suicide, of wanting to die, of violence against the writer."""
 
     def features(self, text: str) -> dict[str, float]:
         """The cue features of a message for the intent and detail classifier (1.0: a cue is there)."""
@@ -80,4 +82,9 @@ def cues() -> Cues:
                 function=frozenset(stop_words | set(every("function")) | single_asking | referring),
                 intents={name: _words_pattern(phrases) for name, phrases in data["intents"].items()},
                 details={name: _words_pattern(phrases) for name, phrases in data["details"].items()},
-                courtesy=frozenset(every("courtesy")))
+                courtesy=frozenset(every("courtesy")), harm=_words_pattern(every("harm")))
+
+
+def speaks_of_harm(text: str) -> bool:
+    """Whether a message speaks of suicide, of wanting to die or of violence against the writer."""
+    return bool(cues().harm.search(folded(text)))

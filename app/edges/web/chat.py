@@ -21,12 +21,13 @@ from typing import Any
 
 import gradio as gr
 
+from app.conversation import speaks_of_harm
 from app.core import GERMAN, Answer, Citation, InvalidQuestion, LotseError, grouped, normalize_text, question_language
 from app.edges.feedback import FeedbackStore
 from app.edges.i18n import N_, translate
 from app.edges.plain_text import handout
 from app.edges.web.emergency import emergency_notice
-from app.edges.web.limits import TOO_LONG_CONVERSATION, TOO_MANY, RateLimiter, speaks_of_harm
+from app.edges.web.limits import TOO_LONG_CONVERSATION, TOO_MANY, RateLimiter
 from app.edges.web.markup import answer_markdown, escape_markdown, in_language, source_cards
 from app.edges.web.relabel import Relabel
 from app.pipeline import Lotse

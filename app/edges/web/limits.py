@@ -1,12 +1,10 @@
-"""Limits for the public chat: questions per client and minute, turns per conversation, and
-which messages speak of harm (they get the emergency notice, ``emergency``).
+"""Limits for the public chat: questions per client and minute, turns per conversation.
 
 The rate limit counts per web worker (in memory) and per client address as the server sees
 it; behind a reverse proxy that address is the proxy's, so the proxy should limit as well."""
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import deque
@@ -20,19 +18,6 @@ TOO_LONG_CONVERSATION = N_("Diese Unterhaltung ist sehr lang geworden. Bitte beg
 WINDOW_S = 60.0
 MAX_CLIENTS = 10_000
 """Clients remembered at once; the quietest are forgotten first, so memory stays bounded."""
-
-DISTRESS = re.compile(
-    r"(?i)\b(suizid|selbstmord|mich umbringen|nicht mehr leben|will sterben|möchte sterben|schlägt mich|bedroht mich"
-    r"|suicide|kill myself|want to die|end my life|hurts me|beats me"
-    r"|покінчити з собою|хочу померти|не хочу жити|покончить с собой|хочу умереть|не хочу жить|бьёт меня|бьет меня|б'є мене"
-    r"|intihar|ölmek istiyorum|kendimi öldürmek|beni dövüyor)\b"
-    r"|انتحار|أريد أن أموت|اريد ان اموت|يضربني")
-
-
-def speaks_of_harm(text: str) -> bool:
-    """Whether a message mentions suicide, wanting to die or violence against the writer."""
-    return bool(DISTRESS.search(text))
-
 
 class RateLimiter:
     """At most ``per_minute`` events per client in any 60 seconds."""

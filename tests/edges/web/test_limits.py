@@ -10,10 +10,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from app.conversation import speaks_of_harm
 from app.edges import FeedbackStore
 from app.edges.web.chat import Chat
 from app.edges.web.emergency import emergency_notice
-from app.edges.web.limits import RateLimiter, speaks_of_harm
+from app.edges.web.limits import RateLimiter
 from app.pipeline import Lotse
 
 EMERGENCY = "Telefonseelsorge (Beispiel aus den Einstellungen): 0800 000 0000"
@@ -47,7 +48,9 @@ def test_memory_stays_bounded_with_many_clients(monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.mark.parametrize("text", ["Ich will nicht mehr leben", "I want to die", "Я хочу умереть", "Хочу померти",
-                                  "أريد أن أموت", "ölmek istiyorum", "Mein Mann schlägt mich"])
+                                  "أريد أن أموت", "ölmek istiyorum", "Mein Mann schlägt mich",
+                                  "mein mann schlagt mich", "Ich habe Suizidgedanken", "به خودکشی فکر می‌کنم",
+                                  "أفكر في الانتحار", "Intihar etmeyi düşünüyorum"])
 def test_messages_that_speak_of_harm_are_recognised(text: str) -> None:
     assert speaks_of_harm(text)
 
