@@ -47,7 +47,8 @@ EXAMPLES = [
     N_("Was ist GriffbereitMini?"),
 ]
 ERROR_TEXT = N_("Entschuldigung, da ist etwas schiefgegangen. Bitte versuchen Sie es noch einmal.")
-QUOTES_GERMAN = N_("Die Antwort zitiert deutsche Dokumente; die Quellen stehen darunter.")
+QUOTES_GERMAN = N_("Die Antwort zitiert deutsche Dokumente; die Quellen stehen darunter. Ihr Browser kann sie übersetzen: "
+                   "im Menü des Browsers „Übersetzen“ wählen.")
 NO_ANSWER = N_(
     "Dazu hat Lotse in den Dokumenten keine verlässliche Antwort gefunden. Persönliche Beratung gibt es "
     "beim Kommunalen Integrationszentrum Ihres Kreises oder Ihrer Stadt. Der Hinweis auf Deutsch:"
