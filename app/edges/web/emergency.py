@@ -5,6 +5,7 @@ language, with the public pages that state them. ``LOTSE_EMERGENCY_TEXT`` replac
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 NOTICE = N_("Wenn Sie in Gefahr sind: Notruf {rescue} (Feuerwehr, Rettungsdienst), Polizei {police}. Wenn Sie nicht mehr "
             "weiterwissen: TelefonSeelsorge {crisis}, rund um die Uhr, kostenfrei und anonym.")
 SOURCES = N_("Quellen")
+LEFT_TO_RIGHT, END_OF_ISOLATE, NO_BREAK = "\u2066", "\u2069", "\u00a0"  # Unicode's left-to-right isolate, its end, a no-break space
 
 
 @dataclass(frozen=True)
@@ -65,4 +67,14 @@ def emergency_notice(settings: Settings, language: str) -> str:
     if shipped is None:
         return ""
     links = " · ".join(f"[{escape_markdown(s.publisher)}]({s.url})" for s in shipped.sources)
-    return f"**{escape_markdown(translate(language, NOTICE, **shipped.numbers))}** {translate(language, SOURCES)}: {links}"
+    numbers = {role: ", ".join(_callable(n.strip()) for n in number.split(",")) for role, number in shipped.numbers.items()}
+    marked = escape_markdown(translate(language, NOTICE, **{role: f"\0{role}\0" for role in numbers}))
+    notice = re.sub(r"\0(\w+)\0", lambda field: numbers[field.group(1)], marked)  # the numbers' links after escaping
+    return f"**{notice}** {translate(language, SOURCES)}: {links}"
+
+
+def _callable(number: str) -> str:
+    """A number a phone calls with one tap, on one line and kept left to right inside
+    right-to-left text (else "0800 111 0 111" shows its groups in reverse order in Arabic)."""
+    digits = re.sub(r"\D", "", number)
+    return f"{LEFT_TO_RIGHT}[{number.replace(' ', NO_BREAK)}](tel:{digits}){END_OF_ISOLATE}"

@@ -212,6 +212,23 @@ def test_phone_shows_the_new_question_and_the_answers_first_line_in_view(browser
     page.context.close()
 
 
+def test_a_message_about_violence_shows_the_numbers_to_call_in_arabic_on_a_phone(browser, web_url: str) -> None:
+    page = open_chat(browser, web_url, locale=BROWSER_LOCALE["ar"], width=390, height=844)
+    wait_for_placeholder(page, "ar")
+    ask(page, "زوجي يضربني. أين أجد مساعدة في كولونيا؟", 1)
+    wait_for_answer(page, 1)
+    links = page.locator("[data-testid=bot] a[href^='tel:']")
+    assert links.evaluate_all("els => els.map(e => e.getAttribute('href'))") == [
+        "tel:112", "tel:110", "tel:08001110111", "tel:08001110222"]
+    crisis = links.nth(2)
+    lefts = crisis.evaluate("e => { const t = e.firstChild; return [...t.data].map((_, i) => { const r = document.createRange();"
+                            " r.setStart(t, i); r.setEnd(t, i + 1); return r.getBoundingClientRect().left; }); }")
+    assert lefts == sorted(lefts), lefts  # "0800 111 0 111" reads left to right, on one line, inside the Arabic text
+    assert "إذا كنت في خطر" in bot_text(page, 1).split("\n")[0]  # the notice first, in the interface language
+    screenshot(page, "phone-emergency-ar")
+    page.context.close()
+
+
 def test_clear_starts_a_new_conversation(browser, web_url: str) -> None:
     page = open_chat(browser, web_url)
     ask(page, "Was ist KOMM-AN NRW?", 1)

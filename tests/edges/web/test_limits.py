@@ -94,7 +94,7 @@ def test_harm_brings_the_sourced_numbers_or_the_operators_text_above_the_answer(
     question = "Ich will nicht mehr leben. Wo bekomme ich Hilfe in Köln?"
     shipped, _ = last_message(chat_with(lotse, tmp_path), question)
     first = shipped.split("\n")[0]
-    assert "112" in first and "110" in first and "0800 111 0 111" in first and "senatspressestelle.bremen.de" in first
+    assert "112" in first and "110" in first and "0800\u00a0111\u00a00\u00a0111" in first and "senatspressestelle.bremen.de" in first
     assert "Köln" in shipped.split("\n", 1)[1]  # the answer follows
     replaced, _ = last_message(chat_with(lotse, tmp_path / "b", emergency_text=EMERGENCY), question)
     assert replaced.startswith(f"**{EMERGENCY}**") and "112" not in replaced.split("\n")[0]
