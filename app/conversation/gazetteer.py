@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -96,6 +97,11 @@ class Gazetteer:
         while lowered and lowered not in self.canonical:
             lowered = lowered[:-1]
         return lowered or None
+
+    @cached_property
+    def exonyms(self) -> tuple[str, ...]:
+        """The forms written in a script other than Latin ("дортмунді", "كولونيا")."""
+        return tuple(f for f in self.canonical if f[:1].isalpha() and not unicodedata.name(f[0], "").startswith("LATIN"))
 
     def find(self, text: str) -> list[str]:
         """The canonical places a text names, in order, each once (a district as its city

@@ -23,7 +23,7 @@ from collections.abc import Collection, Container
 from functools import cache
 from typing import Protocol
 
-from wordfreq import get_frequency_dict
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from app.conversation.cues import folded
 from app.core import LETTER_RUN, spelling_key, without_umlauts
@@ -94,6 +94,12 @@ def _may_be_a_slip(word: str, places: Container[str]) -> bool:
     key = spelling_key(word)
     return (MIN_SLIP_CHARS <= len(key) <= MAX_SLIP_CHARS and key.isascii() and word.casefold() not in common_words()
             and folded(word) not in common_words() and word.lower() not in places)
+
+
+def is_common_word(word: str, languages: tuple[str, ...]) -> bool:
+    """Whether ``word`` (lower case) is in wordfreq's small list of one of ``languages`` (its
+    common words; the large lists would cost a quarter of a gigabyte)."""
+    return any(zipf_frequency(word, language, wordlist="small") > 0 for language in languages)
 
 
 def _common_german_slip(variants: set[str]) -> str | None:

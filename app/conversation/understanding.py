@@ -25,7 +25,7 @@ from app.conversation.followup import is_elliptical, resolve_followup
 from app.conversation.gazetteer import Gazetteer
 from app.conversation.glossary import Glossary
 from app.conversation.intent import IntentModel, by_cues
-from app.conversation.spelling import MIN_SLIP_CHARS, Spellings, one_edit_apart, one_edit_away, restore_spelling
+from app.conversation.spelling import MIN_SLIP_CHARS, Spellings, is_common_word, one_edit_apart, one_edit_away, restore_spelling
 from app.core import GENERIC_QUESTION_NOUNS, GERMAN, STATEWIDE, detect_language, is_german, stems, words
 
 _CAPITALISED = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w*-]{3,})")
@@ -150,6 +150,36 @@ def fix_place_slips(text: str, places: Gazetteer, vocabulary: Container[str]) ->
     return places.after_place_word.sub(fixed, text)
 
 
+MIN_EXONYM_SLIP_CHARS = 6
+"""Place names in Cyrillic or Arabic script at least this long are recognised with one slip."""
+EXONYM_LANGUAGES = ("ru", "uk", "ar", "fa")
+"""A common word of these languages (wordfreq) is never read as a misspelt place ("بولونيا",
+Bologna, is one slip from "كولونيا", Köln)."""
+
+
+def fix_exonym_slips(text: str, places: Gazetteer) -> str:
+    """The text with a place name in Cyrillic or Arabic script typed with one slip written right
+    ("в Дотмунді", "у Кеельні", "بدورتموند" with the preposition written on): a word that names
+    no place and is no common Russian, Ukrainian, Arabic or Farsi word, one slip from the forms
+    of exactly one place. These forms are few and long, so unlike ``fix_place_slips`` no place
+    word is needed before the name."""
+    exonyms = [form for form in places.exonyms if len(form) >= MIN_EXONYM_SLIP_CHARS]
+
+    def fixed(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lowered = word.lower()
+        near = {form for form in exonyms if one_edit_apart(lowered, form)}
+        if len({places.canonical[form] for form in near}) != 1 or places.find(word) or is_common_word(lowered, EXONYM_LANGUAGES):
+            return word
+        form = sorted(near)[0]
+        return form[0].upper() + form[1:] if word[:1].isupper() else form
+    return _OTHER_SCRIPT_WORD.sub(fixed, text)
+
+
+_OTHER_SCRIPT_WORD = re.compile(r"(?<!\w)[^\W\d_A-Za-z\u00C0-\u024F]{5,}(?!\w)")
+"""A word of five or more letters in a script other than Latin."""
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The stems the corpus and the glossary use (for ``unknown_terms``). The corpus side is
@@ -244,7 +274,7 @@ class Understanding:
     def respelled(self, text: str) -> str:
         """``text`` with place and programme names typed with a slip written right and its
         other words spelled as the documents spell them."""
-        text = fix_place_slips(text, self.glossary.places, self.vocabulary)
+        text = fix_exonym_slips(fix_place_slips(text, self.glossary.places, self.vocabulary), self.glossary.places)
         if self.spellings is not None:
             recase = detect_language(text) in (GERMAN, None)
             text = restore_spelling(text, self.spellings, self.glossary.places.canonical, recase=recase)

@@ -12,7 +12,7 @@ from app.conversation import (
 )
 from app.conversation.glossary import _Names
 from app.conversation.intent import by_cues
-from app.conversation.understanding import fix_place_slips, fix_programme_slips, says_nothing
+from app.conversation.understanding import fix_exonym_slips, fix_place_slips, fix_programme_slips, says_nothing
 from app.core import stems
 
 VOCAB = {s for w in "Kommunale Integrationszentren Welcome Center Kleve Geld Euro".split() for s in stems(w)}
@@ -172,6 +172,22 @@ def test_the_askers_boss_is_no_leader_question_and_no_unknown_term() -> None:
 ])
 def test_a_place_typed_with_one_slip_after_a_place_word_is_read_right(typed: str, meant: str) -> None:
     assert fix_place_slips(typed, Gazetteer.official(), NAMES | {"famili"}) == meant
+
+
+@pytest.mark.parametrize(("typed", "place"), [
+    ("Де я можу отримати допомогу в Дотмунді?", "Dortmund"),
+    ("Сколько языков у Stadtteilmütter в Кеельні?", "Köln"),
+    ("Какие есть предложения для родителей в Кёльен?", "Köln"),
+    ("في شي برامج للاطفال بدورتموند؟", "Dortmund"),  # the preposition written onto the name
+    ("آدرس سایت KI پادربورن", "Kreis Paderborn"),
+])
+def test_a_place_in_cyrillic_or_arabic_script_typed_with_one_slip_is_found(typed: str, place: str) -> None:
+    places = Gazetteer.official()
+    assert places.find(typed) == [] and places.find(fix_exonym_slips(typed, places)) == [place]
+
+
+def test_a_common_word_one_slip_from_a_place_stays_as_typed() -> None:
+    assert fix_exonym_slips("مطعم في بولونيا", Gazetteer.official()) == "مطعم في بولونيا"  # Bologna, one slip from Köln
 
 
 def test_a_question_in_another_language_after_a_german_preamble_is_not_judged_as_german() -> None:
