@@ -20,7 +20,8 @@ from ingest.visible import visible_page
 
 SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf"}
 SIDECAR_SUFFIX = ".meta.json"
-SKIPPED_DIRS = {"glossary"}
+SKIPPED_DIRS = {"glossary", "emergency"}
+"""Folders of the corpus that hold data for the app, not documents (the glossary, the emergency numbers)."""
 SKIPPED_FILES = {"sources.yaml"}
 """Configuration beside the documents, not a document."""
 KIND_BY_FOLDER = {"press": "press", "programmes": "programme"}

@@ -22,7 +22,10 @@ CORPUS_FILES = sorted(p for p in (ROOT / "corpus").rglob("*") if p.suffix in {".
 # an office's number from a person's) and names of persons (public officials in press releases).
 CORPUS_PERSONAL = {"0211 837-2417": "[TELEFON]", "0211 837-2000": "[TELEFON]", "presse [at] mkjfgfi.nrw.de": "[E-MAIL]",
                    "nrwdirekt [at] nrw.de": "[E-MAIL]", "Josefine Paul": "[NAME]", "Ministerin Paul": "Ministerin [NAME]",
-                   "Lorenz Bahr": "[NAME]", "Andreas Coenen": "[NAME]"}
+                   "Lorenz Bahr": "[NAME]", "Andreas Coenen": "[NAME]",
+                   # the crisis line of corpus/emergency/emergency.yaml and of its source's passage
+                   "0800 111 0 111": "[TELEFON]", "0800 111 0 222": "[TELEFON]", "0800/1110111": "[TELEFON]",
+                   "0800/1110222": "[TELEFON]"}
 
 
 def caught(case: Case) -> bool:
