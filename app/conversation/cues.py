@@ -18,10 +18,21 @@ from app.core import without_umlauts
 def folded(text: str) -> str:
     """Lower case with German umlauts and other Latin accents folded ("Für" -> "fur", Turkish
     "açık" -> "acik"), as people type without them. Other scripts stay as they are."""
-    return "".join(_latin_base(c) for c in without_umlauts(text.lower()))
+    return without_umlauts(text.lower()).translate(_LATIN_BASES)
 
 
-@cache
+class _LatinBases(dict[int, str]):
+    """``str.translate``'s table of Latin letters without their accents, filled as characters
+    are met (a character-by-character loop took 0.7 s to fold wordfreq's word lists)."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = base = _latin_base(chr(code))
+        return base
+
+
+_LATIN_BASES = _LatinBases()
+
+
 def _latin_base(char: str) -> str:
     """A Latin letter without its accent ("ç" -> "c", "ı" -> "i"); any other character as it is."""
     if char.isascii() or not unicodedata.name(char, "").startswith("LATIN"):

@@ -85,9 +85,9 @@ def german_frequencies() -> dict[str, float]:
 @cache
 def common_words() -> frozenset[str]:
     """wordfreq's small lists of ``COMMON_WORD_LANGUAGES``, as listed and folded (Turkish typed
-    without its letters: "yardim"); 118,000 words, read in 0.05 s, 21 MB (measured)."""
+    without its letters: "yardim"); 153,000 forms, built on first use in about 0.1 s."""
     listed = set().union(*(get_frequency_dict(language, wordlist="small") for language in COMMON_WORD_LANGUAGES))
-    return frozenset(listed | {folded(word) for word in listed})
+    return frozenset(listed | {folded(word) for word in listed if not word.isascii()})  # the lists are in lower case
 
 
 def _may_be_a_slip(word: str, places: Container[str]) -> bool:
@@ -124,7 +124,8 @@ def _slips(words: set[str], found: dict[str, str], spellings: Spellings, places:
     corrected = {}
     for word, variants in unknown.items():
         forms = {near[v] for v in variants if v in near}
-        common = _common_german_slip(one_edit_away(word)) if german and word.islower() and not forms else None
+        own = variants if spelling_key(word) == word else one_edit_away(word)  # the same set for a word without umlauts
+        common = _common_german_slip(own) if german and word.islower() and not forms else None
         if len(forms) == 1:
             corrected[spelling_key(word)] = forms.pop()
         elif common is not None:
