@@ -9,7 +9,7 @@ from app.conversation.followup import is_elliptical, needs_context, resolve_foll
 from app.conversation.gazetteer import Gazetteer, places_digest
 from app.conversation.glossary import Glossary
 from app.conversation.intent import DEFAULT_MODEL as INTENT_MODEL
-from app.conversation.intent import DETAILS, IntentModel, by_cues, classifier_for, feature_vector
+from app.conversation.intent import by_cues, classifier_for, feature_vector
 from app.conversation.questions import clean_question
 from app.conversation.spelling import restore_spelling
 from app.conversation.understanding import (
@@ -23,9 +23,7 @@ from app.conversation.understanding import (
 from app.core import is_german
 
 __all__ = [
-    "DETAILS",
     "INTENT_MODEL",
-    "IntentModel",
     "Condenser",
     "Gazetteer",
     "Glossary",

@@ -13,7 +13,7 @@ from app.core.errors import (
     StoreUnavailable,
 )
 from app.core.frontmatter import BadMetadata, read_front_matter, read_json_metadata
-from app.core.languages import GERMAN, LANGUAGES, RECOGNISED, browser_language, detect_language, is_german, question_language
+from app.core.languages import GERMAN, LANGUAGES, browser_language, detect_language, is_german, question_language
 from app.core.settings import Settings
 from app.core.text import (
     ANSWER_SENTENCE_END,
@@ -57,7 +57,6 @@ __all__ = [
     "browser_language",
     "question_language",
     "detect_language",
-    "RECOGNISED",
     "ANSWER_SENTENCE_END",
     "CLOSING_PUNCTUATION",
     "CONTACT_LINE",

@@ -2,7 +2,6 @@
 answering, and runs each question through the chain question -> understand -> retrieve ->
 read pages -> compose -> verify -> ``Answer``. The edges (CLI, web) use only this."""
 
-from app.pipeline.chain import Request, build_chain
 from app.pipeline.service import Lotse
 
-__all__ = ["Lotse", "Request", "build_chain"]
+__all__ = ["Lotse"]

@@ -3,12 +3,10 @@ German BM25, reciprocal rank fusion, glossary expansion, place and kind filters)
 ranked chunks with the query vector; the page reader then reads the retrieved documents'
 sentences and the referral passage. Every index read at question time happens here."""
 
-from app.retrieval.hybrid import Hit, HybridRetriever, Retrieval, reciprocal_rank_fusion
-from app.retrieval.pages import REFERRAL_PASSAGES, Line, Page, PageReader, Referral
+from app.retrieval.hybrid import HybridRetriever, Retrieval, reciprocal_rank_fusion
+from app.retrieval.pages import Line, Page, PageReader, Referral
 
 __all__ = [
-    "REFERRAL_PASSAGES",
-    "Hit",
     "HybridRetriever",
     "Line",
     "Page",
