@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 NOTICE = N_("Wenn Sie in Gefahr sind: Notruf {rescue} (Feuerwehr, Rettungsdienst), Polizei {police}. Wenn Sie nicht mehr "
             "weiterwissen: TelefonSeelsorge {crisis}, rund um die Uhr, kostenfrei und anonym.")
 SOURCES = N_("Quellen")
+ROLES = ("rescue", "police", "crisis")
+"""The numbers ``NOTICE`` names; a file without one of them shows no notice rather than a broken one."""
 LEFT_TO_RIGHT, END_OF_ISOLATE, NO_BREAK = "\u2066", "\u2069", "\u00a0"  # Unicode's left-to-right isolate, its end, a no-break space
 
 
@@ -46,7 +48,11 @@ class EmergencyNumbers:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         sources = tuple(Source(s["publisher"], s["url"], " ".join(s["passage"].split()), tuple(s["states"]))
                         for s in data["sources"])
-        return cls({role: str(number) for role, number in data["numbers"].items()}, sources)
+        numbers = {role: str(number) for role, number in data["numbers"].items()}
+        missing = set(ROLES) - numbers.keys()
+        if missing:
+            raise KeyError(f"es fehlt {', '.join(sorted(missing))}")
+        return cls(numbers, sources)
 
 
 @cache

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from app.core import LANGUAGES, Settings
-from app.edges.web.emergency import NOTICE, EmergencyNumbers, emergency_notice
+from app.edges.web.emergency import NOTICE, ROLES, EmergencyNumbers, emergency_notice
 
 SHIPPED = EmergencyNumbers.load(Settings().emergency_path)
 
@@ -27,7 +27,14 @@ def test_every_number_is_stated_by_the_passage_of_a_source(role: str) -> None:
 
 
 def test_the_notice_names_every_number_and_nothing_else() -> None:
-    assert set(re.findall(r"\{(\w+)\}", NOTICE)) == set(SHIPPED.numbers)
+    assert set(re.findall(r"\{(\w+)\}", NOTICE)) == set(SHIPPED.numbers) == set(ROLES)
+
+
+def test_a_file_without_one_of_the_numbers_shows_no_notice(tmp_path) -> None:
+    (tmp_path / "emergency").mkdir()
+    shipped = Settings().emergency_path.read_text(encoding="utf-8")
+    (tmp_path / "emergency" / "emergency.yaml").write_text(shipped.replace("  police:", "  polizei:"), encoding="utf-8")
+    assert emergency_notice(Settings(corpus_dir=tmp_path), "de") == ""
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
