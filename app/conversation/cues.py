@@ -18,7 +18,7 @@ from app.core import without_umlauts
 def folded(text: str) -> str:
     """Lower case with German umlauts and other Latin accents folded ("Für" -> "fur", Turkish
     "açık" -> "acik"), as people type without them. Other scripts stay as they are."""
-    return without_umlauts(text.lower()).translate(_LATIN_BASES)
+    return without_umlauts(text.lower().replace("i\u0307", "i")).translate(_LATIN_BASES)  # Turkish "İ" lower-cases to i + dot
 
 
 class _LatinBases(dict[int, str]):
@@ -30,7 +30,7 @@ class _LatinBases(dict[int, str]):
         return base
 
 
-_LATIN_BASES = _LatinBases()
+_LATIN_BASES = _LatinBases({ord("’"): "'", ord("ʼ"): "'"})  # the apostrophes phones type are the plain one
 
 
 def _latin_base(char: str) -> str:
@@ -42,9 +42,11 @@ def _latin_base(char: str) -> str:
 
 
 def _words_pattern(phrases: list[str]) -> re.Pattern[str]:
-    """Any of ``phrases`` as whole words (longest first); a trailing ``*`` allows any ending."""
+    """Any of ``phrases`` as whole words (longest first); a trailing ``*`` allows any ending, a
+    leading one any beginning (Arabic writes "and", "in", "the" onto the word: "بالانتحار")."""
     alternatives = sorted({folded(p) for p in phrases}, key=len, reverse=True)
-    body = "|".join(re.escape(a[:-1]) + r"\w*" if a.endswith("*") else re.escape(a) for a in alternatives)
+    body = "|".join((r"\w*" if a.startswith("*") else "") + re.escape(a.strip("*")) + (r"\w*" if a.endswith("*") else "")
+                    for a in alternatives)
     return re.compile(r"(?<!\w)(?:" + body + r")(?!\w)")
 
 

@@ -50,7 +50,8 @@ def test_memory_stays_bounded_with_many_clients(monkeypatch: pytest.MonkeyPatch)
 @pytest.mark.parametrize("text", ["Ich will nicht mehr leben", "I want to die", "Я хочу умереть", "Хочу померти",
                                   "أريد أن أموت", "ölmek istiyorum", "Mein Mann schlägt mich",
                                   "mein mann schlagt mich", "Ich habe Suizidgedanken", "به خودکشی فکر می‌کنم",
-                                  "أفكر في الانتحار", "Intihar etmeyi düşünüyorum"])
+                                  "أفكر في الانتحار", "Intihar etmeyi düşünüyorum", "أفكر بالانتحار", "هو ويضربني",
+                                  "İntihar etmek istiyorum", "Він б’є мене"])
 def test_messages_that_speak_of_harm_are_recognised(text: str) -> None:
     assert speaks_of_harm(text)
 
