@@ -155,29 +155,43 @@ MIN_EXONYM_SLIP_CHARS = 6
 EXONYM_LANGUAGES = ("ru", "uk", "ar", "fa")
 """A common word of these languages (wordfreq) is never read as a misspelt place ("بولونيا",
 Bologna, is one slip from "كولونيا", Köln)."""
+ATTACHED_PREPOSITIONS = "بلو"
+"""Arabic "in", "to", "and", written onto the next word ("بدورتموند", in Dortmund)."""
 
 
 def fix_exonym_slips(text: str, places: Gazetteer) -> str:
     """The text with a place name in Cyrillic or Arabic script typed with one slip written right
-    ("в Дотмунді", "у Кеельні", "بدورتموند" with the preposition written on): a word that names
-    no place and is no common Russian, Ukrainian, Arabic or Farsi word, one slip from the forms
-    of exactly one place. These forms are few and long, so unlike ``fix_place_slips`` no place
-    word is needed before the name."""
+    ("в Дотмунді", "у Кеельні") and an Arabic name with the preposition written on split off
+    ("بدورتموند"): after a place word, a word that names no place and is no common Russian,
+    Ukrainian, Arabic or Farsi word, one slip from the forms of exactly one place. Without a
+    place word "Фризен" is a surname, not Viersen."""
     exonyms = [form for form in places.exonyms if len(form) >= MIN_EXONYM_SLIP_CHARS]
 
-    def fixed(match: re.Match[str]) -> str:
-        word = match.group(0)
+    def meant(word: str) -> str | None:
         lowered = word.lower()
         near = {form for form in exonyms if one_edit_apart(lowered, form)}
         if len({places.canonical[form] for form in near}) != 1 or places.find(word) or is_common_word(lowered, EXONYM_LANGUAGES):
-            return word
+            return None
         form = sorted(near)[0]
         return form[0].upper() + form[1:] if word[:1].isupper() else form
-    return _OTHER_SCRIPT_WORD.sub(fixed, text)
+
+    def after_place_word(match: re.Match[str]) -> str:
+        name = match.group("name")
+        form = meant(name) if _OTHER_SCRIPT_WORD.fullmatch(name) else None
+        return match.group(0) if form is None else match.group(0)[: match.start("name") - match.start()] + form
+
+    def attached(match: re.Match[str]) -> str:
+        word = match.group(0)
+        rest = word[1:]
+        return f"{word[0]} {rest}" if rest in places.canonical and not places.find(word) else word
+
+    return _ARABIC_WORD.sub(attached, places.after_place_word.sub(after_place_word, text))
 
 
-_OTHER_SCRIPT_WORD = re.compile(r"(?<!\w)[^\W\d_A-Za-z\u00C0-\u024F]{5,}(?!\w)")
-"""A word of five or more letters in a script other than Latin."""
+_OTHER_SCRIPT_WORD = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F]{6,}")
+"""A word of six or more letters in a script other than Latin."""
+_ARABIC_WORD = re.compile(rf"(?<!\w)[{ATTACHED_PREPOSITIONS}][^\W\d_A-Za-z]{{{MIN_EXONYM_SLIP_CHARS - 1},}}(?!\w)")
+"""An Arabic word that may carry an attached preposition before a place name."""
 
 
 @dataclass(frozen=True)
@@ -288,6 +302,15 @@ class Understanding:
                 return condensed
         return resolve_followup(turn, previous, self.glossary)
 
+    def _subject(self, previous: str, context: str) -> str | None:
+        """What an elliptical ask after ``context`` refers back to: the previous question, without
+        its places when the context names the asker's own ("Ich wohne jetzt in Bochum. Und was
+        kostet das?"); nothing when the context names a programme, which is then the subject
+        ("Ich habe von der Integrationsagentur gehört. Gibt es das auch in Bochum?")."""
+        if self.glossary.programmes_in(context):
+            return None
+        return self.glossary.places.without_places(previous) if self.glossary.places_in(context) else previous
+
     def focus(self, ask: str, context: str) -> str:
         """The ask with the programmes and places only the context names ("Was machen die?"
         after "… ich soll zur Integrationsagentur gehen.")."""
@@ -310,7 +333,7 @@ class Understanding:
         turn = self.respelled(plain)
         before = self.respelled(without_courtesies(previous)) if previous else None
         split = split_ask(turn)
-        completed = self.standalone(split.ask, before) if split.context else split.ask
+        completed = self.standalone(split.ask, self._subject(before, split.context)) if split.context and before else split.ask
         if completed != split.ask:  # an elliptical ask after the asker's situation ("… Und in Bochum?")
             text, ask = f"{split.context} {completed}", completed
         else:
