@@ -59,7 +59,7 @@ class EmergencyNumbers:
 def _shipped(path: Path) -> EmergencyNumbers | None:
     try:
         return EmergencyNumbers.load(path)
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, ValueError) as error:  # null or missing fields
         log.warning("Notfallnummern nicht lesbar (%s): %s; der Chat zeigt keinen Notfall-Hinweis", path, error)
         return None
 
