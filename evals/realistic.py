@@ -1,7 +1,9 @@
 """The realistic-messages suite: questions as people type them in a chat on a phone (long
 messages with their situation, no umlauts, typos, lower case, code-mixing, run-on voice
 typing, greetings), in nine languages, answerable and not (``evals/datasets/realistic.jsonl``;
-a third kept aside as a check set in ``realistic_check.jsonl``, measured, never tuned on).
+a third kept aside as a check set in ``realistic_check.jsonl``, measured, never tuned on;
+``realistic_needs.jsonl``: 60 more, each seeking something concrete (a flat, a German course, a
+doctor), half of it not in the documents, written by a second author as a check set for the needs rule).
 
 Metrics: key fact shown (an answerable question's answer cites a listed source and shows a
 listed fact), false refusals (answerable questions refused), answers to unanswerable questions

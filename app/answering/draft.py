@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from app.conversation import Query
@@ -19,6 +19,22 @@ class Evidence:
     retrieval: Retrieval
     pages: list[Page]
     referral: Referral | None
+
+    def on_the_need(self) -> Evidence:
+        """The evidence from the documents that speak of what the turn seeks (``Query.needs``):
+        Dortmund's offers for parents of babies are no evidence for where to find a flat or a
+        German course there. All of it when the turn seeks nothing in particular; no chunks
+        and pages (so the composer declines) when no retrieved document speaks of the need."""
+        needs = self.query.needs
+        if not needs:
+            return self
+        titles: dict[str, set[str]] = {}
+        for chunk in self.retrieval.chunks:
+            titles.setdefault(chunk.doc_id, set()).add(chunk.title)
+        speaking = {page.doc_id for page in self.pages
+                    if any(need.met_in(" ".join([*titles.get(page.doc_id, ()), *page.texts])) for need in needs)}
+        chunks = [c for c in self.retrieval.chunks if c.doc_id in speaking]
+        return replace(self, retrieval=replace(self.retrieval, chunks=chunks), pages=[p for p in self.pages if p.doc_id in speaking])
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ they do, local ones first and then the statewide ones that apply there; pure, li
 extractive composer that calls it.
 
 Each offer (a retrieved document) is shown with its sentence most similar to the question
-among those that stand alone, so "Hilfe für Eltern" shows what an offer does for parents;
+among those that stand alone (and speak of what the asker seeks, if any does), so "Hilfe für
+Eltern" shows what an offer does for parents;
 offers are ordered by that similarity. A document about several places shows only a sentence
 naming the asked one.
 """
@@ -34,13 +35,16 @@ class Offer:
     similarity: float
 
 
-def shown_line(page: Page, chunk_ids: set[str], vector: np.ndarray, place: str | None,
+def shown_line(page: Page, chunk_ids: set[str], query: Query, vector: np.ndarray,
                places: tuple[str, ...]) -> tuple[Line, float] | None:
     """The page's stand-alone sentence (in a retrieved chunk) most similar to the question,
-    with its similarity; on a page about several places, only sentences naming ``place``."""
+    with its similarity; on a page about several places, only sentences naming the asked place;
+    one that speaks of what the asker seeks (a Kita place) before others."""
     candidates = [line for line in page.lines if line.chunk_id in chunk_ids and stands_alone(line.text)]
+    place = query.place_filter
     if place and len(set(places) - {STATEWIDE}) > 1:
         candidates = [line for line in candidates if place.split()[-1] in line.text]
+    candidates = [line for line in candidates if any(need.met_in(line.text) for need in query.needs)] or candidates
     scored = [(line, float(line.vector @ vector)) for line in candidates]
     return max(scored, key=lambda pair: pair[1], default=None)
 
@@ -77,7 +81,7 @@ def offers(query: Query, vector: np.ndarray, chunks: list[RetrievedChunk], pages
     places = {c.doc_id: c.places for c in chunks}
     found = []
     for page in pages:
-        shown = shown_line(page, set(by_chunk), vector, query.place_filter, places.get(page.doc_id, ()))
+        shown = shown_line(page, set(by_chunk), query, vector, places.get(page.doc_id, ()))
         if shown is not None:
             found.append(Offer(by_chunk[shown[0].chunk_id], *shown))
     return [(o.chunk, o.line.text) for o in choose_offers(found, query.place_filter)]

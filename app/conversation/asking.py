@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.conversation.cues import cues, folded
+from app.conversation.cues import Need, cues, folded
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟;。])\s+|\n+")
 
@@ -65,3 +65,13 @@ def split_ask(message: str) -> Split:
         return Split(message[start:].strip(), message[:start].strip())
     asking = [s for s in sentences if _asks(s)] or sentences[-1:]
     return Split(" ".join(asking), " ".join(s for s in sentences if s not in asking))
+
+
+def sought(ask: str, context: str) -> tuple[Need, ...]:
+    """The needs a turn seeks help with: those its ask names, or, when it names none ("wer hilft
+    mir?"), those of the telling sentences that seek ("Ich suche eine Wohnung in Dortmund, …").
+    A need the situation only mentions ("Wir wohnen in einer kleinen Wohnung. …") is not sought."""
+    named = cues().needs_in(ask)
+    if named or not context:
+        return named
+    return cues().needs_in(" ".join(s for s in _SENTENCE_END.split(context) if s.strip() and _asks(s.strip())))

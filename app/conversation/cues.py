@@ -42,12 +42,26 @@ def _latin_base(char: str) -> str:
 
 
 def _words_pattern(phrases: list[str]) -> re.Pattern[str]:
-    """Any of ``phrases`` as whole words (longest first); a trailing ``*`` allows any ending, a
-    leading one any beginning (Arabic writes "and", "in", "the" onto the word: "بالانتحار")."""
+    """Any of ``phrases`` as whole words (longest first); a ``*`` stands for any letters: after a
+    word any ending ("немецк* язык*"), before one any beginning (Arabic writes "and", "in", "the"
+    onto the word: "بالانتحار")."""
     alternatives = sorted({folded(p) for p in phrases}, key=len, reverse=True)
-    body = "|".join((r"\w*" if a.startswith("*") else "") + re.escape(a.strip("*")) + (r"\w*" if a.endswith("*") else "")
-                    for a in alternatives)
+    body = "|".join(re.escape(a).replace(r"\*", r"\w*") for a in alternatives)
     return re.compile(r"(?<!\w)(?:" + body + r")(?!\w)")
+
+
+@dataclass(frozen=True)
+class Need:
+    """Something a newcomer may seek help with (a flat, a German course): how people ask for it,
+    in every language, and the German words documents speak of it with."""
+
+    name: str
+    asked: re.Pattern[str]
+    documented: re.Pattern[str]
+
+    def met_in(self, text: str) -> bool:
+        """Whether a document's text speaks of the need."""
+        return bool(self.documented.search(folded(text)))
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,12 @@ class Cues:
     """Words of thanks and greeting; a sentence of nothing else only thanks or greets."""
     harm: re.Pattern[str] = re.compile(r"(?!)")
     """Words of suicide, of wanting to die, of violence against the writer."""
+    needs: tuple[Need, ...] = ()
+
+    def needs_in(self, text: str) -> tuple[Need, ...]:
+        """The needs a text names."""
+        words = folded(text)
+        return tuple(need for need in self.needs if need.asked.search(words))
 
     def features(self, text: str) -> dict[str, float]:
         """The cue features of a message for the intent and detail classifier (1.0: a cue is there)."""
@@ -95,7 +115,9 @@ def cues() -> Cues:
                 function=frozenset(stop_words | set(every("function")) | single_asking | referring),
                 intents={name: _words_pattern(phrases) for name, phrases in data["intents"].items()},
                 details={name: _words_pattern(phrases) for name, phrases in data["details"].items()},
-                courtesy=frozenset(every("courtesy")), harm=_words_pattern(every("harm")))
+                courtesy=frozenset(every("courtesy")), harm=_words_pattern(every("harm")),
+                needs=tuple(Need(name, _words_pattern([p for phrases in need["asks"].values() for p in phrases]),
+                                 _words_pattern(need["documents"])) for name, need in data["needs"].items()))
 
 
 def speaks_of_harm(text: str) -> bool:

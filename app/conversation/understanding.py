@@ -20,7 +20,8 @@ from typing import Protocol
 
 import numpy as np
 
-from app.conversation.asking import split_ask, without_courtesies
+from app.conversation.asking import sought, split_ask, without_courtesies
+from app.conversation.cues import Need
 from app.conversation.followup import is_elliptical, resolve_followup
 from app.conversation.gazetteer import Gazetteer
 from app.conversation.glossary import Glossary
@@ -249,6 +250,9 @@ class Query:
     """The detail the turn asks for (``intent.DETAILS``: phone, opening_hours, amount, date, …)."""
     says_nothing: bool = False
     """No recognised language and no word the documents know (``says_nothing``): declined."""
+    needs: tuple[Need, ...] = ()
+    """What the turn seeks help with (``asking.sought``: a flat, a German course); only documents
+    that speak of one of them answer it."""
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
     """The embedding of ``text`` (None when understood without an embedder)."""
     ask_vector: np.ndarray | None = field(default=None, compare=False, repr=False)
@@ -357,6 +361,7 @@ class Understanding:
             ask=ask,
             detail=asked.detail,
             says_nothing=says_nothing(plain, self.vocabulary),  # as typed: respelling makes every word a document's
+            needs=sought(ask, split.context),
             vector=vector,
             ask_vector=ask_vector,
         )

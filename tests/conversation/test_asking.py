@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.conversation.asking import split_ask, without_courtesies
+from app.conversation.asking import sought, split_ask, without_courtesies
 
 
 @pytest.mark.parametrize(("message", "ask", "context"), [
@@ -29,3 +29,20 @@ def test_the_ask_is_split_from_the_situation(message: str, ask: str, context: st
 ])
 def test_sentences_that_only_thank_or_greet_are_left_out(message: str, searched: str) -> None:
     assert without_courtesies(message) == searched
+
+
+@pytest.mark.parametrize(("message", "needs"), [
+    ("Ich suche eine Wohnung in Dortmund, wer hilft mir?", ["housing"]),  # the ask names none: the sentence that seeks
+    ("Де вивчити німецьку мову в Дортмунді?", ["german_course"]),
+    ("курсы немецкого языка в Кёльне есть?", ["german_course"]),  # a * inside a phrase: any ending of each word
+    ("Türk ehliyetimi Alman ehliyetine nasıl çevirebilirim?", ["driving_licence"]),
+    ("Zarokê min nexweş e, li Kolnê doktorekî zarokan heye ku bi kurdî diaxive?", ["doctor"]),
+    ("hey how do i open a bank account without schufa? thx!!", ["bank_account"]),
+    ("Мій Aufenthaltstitel закінчується через місяць. Як записатися на термін?", []),  # told, not asked for
+    ("Wir wohnen zu fünft in einer kleinen Wohnung in Köln. Wo bekomme ich Hilfe für die Kinder?", []),
+    ("Які години роботи центру в Кельні?", []),  # "hours of work" are opening hours, not a job
+    ("Wo bekomme ich Hilfe in Dortmund?", []),
+])
+def test_the_needs_a_turn_seeks_come_from_its_ask_or_a_sentence_that_seeks(message: str, needs: list[str]) -> None:
+    split = split_ask(message)
+    assert [need.name for need in sought(split.ask, split.context)] == needs
