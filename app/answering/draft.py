@@ -24,15 +24,19 @@ class Evidence:
         """The evidence from the documents that speak of what the turn seeks (``Query.needs``):
         Dortmund's offers for parents of babies are no evidence for where to find a flat or a
         German course there. All of it when the turn seeks nothing in particular; no chunks
-        and pages (so the composer declines) when no retrieved document speaks of the need."""
+        and pages (so the composer declines) when no retrieved document speaks of the need.
+        A broad need (help for a family) only narrows a list of offers, and only when some fit."""
         needs = self.query.needs
-        if not needs:
+        broad = all(need.broad for need in needs)
+        if not needs or (broad and not self.query.wants_offers):
             return self
         titles: dict[str, set[str]] = {}
         for chunk in self.retrieval.chunks:
             titles.setdefault(chunk.doc_id, set()).add(chunk.title)
         speaking = {page.doc_id for page in self.pages
                     if any(need.met_in(" ".join([*titles.get(page.doc_id, ()), *page.texts])) for need in needs)}
+        if broad and not speaking:
+            return self
         chunks = [c for c in self.retrieval.chunks if c.doc_id in speaking]
         return replace(self, retrieval=replace(self.retrieval, chunks=chunks), pages=[p for p in self.pages if p.doc_id in speaking])
 

@@ -70,8 +70,9 @@ def split_ask(message: str) -> Split:
 def sought(ask: str, context: str) -> tuple[Need, ...]:
     """The needs a turn seeks help with: those its ask names, or, when it names none ("wer hilft
     mir?"), those of the telling sentences that seek ("Ich suche eine Wohnung in Dortmund, …").
-    A need the situation only mentions ("Wir wohnen in einer kleinen Wohnung. …") is not sought."""
+    A need the situation only mentions ("Wir wohnen in einer kleinen Wohnung. …") is not sought.
+    A broad need ("Hilfe für Eltern") counts only in the ask and gives way to any specific one."""
+    seeking = " ".join(s for s in _SENTENCE_END.split(context) if s.strip() and _asks(s.strip()))
     named = cues().needs_in(ask)
-    if named or not context:
-        return named
-    return cues().needs_in(" ".join(s for s in _SENTENCE_END.split(context) if s.strip() and _asks(s.strip())))
+    specific = [need for need in named or cues().needs_in(seeking) if not need.broad]
+    return tuple(specific) or tuple(need for need in named if need.broad)

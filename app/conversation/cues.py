@@ -58,6 +58,8 @@ class Need:
     name: str
     asked: re.Pattern[str]
     documented: re.Pattern[str]
+    broad: bool = False
+    """Only ranks (help for a family): never the reason to decline."""
 
     def met_in(self, text: str) -> bool:
         """Whether a document's text speaks of the need."""
@@ -117,7 +119,7 @@ def cues() -> Cues:
                 details={name: _words_pattern(phrases) for name, phrases in data["details"].items()},
                 courtesy=frozenset(every("courtesy")), harm=_words_pattern(every("harm")),
                 needs=tuple(Need(name, _words_pattern([p for phrases in need["asks"].values() for p in phrases]),
-                                 _words_pattern(need["documents"])) for name, need in data["needs"].items()))
+                                 _words_pattern(need["documents"]), bool(need.get("broad"))) for name, need in data["needs"].items()))
 
 
 def speaks_of_harm(text: str) -> bool:

@@ -1,5 +1,7 @@
 """Evidence for what the asker seeks: only documents that speak of the need answer it."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from app.answering.draft import Evidence
@@ -35,3 +37,11 @@ def test_a_need_no_document_speaks_of_leaves_no_evidence_in_any_language() -> No
 def test_a_turn_that_seeks_nothing_in_particular_keeps_all_evidence() -> None:
     whole = evidence("Wo bekomme ich Hilfe in Dortmund?")
     assert whole.on_the_need() is whole
+
+
+def test_a_broad_need_only_narrows_a_list_of_offers_and_only_when_some_fit() -> None:
+    for_parents = evidence("Welche Hilfe gibt es in Dortmund für Eltern?").on_the_need()
+    assert [c.doc_id for c in for_parents.retrieval.chunks] == ["griffbereit"]
+    for_a_family = evidence("Welche Hilfe gibt es in Dortmund für Familien?")
+    no_page = replace(for_a_family, pages=[Page("griffbereit", [Line(VECTOR, "Ein Angebot in Dortmund.", "g", (0, 0))])])
+    assert no_page.on_the_need() is no_page

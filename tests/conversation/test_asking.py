@@ -42,6 +42,9 @@ def test_sentences_that_only_thank_or_greet_are_left_out(message: str, searched:
     ("Wir wohnen zu fünft in einer kleinen Wohnung in Köln. Wo bekomme ich Hilfe für die Kinder?", []),
     ("Які години роботи центру в Кельні?", []),  # "hours of work" are opening hours, not a job
     ("Wo bekomme ich Hilfe in Dortmund?", []),
+    ("Welche Hilfe gibt es in Köln für Eltern?", ["family"]),  # broad: it only ranks the offers
+    ("Wo finde ich in Köln einen Kinderarzt für mein Kind?", ["doctor"]),  # a specific need before the broad one
+    ("Eine Familie aus Afghanistan lebt seit acht Jahren hier. Gibt es eine Stelle für alles?", []),  # a broad need told
 ])
 def test_the_needs_a_turn_seeks_come_from_its_ask_or_a_sentence_that_seeks(message: str, needs: list[str]) -> None:
     split = split_ask(message)
