@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from app.conversation import Query
-from app.core import Citation, RetrievedChunk
-from app.retrieval import Page, Referral, Retrieval
+from app.core import STATEWIDE, Citation, RetrievedChunk
+from app.retrieval import Line, Page, Referral, Retrieval
 
 
 @dataclass(frozen=True)
@@ -23,18 +23,23 @@ class Evidence:
     def on_the_need(self) -> Evidence:
         """The evidence from the documents that speak of what the turn seeks (``Query.needs``):
         Dortmund's offers for parents of babies are no evidence for where to find a flat or a
-        German course there. All of it when the turn seeks nothing in particular; no chunks
-        and pages (so the composer declines) when no retrieved document speaks of the need.
-        A broad need (help for a family) only narrows a list of offers, and only when some fit."""
-        needs = self.query.needs
+        German course there. A document speaks of it in a retrieved sentence about the asked
+        place (one naming it, or in a part of the document about no other place): a press release's
+        sentence on the Kleve Ausländerbehörde does not make it evidence for one in Düsseldorf.
+        All of it when the turn seeks nothing in particular; no chunks and pages (so the composer
+        declines) when no document speaks of the need. A broad need (help for a family) only
+        narrows a list of offers, and only when some fit."""
+        needs, place = self.query.needs, self.query.place_filter
         broad = all(need.broad for need in needs)
         if not needs or (broad and not self.query.wants_offers):
             return self
-        titles: dict[str, set[str]] = {}
-        for chunk in self.retrieval.chunks:
-            titles.setdefault(chunk.doc_id, set()).add(chunk.title)
-        speaking = {page.doc_id for page in self.pages
-                    if any(need.met_in(" ".join([*titles.get(page.doc_id, ()), *page.texts])) for need in needs)}
+        places = {c.chunk_id: set(c.places) for c in self.retrieval.chunks}
+
+        def about_the_place(line: Line) -> bool:
+            return place is None or place in line.entities or places[line.chunk_id] <= {place, STATEWIDE}
+
+        speaking = {page.doc_id for page in self.pages for line in page.lines
+                    if line.chunk_id in places and about_the_place(line) and any(need.met_in(line.text) for need in needs)}
         if broad and not speaking:
             return self
         chunks = [c for c in self.retrieval.chunks if c.doc_id in speaking]

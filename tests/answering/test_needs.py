@@ -45,3 +45,15 @@ def test_a_broad_need_only_narrows_a_list_of_offers_and_only_when_some_fit() -> 
     for_a_family = evidence("Welche Hilfe gibt es in Dortmund für Familien?")
     no_page = replace(for_a_family, pages=[Page("griffbereit", [Line(VECTOR, "Ein Angebot in Dortmund.", "g", (0, 0))])])
     assert no_page.on_the_need() is no_page
+
+
+def test_a_sentence_about_another_place_does_not_speak_of_the_need_for_the_asked_one() -> None:
+    release = RetrievedChunk("press", "p", 0.8, "", "Chancentour", places=("Nordrhein-Westfalen", "Kreis Kleve", "Dortmund"))
+    kleve = Line(VECTOR, "Im Kreis Kleve ist die Ausländerbehörde im Welcome Center.", "p", (0, 0), frozenset({"Kreis Kleve"}))
+    dortmund = Line(VECTOR, "In Dortmund hilft das KI Familien.", "p", (0, 1), frozenset({"Dortmund"}))
+    question = "Wo ist die Ausländerbehörde in Dortmund?"
+    query = Query(question, question, True, ("Dortmund",), (), (), place_filter="Dortmund", needs=cues().needs_in(question))
+    found = Evidence(query, Retrieval(question, VECTOR, [release], question, VECTOR), [Page("press", [kleve, dortmund])], None)
+    assert found.on_the_need().retrieval.chunks == []
+    in_kleve = replace(found, query=replace(query, place_filter="Kreis Kleve", places=("Kreis Kleve",)))
+    assert in_kleve.on_the_need().retrieval.chunks == [release]
