@@ -191,14 +191,17 @@ class HybridRetriever(BaseRetriever):
 
     def retrieve(self, query: Query) -> Retrieval:
         """The chunks for an understood query (its place filter applied), with the query vector.
-        A question asking for offers searches the programme descriptions, more of them; one asking
-        what a programme is ranks in that programme's own description."""
+        The dense search reads the whole message (the situation matters), the lexical one the ask
+        with the places and programmes the situation names: the words of a preamble ("wohne in einer
+        Unterkunft") matched press releases that happen to use them. A question asking for offers
+        searches the programme descriptions, more of them; one asking what a programme is ranks in
+        that programme's own description."""
         text = self.query_text(query.text)
         reuse = text == query.text and query.vector is not None  # understanding embedded it already
         vector = query.vector.tolist() if reuse and query.vector is not None else self.embeddings.embed_query(text)
         ranked: dict[str, Hit] = {}
         for searcher in self._searchers(query):
-            for hit in searcher._ranked(query.text, vector):
+            for hit in searcher._ranked(query.ask, vector):
                 ranked.setdefault(hit.chunk_id, hit)  # each chunk once, at its first place
         chunks = [RetrievedChunk.from_metadata(h.chunk_id, h.text, h.meta, round(h.score, 4)) for h in ranked.values()]
         ask = self.query_text(query.ask)
