@@ -21,12 +21,20 @@ from typing import Protocol
 import numpy as np
 
 from app.conversation.asking import sought, split_ask, without_courtesies
-from app.conversation.cues import Need
+from app.conversation.cues import Need, folded
 from app.conversation.followup import is_elliptical, resolve_followup
 from app.conversation.gazetteer import Gazetteer
 from app.conversation.glossary import Glossary
 from app.conversation.intent import IntentModel, by_cues
-from app.conversation.spelling import MIN_SLIP_CHARS, Spellings, is_common_word, one_edit_apart, one_edit_away, restore_spelling
+from app.conversation.spelling import (
+    MIN_SLIP_CHARS,
+    Spellings,
+    common_words,
+    is_common_word,
+    one_edit_apart,
+    one_edit_away,
+    restore_spelling,
+)
 from app.core import GENERIC_QUESTION_NOUNS, GERMAN, STATEWIDE, detect_language, is_german, stems, words
 
 _CAPITALISED = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w*-]{3,})")
@@ -125,8 +133,10 @@ def fix_programme_slips(text: str, glossary: Glossary, vocabulary: Container[str
 
 
 MIN_PLACE_SLIP_CHARS = 7
-"""Place names at least this long are recognised with one typing slip ("Dortmnud", "Vieren");
-shorter ones are one slip from too many ordinary words ("Herten", "Herren")."""
+"""Place names at least this long are recognised with one typing slip ("Dortmnud", "Vieren")."""
+MIN_SHORT_PLACE_SLIP_CHARS = 5
+"""Shorter names down to this length ("Aacchen", "Kreis Keve") only when the typed word is no
+common German, English or Turkish word: they are one slip from many ("Herten", "Herren")."""
 
 
 def fix_place_slips(text: str, places: Gazetteer, vocabulary: Container[str]) -> str:
@@ -141,8 +151,9 @@ def fix_place_slips(text: str, places: Gazetteer, vocabulary: Container[str]) ->
         word = match.group("name")
         if (word[0].islower() and not all_lower) or places.find(word) or any(stem in vocabulary for stem in stems(word)):
             return match.group(0)
+        shortest = MIN_PLACE_SLIP_CHARS if folded(word) in common_words() else MIN_SHORT_PLACE_SLIP_CHARS
         near = {form for form in one_edit_away(word.lower())
-                if len(form) >= MIN_PLACE_SLIP_CHARS and form in places.canonical and form not in places.needs_cue}
+                if len(form) >= shortest and form in places.canonical and form not in places.needs_cue}
         if len({places.canonical[form] for form in near}) != 1:
             return match.group(0)
         form = sorted(near)[0]

@@ -169,7 +169,9 @@ def test_the_askers_boss_is_no_leader_question_and_no_unknown_term() -> None:
     ("Ich wohne im Kreis Vieren.", "Ich wohne im Kreis Viersen."),
     ("wo ist das ki in bielefled", "wo ist das ki in bielefeld"),
     ("Ich wohne in Münstre.", "Ich wohne in Münster."),
-    # not after a place word, lower case in a normal sentence, a word the corpus uses, a short name
+    ("Gibt es ein Welcome Center in Aacchen?", "Gibt es ein Welcome Center in Aachen?"),  # short, but no common word
+    # not after a place word, lower case in a normal sentence, a word the corpus uses, a common word
+    # one slip from a short name ("Herren", Herten)
     ("Dortmnud ist groß.", "Dortmnud ist groß."),
     ("Nicht in Ordnung, sondern in schwere Zeiten.", "Nicht in Ordnung, sondern in schwere Zeiten."),
     ("Beratung in Familien", "Beratung in Familien"),
