@@ -135,8 +135,9 @@ def fix_programme_slips(text: str, glossary: Glossary, vocabulary: Container[str
 MIN_PLACE_SLIP_CHARS = 7
 """Place names at least this long are recognised with one typing slip ("Dortmnud", "Vieren")."""
 MIN_SHORT_PLACE_SLIP_CHARS = 5
-"""Shorter names down to this length ("Aacchen", "Kreis Keve") only when the typed word is no
-common German, English or Turkish word: they are one slip from many ("Herten", "Herren")."""
+"""Shorter names down to this length ("Aacchen", "в хагені") only when the typed word is no
+common German, English, Turkish (or, in their scripts, Russian, Ukrainian, Arabic, Farsi) word:
+they are one slip from many ("Herten", "Herren")."""
 
 
 def fix_place_slips(text: str, places: Gazetteer, vocabulary: Container[str]) -> str:
@@ -151,7 +152,8 @@ def fix_place_slips(text: str, places: Gazetteer, vocabulary: Container[str]) ->
         word = match.group("name")
         if (word[0].islower() and not all_lower) or places.find(word) or any(stem in vocabulary for stem in stems(word)):
             return match.group(0)
-        shortest = MIN_PLACE_SLIP_CHARS if folded(word) in common_words() else MIN_SHORT_PLACE_SLIP_CHARS
+        common = folded(word) in common_words() or (not word.isascii() and is_common_word(word.lower(), EXONYM_LANGUAGES))
+        shortest = MIN_PLACE_SLIP_CHARS if common else MIN_SHORT_PLACE_SLIP_CHARS
         near = {form for form in one_edit_away(word.lower())
                 if len(form) >= shortest and form in places.canonical and form not in places.needs_cue}
         if len({places.canonical[form] for form in near}) != 1:
