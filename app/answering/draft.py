@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from app.conversation import Query
+from app.conversation import Query, speaks_of
 from app.core import STATEWIDE, Citation, RetrievedChunk
 from app.retrieval import Line, Page, Referral, Retrieval
 
@@ -39,11 +39,12 @@ class Evidence:
             return place is None or place in line.entities or places[line.chunk_id] <= {place, STATEWIDE}
 
         speaking = {page.doc_id for page in self.pages for line in page.lines
-                    if line.chunk_id in places and about_the_place(line) and any(need.met_in(line.text) for need in needs)}
+                    if line.chunk_id in places and about_the_place(line) and speaks_of(needs, line.text)}
         if broad and not speaking:
             return self
         chunks = [c for c in self.retrieval.chunks if c.doc_id in speaking]
-        return replace(self, retrieval=replace(self.retrieval, chunks=chunks), pages=[p for p in self.pages if p.doc_id in speaking])
+        pages = [p for p in self.pages if p.doc_id in speaking]
+        return replace(self, retrieval=replace(self.retrieval, chunks=chunks), pages=pages)
 
 
 @dataclass(frozen=True)

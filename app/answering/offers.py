@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.answering.gates import stands_alone
-from app.conversation import Query
+from app.conversation import Query, speaks_of
 from app.core import STATEWIDE, RetrievedChunk, without_source_note
 from app.retrieval import Line, Page
 
@@ -44,7 +44,7 @@ def shown_line(page: Page, chunk_ids: set[str], query: Query, vector: np.ndarray
     place = query.place_filter
     if place and len(set(places) - {STATEWIDE}) > 1:
         candidates = [line for line in candidates if place.split()[-1] in line.text]
-    candidates = [line for line in candidates if any(need.met_in(line.text) for need in query.needs)] or candidates
+    candidates = [line for line in candidates if speaks_of(query.needs, line.text)] or candidates
     scored = [(line, float(line.vector @ vector)) for line in candidates]
     return max(scored, key=lambda pair: pair[1], default=None)
 

@@ -4,7 +4,7 @@ synonyms, places, programmes) and understands each turn once (language, places, 
 intent and asked detail (learned), unknown terms, standalone text, the ask of a long message)."""
 
 from app.conversation.asking import needs_of, split_ask
-from app.conversation.cues import cues, speaks_of_harm
+from app.conversation.cues import Need, cues, speaks_of, speaks_of_harm
 from app.conversation.followup import is_elliptical, needs_context, resolve_followup
 from app.conversation.gazetteer import Gazetteer, places_digest
 from app.conversation.glossary import Glossary
@@ -28,6 +28,7 @@ __all__ = [
     "Gazetteer",
     "Glossary",
     "Intent",
+    "Need",
     "Query",
     "Understanding",
     "Vocabulary",
@@ -43,6 +44,7 @@ __all__ = [
     "places_digest",
     "resolve_followup",
     "restore_spelling",
+    "speaks_of",
     "speaks_of_harm",
     "split_ask",
     "unknown_terms",

@@ -68,17 +68,20 @@ def split_ask(message: str) -> Split:
 
 
 def sought(ask: str, context: str) -> tuple[Need, ...]:
-    """The needs a turn seeks help with: those its ask names, or, when it names none ("wer hilft
-    mir?"), those of the telling sentences that seek ("Ich suche eine Wohnung in Dortmund, …").
-    A need the situation only mentions ("Wir wohnen in einer kleinen Wohnung. …") is not sought.
-    A broad need ("Hilfe für Eltern") counts only in the ask and gives way to any specific one."""
-    seeking = " ".join(s for s in _SENTENCE_END.split(context) if s.strip() and _asks(s.strip()))
-    named = cues().needs_in(ask)
-    specific = [need for need in named or cues().needs_in(seeking) if not need.broad]
+    """The needs a turn seeks help with: the specific ones its ask names, or, when it names none
+    ("wer hilft mir?"), those of the telling sentences that seek ("Ich suche eine Wohnung in
+    Dortmund, …", "… und suchen seit Monaten eine Wohnung."); else the broad ones its ask names
+    ("Hilfe für Eltern"). A need the situation only mentions ("Wir wohnen in einer kleinen
+    Wohnung. …") is not sought."""
+    rules = cues()
+    seeking = " ".join(s for s in _SENTENCE_END.split(context) if s.strip() and (_asks(s.strip()) or rules.seeking.search(folded(s))))
+    named = rules.needs_in(ask)
+    specific = [need for need in named if not need.broad] or [need for need in rules.needs_in(seeking) if not need.broad]
     return tuple(specific) or tuple(need for need in named if need.broad)
 
 
 def needs_of(message: str) -> tuple[str, ...]:
-    """The names of the needs a message seeks help with (``sought`` on its ask and context)."""
+    """The names of the specific needs a message seeks help with (``sought`` on its ask and
+    context; a broad one only narrows offers and makes no topic of its own)."""
     split = split_ask(message)
-    return tuple(need.name for need in sought(split.ask, split.context))
+    return tuple(need.name for need in sought(split.ask, split.context) if not need.broad)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 import yaml
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN, STOPWORDS_RUSSIAN, STOPWORDS_TURKISH
@@ -56,14 +57,14 @@ class Need:
     in every language, and the German words documents speak of it with."""
 
     name: str
-    asked: re.Pattern[str]
-    documented: re.Pattern[str]
+    asked: re.Pattern[str] = field(repr=False)
+    documented: re.Pattern[str] = field(repr=False)
     broad: bool = False
-    """Only ranks (help for a family): never the reason to decline."""
+    """Only narrows a list of offers (help for a family): never the reason to decline."""
 
     def met_in(self, text: str) -> bool:
-        """Whether a document's text speaks of the need."""
-        return bool(self.documented.search(folded(text)))
+        """Whether a document's text (``folded``) speaks of the need."""
+        return bool(self.documented.search(text))
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class Cues:
     harm: re.Pattern[str] = re.compile(r"(?!)")
     """Words of suicide, of wanting to die, of violence against the writer."""
     needs: tuple[Need, ...] = ()
+    seeking: re.Pattern[str] = re.compile(r"(?!)")
+    """Words with which a telling sentence seeks ("… und suchen eine Wohnung")."""
 
     def needs_in(self, text: str) -> tuple[Need, ...]:
         """The needs a text names."""
@@ -118,8 +121,18 @@ def cues() -> Cues:
                 intents={name: _words_pattern(phrases) for name, phrases in data["intents"].items()},
                 details={name: _words_pattern(phrases) for name, phrases in data["details"].items()},
                 courtesy=frozenset(every("courtesy")), harm=_words_pattern(every("harm")),
-                needs=tuple(Need(name, _words_pattern([p for phrases in need["asks"].values() for p in phrases]),
-                                 _words_pattern(need["documents"]), bool(need.get("broad"))) for name, need in data["needs"].items()))
+                needs=tuple(_need(name, need) for name, need in data["needs"].items()), seeking=_words_pattern(every("seeking")))
+
+
+def _need(name: str, data: dict[str, Any]) -> Need:
+    asked = [phrase for phrases in data["asks"].values() for phrase in phrases]
+    return Need(name, _words_pattern(asked), _words_pattern(data["documents"]), bool(data.get("broad")))
+
+
+def speaks_of(needs: tuple[Need, ...], text: str) -> bool:
+    """Whether a document's text speaks of one of ``needs`` (folded once for all of them)."""
+    words = folded(text)
+    return any(need.met_in(words) for need in needs)
 
 
 def speaks_of_harm(text: str) -> bool:

@@ -353,8 +353,10 @@ class Understanding:
         completed = self.standalone(split.ask, self._subject(before, split.context)) if split.context and before else split.ask
         if completed != split.ask:  # an elliptical ask after the asker's situation ("… Und in Bochum?")
             text, ask = f"{split.context} {completed}", completed
+            own_ask = completed
         else:
             text = self.standalone(turn, before)
+            own_ask = text if text != turn else split.ask
             ask = text if text != turn else self.focus(split.ask, split.context)
         language = detect_language(turn)
         vector = np.asarray(self.embed(text), dtype=np.float32) if self.embed is not None else None
@@ -374,7 +376,7 @@ class Understanding:
             ask=ask,
             detail=asked.detail,
             says_nothing=says_nothing(plain, self.vocabulary),  # as typed: respelling makes every word a document's
-            needs=sought(ask, split.context),
+            needs=sought(own_ask, split.context),  # not the focused ask: a programme the situation names is sought by no one
             vector=vector,
             ask_vector=ask_vector,
         )

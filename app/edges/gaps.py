@@ -47,21 +47,25 @@ class Gap:
         return max(e.created_at for e in self.entries)
 
 
-def topic_labels(vectors: np.ndarray, distance: float = GROUP_DISTANCE, needs: Sequence[tuple[str, ...]] | None = None) -> np.ndarray:
+def topic_labels(vectors: np.ndarray, distance: float = GROUP_DISTANCE,
+                 needs: Sequence[tuple[str, ...]] | None = None) -> np.ndarray:
     """One cluster number per row of ``vectors``: rows closer than ``distance`` (cosine,
     average linkage) end up together, but never two that seek different things (``needs``, per
     row, from ``needs_of``): "Ich suche einen Kitaplatz in Dortmund" is near "Wo bekomme ich
     Hilfe in Dortmund?" and still another gap in the documents."""
+    if needs is not None and len(needs) != len(vectors):
+        raise ValueError(f"{len(needs)} needs for {len(vectors)} vectors")
     labels = np.zeros(len(vectors), dtype=int)
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for row, sought in enumerate(needs if needs is not None else [()] * len(vectors)):
-        groups.setdefault(tuple(sorted(sought)), []).append(row)
-    for rows in groups.values():
+    partitions: dict[tuple[str, ...], list[int]] = {}
+    for row, row_needs in enumerate(needs if needs is not None else [()] * len(vectors)):
+        partitions.setdefault(tuple(sorted(row_needs)), []).append(row)
+    for rows in partitions.values():
         labels[rows] = labels.max() + 1 + _clusters(vectors[rows], distance)
     return labels
 
 
 def _clusters(vectors: np.ndarray, distance: float) -> np.ndarray:
+    """Agglomerative clusters (cosine, average linkage, cut at ``distance``), numbered from 0."""
     from sklearn.cluster import AgglomerativeClustering  # only the dashboard and its eval need scikit-learn's clustering
 
     if len(vectors) < 2:
