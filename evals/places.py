@@ -20,8 +20,9 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from chromadb.api.types import Where
 from tqdm import tqdm
 
 from app.conversation import Glossary
@@ -107,10 +108,11 @@ def _row(lotse: Lotse, q: PlaceQuestion, truth: dict[str, str | None]) -> dict[s
 
 def tagging(lotse: Lotse, truth: dict[str, str | None]) -> tuple[float, float]:
     """Precision and recall of the local places the fixture documents' chunks carry."""
-    got = lotse.index.chunks.get(where={"doc_id": {"$in": sorted(truth)}}, include=["metadatas"])
+    got = lotse.index.chunks.get(where=cast(Where, {"doc_id": {"$in": sorted(truth)}}), include=["metadatas"])
     tagged: dict[str, set[str]] = {}
     for meta in got["metadatas"] or []:
         places = meta.get("places") or []
+        assert isinstance(places, list), "places are stored as a list"
         tagged.setdefault(str(meta["doc_id"]), set()).update(str(p) for p in places if p != STATEWIDE)
     local = {d: p for d, p in truth.items() if p is not None}
     tags = sum(len(tagged.get(d, set())) for d in truth)

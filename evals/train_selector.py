@@ -15,7 +15,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 import numpy as np
@@ -103,7 +103,7 @@ def train_line_model(train: Examples, seed: int) -> tuple[Any, int]:
     folds = _page_folds(train.rows, [len(f) for f in train.features])
     history = lightgbm.cv(params, lightgbm.Dataset(x, y, feature_name=list(FEATURES)), num_boost_round=1000, folds=folds,
                           callbacks=[lightgbm.early_stopping(100, verbose=False)])
-    rounds = len(next(iter(history.values())))
+    rounds = len(cast(list[float], next(iter(history.values()))))
     return lightgbm.train(params, lightgbm.Dataset(x, y, feature_name=list(FEATURES)), num_boost_round=rounds), rounds
 
 

@@ -50,5 +50,5 @@ class VectorCache:
     def save(self) -> None:
         if self._dirty:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(self.path, **self._vectors)
+            np.savez(self.path, allow_pickle=False, **self._vectors)
             self._dirty = False

@@ -20,12 +20,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.types import Where
 from tqdm import tqdm
 
 from app.conversation import Glossary, places_digest
@@ -434,7 +435,7 @@ class _BatchWriter:
 
 def _rows_of(index: Index, doc_ids: list[str]) -> dict[str, list[Row]]:
     """Every stored row of these documents, of any generation, by document."""
-    got = index.chunks.get(where={"doc_id": {"$in": doc_ids}}, include=["metadatas"])
+    got = index.chunks.get(where=cast(Where, {"doc_id": {"$in": doc_ids}}), include=["metadatas"])
     rows: dict[str, list[Row]] = {}
     for rid, meta in zip(got["ids"], got["metadatas"] or []):
         rows.setdefault(str(meta["doc_id"]), []).append(Row(rid, dict(meta)))
@@ -462,7 +463,7 @@ def _delete_rows(index: Index, row_ids: list[str]) -> None:
 
 def _purge_retired(index: Index) -> None:
     """Delete rows retired at or before the committed generation: no reader of it sees them."""
-    while ids := index.chunks.get(where={"died": {"$lte": index.generation}}, include=[], limit=WRITE_BATCH)["ids"]:
+    while ids := index.chunks.get(where=cast(Where, {"died": {"$lte": index.generation}}), include=[], limit=WRITE_BATCH)["ids"]:
         _delete_rows(index, ids)
 
 

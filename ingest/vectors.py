@@ -4,6 +4,9 @@ documents (an earlier version, or rows an interrupted run wrote) and embed each 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
+
+from chromadb.api.types import Where
 
 from app.index import Index
 
@@ -22,7 +25,7 @@ class VectorReuse:
     @classmethod
     def stored(cls, index: Index, doc_ids: list[str]) -> VectorReuse:
         """The chunk and sentence vectors the index holds for ``doc_ids``."""
-        where = {"doc_id": {"$in": doc_ids}}
+        where = cast(Where, {"doc_id": {"$in": doc_ids}})
         known: dict[str, list[float]] = {}
         chunks = index.chunks.get(where=where, include=["documents", "metadatas", "embeddings"])
         for text, meta, vector in zip(chunks["documents"] or [], chunks["metadatas"] or [], _vectors(chunks)):

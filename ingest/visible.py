@@ -81,7 +81,7 @@ def _matches(element: etree._Element, selector: str) -> bool:
     if rest.startswith("."):
         return rest[1:] in (element.get("class") or "").split()
     if rest.startswith("#"):
-        return element.get("id") == rest[1:]
+        return bool(element.get("id") == rest[1:])
     return bool(tag)
 
 

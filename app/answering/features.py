@@ -68,7 +68,7 @@ def _shifted(values: np.ndarray, by: int) -> np.ndarray:
 
 
 def _normalised(vectors: np.ndarray) -> np.ndarray:
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    return np.asarray(vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9))
 
 
 def _descending_rank(values: np.ndarray) -> np.ndarray:
@@ -78,7 +78,7 @@ def _descending_rank(values: np.ndarray) -> np.ndarray:
 
 
 def _z(values: np.ndarray) -> np.ndarray:
-    return (values - values.mean()) / (values.std() + 1e-6)
+    return np.asarray((values - values.mean()) / (values.std() + 1e-6))
 
 
 def _lines_since(flags: np.ndarray) -> np.ndarray:

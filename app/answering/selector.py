@@ -61,7 +61,7 @@ class MarginSelector(SentenceSelector):
         return self.min_score
 
     def scores(self, question: str, query: np.ndarray, vectors: np.ndarray, lines: list[str]) -> np.ndarray:
-        return vectors @ query
+        return np.asarray(vectors @ query)
 
     def choose(self, scores: np.ndarray) -> list[int]:
         best = float(scores.max())

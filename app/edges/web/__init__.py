@@ -39,7 +39,8 @@ def build_app(lotse: Lotse, feedback: FeedbackStore, directory: ProgrammeDirecto
     secret = lotse.settings.feedback_secret
     if secret is not None:  # several workers: each signs and checks with the same key
         chat = dataclasses.replace(chat, signing_key=secret.get_secret_value().encode())
-    with gr.Blocks(title="Lotse – Integrationsangebote in NRW") as app:
+    app = gr.Blocks(title="Lotse – Integrationsangebote in NRW")
+    with app:
         with gr.Row(elem_id="kopf", equal_height=True):
             subtitle = gr.Markdown(f"# Lotse\n{SUBTITLE}", elem_id="titel")
             language = gr.Dropdown([(name, code) for code, name in LANGUAGES.items()], value=GERMAN, label=N_("Sprache"),

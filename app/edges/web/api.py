@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import gradio as gr
+from gradio.events import api
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from app.core import LotseError
@@ -81,4 +82,4 @@ def ask_api_endpoint(chat: Chat) -> None:
             log.exception("Antwort fehlgeschlagen")
             return {"question": printable(question), "error": ERROR_TEXT}
 
-    gr.api(ask_api, api_name="ask")
+    api(ask_api, api_name="ask")

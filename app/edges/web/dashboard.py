@@ -133,7 +133,8 @@ class Dashboard:
 
 def build_dashboard(dashboard: Dashboard, days: int = 30) -> gr.Blocks:
     """The dashboard page; it reads the store when opened and on "Aktualisieren"."""
-    with gr.Blocks(title="Lotse – Wartung") as page:
+    page = gr.Blocks(title="Lotse – Wartung")
+    with page:
         gr.Markdown(INTRO)
         with gr.Row(equal_height=True):
             window = gr.Slider(1, 365, value=days, step=1, label="Zeitraum (Tage)", scale=3)
@@ -144,7 +145,7 @@ def build_dashboard(dashboard: Dashboard, days: int = 30) -> gr.Blocks:
         gaps = gr.State([])
         status = gr.Markdown(elem_id="gespeichert")
 
-        @gr.render(inputs=gaps)
+        @gr.render(inputs=gaps)  # type: ignore[untyped-decorator]  # Gradio's decorator has no annotations
         def show_gaps(groups: list[Gap]) -> None:
             gr.Markdown("## Themen ohne gute Antwort")
             for n, gap in enumerate(groups[:SHOWN_GAPS], 1):
