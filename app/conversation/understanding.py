@@ -53,10 +53,15 @@ class Intent(Enum):
 def unknown_terms(question: str, vocabulary: Container[str]) -> list[str]:
     """Capitalised content words of a German question whose stems ``vocabulary`` (the
     corpus and glossary) never uses. A sentence's first word is skipped (capitalised anyway), and so
-    are generic nouns such as "Themen" that name nothing the documents could lack."""
-    if not is_german(question):
+    are generic nouns such as "Themen" that name nothing the documents could lack. In a message
+    written in another script the capitalised Latin words are German nouns or names, and count
+    the same way ("Як записатися на Termin в Ausländerbehörde?")."""
+    if is_german(question):
+        openers = {words(s)[0] for s in _SENTENCE_START.split(question) if words(s)}
+    elif in_other_script(question):
+        openers = set()
+    else:
         return []
-    openers = {words(s)[0] for s in _SENTENCE_START.split(question) if words(s)}
     unknown = []
     for word in _CAPITALISED.findall(question):
         if words(word)[:1][0] in openers or word.lower() in GENERIC_QUESTION_NOUNS:
@@ -65,6 +70,16 @@ def unknown_terms(question: str, vocabulary: Container[str]) -> list[str]:
         if word_stems and not all(known(s, vocabulary) for s in word_stems):
             unknown.append(word)
     return unknown
+
+
+def in_other_script(text: str) -> bool:
+    """Whether at least half the words of ``text`` are in a script other than Latin (Cyrillic,
+    Arabic, …): long German compounds in such a message do not make it a Latin one."""
+    found = re.findall(r"[^\W\d_]+", text)
+    return bool(found) and sum(not _LATIN_WORD.match(w) for w in found) >= len(found) / 2
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
 
 CLEAR_LANGUAGE_SCORE = 0.3
@@ -204,7 +219,10 @@ def fix_exonym_slips(text: str, places: Gazetteer) -> str:
 
 _OTHER_SCRIPT_WORD = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F]{6,}")
 """A word of six or more letters in a script other than Latin."""
-_ARABIC_WORD = re.compile(rf"(?<!\w)[{ATTACHED_PREPOSITIONS}][^\W\d_A-Za-z]{{{MIN_EXONYM_SLIP_CHARS - 1},}}(?!\w)")
+MIN_ATTACHED_NAME_CHARS = 4
+"""A known place form at least this long is split off an attached Arabic preposition ("بكولن", in
+Köln); shorter ones are ordinary words too ("هام", important, is Hamm)."""
+_ARABIC_WORD = re.compile(rf"(?<!\w)[{ATTACHED_PREPOSITIONS}][^\W\d_A-Za-z]{{{MIN_ATTACHED_NAME_CHARS},}}(?!\w)")
 """An Arabic word that may carry an attached preposition before a place name."""
 
 

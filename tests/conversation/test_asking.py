@@ -44,6 +44,8 @@ def test_sentences_that_only_thank_or_greet_are_left_out(message: str, searched:
     ("Ich suche eine Wohnung in Dortmund für uns, wer hilft meiner Familie?", ["housing"]),  # before the broad need
     ("Які години роботи центру в Кельні?", []),  # "hours of work" are opening hours, not a job
     ("Wo bekomme ich Hilfe in Dortmund?", []),
+    ("my wife is pregnant and we cant find a midwife in Wuppertal. where can we get one??", ["doctor"]),
+    ("How do I get my engineering degree from Pakistan recognised? I live in Aachen.", ["recognition"]),
     ("Welche Hilfe gibt es in Köln für Eltern?", ["family"]),  # broad: it only ranks the offers
     ("Wo finde ich in Köln einen Kinderarzt für mein Kind?", ["doctor"]),  # a specific need before the broad one
     ("Eine Familie aus Afghanistan lebt seit acht Jahren hier. Gibt es eine Stelle für alles?", []),  # a broad need told

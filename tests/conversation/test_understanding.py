@@ -42,6 +42,12 @@ def test_unknown_capitalised_terms_in_german_questions() -> None:
     assert unknown_terms("What are the Opening Hours?", VOCAB) == []
 
 
+def test_german_words_in_a_message_in_another_script_count_as_unknown_terms() -> None:
+    assert unknown_terms("У меня Fiktionsbescheinigung. Как получить Termin у Welcome Center?", VOCAB) == [
+        "Fiktionsbescheinigung", "Termin"]
+    assert unknown_terms("Türk ehliyetimi Alman ehliyetine nasıl Çevirebilirim?", VOCAB) == []  # Latin script: no telling
+
+
 def test_the_cues_alone_name_the_asked_detail() -> None:
     assert by_cues("Wie viele Zentren gibt es?").detail == "count"
     assert by_cues("Wie viel Geld gab es 2023?").detail == "amount"
@@ -186,6 +192,7 @@ def test_a_place_typed_with_one_slip_after_a_place_word_is_read_right(typed: str
     ("Сколько языков у Stadtteilmütter в Кеельні?", "Köln"),
     ("Какие есть предложения для родителей в Кёльен?", "Köln"),
     ("في شي برامج للاطفال بدورتموند؟", "Dortmund"),  # the preposition written onto the name
+    ("أنا ساكنة بكولن وعندي ٣ ولاد", "Köln"),  # ... onto a short one
     ("آدرس سایت KI پادربورن", "Kreis Paderborn"),
 ])
 def test_a_place_in_cyrillic_or_arabic_script_typed_with_one_slip_is_found(typed: str, place: str) -> None:
