@@ -76,7 +76,7 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
 @click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=NEWCOMER_PATH,
               show_default=True, help="Fragen der Suite newcomer oder realistic (JSONL; realistic: Standard "
                                         "evals/datasets/realistic.jsonl, Prüfmengen realistic_check.jsonl und "
-                                        "realistic_needs.jsonl).")
+                                        "realistic_needs.jsonl, Entwicklungsmenge realistic_needs_dev.jsonl).")
 @click.option("--predictions-out", type=click.Path(dir_okay=False, path_type=Path),
               help="OMoS-QA: Vorhersagen als {\"<id>\": [Zeilen]} schreiben.")
 @click.option("--compare", "compare_to", type=click.Path(exists=True, dir_okay=False, path_type=Path),
