@@ -72,14 +72,15 @@ def unknown_terms(question: str, vocabulary: Container[str]) -> list[str]:
     return unknown
 
 
+_OTHER_SCRIPT_LETTER = r"[^\W\d_A-Za-z\u00C0-\u024F]"
+"""A letter of a script other than Latin (Cyrillic, Arabic, …)."""
+
+
 def in_other_script(text: str) -> bool:
     """Whether at least half the words of ``text`` are in a script other than Latin (Cyrillic,
     Arabic, …): long German compounds in such a message do not make it a Latin one."""
     found = re.findall(r"[^\W\d_]+", text)
-    return bool(found) and sum(not _LATIN_WORD.match(w) for w in found) >= len(found) / 2
-
-
-_LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]")
+    return bool(found) and sum(bool(re.match(_OTHER_SCRIPT_LETTER, w)) for w in found) >= len(found) / 2
 
 
 CLEAR_LANGUAGE_SCORE = 0.3
@@ -217,7 +218,7 @@ def fix_exonym_slips(text: str, places: Gazetteer) -> str:
     return _ARABIC_WORD.sub(attached, places.after_place_word.sub(after_place_word, text))
 
 
-_OTHER_SCRIPT_WORD = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F]{6,}")
+_OTHER_SCRIPT_WORD = re.compile(rf"{_OTHER_SCRIPT_LETTER}{{6,}}")
 """A word of six or more letters in a script other than Latin."""
 MIN_ATTACHED_NAME_CHARS = 4
 """A known place form at least this long is split off an attached Arabic preposition ("بكولن", in
