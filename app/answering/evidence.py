@@ -4,14 +4,14 @@ can become evidence, and the gates decide which of them can answer the understoo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from app.answering.gates import evidence_fits, is_answer_sentence, is_labelled_detail
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Intent, Query
-from app.core import STATEWIDE, RetrievedChunk, without_source_note
+from app.core import STATEWIDE, RetrievedChunk, collapse_whitespace, without_source_note
 from app.retrieval import Page
 
 
@@ -43,6 +43,20 @@ def score_pages(question: str, vector: np.ndarray, pages: list[Page], retrieved:
         scored += [Scored(float(score), line.text, by_id[line.chunk_id], answered, position, line.entities)
                    for position, (score, line) in enumerate(zip(scores, page.lines)) if line.chunk_id in by_id]
     return sorted(scored, key=lambda s: -s.score)
+
+
+def one_source_per_sentence(scored: list[Scored], retrieved: list[RetrievedChunk]) -> list[Scored]:
+    """A sentence that several documents share word for word (a programme description quotes
+    its press release) once, with the best score any of its copies got, cited from the copy
+    retrieval ranked highest: which copy the selector happens to score higher flips with a
+    typo or a greeting, the document retrieval finds most relevant does much less."""
+    rank = {r.chunk_id: i for i, r in enumerate(retrieved)}
+    copies: dict[str, list[Scored]] = {}
+    for s in scored:
+        copies.setdefault(collapse_whitespace(without_source_note(s.text)), []).append(s)
+    kept = [replace(min(group, key=lambda s: rank[s.chunk.chunk_id]), score=max(s.score for s in group))
+            for group in copies.values()]
+    return sorted(kept, key=lambda s: -s.score)
 
 
 def names_what_is_asked(query: Query, named: set[str], anywhere: bool = False) -> bool:

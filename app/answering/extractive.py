@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from app.answering.draft import Draft, Evidence
-from app.answering.evidence import Scored, admissible, score_pages, unclear_place
+from app.answering.evidence import Scored, admissible, one_source_per_sentence, score_pages, unclear_place
 from app.answering.gates import is_fragment, is_labelled_detail, looks_back, stands_alone
 from app.answering.near_miss import near_miss, referral_text
 from app.answering.offers import offer_line, offers, short_title
@@ -162,7 +162,8 @@ class ExtractiveComposer:
         else:
             scored = score_pages(evidence.retrieval.ask, evidence.retrieval.ask_vector, evidence.pages, retrieved, self.selector)
             unclear = unclear_place(query, retrieved, self.glossary)  # then only statewide documents may answer
-            admitted = [s for s in scored if admissible(s, query) and (not unclear or STATEWIDE in s.chunk.places)]
+            admitted = one_source_per_sentence([s for s in scored if admissible(s, query) and (not unclear or STATEWIDE in s.chunk.places)],
+                                               retrieved)
             chosen = select_sentences(best_first(admitted, query, self.glossary), self.thresholds.max_sentences)
             chosen = with_follow_ups(chosen, admitted, self.thresholds.max_sentences)
             lines = [(s.chunk, shown(s, query), s.text) for s in chosen]

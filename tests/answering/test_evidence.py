@@ -1,7 +1,7 @@
 """Which place a detail is asked for: a question that names no place is not answered with one
 place's phone number or amount when the documents give it for several places."""
 
-from app.answering.evidence import unclear_place
+from app.answering.evidence import Scored, one_source_per_sentence, unclear_place
 from app.answering.extractive import which_place
 from app.conversation import Glossary, Query
 from app.conversation.glossary import _Names
@@ -36,3 +36,13 @@ def test_the_question_back_names_the_places_and_gives_no_fact() -> None:
     draft = which_place(["Köln", "Kreis Lippe"], Glossary())
     assert draft.abstained and not draft.citations
     assert "Stadt Köln, Kreis Lippe" in draft.answer and draft.answer.endswith("Für welchen Ort möchten Sie es wissen?")
+
+
+def test_a_sentence_two_documents_share_is_cited_from_the_one_retrieval_ranked_higher_with_the_best_score() -> None:
+    shared = "Seit 2015 gibt es das Programm."
+    programme = RetrievedChunk("programmes/p", "p", 0.9, shared, "Programm")
+    press = RetrievedChunk("press/p", "q", 0.7, shared, "Pressemitteilung")
+    scored = [Scored(0.8, shared, press, True), Scored(0.5, f"{shared}  (Quelle: PM 01.02.2015)", programme, True),
+              Scored(0.6, "Es hilft Familien.", press, True)]
+    kept = one_source_per_sentence(scored, [programme, press])
+    assert [(s.chunk.doc_id, s.score) for s in kept] == [("programmes/p", 0.8), ("press/p", 0.6)]
