@@ -90,10 +90,14 @@ def is_about_the_sources(text: str) -> bool:
     return bool(_ABOUT_THE_SOURCES.match(text))
 
 
+def is_statement(text: str) -> bool:
+    """A full sentence about the service (it may point back at an earlier one)."""
+    return is_answer_sentence(text) and not is_fragment(text) and not is_about_a_visit(text) and not is_about_the_sources(text)
+
+
 def stands_alone(text: str) -> bool:
     """A full sentence about the service that a reader understands without its neighbours."""
-    return (is_answer_sentence(text) and not is_fragment(text) and not looks_back(text)
-            and not is_about_a_visit(text) and not is_about_the_sources(text))
+    return is_statement(text) and not looks_back(text)
 
 
 def years_in(text: str) -> set[str]:

@@ -5,8 +5,10 @@ extractive composer that calls it.
 Each offer (a retrieved document) is shown with its sentence most similar to the question
 among those that stand alone (and speak of what the asker seeks, if any does), so "Hilfe für
 Eltern" shows what an offer does for parents;
-offers are ordered by that similarity. A document about several places shows only a sentence
-naming the asked one.
+offers are ordered by that similarity. A sentence that speaks of the need may also point back
+("Train of Hope: Beispiele für solche Angebote sind … Angebote für LSBTIQ*-Geflüchtete"): the
+offer's name before it says what it points at. A document about several places shows only a
+sentence naming the asked one.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.answering.gates import stands_alone
+from app.answering.gates import is_statement, looks_back, stands_alone
 from app.conversation import Query, speaks_of
 from app.core import STATEWIDE, RetrievedChunk, without_source_note
 from app.retrieval import Line, Page
@@ -39,14 +41,24 @@ def shown_line(page: Page, chunk_ids: set[str], query: Query, vector: np.ndarray
                places: tuple[str, ...]) -> tuple[Line, float] | None:
     """The page's stand-alone sentence (in a retrieved chunk) most similar to the question,
     with its similarity; on a page about several places, only sentences naming the asked place;
-    one that speaks of what the asker seeks (a Kita place) before others."""
-    candidates = [line for line in page.lines if line.chunk_id in chunk_ids and stands_alone(line.text)]
+    one that speaks of what the asker seeks (a Kita place) before others, even if it points back
+    when the need is a specific one (for a family's, "Dazu zählen Bildungspartnerschaften …"
+    would be filler)."""
+    retrieved = [line for line in page.lines if line.chunk_id in chunk_ids]
     place = query.place_filter
     if place and len(set(places) - {STATEWIDE}) > 1:
-        candidates = [line for line in candidates if place.split()[-1] in line.text]
-    candidates = [line for line in candidates if speaks_of(query.needs, line.text)] or candidates
+        retrieved = [line for line in retrieved if place.split()[-1] in line.text]
+    full = is_statement if not all(need.broad for need in query.needs) else stands_alone
+    speaking = [line for line in retrieved if speaks_of(query.needs, line.text) and full(line.text)]
+    candidates = speaking or [line for line in retrieved if stands_alone(line.text)]
     scored = [(line, float(line.vector @ vector)) for line in candidates]
     return max(scored, key=lambda pair: pair[1], default=None)
+
+
+def _said(offer: Offer) -> str:
+    """What an offer's line says: its sentence, and for one pointing back also whose offers it means
+    (Train of Hope's and VMDO's pages share "Beispiele für solche Angebote sind …")."""
+    return offer_line(offer.chunk.title, offer.line.text) if looks_back(offer.line.text) else offer.line.text
 
 
 def choose_offers(offers: list[Offer], place: str | None) -> list[Offer]:
@@ -55,8 +67,8 @@ def choose_offers(offers: list[Offer], place: str | None) -> list[Offer]:
     ranked = sorted(offers, key=lambda o: (-o.similarity, len(o.chunk.places)))  # equal sentences: the most specific page
     local = [o for o in ranked if place and place in o.chunk.places]
     others = [o for o in ranked if o not in local]
-    unique = {o.line.text: o for o in reversed(local + others)}  # the first of equal sentences wins
-    local, others = ([o for o in group if unique[o.line.text] is o] for group in (local, others))
+    unique = {_said(o): o for o in reversed(local + others)}  # the first of equal sentences wins
+    local, others = ([o for o in group if unique[_said(o)] is o] for group in (local, others))
     if local:
         others = [o for o in others if STATEWIDE in o.chunk.places][:max(FILLED_UP_TO - len(local), 0)]
     return (local + others)[:MAX_OFFERS]

@@ -4,6 +4,7 @@ import numpy as np
 
 from app.answering.offers import Offer, choose_offers, offer_line, offers
 from app.conversation import Intent, Query
+from app.conversation.asking import sought
 from app.core import RetrievedChunk
 from app.retrieval import Line, Page
 
@@ -45,6 +46,18 @@ def test_each_offer_shows_its_sentence_most_like_the_question_that_stands_alone(
     # the fragment and the sentence pointing back are never shown; the page about two places
     # shows only what it says about Köln
     assert listed == ["Die Einrichtung unterstützt Familien bei Fragen zur Bildung.", "In Köln engagiert sich ein Verein für Geflüchtete."]
+
+
+def test_a_sentence_that_speaks_of_the_need_is_shown_even_if_it_points_back_and_two_offers_may_share_it() -> None:
+    query = Query("Gibt es Hilfe für LGBT Geflüchtete in Dortmund?", "Gibt es Hilfe für LGBT Geflüchtete in Dortmund?", True,
+                  ("Dortmund",), (), (), place_filter="Dortmund", intent=Intent.HELP, needs=sought("Gibt es Hilfe für LGBT Geflüchtete?", ""))
+    shared = "Beispiele für solche Angebote sind Demokratieförderung sowie Angebote für LSBTIQ*-Geflüchtete."
+    chunks = [chunk("train-of-hope", ("Dortmund",)), chunk("vmdo", ("Dortmund",))]
+    pages = [Page(doc, [line(doc, "Der Verein ist eine Migrant*innenselbstorganisation in Dortmund.", 0.9, 0),
+                        line(doc, shared, 0.5, 1)]) for doc in ("train-of-hope", "vmdo")]
+    listed = offers(query, QUESTION, chunks, pages)
+    assert [(c.doc_id, sentence) for c, sentence in listed] == [("train-of-hope", shared), ("vmdo", shared)]
+    assert offer_line("Train-Of-Hope", shared).startswith("Train-Of-Hope: Beispiele für solche Angebote")
 
 
 def test_an_offer_line_names_the_offer_once() -> None:

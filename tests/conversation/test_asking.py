@@ -49,6 +49,8 @@ def test_sentences_that_only_thank_or_greet_are_left_out(message: str, searched:
     ("Welche Hilfe gibt es in Köln für Eltern?", ["family"]),  # broad: it only ranks the offers
     ("Wo finde ich in Köln einen Kinderarzt für mein Kind?", ["doctor"]),  # a specific need before the broad one
     ("Eine Familie aus Afghanistan lebt seit acht Jahren hier. Gibt es eine Stelle für alles?", []),  # a broad need told
+    ("Ich bin schwul und habe Angst in meiner Unterkunft. Gibt es Hilfe für LGBT Flüchtlinge in Dortmund?", ["queer"]),
+    ("آیا در کلن جایی یا انجمنی برای پناهجویان کوییر هست؟", ["queer"]),
 ])
 def test_the_needs_a_turn_seeks_come_from_its_ask_or_a_sentence_that_seeks(message: str, needs: list[str]) -> None:
     split = split_ask(message)
