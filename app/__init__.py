@@ -8,19 +8,14 @@ gates, composers, citation check) -> ``pipeline`` (chain, ``Lotse``) -> ``edges`
 web chat, feedback, programme directory). ``make test`` checks the order (import-linter).
 
 The public names are imported lazily (PEP 562), so ``import app.edges.cli`` or a command that only
-needs part of the library does not pay for the rest at start-up.
+needs part of the library does not pay for the rest at start-up. Importing ``app`` changes nothing
+in the process: the entry points call the offline guard (``app.core.offline``).
 """
 
 from __future__ import annotations
 
-import os
 from importlib import import_module
 from typing import Any
-
-# Nothing reports home and nothing is downloaded at run time, whatever the environment holds.
-# Set here, before gradio, chromadb or huggingface_hub are imported: they read these at import.
-os.environ.update(GRADIO_ANALYTICS_ENABLED="False", ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1",
-                  HF_HUB_DISABLE_TELEMETRY="1", DO_NOT_TRACK="1")
 
 _EXPORTS = {
     "Answer": "app.core",

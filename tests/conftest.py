@@ -11,8 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.core import Settings, stay_offline
+
+stay_offline()  # the test session is an entry point: before chromadb, gradio and huggingface_hub are imported
+
 from app.conversation import Glossary
-from app.core import Settings
 from app.edges import FeedbackStore, ProgrammeDirectory
 from app.index import LotseEmbeddings, open_client
 from app.pipeline import Lotse

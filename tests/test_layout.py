@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from app.core.offline import NO_REPORTS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = sorted(p.name for p in (ROOT / "app").iterdir() if (p / "__init__.py").is_file())
@@ -52,3 +58,20 @@ def test_every_app_package_has_a_docstring_and_a_public_surface() -> None:
 @pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_other_packages_are_imported_through_their_public_names(path: Path) -> None:
     assert _violations(path) == []
+
+
+
+def _reporting_variables(code: str) -> dict[str, str | None]:
+    """The ``NO_REPORTS`` variables after running ``code`` in a fresh interpreter started without them."""
+    env = {k: v for k, v in os.environ.items() if k not in NO_REPORTS}
+    show = f"import json, os; print(json.dumps({{k: os.environ.get(k) for k in {sorted(NO_REPORTS)!r}}}))"
+    done = subprocess.run([sys.executable, "-c", f"{code}; {show}"], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_importing_the_library_changes_no_environment_variable() -> None:
+    assert set(_reporting_variables("import app.pipeline, app.edges").values()) == {None}
+
+
+def test_the_lotse_command_turns_the_offline_guard_on_before_anything_runs() -> None:
+    assert _reporting_variables("from app.edges.cli import main; main(['--help'], standalone_mode=False)") == NO_REPORTS

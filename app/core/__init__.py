@@ -14,6 +14,7 @@ from app.core.errors import (
 )
 from app.core.frontmatter import BadMetadata, read_front_matter, read_json_metadata
 from app.core.languages import GERMAN, LANGUAGES, browser_language, detect_language, is_german, question_language
+from app.core.offline import stay_offline
 from app.core.settings import Settings
 from app.core.text import (
     ANSWER_SENTENCE_END,
@@ -81,6 +82,7 @@ __all__ = [
     "LotseError",
     "RetrievedChunk",
     "Settings",
+    "stay_offline",
     "StoreUnavailable",
     "addresses_an_ai",
     "collapse_whitespace",

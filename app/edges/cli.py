@@ -13,11 +13,11 @@ import sys
 import threading
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from app.core import Answer, LotseError, Settings
+from app.core import Answer, LotseError, Settings, stay_offline
 from app.edges.plain_text import render_text
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,12 @@ EXIT_ERROR = 1
 
 
 class _LotseGroup(click.Group):
-    """Adds plugin commands lazily and turns ``LotseError`` into one clear line."""
+    """Adds plugin commands lazily and turns ``LotseError`` into one clear line; the offline
+    guard runs before anything else (plugin commands are imported before the group's callback)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        stay_offline()
+        return super().main(*args, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *(ep.name for ep in entry_points(group="lotse.commands"))})

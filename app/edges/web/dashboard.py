@@ -133,7 +133,7 @@ class Dashboard:
 
 def build_dashboard(dashboard: Dashboard, days: int = 30) -> gr.Blocks:
     """The dashboard page; it reads the store when opened and on "Aktualisieren"."""
-    page = gr.Blocks(title="Lotse – Wartung")
+    page = gr.Blocks(title="Lotse – Wartung", analytics_enabled=False)
     with page:
         gr.Markdown(INTRO)
         with gr.Row(equal_height=True):
