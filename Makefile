@@ -40,9 +40,10 @@ index: setup
 run: setup
 	$(LOTSE) serve
 
-# Lint, import layers, types, the whole test suite, then the NRW, newcomer, realistic and places evals as quality gates (floors in evals/thresholds.toml).
+# Lint and formatting, import layers, types, the whole test suite, then the NRW, newcomer, realistic and places evals as quality gates (floors in evals/thresholds.toml).
 test: setup system-packages
 	$(VENV)/bin/ruff check app ingest evals tests benchmarks
+	$(VENV)/bin/ruff format --check app ingest evals tests benchmarks
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 	$(PY) -m pytest

@@ -57,9 +57,14 @@ def omos_ingest(tmp: Path, splits: list[str]) -> list[tuple[str, str]]:
     NaiveBaseline({f"pages/{p}": t for p, t in pages.items()}, embeddings)
     naive_s = time.perf_counter() - started
     return [
-        (f"OMoS pages ({'+'.join(splits)}): Lotse ingest, {len(pages)} pages, {report.chunks} chunks + sentences",
-         f"{lotse_s:.0f} s = {len(pages) / lotse_s:.2f} pages/s"),
-        ("OMoS pages: naive LangChain ingest (default splitter, chunks only)", f"{naive_s:.0f} s = {len(pages) / naive_s:.2f} pages/s"),
+        (
+            f"OMoS pages ({'+'.join(splits)}): Lotse ingest, {len(pages)} pages, {report.chunks} chunks + sentences",
+            f"{lotse_s:.0f} s = {len(pages) / lotse_s:.2f} pages/s",
+        ),
+        (
+            "OMoS pages: naive LangChain ingest (default splitter, chunks only)",
+            f"{naive_s:.0f} s = {len(pages) / naive_s:.2f} pages/s",
+        ),
         ("ingest time ratio Lotse / naive (OMoS pages)", f"{lotse_s / naive_s:.2f}"),
     ]
 
@@ -88,11 +93,15 @@ def omos_selection(split: str, pages_to_embed: int = 20) -> list[tuple[str, str]
         selector.select(row.question, query, vectors[row.page], row.lines)
         select_ms.append((time.perf_counter() - started) * 1000)
     return [
-        (f"OMoS {split}: learned selection per question p50 / p95 ({len(rows)} questions, page vectors ready)",
-         f"{statistics.median(select_ms):.1f} / {percentile(select_ms, 0.95):.1f} ms"),
+        (
+            f"OMoS {split}: learned selection per question p50 / p95 ({len(rows)} questions, page vectors ready)",
+            f"{statistics.median(select_ms):.1f} / {percentile(select_ms, 0.95):.1f} ms",
+        ),
         ("OMoS: embedding the question p50", f"{statistics.median(query_ms):.1f} ms"),
-        (f"OMoS: embedding a page once (median of {len(page_ms)} pages, median {statistics.median(sizes):.0f} lines)",
-         f"{statistics.median(page_ms):.0f} ms"),
+        (
+            f"OMoS: embedding a page once (median of {len(page_ms)} pages, median {statistics.median(sizes):.0f} lines)",
+            f"{statistics.median(page_ms):.0f} ms",
+        ),
     ]
 
 
@@ -108,11 +117,15 @@ def main() -> None:
 
         started = time.perf_counter()
         report = run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), glossary, progress=False)
-        rows.append((f"full ingest ({report.documents} docs, {report.chunks} chunks + sentences)", f"{time.perf_counter() - started:.2f} s"))
+        rows.append(
+            (
+                f"full ingest ({report.documents} docs, {report.chunks} chunks + sentences)",
+                f"{time.perf_counter() - started:.2f} s",
+            )
+        )
 
-        noop = []
-        for _ in range(5):
-            noop.append(run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), glossary, progress=False).seconds)
+        embeddings = load_embeddings(settings.embeddings)
+        noop = [run_ingest(settings, open_client(settings), embeddings, glossary, progress=False).seconds for _ in range(5)]
         rows.append(("no-op re-ingest, in process (median of 5)", f"{statistics.median(noop):.3f} s"))
 
         env = {**os.environ, "LOTSE_CORPUS_DIR": str(settings.corpus_dir), "LOTSE_CHROMA_DIR": str(settings.chroma_dir)}
@@ -151,7 +164,12 @@ def main() -> None:
                 embed.append((time.perf_counter() - t) * 1000)
         rows.append((f"warm ask p50 ({len(warm)} asks)", f"{statistics.median(warm):.1f} ms"))
         rows.append((f"warm ask p95 ({len(warm)} asks)", f"{percentile(warm, 0.95):.1f} ms"))
-        rows.append(("`Lotse.stream`: first piece p50 / p95", f"{statistics.median(first_piece):.1f} / {percentile(first_piece, 0.95):.1f} ms"))
+        rows.append(
+            (
+                "`Lotse.stream`: first piece p50 / p95",
+                f"{statistics.median(first_piece):.1f} / {percentile(first_piece, 0.95):.1f} ms",
+            )
+        )
         rows.append(("embedding the question alone p50 (the floor)", f"{statistics.median(embed):.1f} ms"))
         rows.append(("warm ask p50 / embedding p50", f"{statistics.median(warm) / statistics.median(embed):.2f}"))
         understand, respelled = lotse.snapshot().understand, []
@@ -159,18 +177,22 @@ def main() -> None:
             t = time.perf_counter()
             understand.respelled(q)
             respelled.append((time.perf_counter() - t) * 1000)
-        rows.append(("spelling restored (`Understanding.respelled`; questions as written and lower-cased without umlauts) p50 / p95",
-                     f"{statistics.median(respelled):.2f} / {percentile(respelled, 0.95):.2f} ms"))
+        rows.append(
+            (
+                "spelling restored (`Understanding.respelled`; questions as written and lower-cased without umlauts) p50 / p95",
+                f"{statistics.median(respelled):.2f} / {percentile(respelled, 0.95):.2f} ms",
+            )
+        )
 
         naive = NaiveBaseline(Catalogue.load(lotse.index).documents(), lotse.embeddings)
-        naive_ms = []
-        for q in questions:
-            naive_ms.append(naive.ask(q).ms)
+        naive_ms = [naive.ask(q).ms for q in questions]
         rows.append(("naive LangChain ask p50 / p95", f"{statistics.median(naive_ms):.1f} / {percentile(naive_ms, 0.95):.1f} ms"))
         rows.append(("ask latency ratio Lotse / naive (p50)", f"{statistics.median(warm) / statistics.median(naive_ms):.2f}"))
         quality = run_nrw(lotse, progress=lambda items, **_: items)
-        for metric in ("key_fact_shown", "abstention_f1", "answer_chars_p50"):
-            rows.append((f"NRW {metric}: Lotse / naive", f"{quality.metrics[metric]:.3f} / {quality.baseline[metric]:.3f}"))
+        rows.extend(
+            (f"NRW {metric}: Lotse / naive", f"{quality.metrics[metric]:.3f} / {quality.baseline[metric]:.3f}")
+            for metric in ("key_fact_shown", "abstention_f1", "answer_chars_p50")
+        )
 
         env = {**os.environ, "LOTSE_CORPUS_DIR": str(settings.corpus_dir), "LOTSE_CHROMA_DIR": str(settings.chroma_dir)}
         torch = subprocess.run([sys.executable, "-c", TORCH_CHECK], env=env, capture_output=True, text=True, check=True, cwd=ROOT)

@@ -30,8 +30,10 @@ from app.edges import MAX_GROUPED, FeedbackStore, group_gaps, topic_labels
 from benchmarks.postgres import postgres_server
 
 DIM, TOPICS, BATCH = 384, 60, 5000
-INSERT = text("INSERT INTO feedback (created_at, question, answer, cited_chunk_ids, cited_sources, verdict, question_vector) "
-              "VALUES (:created_at, :question, :answer, :cited_chunk_ids, :cited_sources, :verdict, :question_vector)")
+INSERT = text(
+    "INSERT INTO feedback (created_at, question, answer, cited_chunk_ids, cited_sources, verdict, question_vector) "
+    "VALUES (:created_at, :question, :answer, :cited_chunk_ids, :cited_sources, :verdict, :question_vector)"
+)
 rng = np.random.default_rng(7)
 CENTRES = rng.standard_normal((TOPICS, DIM)).astype(np.float32)
 
@@ -48,10 +50,12 @@ def answer(i: int) -> Answer:
 
 def record_ms(store: FeedbackStore, writers: int, count: int = 200) -> float:
     """Median milliseconds of one record with ``writers`` threads writing at once."""
+
     def one(i: int) -> float:
         start = time.perf_counter()
         store.record(answer(i), "down", answer_id=f"w{writers}-{i}")
         return (time.perf_counter() - start) * 1000
+
     with ThreadPoolExecutor(writers) as pool:
         return statistics.median(pool.map(one, range(count)))
 
@@ -62,10 +66,18 @@ def fill(store: FeedbackStore, total: int) -> None:
     with store.engine.begin() as db:
         present = int(db.execute(select(func.count()).select_from(table("feedback"))).scalar_one())
     for start in range(present, total, BATCH):
-        rows = [{"created_at": (now - timedelta(minutes=int(rng.integers(0, 90 * 24 * 60)))).isoformat(timespec="seconds"),
-                 "question": f"Frage {i}", "answer": "Antwort [1]", "cited_chunk_ids": "[]", "cited_sources": "[]",
-                 "verdict": ("abstained", "down", "up")[i % 3], "question_vector": vector(i % TOPICS).tobytes()}
-                for i in range(start, min(start + BATCH, total))]
+        rows = [
+            {
+                "created_at": (now - timedelta(minutes=int(rng.integers(0, 90 * 24 * 60)))).isoformat(timespec="seconds"),
+                "question": f"Frage {i}",
+                "answer": "Antwort [1]",
+                "cited_chunk_ids": "[]",
+                "cited_sources": "[]",
+                "verdict": ("abstained", "down", "up")[i % 3],
+                "question_vector": vector(i % TOPICS).tobytes(),
+            }
+            for i in range(start, min(start + BATCH, total))
+        ]
         with store.engine.begin() as db:
             db.execute(INSERT, rows)
 
@@ -89,8 +101,10 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=4)
     args = parser.parse_args()
     topic_labels(np.eye(2, dtype=np.float32))  # scikit-learn's import outside every timing
-    print("| backend | rows | record, 1 writer (ms, median) | record, "
-          f"{args.writers} writers (ms, median) | dashboard read (s) | heap peak (MB) | grouped | topics |")
+    print(
+        "| backend | rows | record, 1 writer (ms, median) | record, "
+        f"{args.writers} writers (ms, median) | dashboard read (s) | heap peak (MB) | grouped | topics |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))

@@ -38,8 +38,14 @@ def rss_mb(pid: int) -> float:
 
 
 def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
-    server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env or os.environ.copy())
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env or os.environ.copy(),
+    )
     deadline = time.time() + 120
     while time.time() < deadline:
         line = server.stdout.readline() if server.stdout else ""
@@ -95,9 +101,15 @@ def run_round(url: str, sessions: int, per_session: int, questions: list[str], l
     stop.set()
     unfinished = sessions * per_session - len(latencies)
     return {
-        "sessions": sessions, "requests": len(latencies), "errors": errors + unfinished, "wall_s": wall,
-        "throughput": len(latencies) / wall if wall else 0.0, "p50": percentile(latencies, 0.5),
-        "p95": percentile(latencies, 0.95), "p99": percentile(latencies, 0.99), "rss_mb": peak[0],
+        "sessions": sessions,
+        "requests": len(latencies),
+        "errors": errors + unfinished,
+        "wall_s": wall,
+        "throughput": len(latencies) / wall if wall else 0.0,
+        "p50": percentile(latencies, 0.5),
+        "p95": percentile(latencies, 0.95),
+        "p99": percentile(latencies, 0.99),
+        "rss_mb": peak[0],
     }
 
 
@@ -112,7 +124,9 @@ def rate_limit_round(questions: list[str], sent: int = 60) -> dict[str, float]:
     def ask(i: int) -> None:
         try:
             result = Client(url, verbose=False).predict(questions[i % len(questions)], None, api_name="/ask")
-            kind = "refused" if "Fragen gestellt" in str(result.get("error", "")) else "answered" if "answer" in result else "other"
+            kind = (
+                "refused" if "Fragen gestellt" in str(result.get("error", "")) else "answered" if "answer" in result else "other"
+            )
         except Exception:
             kind = "other"
         with lock:
@@ -150,12 +164,16 @@ def main() -> None:
     print("| sessions | requests | errors | wall s | req/s | p50 ms | p95 ms | p99 ms | server RSS MB (peak) |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['sessions']} | {r['requests']} | {r['errors']} | {r['wall_s']:.1f} | {r['throughput']:.1f} | "
-              f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['rss_mb']:.0f} |")
+        print(
+            f"| {r['sessions']} | {r['requests']} | {r['errors']} | {r['wall_s']:.1f} | {r['throughput']:.1f} | "
+            f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['rss_mb']:.0f} |"
+        )
     print(f"\nmedian request: {statistics.median([r['p50'] for r in rows]):.0f} ms (p50 over rounds)")
-    print(f"\nper-client limit (default {Settings().rate_limit_per_minute}/min): one client sends {limited['sent']} questions from "
-          f"10 threads in {limited['wall_s']:.1f} s: {limited['answered']} answered, {limited['refused']} refused with the German "
-          f"message, {limited['other']} other errors")
+    print(
+        f"\nper-client limit (default {Settings().rate_limit_per_minute}/min): one client sends {limited['sent']} questions from "
+        f"10 threads in {limited['wall_s']:.1f} s: {limited['answered']} answered, {limited['refused']} refused with the German "
+        f"message, {limited['other']} other errors"
+    )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ PAGE = """<!DOCTYPE html>
 <script>window.tracker = "Dieser Text darf nicht im Index landen";</script></head>
 <body>
 <div id="cookie-banner">Diese Website verwendet Cookies. Cookie-Einstellungen akzeptieren ablehnen</div>
-<header><nav><a href="/">Startseite</a> <a href="/presse">Presse</a> <a href="/themen">Themen</a> <a href="/kontakt">Kontakt</a></nav></header>
+<header><nav><a href="/">Startseite</a> <a href="/presse">Presse</a> <a href="/themen">Themen</a>
+<a href="/kontakt">Kontakt</a></nav></header>
 <main><article>
 <h1>{title}</h1>
 <time datetime="{date}">{date}</time>
@@ -34,19 +35,31 @@ PAGE = """<!DOCTYPE html>
 </body></html>"""
 
 RELEASES = {
-    "/presse/welcome-center": ("Welcome Center im Kreis Kleve eröffnet", "2025-03-14", [
-        "Das Welcome Center im Kreis Kleve bündelt die Beratung für neu Zugewanderte an einem Ort.",
-        "Ausländerbehörde, Einbürgerungsstelle und Kommunales Integrationszentrum arbeiten dort zusammen.",
-        "Die Beratung ist kostenlos und in mehreren Sprachen möglich.",
-    ]),
-    "/presse/sprachcafe": ("Sprachcafé in Wesel startet", "2025-05-02", [
-        "Im Sprachcafé in Wesel üben Zugewanderte jeden Dienstag gemeinsam Deutsch.",
-        "Ehrenamtliche begleiten die Treffen in der Stadtbibliothek.",
-    ]),
-    "/presse/lotsenprojekt": ("Lotsenprojekt für Familien", "2025-06-20", [
-        "Das Lotsenprojekt begleitet zugewanderte Familien bei Behördengängen im Kreis Kleve.",
-        "Die Lotsinnen und Lotsen sprechen Arabisch, Ukrainisch und Türkisch.",
-    ]),
+    "/presse/welcome-center": (
+        "Welcome Center im Kreis Kleve eröffnet",
+        "2025-03-14",
+        [
+            "Das Welcome Center im Kreis Kleve bündelt die Beratung für neu Zugewanderte an einem Ort.",
+            "Ausländerbehörde, Einbürgerungsstelle und Kommunales Integrationszentrum arbeiten dort zusammen.",
+            "Die Beratung ist kostenlos und in mehreren Sprachen möglich.",
+        ],
+    ),
+    "/presse/sprachcafe": (
+        "Sprachcafé in Wesel startet",
+        "2025-05-02",
+        [
+            "Im Sprachcafé in Wesel üben Zugewanderte jeden Dienstag gemeinsam Deutsch.",
+            "Ehrenamtliche begleiten die Treffen in der Stadtbibliothek.",
+        ],
+    ),
+    "/presse/lotsenprojekt": (
+        "Lotsenprojekt für Familien",
+        "2025-06-20",
+        [
+            "Das Lotsenprojekt begleitet zugewanderte Familien bei Behördengängen im Kreis Kleve.",
+            "Die Lotsinnen und Lotsen sprechen Arabisch, Ukrainisch und Türkisch.",
+        ],
+    ),
 }
 PDF_TITLE = "Förderrichtlinie Integrationslotsen 2025"
 PDF_TEXT = "Die Integrationslotsen im Kreis Kleve begleiten Zugewanderte zu Ämtern."
@@ -92,11 +105,14 @@ class Site:
 
     def feed(self) -> bytes:
         items = "".join(f"<item><title>{RELEASES[p][0]}</title><link>{self.host}{p}</link></item>" for p in RELEASES)
-        return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Presse</title>{items}</channel></rss>'.encode()
+        head = '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Presse</title>'
+        return f"{head}{items}</channel></rss>".encode()
 
     def sitemap_index(self) -> bytes:
-        return (f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                f"<sitemap><loc>{self.host}/sitemap-presse.xml</loc></sitemap></sitemapindex>").encode()
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{self.host}/sitemap-presse.xml</loc></sitemap></sitemapindex>"
+        ).encode()
 
     def sitemap(self) -> bytes:
         urls = [*RELEASES, "/dokumente/richtlinie.pdf", "/intern/entwurf"]
@@ -199,4 +215,3 @@ class MinistrySite:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
-

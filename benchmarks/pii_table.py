@@ -33,25 +33,39 @@ for case in CASES:
     groups[(case.lang, case.category)].append(case)
 print("| language | category | cases | scrubbed before | scrubbed now |\n|---|---|---|---|---|")
 for (lang, category), cases in sorted(groups.items()):
-    print(f"| {lang} | {category} | {len(cases)} | {sum(caught(old.scrub, c) for c in cases)} | {sum(caught(scrub_now, c) for c in cases)} |")
+    print(
+        f"| {lang} | {category} | {len(cases)} | {sum(caught(old.scrub, c) for c in cases)} "
+        f"| {sum(caught(scrub_now, c) for c in cases)} |"
+    )
 by_lang = defaultdict(list)
 for case in CASES:
     by_lang[case.lang].append(case)
 print("\n| language | cases | scrubbed before | scrubbed now |\n|---|---|---|---|")
 for lang, cases in sorted(by_lang.items(), key=lambda kv: -len(kv[1])):
     print(f"| {lang} | {len(cases)} | {sum(caught(old.scrub, c) for c in cases)} | {sum(caught(scrub_now, c) for c in cases)} |")
-print(f"| **all** | **{len(CASES)}** | **{sum(caught(old.scrub, c) for c in CASES)}** | **{sum(caught(scrub_now, c) for c in CASES)}** |")
+print(
+    f"| **all** | **{len(CASES)}** | **{sum(caught(old.scrub, c) for c in CASES)}** "
+    f"| **{sum(caught(scrub_now, c) for c in CASES)}** |"
+)
 print("\n(scrubbed = every personal item gone and every public item kept)\n")
 sentences = [s for path in CORPUS_FILES for s in sentences_of(path.read_text(encoding="utf-8"))]
 for name, scrub in (("before", old.scrub), ("now", scrub_now)):
     changed = [s for s in sentences if scrub(s) != s]
     false = [s for s in changed if scrub(s) != expected_in_corpus(s)]
-    print(f"- corpus {name}: {len(sentences)} sentences, {len(changed)} changed, of which {len(false)} false positives "
-          f"({len(changed) - len(false)} only the press office's phone/e-mail or names of public officials)")
+    print(
+        f"- corpus {name}: {len(sentences)} sentences, {len(changed)} changed, of which {len(false)} false positives "
+        f"({len(changed) - len(false)} only the press office's phone/e-mail or names of public officials)"
+    )
     print(f"- public questions {name}: {sum(scrub(t) != t for t in PUBLIC)} of {len(PUBLIC)} changed")
 import json  # noqa: E402
 
-questions = [json.loads(line)["question"] for path in sorted(Path("evals/datasets").glob("*.jsonl"))
-             for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and '"question"' in line]
+questions = [
+    json.loads(line)["question"]
+    for path in sorted(Path("evals/datasets").glob("*.jsonl"))
+    for line in path.read_text(encoding="utf-8").splitlines()
+    if line.strip() and '"question"' in line
+]
 for name, scrub in (("before", old.scrub), ("now", scrub_now)):
-    print(f"- eval questions (evals/datasets/*.jsonl) {name}: {sum(scrub(q) != q for q in questions)} of {len(questions)} changed")
+    print(
+        f"- eval questions (evals/datasets/*.jsonl) {name}: {sum(scrub(q) != q for q in questions)} of {len(questions)} changed"
+    )

@@ -41,14 +41,18 @@ def postgres_server() -> Iterator[str]:
     if owner:
         shutil.chown(folder, owner)
     port = free_port()
-    subprocess.run(_as_owner([str(binaries / "initdb"), "-D", str(data), "-U", USER, "-A", "trust", "-E", "UTF8",
-                              "--no-locale"], owner), check=True, capture_output=True)
+    subprocess.run(
+        _as_owner([str(binaries / "initdb"), "-D", str(data), "-U", USER, "-A", "trust", "-E", "UTF8", "--no-locale"], owner),
+        check=True,
+        capture_output=True,
+    )
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
     start = [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"]
     subprocess.run(_as_owner(start, owner), check=True, capture_output=True)
     try:
         yield f"postgresql+psycopg://{USER}@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run(_as_owner([str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], owner),
-                       capture_output=True)
+        subprocess.run(
+            _as_owner([str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], owner), capture_output=True
+        )
         shutil.rmtree(folder, ignore_errors=True)

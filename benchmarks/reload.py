@@ -37,8 +37,11 @@ NEW_QUESTION = "Was macht das Welcome Center im Kreis Kleve?"
 def start_chroma(folder: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     chroma = Path(sys.executable).with_name("chroma")
-    server = subprocess.Popen([str(chroma), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(chroma), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -73,9 +76,15 @@ def main() -> None:
         shutil.copytree(ROOT / "corpus", corpus)
         (corpus / NEW_DOC).unlink()
         chroma, chroma_url = start_chroma(tmp / "chroma")
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "LOTSE_CORPUS_DIR": str(corpus),
-               "LOTSE_CHROMA_URL": chroma_url, "LOTSE_LEXICAL_DIR": str(tmp / "lexical"),
-               "LOTSE_FEEDBACK_DB": str(tmp / "feedback.sqlite3")}
+        env = {
+            **os.environ,
+            "HF_HUB_OFFLINE": "1",
+            "ANONYMIZED_TELEMETRY": "False",
+            "LOTSE_CORPUS_DIR": str(corpus),
+            "LOTSE_CHROMA_URL": chroma_url,
+            "LOTSE_LEXICAL_DIR": str(tmp / "lexical"),
+            "LOTSE_FEEDBACK_DB": str(tmp / "feedback.sqlite3"),
+        }
         workers = []
         try:
             ingest(env)
@@ -118,11 +127,16 @@ def main() -> None:
                 server.wait(timeout=30)
             chroma.terminate()
             chroma.wait(timeout=30)
-    print("| requests | errors | p50 ms | p95 ms | ingest during load s | worker | cites the new document before / after (no restart) |")
+    print(
+        "| requests | errors | p50 ms | p95 ms | ingest during load s | worker "
+        "| cites the new document before / after (no restart) |"
+    )
     print("|---|---|---|---|---|---|---|")
     for n, (was, now) in enumerate(zip(before, after), start=1):
-        print(f"| {len(latencies)} | {errors[0]} | {percentile(latencies, 0.5):.0f} | {percentile(latencies, 0.95):.0f} | "
-              f"{ingest_s:.1f} | {n} | {was} / {now} |")
+        print(
+            f"| {len(latencies)} | {errors[0]} | {percentile(latencies, 0.5):.0f} | {percentile(latencies, 0.95):.0f} | "
+            f"{ingest_s:.1f} | {n} | {was} / {now} |"
+        )
 
 
 if __name__ == "__main__":

@@ -61,8 +61,10 @@ class HashEmbeddings(LotseEmbeddings):
     id = load_embeddings(DEFAULT_EMBEDDER).id
 
     def _embed(self, texts: list[str], *, is_query: bool) -> np.ndarray:
-        rows = [np.random.default_rng(int.from_bytes(hashlib.sha256(t.encode()).digest()[:4], "little"))
-                .standard_normal(EMBED_DIM) for t in texts]
+        rows = [
+            np.random.default_rng(int.from_bytes(hashlib.sha256(t.encode()).digest()[:4], "little")).standard_normal(EMBED_DIM)
+            for t in texts
+        ]
         matrix = np.asarray(rows, dtype=np.float32)
         return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
 
@@ -101,9 +103,19 @@ def child(corpus: Path, chroma: Path, fake: bool) -> None:
     glossary = Glossary.load(settings.glossary_path)
     report = run_ingest(settings, open_client(settings), embeddings, glossary, progress=False)
     sentences = open_generation(open_client(settings), settings, embeddings)[0].sentences.count()
-    print(json.dumps({"docs": report.documents, "chunks": report.chunks, "sentences": sentences,
-                      "seconds": report.seconds, "failed": report.failed, "tagging_ms": tagging_ms(corpus, glossary),
-                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(
+        json.dumps(
+            {
+                "docs": report.documents,
+                "chunks": report.chunks,
+                "sentences": sentences,
+                "seconds": report.seconds,
+                "failed": report.failed,
+                "tagging_ms": tagging_ms(corpus, glossary),
+                "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def tagging_ms(corpus: Path, glossary: Glossary, sample: int = 300) -> float:
@@ -130,27 +142,49 @@ def query_child(corpus: Path, chroma: Path) -> None:
         answer = lotse.ask(q.question, previous=q.previous_turn)
         latencies.append((time.perf_counter() - started) * 1000)
         if q.answerable:
-            facts.append(not answer.abstained and contains_fact(" ".join([answer.answer, *(c.quote for c in answer.citations)]),
-                                                                 q.key_fact or ""))
+            facts.append(
+                not answer.abstained
+                and contains_fact(" ".join([answer.answer, *(c.quote for c in answer.citations)]), q.key_fact or "")
+            )
         else:
             abstentions.append(answer.abstained)
-    print(json.dumps({"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
-                      "key_fact": sum(facts) / len(facts), "abstained": sum(abstentions) / len(abstentions),
-                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(
+        json.dumps(
+            {
+                "p50": percentile(latencies, 0.5),
+                "p95": percentile(latencies, 0.95),
+                "key_fact": sum(facts) / len(facts),
+                "abstained": sum(abstentions) / len(abstentions),
+                "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def measure_questions(corpus: Path, chroma: Path) -> dict[str, float]:
     """Cold start of ``lotse ask`` (median of three) and the warm loop in a fresh process."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
-           "LOTSE_CORPUS_DIR": str(corpus), "LOTSE_CHROMA_DIR": str(chroma)}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "ANONYMIZED_TELEMETRY": "False",
+        "LOTSE_CORPUS_DIR": str(corpus),
+        "LOTSE_CHROMA_DIR": str(chroma),
+    }
     cold = []
     for _ in range(3):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "app", "ask", "Was ist KOMM-AN NRW?"], cwd=ROOT, env=env,
-                       capture_output=True, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "app", "ask", "Was ist KOMM-AN NRW?"], cwd=ROOT, env=env, capture_output=True, check=True
+        )
         cold.append(time.perf_counter() - started)
-    out = subprocess.run([sys.executable, "-m", "benchmarks.scale", "--query-child", str(corpus), str(chroma)],
-                         cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.scale", "--query-child", str(corpus), str(chroma)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
     result["cold_s"] = statistics.median(cold)
     return result
@@ -158,8 +192,10 @@ def measure_questions(corpus: Path, chroma: Path) -> dict[str, float]:
 
 def question_row(label: str, docs: float, chunks: float, q: dict[str, float], fake: bool) -> str:
     quality = "– (hash vectors)" if fake else f"{q['key_fact']:.3f} / {q['abstained']:.3f}"
-    return (f"| {label} | {docs:,.0f} | {chunks:,.0f} | {q['cold_s']:.1f} | {q['p50']:.0f} / {q['p95']:.0f} | "
-            f"{q['rss_mb']:,.0f} | {quality} |")
+    return (
+        f"| {label} | {docs:,.0f} | {chunks:,.0f} | {q['cold_s']:.1f} | {q['p50']:.0f} / {q['p95']:.0f} | "
+        f"{q['rss_mb']:,.0f} | {quality} |"
+    )
 
 
 def measure(tmp: Path, docs: int, pages: dict[str, str], fake: bool) -> dict[str, float]:
@@ -167,13 +203,26 @@ def measure(tmp: Path, docs: int, pages: dict[str, str], fake: bool) -> dict[str
     if not corpus.exists():
         build_corpus(corpus, docs, pages)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
-    out = subprocess.run([sys.executable, "-m", "benchmarks.scale", "--child", str(corpus), str(chroma), *(["--fake"] * fake)],
-                         cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.scale", "--child", str(corpus), str(chroma), *(["--fake"] * fake)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
     lexical = Settings(chroma_dir=chroma).lexical_path  # the BM25 indexes and the sentence file
     result["index_mb"] = folder_mb(chroma) + folder_mb(lexical)
-    QUESTION_ROWS.append(question_row(f"{docs / BASE_DOCS:.0f}x{' (hash vectors)' if fake else ''}", result["docs"],
-                                      result["chunks"], measure_questions(corpus, chroma), fake))
+    QUESTION_ROWS.append(
+        question_row(
+            f"{docs / BASE_DOCS:.0f}x{' (hash vectors)' if fake else ''}",
+            result["docs"],
+            result["chunks"],
+            measure_questions(corpus, chroma),
+            fake,
+        )
+    )
     shutil.rmtree(chroma)
     shutil.rmtree(lexical)
     return result
@@ -184,8 +233,10 @@ def row(label: str, r: dict[str, float], note: str = "") -> str:
     per_chunk = r["index_mb"] * 1000 / r["chunks"] if r["chunks"] else 0.0
     rss = f"{r['rss_mb']:,.0f}" if "rss_mb" in r else "–"
     tagging = f"{r['tagging_ms']:.2f}" if "tagging_ms" in r else "–"
-    return (f"| {label} | {r['docs']:,.0f} | {r['chunks']:,.0f} | {r['sentences']:,.0f} | {r['seconds']:,.0f} | {rate:.2f} | "
-            f"{rss} | {r['index_mb']:,.1f} ({per_chunk:.1f} KB/chunk) | {tagging} | {note} |")
+    return (
+        f"| {label} | {r['docs']:,.0f} | {r['chunks']:,.0f} | {r['sentences']:,.0f} | {r['seconds']:,.0f} | {rate:.2f} | "
+        f"{rss} | {r['index_mb']:,.1f} ({per_chunk:.1f} KB/chunk) | {tagging} | {note} |"
+    )
 
 
 def main() -> None:
@@ -205,7 +256,10 @@ def main() -> None:
         return
     pages = omos_pages()
     base = BASE_DOCS
-    print("| size | docs | chunks | sentences | seconds | pages/s | peak RSS MB | index MB on disk | place tagging ms/doc (median) | note |")
+    print(
+        "| size | docs | chunks | sentences | seconds | pages/s | peak RSS MB | index MB on disk "
+        "| place tagging ms/doc (median) | note |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="lotse-scale-") as tmp_name:
         tmp = Path(tmp_name)
@@ -217,21 +271,37 @@ def main() -> None:
                 estimate = docs / rate
                 if estimate > args.budget_minutes * 60:
                     scale = docs / last["docs"]
-                    guess = {"docs": docs, "chunks": last["chunks"] * scale, "sentences": last["sentences"] * scale,
-                             "seconds": estimate, "index_mb": last["index_mb"] * scale}
-                    print(row(f"{multiple}x", guess, f"extrapolated from {last['docs']:,.0f} docs: over the "
-                                                     f"{args.budget_minutes:.0f}-minute budget, not run"), flush=True)
+                    guess = {
+                        "docs": docs,
+                        "chunks": last["chunks"] * scale,
+                        "sentences": last["sentences"] * scale,
+                        "seconds": estimate,
+                        "index_mb": last["index_mb"] * scale,
+                    }
+                    print(
+                        row(
+                            f"{multiple}x",
+                            guess,
+                            f"extrapolated from {last['docs']:,.0f} docs: over the "
+                            f"{args.budget_minutes:.0f}-minute budget, not run",
+                        ),
+                        flush=True,
+                    )
                     continue
             last = measure(tmp, docs, pages, fake=False)
             print(row(f"{multiple}x", last), flush=True)
         if last is not None:
             rate = last["docs"] / last["seconds"]
-            print(f"\n100,000 documents at {rate:.2f} pages/s: about {100_000 / rate / 3600:.1f} hours of embedding "
-                  f"(extrapolated, not run).")
+            print(
+                f"\n100,000 documents at {rate:.2f} pages/s: about {100_000 / rate / 3600:.1f} hours of embedding "
+                f"(extrapolated, not run)."
+            )
         for multiple in (int(m) for m in args.fake_sizes.split(",") if m):
             print(row(f"{multiple}x", measure(tmp, base * multiple, pages, fake=True), "fake embedder"), flush=True)
-    print("\n| size | docs | chunks | cold start s (`lotse ask`) | warm p50 / p95 ms | query RSS MB | "
-          "NRW key fact / correct abstentions |")
+    print(
+        "\n| size | docs | chunks | cold start s (`lotse ask`) | warm p50 / p95 ms | query RSS MB | "
+        "NRW key fact / correct abstentions |"
+    )
     print("|---|---|---|---|---|---|---|")
     print("\n".join(QUESTION_ROWS))
 

@@ -28,14 +28,22 @@ def run(settings: Settings, label: str) -> str:
     fetcher = PoliteFetcher(sources.policy)
     started = time.perf_counter()
     try:
-        report = run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings),
-                            Glossary.load(settings.glossary_path), progress=False, web=WebSync(settings, sources, fetcher, progress=False))
+        report = run_ingest(
+            settings,
+            open_client(settings),
+            load_embeddings(settings.embeddings),
+            Glossary.load(settings.glossary_path),
+            progress=False,
+            web=WebSync(settings, sources, fetcher, progress=False),
+        )
     finally:
         fetcher.close()
     web = report.web
     assert web is not None
-    return (f"| {label} | {web.new} | {web.unchanged} | {web.changed} | {web.removed} | {web.failed} | {web.duplicates} | "
-            f"{web.requests} | {report.texts_embedded} | {time.perf_counter() - started:.1f} |")
+    return (
+        f"| {label} | {web.new} | {web.unchanged} | {web.changed} | {web.removed} | {web.failed} | {web.duplicates} | "
+        f"{web.requests} | {report.texts_embedded} | {time.perf_counter() - started:.1f} |"
+    )
 
 
 def main() -> None:
@@ -46,17 +54,26 @@ def main() -> None:
         (root / "corpus" / "sources.yaml").write_text(
             f"policy:\n  seconds_between_requests: 0.2\n  removed_after_runs: 1\n  allow_private_hosts: true\nsources:\n"
             f"  - feed: {site.url}/feed.xml\n    places: [Kleve]\n  - sitemap: {site.url}/sitemap.xml\n"
-            f"  - url: {site.url}/presse/welcome-center-kopie\n  - url: {site.url}/binaer\n", encoding="utf-8")
+            f"  - url: {site.url}/presse/welcome-center-kopie\n  - url: {site.url}/binaer\n",
+            encoding="utf-8",
+        )
         settings = Settings(corpus_dir=root / "corpus", chroma_dir=root / "chroma", web_dir=root / "web")
-        rows = ["| run | new | unchanged | changed | removed | failed | duplicates | HTTP requests | texts embedded | seconds |",
-                "|---|---|---|---|---|---|---|---|---|---|", run(settings, "1 first fetch"), run(settings, "2 nothing changed")]
-        site.site.pages["/presse/sprachcafe"] = press_page("/presse/sprachcafe", ["Das Sprachcafé trifft sich jetzt donnerstags."],
-                                                           host=site.url)
+        rows = [
+            "| run | new | unchanged | changed | removed | failed | duplicates | HTTP requests | texts embedded | seconds |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+            run(settings, "1 first fetch"),
+            run(settings, "2 nothing changed"),
+        ]
+        site.site.pages["/presse/sprachcafe"] = press_page(
+            "/presse/sprachcafe", ["Das Sprachcafé trifft sich jetzt donnerstags."], host=site.url
+        )
         site.site.gone.add("/presse/lotsenprojekt")
         rows.append(run(settings, "3 one changed, one gone (410)"))
         print("\n".join(rows))
-        print("\nfailed: /intern/entwurf (robots.txt) and /binaer (binary content type); duplicate: welcome-center-kopie."
-              "\nHTTP requests include robots.txt, feed and sitemaps; 0.2 s pause per request to the host.")
+        print(
+            "\nfailed: /intern/entwurf (robots.txt) and /binaer (binary content type); duplicate: welcome-center-kopie."
+            "\nHTTP requests include robots.txt, feed and sitemaps; 0.2 s pause per request to the host."
+        )
 
 
 if __name__ == "__main__":

@@ -42,7 +42,9 @@ class NaiveBaseline:
                 metas.append({"doc_id": doc_id})
         client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         self.store = Chroma(
-            client=client, collection_name=f"naive-{uuid.uuid4().hex[:8]}", embedding_function=embeddings,
+            client=client,
+            collection_name=f"naive-{uuid.uuid4().hex[:8]}",
+            embedding_function=embeddings,
             collection_configuration={"hnsw": {"space": "cosine"}},
         )
         self.store.add_texts(texts, metadatas=metas)

@@ -52,12 +52,16 @@ def question_folds(examples: Examples, folds: int = FOLDS) -> list[np.ndarray]:
 
 
 def _subset(examples: Examples, index: np.ndarray) -> Examples:
-    return Examples([examples.rows[i] for i in index], [examples.features[i] for i in index],
-                    [examples.typed[i] for i in index] if examples.typed else [])
+    return Examples(
+        [examples.rows[i] for i in index],
+        [examples.features[i] for i in index],
+        [examples.typed[i] for i in index] if examples.typed else [],
+    )
 
 
-def out_of_fold(examples: Examples, folds: list[np.ndarray], seed: int,
-                learn_typed: bool = False) -> tuple[list[np.ndarray], list[list[np.ndarray]]]:
+def out_of_fold(
+    examples: Examples, folds: list[np.ndarray], seed: int, learn_typed: bool = False
+) -> tuple[list[np.ndarray], list[list[np.ndarray]]]:
     """Each question's line probabilities, and its typed copies', from a model that never saw
     its page (``learn_typed``: trained on the other pages' questions and their typed copies)."""
     probabilities: list[np.ndarray | None] = [None] * len(examples.rows)
@@ -81,16 +85,19 @@ def choose_thresholds(probabilities: list[np.ndarray], gold: list[list[int]], fo
     no-answer F1) is within one standard error of the best, the one that abstains most
     (highest answer threshold; then the better mean). Points the folds cannot tell apart are
     settled toward abstaining: for a newcomer a wrong answer costs more than a referral."""
-    table = {point: [_objective([probabilities[i] for i in fold], [gold[i] for i in fold], point) for fold in folds]
-             for point in ((t, a) for t in LINE_GRID for a in ANSWER_GRID)}
+    table = {
+        point: [_objective([probabilities[i] for i in fold], [gold[i] for i in fold], point) for fold in folds]
+        for point in ((t, a) for t in LINE_GRID for a in ANSWER_GRID)
+    }
     means = {point: statistics.fmean(values) for point, values in table.items()}
     best = max(means, key=lambda point: means[point])
     margin = statistics.stdev(table[best]) / len(folds) ** 0.5 if len(folds) > 1 else 0.0
     return max((point for point in table if means[point] >= means[best] - margin), key=lambda point: (point[1], means[point]))
 
 
-def nested_estimate(examples: Examples, folds: list[np.ndarray], probabilities: list[np.ndarray],
-                    typed: list[list[np.ndarray]]) -> list[FoldResult]:
+def nested_estimate(
+    examples: Examples, folds: list[np.ndarray], probabilities: list[np.ndarray], typed: list[list[np.ndarray]]
+) -> list[FoldResult]:
     """Per fold: thresholds chosen (``choose_thresholds``) on the other folds, scored on this
     one's questions as written and on their typed copies."""
     gold = [r.answers for r in examples.rows]
@@ -108,5 +115,9 @@ def nested_estimate(examples: Examples, folds: list[np.ndarray], probabilities: 
 def spread(results: list[FoldResult], key: str) -> dict[str, float]:
     """Mean, standard deviation, min and max of one score over the folds."""
     values = [r.all_scores()[key] for r in results]
-    return {"mean": statistics.fmean(values), "sd": statistics.stdev(values) if len(values) > 1 else 0.0,
-            "min": min(values), "max": max(values)}
+    return {
+        "mean": statistics.fmean(values),
+        "sd": statistics.stdev(values) if len(values) > 1 else 0.0,
+        "min": min(values),
+        "max": max(values),
+    }

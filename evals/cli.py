@@ -28,12 +28,16 @@ def below_floors(result: SuiteResult, floors: dict[str, float], ceilings: dict[s
     readable lines (both keyed "<suite>/<metric>")."""
     values = {n if "/" in n else f"{result.suite}/{n}": v for n, v in result.metrics.items()}
     low = [f"{name} = {values[name]:.3f} < {floor}" for name, floor in floors.items() if name in values and values[name] < floor]
-    return low + [f"{name} = {values[name]:.3f} > {ceiling}" for name, ceiling in (ceilings or {}).items()
-                  if name in values and values[name] > ceiling]
+    return low + [
+        f"{name} = {values[name]:.3f} > {ceiling}"
+        for name, ceiling in (ceilings or {}).items()
+        if name in values and values[name] > ceiling
+    ]
 
 
-def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | None, questions: Path,
-         unscoped: bool = False) -> SuiteResult:
+def _run(
+    suite: str, settings: Settings, split: Path, predictions_out: Path | None, questions: Path, unscoped: bool = False
+) -> SuiteResult:
     if suite == "region":
         from app.pipeline import Lotse
         from evals.region import index_settings, run_region
@@ -55,7 +59,9 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
         from app.pipeline import Lotse
         from evals.realistic import REALISTIC_PATH, load_realistic, run_realistic
 
-        return run_realistic(Lotse.from_settings(settings), load_realistic(REALISTIC_PATH if questions == NEWCOMER_PATH else questions))
+        return run_realistic(
+            Lotse.from_settings(settings), load_realistic(REALISTIC_PATH if questions == NEWCOMER_PATH else questions)
+        )
     if suite in ("nrw", "newcomer"):
         from app.pipeline import Lotse
         from evals.newcomer import load_newcomer, run_newcomer
@@ -69,25 +75,61 @@ def _run(suite: str, settings: Settings, split: Path, predictions_out: Path | No
 
 
 @click.command("eval")
-@click.argument("suite", type=click.Choice(["nrw", "newcomer", "realistic", "robustness", "omosqa", "region", "places", "all"]), default="nrw")
+@click.argument(
+    "suite", type=click.Choice(["nrw", "newcomer", "realistic", "robustness", "omosqa", "region", "places", "all"]), default="nrw"
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Ordner für report.json, report.md und report.html.")
-@click.option("--split", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_SPLIT,
-              show_default=True, help="OMoS-QA-Split (JSONL).")
-@click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=NEWCOMER_PATH,
-              show_default=True, help="Fragen der Suite newcomer oder realistic (JSONL; realistic: Standard "
-                                        "evals/datasets/realistic.jsonl, Prüfmengen realistic_check.jsonl und "
-                                        "realistic_needs.jsonl, Entwicklungsmenge realistic_needs_dev.jsonl).")
-@click.option("--predictions-out", type=click.Path(dir_okay=False, path_type=Path),
-              help="OMoS-QA: Vorhersagen als {\"<id>\": [Zeilen]} schreiben.")
-@click.option("--compare", "compare_to", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Ein früheres report.json: Unterschiede je Metrik ausgeben.")
-@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_FLOORS,
-              show_default=True, help="Unter- und Obergrenzen; jenseits davon endet der Befehl mit Status 1.")
-@click.option("--unscoped", is_flag=True,
-              help="Region-Suite: die Seiten anderer Länder ohne Ortsangabe ablegen (alles zählt als NRW, wie vor den Regionen).")
+@click.option(
+    "--split",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_SPLIT,
+    show_default=True,
+    help="OMoS-QA-Split (JSONL).",
+)
+@click.option(
+    "--questions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=NEWCOMER_PATH,
+    show_default=True,
+    help="Fragen der Suite newcomer oder realistic (JSONL; realistic: Standard "
+    "evals/datasets/realistic.jsonl, Prüfmengen realistic_check.jsonl und "
+    "realistic_needs.jsonl, Entwicklungsmenge realistic_needs_dev.jsonl).",
+)
+@click.option(
+    "--predictions-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help='OMoS-QA: Vorhersagen als {"<id>": [Zeilen]} schreiben.',
+)
+@click.option(
+    "--compare",
+    "compare_to",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Ein früheres report.json: Unterschiede je Metrik ausgeben.",
+)
+@click.option(
+    "--thresholds",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_FLOORS,
+    show_default=True,
+    help="Unter- und Obergrenzen; jenseits davon endet der Befehl mit Status 1.",
+)
+@click.option(
+    "--unscoped",
+    is_flag=True,
+    help="Region-Suite: die Seiten anderer Länder ohne Ortsangabe ablegen (alles zählt als NRW, wie vor den Regionen).",
+)
 @click.pass_obj
-def eval_command(settings: Settings, suite: str, out: Path | None, split: Path, questions: Path,
-                 predictions_out: Path | None, compare_to: Path | None, thresholds: Path, unscoped: bool) -> None:
+def eval_command(
+    settings: Settings,
+    suite: str,
+    out: Path | None,
+    split: Path,
+    questions: Path,
+    predictions_out: Path | None,
+    compare_to: Path | None,
+    thresholds: Path,
+    unscoped: bool,
+) -> None:
     """Antwortqualität messen, neben einer naiven LangChain-Pipeline."""
     suites = ["nrw", "newcomer", "omosqa", "region"] if suite == "all" else [suite]
     results = [_run(name, settings, split, predictions_out, questions, unscoped) for name in suites]

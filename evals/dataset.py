@@ -40,8 +40,12 @@ def load_questions(path: Path = NRW_PATH) -> list[EvalQuestion]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [
         EvalQuestion(
-            id=r["id"], question=r["question"], kind=r["kind"], gold_doc_ids=list(r["gold_doc_ids"]),
-            key_fact=r["key_fact"], previous_turn=r.get("previous_turn"),
+            id=r["id"],
+            question=r["question"],
+            kind=r["kind"],
+            gold_doc_ids=list(r["gold_doc_ids"]),
+            key_fact=r["key_fact"],
+            previous_turn=r.get("previous_turn"),
         )
         for r in rows
     ]

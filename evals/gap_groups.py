@@ -29,7 +29,9 @@ FOLDS, REPEATS = 5, 4
 
 
 def questions_and_topics() -> tuple[list[str], list[str]]:
-    rows = [json.loads(line) for name in FILES for line in (DATASETS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for name in FILES for line in (DATASETS / name).read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     by_id = {r["id"]: r for r in rows}
     return [r["question"] for r in rows], [(by_id.get(r["pair"]) or r)["sources"][0] for r in rows]
 

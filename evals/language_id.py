@@ -56,7 +56,9 @@ def main() -> None:
     rows = labelled()
     candidates: dict[str, Callable[[], Callable[[str], str | None]]] = {
         "fastText lid.176 (chosen)": _fasttext,
-        "lingua high accuracy": lambda: _lingua(False), "lingua low accuracy": lambda: _lingua(True)}
+        "lingua high accuracy": lambda: _lingua(False),
+        "lingua low accuracy": lambda: _lingua(True),
+    }
     try:
         import lingua  # noqa: F401
     except ImportError:

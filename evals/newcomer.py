@@ -49,8 +49,19 @@ class NewcomerQuestion:
 
 def load_newcomer(path: Path = NEWCOMER_PATH) -> list[NewcomerQuestion]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [NewcomerQuestion(r["id"], r["question"], r["lang"], r["intent"], r.get("pair"), list(r["sources"]),
-                             list(r["facts"]), list(r.get("list_sources") or [])) for r in rows]
+    return [
+        NewcomerQuestion(
+            r["id"],
+            r["question"],
+            r["lang"],
+            r["intent"],
+            r.get("pair"),
+            list(r["sources"]),
+            list(r["facts"]),
+            list(r.get("list_sources") or []),
+        )
+        for r in rows
+    ]
 
 
 def is_broken(sentence: str, after_its_document: bool = False) -> bool:
@@ -59,8 +70,14 @@ def is_broken(sentence: str, after_its_document: bool = False) -> bool:
     quotes the same document), a source note mid-text, a cut name (unbalanced „ “), or a
     lower-case start."""
     text = sentence.split(": ", 1)[1] if re.match(r"^[^:]{3,90}: [A-ZÄÖÜ„\"]", sentence) else sentence  # "Offer: sentence"
-    return (is_fragment(text) or (looks_back(text) and not after_its_document) or "(Quelle:" in sentence
-            or text.count("„") != text.count("“") or not text[:1].isupper() and text[:1] not in "„\"")
+    return (
+        is_fragment(text)
+        or (looks_back(text) and not after_its_document)
+        or "(Quelle:" in sentence
+        or text.count("„") != text.count("“")
+        or not text[:1].isupper()
+        and text[:1] not in '„"'
+    )
 
 
 def broken_sentences(answer: Answer) -> tuple[int, int]:
@@ -70,8 +87,9 @@ def broken_sentences(answer: Answer) -> tuple[int, int]:
     doc_of = {str(c.n): c.doc_id for c in answer.citations}
     pairs = _SENTENCE_AND_MARK.findall(without_source_note(answer.answer))
     docs = [doc_of.get(n) for _, n in pairs]
-    return len(pairs), sum(is_broken(s, i > 0 and docs[i] is not None and docs[i] == docs[i - 1])
-                           for i, (s, _) in enumerate(pairs))
+    return len(pairs), sum(
+        is_broken(s, i > 0 and docs[i] is not None and docs[i] == docs[i - 1]) for i, (s, _) in enumerate(pairs)
+    )
 
 
 def _cited_docs(answer: Answer) -> set[str]:
@@ -91,12 +109,20 @@ def _row(lotse: Lotse, baseline: NaiveBaseline, q: NewcomerQuestion) -> dict[str
     top = baseline.ask(q.question)
     base_correct = bool(top.doc_ids) and top.doc_ids[0] in q.sources and any(contains_fact(top.answer, f) for f in q.facts)
     return {
-        "id": q.id, "kind": f"{q.intent}·{'de' if q.lang == 'de' else 'other'}", "lang": q.lang, "intent": q.intent,
-        "pair": q.pair, "question": q.question, "answerable": True, "answer": answer.answer, "abstained": answer.abstained,
+        "id": q.id,
+        "kind": f"{q.intent}·{'de' if q.lang == 'de' else 'other'}",
+        "lang": q.lang,
+        "intent": q.intent,
+        "pair": q.pair,
+        "question": q.question,
+        "answerable": True,
+        "answer": answer.answer,
+        "abstained": answer.abstained,
         "cited": sorted(cited),
         "correct": shows_key_fact(answer, q.sources, q.facts),
         "list_recall": len(cited & set(q.list_sources)) / len(q.list_sources) if q.list_sources else None,
-        "sentences": sentences, "broken": broken,
+        "sentences": sentences,
+        "broken": broken,
         "latency_ms": answer.timings_ms["total"],
         "baseline": {"correct": base_correct, "latency_ms": top.ms},
     }
@@ -106,8 +132,9 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
-def run_newcomer(lotse: Lotse, questions: list[NewcomerQuestion] | None = None,
-                 progress: Callable[..., Any] = tqdm) -> SuiteResult:
+def run_newcomer(
+    lotse: Lotse, questions: list[NewcomerQuestion] | None = None, progress: Callable[..., Any] = tqdm
+) -> SuiteResult:
     questions = questions if questions is not None else load_newcomer()
     baseline = NaiveBaseline(Catalogue.load(lotse.index).documents(), lotse.embeddings)
     rows = [_row(lotse, baseline, q) for q in progress(questions, desc="Newcomer", unit="Frage")]
@@ -119,8 +146,10 @@ def run_newcomer(lotse: Lotse, questions: list[NewcomerQuestion] | None = None,
         "correct": mean([float(r["correct"]) for r in rows]),
         "correct_german": mean([float(r["correct"]) for r in german]),
         "correct_other_languages": mean([float(r["correct"]) for r in other]),
-        **{f"correct_{intent}": mean([float(r["correct"]) for r in rows if r["intent"] == intent])
-           for intent in sorted({r["intent"] for r in rows})},
+        **{
+            f"correct_{intent}": mean([float(r["correct"]) for r in rows if r["intent"] == intent])
+            for intent in sorted({r["intent"] for r in rows})
+        },
         "fragment_rate": sum(r["broken"] for r in rows) / sentences if sentences else 0.0,
         "false_refusals": mean([float(r["abstained"]) for r in rows]),
         "latency_p50_ms": percentile([r["latency_ms"] for r in rows], 0.5),
@@ -136,7 +165,9 @@ def run_newcomer(lotse: Lotse, questions: list[NewcomerQuestion] | None = None,
         "correct_german": mean([float(r["baseline"]["correct"]) for r in german]),
         "correct_other_languages": mean([float(r["baseline"]["correct"]) for r in other]),
     }
-    notes = [f"{len(rows)} questions: {len(german)} German, {len(other)} in other languages ({len(pairs)} paired with "
-             "their German original). Every question is answerable from the corpus; an abstention is a false refusal.",
-             "Baseline: correct when its top chunk comes from a listed source and contains a listed fact."]
+    notes = [
+        f"{len(rows)} questions: {len(german)} German, {len(other)} in other languages ({len(pairs)} paired with "
+        "their German original). Every question is answerable from the corpus; an abstention is a false refusal.",
+        "Baseline: correct when its top chunk comes from a listed source and contains a listed fact.",
+    ]
     return SuiteResult(suite="newcomer", metrics=metrics, baseline=baseline_metrics, rows=rows, notes=notes)

@@ -59,22 +59,35 @@ def _rank_fields(doc_ids: list[str], texts: list[str], q: EvalQuestion) -> dict[
 def _lotse_row(lotse: Lotse, q: EvalQuestion, answers: list[Answer]) -> dict[str, Any]:
     answer = lotse.ask(q.question, previous=q.previous_turn)
     answers.append(answer)
-    deep = lotse.retriever.model_copy(update={"k": RETRIEVAL_DEPTH}).retrieve(lotse.understand(q.question, previous=q.previous_turn)).chunks
+    deep = (
+        lotse.retriever.model_copy(update={"k": RETRIEVAL_DEPTH})
+        .retrieve(lotse.understand(q.question, previous=q.previous_turn))
+        .chunks
+    )
     shown = " ".join([answer.answer, *(c.quote for c in answer.citations)])
     chunk_text = {r.chunk_id: r.text for r in answer.retrieved}
     cited_with_fact = [contains_fact(chunk_text[c.chunk_id], q.key_fact or "") for c in answer.citations]
     chunk_of = {c.n: c.chunk_id for c in answer.citations}
-    sentences_with_fact = [contains_fact(chunk_text[chunk_of[int(n)]], q.key_fact or "")
-                           for n in CITATION_MARK.findall(answer.answer) if int(n) in chunk_of]
+    sentences_with_fact = [
+        contains_fact(chunk_text[chunk_of[int(n)]], q.key_fact or "")
+        for n in CITATION_MARK.findall(answer.answer)
+        if int(n) in chunk_of
+    ]
     fact_shown = q.answerable and not answer.abstained and contains_fact(shown, q.key_fact or "")
     return {
-        "id": q.id, "kind": q.kind, "question": q.question, "answerable": q.answerable,
-        "answer": answer.answer, "abstained": answer.abstained, "fact_shown": fact_shown,
+        "id": q.id,
+        "kind": q.kind,
+        "question": q.question,
+        "answerable": q.answerable,
+        "answer": answer.answer,
+        "abstained": answer.abstained,
+        "fact_shown": fact_shown,
         "correct": fact_shown if q.answerable else answer.abstained,
         "citations_valid": not citation_problems(answer.answer, answer.citations, answer.retrieved),
         "citation_precision": mean([float(x) for x in cited_with_fact]) if q.answerable and not answer.abstained else None,
-        "sentence_citation_precision": (mean([float(x) for x in sentences_with_fact])
-                                        if q.answerable and not answer.abstained else None),
+        "sentence_citation_precision": (
+            mean([float(x) for x in sentences_with_fact]) if q.answerable and not answer.abstained else None
+        ),
         "german": is_german(answer.answer),
         "answer_chars": len(answer.answer),
         "latency_ms": answer.timings_ms["total"],
@@ -88,13 +101,19 @@ def _baseline_row(baseline: NaiveBaseline, q: EvalQuestion) -> dict[str, Any]:
     deep = baseline.ask(q.standalone, k=RETRIEVAL_DEPTH)
     fact_shown = q.answerable and contains_fact(top.answer, q.key_fact or "")
     return {
-        "fact_shown": fact_shown, "correct": fact_shown, "abstained": False, "german": is_german(top.answer),
+        "fact_shown": fact_shown,
+        "correct": fact_shown,
+        "abstained": False,
+        "german": is_german(top.answer),
         "answer_chars": len(top.answer),
-        "latency_ms": top.ms, **_rank_fields(deep.doc_ids, deep.chunk_texts, q),
+        "latency_ms": top.ms,
+        **_rank_fields(deep.doc_ids, deep.chunk_texts, q),
     }
 
 
-def _answer_metrics(rows: list[dict[str, Any]], answerable: list[dict[str, Any]], all_rows: list[dict[str, Any]]) -> dict[str, float]:
+def _answer_metrics(
+    rows: list[dict[str, Any]], answerable: list[dict[str, Any]], all_rows: list[dict[str, Any]]
+) -> dict[str, float]:
     p, r, f1 = precision_recall_f1([x["abstained"] for x in rows], [not q["answerable"] for q in all_rows])
     latencies = [x["latency_ms"] for x in rows]
     return {
@@ -126,8 +145,9 @@ def run_nrw(lotse: Lotse, questions: list[EvalQuestion] | None = None, progress:
         **_answer_metrics(rows, answerable, rows),
         "citation_validity": mean([float(r["citations_valid"]) for r in rows]),
         "citation_precision": mean([r["citation_precision"] for r in answerable if r["citation_precision"] is not None]),
-        "sentence_citation_precision": mean([r["sentence_citation_precision"] for r in answerable
-                                             if r["sentence_citation_precision"] is not None]),
+        "sentence_citation_precision": mean(
+            [r["sentence_citation_precision"] for r in answerable if r["sentence_citation_precision"] is not None]
+        ),
     }
     base_rows = [r["baseline"] for r in rows]
     base_answerable = [r["baseline"] for r in answerable]
@@ -148,7 +168,10 @@ def run_nrw(lotse: Lotse, questions: list[EvalQuestion] | None = None, progress:
     else:
         notes.append(SKIPPED)
     return SuiteResult(
-        suite="nrw", metrics=metrics, baseline=baseline_metrics, rows=rows,
+        suite="nrw",
+        metrics=metrics,
+        baseline=baseline_metrics,
+        rows=rows,
         thresholds={"abstention": lotse.settings.min_chunk_score, "score_label": "best chunk similarity"},
         notes=notes,
     )

@@ -53,7 +53,9 @@ def load_split(path: Path) -> list[OmosRow]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             r = json.loads(line)
-            rows.append(OmosRow(str(r["id"]), r["question"], r["context"].split("\n"), list(r["answers"]), f"{r['city']}-{r['pageId']}"))
+            rows.append(
+                OmosRow(str(r["id"]), r["question"], r["context"].split("\n"), list(r["answers"]), f"{r['city']}-{r['pageId']}")
+            )
     return rows
 
 
@@ -63,8 +65,9 @@ def english_split(path: Path) -> Path | None:
     return other if other != path and other.is_file() else None
 
 
-def select_all(rows: list[OmosRow], questions: list[str], cache: VectorCache, selector: SentenceSelector,
-               progress: Callable[..., Any]) -> tuple[list[list[int]], list[float], list[float]]:
+def select_all(
+    rows: list[OmosRow], questions: list[str], cache: VectorCache, selector: SentenceSelector, progress: Callable[..., Any]
+) -> tuple[list[list[int]], list[float], list[float]]:
     """Selector predictions on each row's own page, the selection time per question (page
     vectors cached, question embedded beforehand), and each page's best line score."""
     predictions, times, best = [], [], []
@@ -89,7 +92,9 @@ def pooled_pages(rows: list[OmosRow]) -> dict[str, str]:
     return {r.page: "\n".join(r.lines) for r in rows}
 
 
-def ingest_pages(pages: dict[str, str], embeddings: LotseEmbeddings, folder: Path, progress: bool) -> tuple[Settings, IngestReport]:
+def ingest_pages(
+    pages: dict[str, str], embeddings: LotseEmbeddings, folder: Path, progress: bool
+) -> tuple[Settings, IngestReport]:
     """Write the pages as a corpus under ``folder`` and ingest them with Lotse's own pipeline."""
     corpus = folder / "corpus" / "pages"
     corpus.mkdir(parents=True)
@@ -131,9 +136,12 @@ def run_omosqa(
     metrics.update({f"margin_selection_{k}": v for k, v in omosqa_scores(gold, margin).items()})
     metrics["selection_latency_p50_ms"] = percentile(select_ms, 0.5)
     metrics["selection_latency_p95_ms"] = percentile(select_ms, 0.95)
-    notes = ["Published (German test split) F1 / no-answer F1: " + "; ".join(f"{k} {f:.3f} / {n:.3f}" for k, (f, n) in PUBLISHED.items()),
-             "The shipped selector is trained on train + dev: scores on those splits are in-sample. Its cross-validated "
-             "estimate is in app/answering/models/README.md (`lotse train-selector` reproduces it)."]
+    notes = [
+        "Published (German test split) F1 / no-answer F1: "
+        + "; ".join(f"{k} {f:.3f} / {n:.3f}" for k, (f, n) in PUBLISHED.items()),
+        "The shipped selector is trained on train + dev: scores on those splits are in-sample. Its cross-validated "
+        "estimate is in app/answering/models/README.md (`lotse train-selector` reproduces it).",
+    ]
 
     english = english_split(split)
     if english is not None:
@@ -170,12 +178,23 @@ def run_omosqa(
         **{f"end_to_end_{k}": v for k, v in omosqa_scores(gold, base_e2e).items()},
     }
     out_rows = [
-        {"id": r.id, "kind": "answerable" if r.answers else "unanswerable", "answerable": bool(r.answers),
-         "question": r.question, "gold": r.answers, "predicted": p, "page_rank": rank, "selection_ms": ms, "top_score": top}
+        {
+            "id": r.id,
+            "kind": "answerable" if r.answers else "unanswerable",
+            "answerable": bool(r.answers),
+            "question": r.question,
+            "gold": r.answers,
+            "predicted": p,
+            "page_rank": rank,
+            "selection_ms": ms,
+            "top_score": top,
+        }
         for r, p, rank, ms, top in zip(rows, own, lotse_ranks, select_ms, best)
     ]
     thresholds = {"score_label": "best line score", "abstention": selector.abstention_threshold}
-    return SuiteResult(suite="omosqa", metrics=metrics, baseline=baseline_metrics, rows=out_rows, notes=notes, thresholds=thresholds)
+    return SuiteResult(
+        suite="omosqa", metrics=metrics, baseline=baseline_metrics, rows=out_rows, notes=notes, thresholds=thresholds
+    )
 
 
 def _page_metrics(ranks: list[int | None]) -> dict[str, float]:

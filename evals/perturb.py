@@ -21,8 +21,13 @@ def typos(text: str, rng: random.Random) -> str:
     for i in rng.sample(long, min(len(long), rng.choice((1, 2)))):
         w, at = words[i], rng.randrange(1, len(words[i]) - 2)
         kind = rng.choice(("swap", "drop", "double"))
-        words[i] = (w[:at] + w[at + 1] + w[at] + w[at + 2:] if kind == "swap" else
-                    w[:at] + w[at + 1:] if kind == "drop" else w[:at] + w[at] + w[at:])
+        words[i] = (
+            w[:at] + w[at + 1] + w[at] + w[at + 2 :]
+            if kind == "swap"
+            else w[:at] + w[at + 1 :]
+            if kind == "drop"
+            else w[:at] + w[at] + w[at:]
+        )
     return " ".join(words)
 
 

@@ -82,8 +82,13 @@ def index_settings(folder: Path, progress: bool = True) -> Settings:
     shutil.copytree(FIXTURE / "corpus", corpus / KIND)
     shutil.copytree(PROJECT_GLOSSARY, corpus / "glossary")
     settings = Settings(corpus_dir=corpus, chroma_dir=folder / "chroma", collection="places")
-    run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
-               progress=progress)
+    run_ingest(
+        settings,
+        open_client(settings),
+        load_embeddings(settings.embeddings),
+        Glossary.load(settings.glossary_path),
+        progress=progress,
+    )
     return settings
 
 
@@ -97,9 +102,19 @@ def _row(lotse: Lotse, q: PlaceQuestion, truth: dict[str, str | None]) -> dict[s
     shown = " ".join([answer.answer, *(c.quote for c in answer.citations)])
     right = q.covered and not answer.abstained and contains_fact(shown, q.fact or "")
     return {
-        "id": q.id, "kind": q.how, "question": q.question, "lang": q.lang, "how": q.how, "place": q.place, "covered": q.covered,
-        "answer": answer.answer, "abstained": answer.abstained, "cited": cited,
-        "right_place": right, "wrong_place": not answer.abstained and bool(other_places), "other_places": other_places,
+        "id": q.id,
+        "kind": q.how,
+        "question": q.question,
+        "lang": q.lang,
+        "how": q.how,
+        "place": q.place,
+        "covered": q.covered,
+        "answer": answer.answer,
+        "abstained": answer.abstained,
+        "cited": cited,
+        "right_place": right,
+        "wrong_place": not answer.abstained and bool(other_places),
+        "other_places": other_places,
         "planted_cited": bool(q.planted) and doc_id(q.planted or "") in cited,
         "correct": right if q.covered else answer.abstained,
         "latency_ms": answer.timings_ms.get("total", 0.0),
@@ -136,10 +151,14 @@ def run_places(lotse: Lotse, questions: list[PlaceQuestion] | None = None, progr
         "declines_on_uncovered": mean([float(r["abstained"]) for r in uncovered]),
         "tagging_precision": precision,
         "tagging_recall": recall,
-        **{f"right_place_{how}": mean([float(r["right_place"]) for r in covered if r["how"] == how])
-           for how in sorted({r["how"] for r in covered})},
+        **{
+            f"right_place_{how}": mean([float(r["right_place"]) for r in covered if r["how"] == how])
+            for how in sorted({r["how"] for r in covered})
+        },
         "latency_p50_ms": percentile([r["latency_ms"] for r in rows], 0.5),
     }
-    notes = [f"{len(rows)} questions ({len(covered)} answered by a document of the asked place, {len(uncovered)} not, each "
-             f"with another place's figure planted); {len(truth)} synthetic documents (tests/fixtures/places/)."]
+    notes = [
+        f"{len(rows)} questions ({len(covered)} answered by a document of the asked place, {len(uncovered)} not, each "
+        f"with another place's figure planted); {len(truth)} synthetic documents (tests/fixtures/places/)."
+    ]
     return SuiteResult(suite="places", metrics=metrics, baseline={}, rows=rows, notes=notes)

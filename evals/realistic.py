@@ -46,26 +46,63 @@ class RealisticQuestion:
 
 def load_realistic(path: Path = REALISTIC_PATH) -> list[RealisticQuestion]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [RealisticQuestion(r["id"], r["question"], r["lang"], r["intent"], r.get("shape", "plain"), bool(r["answerable"]),
-                              bool(r.get("near_miss")), list(r["sources"]), list(r["facts"])) for r in rows]
+    return [
+        RealisticQuestion(
+            r["id"],
+            r["question"],
+            r["lang"],
+            r["intent"],
+            r.get("shape", "plain"),
+            bool(r["answerable"]),
+            bool(r.get("near_miss")),
+            list(r["sources"]),
+            list(r["facts"]),
+        )
+        for r in rows
+    ]
 
 
 def _row(lotse: Lotse, q: RealisticQuestion) -> dict[str, Any]:
     try:
         answer = lotse.ask(q.question)
     except InvalidQuestion as refused:  # a German message instead of an answer counts as a refusal
-        return {"id": q.id, "kind": f"{q.intent}·{q.lang}", "lang": q.lang, "intent": q.intent, "shape": q.shape, "question": q.question,
-                "answerable": q.answerable, "near_miss": q.near_miss, "answer": str(refused), "abstained": True,
-                "cited": [], "correct": not q.answerable, "latency_ms": None}
+        return {
+            "id": q.id,
+            "kind": f"{q.intent}·{q.lang}",
+            "lang": q.lang,
+            "intent": q.intent,
+            "shape": q.shape,
+            "question": q.question,
+            "answerable": q.answerable,
+            "near_miss": q.near_miss,
+            "answer": str(refused),
+            "abstained": True,
+            "cited": [],
+            "correct": not q.answerable,
+            "latency_ms": None,
+        }
     answered = not answer.abstained
     correct = shows_key_fact(answer, q.sources, q.facts) if q.answerable else not answered
-    return {"id": q.id, "kind": f"{q.intent}·{q.lang}", "lang": q.lang, "intent": q.intent, "shape": q.shape, "question": q.question,
-            "answerable": q.answerable, "near_miss": q.near_miss, "answer": answer.answer, "abstained": answer.abstained,
-            "cited": sorted({c.doc_id for c in answer.citations}), "correct": correct, "latency_ms": answer.timings_ms["total"]}
+    return {
+        "id": q.id,
+        "kind": f"{q.intent}·{q.lang}",
+        "lang": q.lang,
+        "intent": q.intent,
+        "shape": q.shape,
+        "question": q.question,
+        "answerable": q.answerable,
+        "near_miss": q.near_miss,
+        "answer": answer.answer,
+        "abstained": answer.abstained,
+        "cited": sorted({c.doc_id for c in answer.citations}),
+        "correct": correct,
+        "latency_ms": answer.timings_ms["total"],
+    }
 
 
-def run_realistic(lotse: Lotse, questions: list[RealisticQuestion] | None = None,
-                  progress: Callable[..., Any] = tqdm) -> SuiteResult:
+def run_realistic(
+    lotse: Lotse, questions: list[RealisticQuestion] | None = None, progress: Callable[..., Any] = tqdm
+) -> SuiteResult:
     questions = questions if questions is not None else load_realistic()
     rows = [_row(lotse, q) for q in progress(questions, desc="Realistisch", unit="Frage")]
     answerable = [r for r in rows if r["answerable"]]
@@ -77,11 +114,18 @@ def run_realistic(lotse: Lotse, questions: list[RealisticQuestion] | None = None
         "unanswerable_answered": mean([float(not r["abstained"]) for r in unanswerable]),
         "near_miss_answered": mean([float(not r["abstained"]) for r in near_miss]),
         "correct": mean([float(r["correct"]) for r in rows]),
-        **{f"correct_{lang}": mean([float(r["correct"]) for r in rows if r["lang"] == lang]) for lang in sorted({r["lang"] for r in rows})},
-        **{f"correct_shape_{shape}": mean([float(r["correct"]) for r in rows if r["shape"] == shape])
-           for shape in sorted({r["shape"] for r in rows})},
+        **{
+            f"correct_{lang}": mean([float(r["correct"]) for r in rows if r["lang"] == lang])
+            for lang in sorted({r["lang"] for r in rows})
+        },
+        **{
+            f"correct_shape_{shape}": mean([float(r["correct"]) for r in rows if r["shape"] == shape])
+            for shape in sorted({r["shape"] for r in rows})
+        },
         "latency_p50_ms": percentile([r["latency_ms"] for r in rows if r["latency_ms"] is not None], 0.5),
     }
-    notes = [f"{len(rows)} messages: {len(answerable)} answerable, {len(unanswerable)} not ({len(near_miss)} near-miss); "
-             f"{len({r['lang'] for r in rows})} languages. A German message instead of an answer counts as a refusal."]
+    notes = [
+        f"{len(rows)} messages: {len(answerable)} answerable, {len(unanswerable)} not ({len(near_miss)} near-miss); "
+        f"{len({r['lang'] for r in rows})} languages. A German message instead of an answer counts as a refusal."
+    ]
     return SuiteResult(suite="realistic", metrics=metrics, baseline={}, rows=rows, notes=notes)

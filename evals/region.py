@@ -11,9 +11,9 @@ say what is missing and quote a sentence about the thing).
 
 Metrics: out-of-region citations of NRW questions (target 0) and NRW questions citing any,
 out-of-region top-5 retrieval slots, correct abstentions, false abstentions, key fact shown,
-near-miss answers;
-for questions about another Land, answers citing only that Land and their key facts; latency. ``scoped=False`` files the pages without their
-place, so that every document counts as NRW's: what Lotse did before it knew regions.
+near-miss answers; for questions about another Land, answers citing only that Land and their
+key facts; latency. ``scoped=False`` files the pages without their place, so that every
+document counts as NRW's: what Lotse did before it knew regions.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ def land_of(doc_id: str) -> str:
     if not doc_id.startswith(DISTRACTOR_PREFIX):
         return STATEWIDE
     return LAND_OF_CITY[doc_id.removeprefix(DISTRACTOR_PREFIX).rsplit("-", 1)[0]]
+
+
 DISTRACTOR_PREFIX = "pages/"
 
 
@@ -71,7 +73,9 @@ def load_region_questions(path: Path = REGION_PATH) -> list[RegionQuestion]:
     """The NRW suite's questions (all about NRW) and the region questions."""
     nrw = [RegionQuestion(q.id, q.question, q.kind, q.key_fact, STATEWIDE, q.previous_turn) for q in load_questions()]
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return nrw + [RegionQuestion(r["id"], r["question"], r["kind"], r["key_fact"], r["land"], entity=r.get("entity")) for r in rows]
+    return nrw + [
+        RegionQuestion(r["id"], r["question"], r["kind"], r["key_fact"], r["land"], entity=r.get("entity")) for r in rows
+    ]
 
 
 def build_corpus(folder: Path, *, scoped: bool) -> Path:
@@ -97,8 +101,13 @@ def build_corpus(folder: Path, *, scoped: bool) -> Path:
 def index_settings(folder: Path, *, scoped: bool, progress: bool = True) -> Settings:
     """Settings of the distractor index under ``folder``, ingested (incrementally) now."""
     settings = Settings(corpus_dir=build_corpus(folder, scoped=scoped), chroma_dir=folder / "chroma", collection="region")
-    run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
-               progress=progress)
+    run_ingest(
+        settings,
+        open_client(settings),
+        load_embeddings(settings.embeddings),
+        Glossary.load(settings.glossary_path),
+        progress=progress,
+    )
     return settings
 
 
@@ -112,13 +121,26 @@ def _row(lotse: Lotse, q: RegionQuestion) -> dict[str, Any]:
     outside = [d for d in docs if land_of(d) != q.land]
     shown = " ".join([answer.answer, *(c.quote for c in answer.citations)])
     fact_shown = q.answerable and not answer.abstained and contains_fact(shown, q.key_fact or "")
-    near_miss = bool(q.entity and answer.abstained and "nennen meine Dokumente" in answer.answer and answer.citations
-                     and contains_fact(answer.citations[0].quote, q.entity))
+    near_miss = bool(
+        q.entity
+        and answer.abstained
+        and "nennen meine Dokumente" in answer.answer
+        and answer.citations
+        and contains_fact(answer.citations[0].quote, q.entity)
+    )
     return {
-        "id": q.id, "kind": q.kind, "land": q.land, "question": q.question, "answerable": q.answerable,
-        "answer": answer.answer, "abstained": answer.abstained, "fact_shown": fact_shown, "near_miss": near_miss,
+        "id": q.id,
+        "kind": q.kind,
+        "land": q.land,
+        "question": q.question,
+        "answerable": q.answerable,
+        "answer": answer.answer,
+        "abstained": answer.abstained,
+        "fact_shown": fact_shown,
+        "near_miss": near_miss,
         "correct": fact_shown if q.answerable else answer.abstained,
-        "cited_docs": docs, "out_of_region_citations": len(outside),
+        "cited_docs": docs,
+        "out_of_region_citations": len(outside),
         "out_of_region_top5": sum(land_of(d) != q.land for d in top5),
         "top5": len(top5),
         "latency_ms": answer.timings_ms.get("total", 0.0),
@@ -144,10 +166,14 @@ def run_region(lotse: Lotse, questions: list[RegionQuestion] | None = None, prog
         "key_fact_shown": mean([float(r["fact_shown"]) for r in nrw_answerable]),
         "paraphrase_key_fact_shown": mean([float(r["fact_shown"]) for r in nrw_answerable if r["kind"] == "paraphrase"]),
         "near_miss_answers": mean([float(r["near_miss"]) for r in nrw if r["kind"] == "near_miss"]),
-        "other_land_answered_from_that_land": mean([float(not r["abstained"] and r["out_of_region_citations"] == 0) for r in other]),
+        "other_land_answered_from_that_land": mean(
+            [float(not r["abstained"] and r["out_of_region_citations"] == 0) for r in other]
+        ),
         "other_land_key_fact_shown": mean([float(r["fact_shown"]) for r in other]),
         "latency_p50_ms": percentile([r["latency_ms"] for r in rows], 0.5),
     }
-    notes = [f"{len(nrw)} NRW questions ({len(nrw_unanswerable)} unanswerable in NRW), {len(other)} about other Länder; "
-             "corpus: project corpus + 442 OMoS-QA pages (München, Landkreis Augsburg, Rems-Murr-Kreis)."]
+    notes = [
+        f"{len(nrw)} NRW questions ({len(nrw_unanswerable)} unanswerable in NRW), {len(other)} about other Länder; "
+        "corpus: project corpus + 442 OMoS-QA pages (München, Landkreis Augsburg, Rems-Murr-Kreis)."
+    ]
     return SuiteResult(suite="region", metrics=metrics, baseline={}, rows=rows, notes=notes)

@@ -36,8 +36,10 @@ def _plot_per_kind(result: SuiteResult, path: Path) -> bool:
     x = range(len(kinds))
     ax.bar([i - 0.2 for i in x], ours, width=0.4, label="Lotse")
     if all("baseline" in r for r in result.rows):  # a suite without a baseline run (region) shows Lotse alone
-        base = [sum(r["baseline"]["correct"] for r in result.rows if r["kind"] == k) / sum(r["kind"] == k for r in result.rows)
-                for k in kinds]
+        base = [
+            sum(r["baseline"]["correct"] for r in result.rows if r["kind"] == k) / sum(r["kind"] == k for r in result.rows)
+            for k in kinds
+        ]
         ax.bar([i + 0.2 for i in x], base, width=0.4, label="naive LangChain")
     ax.set_xticks(list(x), kinds, rotation=30, ha="right")
     ax.set_ylim(0, 1.05)
@@ -124,7 +126,8 @@ def write_reports(result: SuiteResult, out: Path) -> list[Path]:
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.notes)
     (out / "report.html").write_text(
         f"<!doctype html><html lang='de'><meta charset='utf-8'><title>Lotse eval: {html.escape(result.suite)}</title>"
-        "<style>body{font-family:sans-serif;max-width:60rem;margin:auto}td,th{padding:2px 8px;border-bottom:1px solid #ddd}</style>"
+        "<style>body{font-family:sans-serif;max-width:60rem;margin:auto}"
+        "td,th{padding:2px 8px;border-bottom:1px solid #ddd}</style>"
         f"<h1>Lotse eval: {html.escape(result.suite)}</h1><table><tr><th>metric</th><th>Lotse</th><th>naive LangChain</th></tr>"
         f"{rows}</table><ul>{notes}</ul>{images}</html>",
         encoding="utf-8",

@@ -22,13 +22,18 @@ def main() -> None:
     questions = [q for q in load_questions() if q.answerable]
     crosslingual = {q.id for q in questions if q.kind == "crosslingual"}
     print(f"{len(questions)} answerable questions ({len(crosslingual)} cross-lingual)\n")
-    print("| mode | glossary expansion | doc hit@1 | doc hit@5 | doc MRR | key fact @1 | key fact @3 | key fact @5 | key fact MRR | cross-lingual key fact @3 |")
+    print(
+        "| mode | glossary expansion | doc hit@1 | doc hit@5 | doc MRR | key fact @1 | key fact @3 | key fact @5 "
+        "| key fact MRR | cross-lingual key fact @3 |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for mode, expand in itertools.product(MODES, EXPANSIONS):
         retriever = lotse.retriever.model_copy(update={"mode": mode, "expand": expand, "k": 5})
         ranks, fact_ranks, cross = [], [], []
         for q in questions:
-            hits = [(c.chunk_id, c) for c in retriever.retrieve(lotse.understand(q.question, previous=q.previous_turn)).chunks[:5]]
+            hits = [
+                (c.chunk_id, c) for c in retriever.retrieve(lotse.understand(q.question, previous=q.previous_turn)).chunks[:5]
+            ]
             docs = [c.doc_id for _, c in hits]
             rank = first_hit_rank(docs, set(q.gold_doc_ids))
             ranks.append(rank)

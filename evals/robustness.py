@@ -22,19 +22,48 @@ from evals.perturb import seeded, typos
 from evals.suite import SuiteResult
 
 PREAMBLES = {
-    "de": ["Hallo, ich bin seit drei Monaten in Deutschland und wohne in einer Unterkunft.",
-           "Meine Frau und ich haben zwei kleine Kinder.", "Die Frau vom Jobcenter hat gesagt, ich soll hier fragen."],
-    "en": ["Hi, I came to Germany four months ago with my family.", "We live in a shelter at the moment.",
-           "My caseworker told me to ask here."],
+    "de": [
+        "Hallo, ich bin seit drei Monaten in Deutschland und wohne in einer Unterkunft.",
+        "Meine Frau und ich haben zwei kleine Kinder.",
+        "Die Frau vom Jobcenter hat gesagt, ich soll hier fragen.",
+    ],
+    "en": [
+        "Hi, I came to Germany four months ago with my family.",
+        "We live in a shelter at the moment.",
+        "My caseworker told me to ask here.",
+    ],
     "uk": ["Добрий день, я з Харкова, живу в Німеччині пів року.", "У мене двоє дітей.", "Соцпрацівниця порадила запитати тут."],
-    "ru": ["Здравствуйте, я приехала из Украины полгода назад.", "У меня двое детей.", "Социальный работник сказал спросить здесь."],
-    "ar": ["مرحبا، أنا من سوريا ووصلت إلى ألمانيا قبل ثلاثة أشهر.", "عندي ولدان صغيران.", "الموظفة في الجوب سنتر قالت لي أن أسأل هنا."],
+    "ru": [
+        "Здравствуйте, я приехала из Украины полгода назад.",
+        "У меня двое детей.",
+        "Социальный работник сказал спросить здесь.",
+    ],
+    "ar": [
+        "مرحبا، أنا من سوريا ووصلت إلى ألمانيا قبل ثلاثة أشهر.",
+        "عندي ولدان صغيران.",
+        "الموظفة في الجوب سنتر قالت لي أن أسأل هنا.",
+    ],
     "tr": ["Merhaba, üç ay önce Almanya'ya geldim.", "İki küçük çocuğum var.", "Sosyal görevli burada sormamı söyledi."],
 }
-GREETINGS = {"de": "Danke!! lg", "en": "thanks a lot!", "uk": "Дякую!", "ru": "Спасибо!", "ar": "شكرا جزيلا", "tr": "Teşekkürler!"}
-CODE_MIXING = [(r"\bWo bekomme ich Hilfe\b", "Where can I get Hilfe"), (r"\bGibt es\b", "Is there"), (r"\bWas ist\b", "What is"),
-               (r"\bWelche\b", "Which"), (r"\bWie viele\b", "How many"), (r"\bSeit wann\b", "Since when"), (r"\bHilfe\b", "help"),
-               (r"\bfür\b", "for"), (r"\bund\b", "and")]
+GREETINGS = {
+    "de": "Danke!! lg",
+    "en": "thanks a lot!",
+    "uk": "Дякую!",
+    "ru": "Спасибо!",
+    "ar": "شكرا جزيلا",
+    "tr": "Teşekkürler!",
+}
+CODE_MIXING = [
+    (r"\bWo bekomme ich Hilfe\b", "Where can I get Hilfe"),
+    (r"\bGibt es\b", "Is there"),
+    (r"\bWas ist\b", "What is"),
+    (r"\bWelche\b", "Which"),
+    (r"\bWie viele\b", "How many"),
+    (r"\bSeit wann\b", "Since when"),
+    (r"\bHilfe\b", "help"),
+    (r"\bfür\b", "for"),
+    (r"\bund\b", "and"),
+]
 
 
 def _mix(text: str) -> str:
@@ -79,8 +108,11 @@ def run_robustness(lotse: Lotse, progress: Callable[..., Any] = tqdm) -> SuiteRe
                 row[name] = None  # nothing to perturb (e.g. no umlauts): not counted
                 continue
             abstained, top = _outcome(lotse, changed, previous)
-            row[name] = {"text": changed, "abstain_kept": abstained == original[0],
-                         "kept": abstained == original[0] and (abstained or top == original[1])}
+            row[name] = {
+                "text": changed,
+                "abstain_kept": abstained == original[0],
+                "kept": abstained == original[0] and (abstained or top == original[1]),
+            }
         rows.append(row)
     metrics: dict[str, float] = {}
     for name in PERTURBATIONS:
@@ -88,6 +120,8 @@ def run_robustness(lotse: Lotse, progress: Callable[..., Any] = tqdm) -> SuiteRe
         metrics[f"invariance_{name}"] = mean([float(c["kept"]) for c in counted])
         metrics[f"abstain_kept_{name}"] = mean([float(c["abstain_kept"]) for c in counted])
         metrics[f"questions_{name}"] = float(len(counted))
-    notes = [f"{len(rows)} questions (NRW and newcomer suites). 'invariance': the perturbed question keeps the abstain "
-             "decision and, when answered, the top cited document; questions a perturbation leaves unchanged are not counted."]
+    notes = [
+        f"{len(rows)} questions (NRW and newcomer suites). 'invariance': the perturbed question keeps the abstain "
+        "decision and, when answered, the top cited document; questions a perturbation leaves unchanged are not counted."
+    ]
     return SuiteResult(suite="robustness", metrics=metrics, baseline={}, rows=rows, notes=notes)

@@ -102,7 +102,11 @@ def train(settings: Settings, out: Path = INTENT_MODEL, cues_decide: tuple[str, 
     cue_names = tuple(cues().features("").keys())
     x = np.stack([feature_vector(v, a, cue_names) for v, a in zip(vectors, asks)])
     fold = _folds(rows)
-    report: dict[str, Any] = {"rows": len(rows), "languages": sorted({r["lang"] for r in rows}), "embed_seconds": round(embed_s, 1)}
+    report: dict[str, Any] = {
+        "rows": len(rows),
+        "languages": sorted({r["lang"] for r in rows}),
+        "embed_seconds": round(embed_s, 1),
+    }
     heads = {}
     for target in ("intent", "detail"):
         truth = [r[target] for r in rows]
@@ -114,8 +118,11 @@ def train(settings: Settings, out: Path = INTENT_MODEL, cues_decide: tuple[str, 
         floor = max(FLOOR_GRID, key=lambda f: (floors[f], -f))  # ties: trust the head more
         predicted = with_floor(head_alone, confidence, rules, floor)
         report[target] = {
-            "C_by_cv": {str(c): v for c, v in scores.items()}, "C": best,
-            "floor_by_cv": {str(f): v for f, v in floors.items()}, "floor": floor, "applied": target not in cues_decide,
+            "C_by_cv": {str(c): v for c, v in scores.items()},
+            "C": best,
+            "floor_by_cv": {str(f): v for f, v in floors.items()},
+            "floor": floor,
+            "applied": target not in cues_decide,
             "cv_accuracy": _accuracy(truth, predicted),
             "head_alone_accuracy": _accuracy(truth, head_alone),
             "rules_accuracy": _accuracy(truth, rules),
@@ -124,8 +131,13 @@ def train(settings: Settings, out: Path = INTENT_MODEL, cues_decide: tuple[str, 
             "cv_by_class": accuracy_by(rows, target, truth, predicted),
         }
         heads[target] = {**_head(_fit(x, truth, best)), "floor": floor, "applied": target not in cues_decide}
-    model = {"embedder": embeddings.id, "cue_names": list(cue_names), **heads,
-             "trained_on": [p.name for p in BANKS], "report": report}
+    model = {
+        "embedder": embeddings.id,
+        "cue_names": list(cue_names),
+        **heads,
+        "trained_on": [p.name for p in BANKS],
+        "report": report,
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(model, ensure_ascii=False) + "\n", encoding="utf-8")
     return report
@@ -133,8 +145,14 @@ def train(settings: Settings, out: Path = INTENT_MODEL, cues_decide: tuple[str, 
 
 @click.command("train-intent")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=INTENT_MODEL, show_default=True)
-@click.option("--cues-decide", type=click.Choice(["intent", "detail"]), multiple=True, default=("detail",), show_default=True,
-              help="Köpfe, die trainiert und berichtet, aber nicht angewandt werden (die Regeln entscheiden).")
+@click.option(
+    "--cues-decide",
+    type=click.Choice(["intent", "detail"]),
+    multiple=True,
+    default=("detail",),
+    show_default=True,
+    help="Köpfe, die trainiert und berichtet, aber nicht angewandt werden (die Regeln entscheiden).",
+)
 @click.pass_obj
 def train_intent_command(settings: Settings, out: Path, cues_decide: tuple[str, ...]) -> None:
     """Absicht und gefragtes Detail lernen (Fragenbank, Kreuzvalidierung)."""

@@ -39,9 +39,18 @@ ATTRIBUTION = (
 )
 # Chosen among four settings by grouped cross-validated log loss on train (0.4260 vs 0.4273-0.4287).
 PARAMS = {
-    "objective": "binary", "learning_rate": 0.02, "num_leaves": 7, "min_data_in_leaf": 50,
-    "feature_fraction": 0.5, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 5.0,
-    "verbose": -1, "num_threads": 2, "deterministic": True, "force_row_wise": True,
+    "objective": "binary",
+    "learning_rate": 0.02,
+    "num_leaves": 7,
+    "min_data_in_leaf": 50,
+    "feature_fraction": 0.5,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 5.0,
+    "verbose": -1,
+    "num_threads": 2,
+    "deterministic": True,
+    "force_row_wise": True,
 }
 LINE_GRID = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 ANSWER_GRID = tuple(round(0.1 + 0.05 * i, 2) for i in range(17))
@@ -101,8 +110,13 @@ def train_line_model(train: Examples, seed: int) -> tuple[Any, int]:
     x, y = np.vstack(train.features), np.concatenate(train.labels())
     params = {**PARAMS, "seed": seed}
     folds = _page_folds(train.rows, [len(f) for f in train.features])
-    history = lightgbm.cv(params, lightgbm.Dataset(x, y, feature_name=list(FEATURES)), num_boost_round=1000, folds=folds,
-                          callbacks=[lightgbm.early_stopping(100, verbose=False)])
+    history = lightgbm.cv(
+        params,
+        lightgbm.Dataset(x, y, feature_name=list(FEATURES)),
+        num_boost_round=1000,
+        folds=folds,
+        callbacks=[lightgbm.early_stopping(100, verbose=False)],
+    )
     rounds = len(cast(list[float], next(iter(history.values()))))
     return lightgbm.train(params, lightgbm.Dataset(x, y, feature_name=list(FEATURES)), num_boost_round=rounds), rounds
 
@@ -121,8 +135,9 @@ SCORES = ("f1", "no_answer_f1", "typed_f1", "typed_no_answer_f1")
 """The cross-validated scores stored: the paper's two, on the questions as written and typed."""
 
 
-def train_selector(cache: VectorCache, seed: int, splits: list[Path],
-                   learn_typed: bool = False) -> tuple[dict[str, Any], list[FoldResult]]:
+def train_selector(
+    cache: VectorCache, seed: int, splits: list[Path], learn_typed: bool = False
+) -> tuple[dict[str, Any], list[FoldResult]]:
     """The artefact (as a dict) and the nested cross-validated estimate, fold by fold: the
     model is trained on all questions of ``splits`` (``learn_typed``: and their typed copies),
     its thresholds are the ones that do best on out-of-fold predictions of the questions as
@@ -148,12 +163,21 @@ def train_selector(cache: VectorCache, seed: int, splits: list[Path],
         "answer_threshold": answer_threshold,
         "seed": seed,
         "rounds": rounds,
-        "trained_on": (f"{' + '.join(s.name for s in splits)}: {len(rows)} questions"
-                       f"{f', each also in {TYPED_COPIES} typed copies' if learn_typed else ''}; thresholds from {FOLDS}-fold "
-                       "page-grouped out-of-fold predictions: median of the folds' one-standard-error choices"),
+        "trained_on": (
+            f"{' + '.join(s.name for s in splits)}: {len(rows)} questions"
+            f"{f', each also in {TYPED_COPIES} typed copies' if learn_typed else ''}; thresholds from {FOLDS}-fold "
+            "page-grouped out-of-fold predictions: median of the folds' one-standard-error choices"
+        ),
         "cv_estimate": {key: {k: round(v, 4) for k, v in spread(estimate, key).items()} for key in SCORES},
-        "cv_folds": [{"questions": r.questions, "line_threshold": r.line_threshold, "answer_threshold": r.answer_threshold,
-                      **{k: round(v, 4) for k, v in r.all_scores().items() if k in SCORES}} for r in estimate],
+        "cv_folds": [
+            {
+                "questions": r.questions,
+                "line_threshold": r.line_threshold,
+                "answer_threshold": r.answer_threshold,
+                **{k: round(v, 4) for k, v in r.all_scores().items() if k in SCORES},
+            }
+            for r in estimate
+        ],
         "training_seconds": round(time.perf_counter() - started, 1),
         "attribution": ATTRIBUTION,
         "model": model.model_to_string(),
@@ -162,15 +186,31 @@ def train_selector(cache: VectorCache, seed: int, splits: list[Path],
 
 
 @click.command("train-selector")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MODEL, show_default=True,
-              help="Wohin das Modell geschrieben wird.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_MODEL,
+    show_default=True,
+    help="Wohin das Modell geschrieben wird.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Zufallsstartwert des Trainings.")
-@click.option("--split", "splits", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=[OMOS_DIR / "train_de.jsonl", OMOS_DIR / "dev_de.jsonl"], show_default=True,
-              help="OMoS-QA-Splits, die zusammen trainiert und kreuzvalidiert werden.")
-@click.option("--typed/--as-written", "learn_typed", default=False, show_default=True,
-              help=f"Auch aus {TYPED_COPIES} getippten Kopien jeder Frage lernen (Tippfehler, ohne Umlaute, klein); "
-                   "gemessen schlechter, daher nicht der Standard.")
+@click.option(
+    "--split",
+    "splits",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=[OMOS_DIR / "train_de.jsonl", OMOS_DIR / "dev_de.jsonl"],
+    show_default=True,
+    help="OMoS-QA-Splits, die zusammen trainiert und kreuzvalidiert werden.",
+)
+@click.option(
+    "--typed/--as-written",
+    "learn_typed",
+    default=False,
+    show_default=True,
+    help=f"Auch aus {TYPED_COPIES} getippten Kopien jeder Frage lernen (Tippfehler, ohne Umlaute, klein); "
+    "gemessen schlechter, daher nicht der Standard.",
+)
 @click.pass_obj
 def train_selector_command(settings: Settings, out: Path, seed: int, splits: tuple[Path, ...], learn_typed: bool) -> None:
     """Satzauswahl-Modell aus OMoS-QA trainieren; Schwellen per Kreuzvalidierung."""
@@ -180,14 +220,23 @@ def train_selector_command(settings: Settings, out: Path, seed: int, splits: tup
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(artefact, ensure_ascii=False, indent=1), encoding="utf-8")
     LearnedSelector.from_file(out)  # what we wrote must load
-    click.echo(f"{out}: {out.stat().st_size / 1e6:.2f} MB, {artefact['rounds']} Runden, Schwellen Zeile {artefact['line_threshold']} "
-               f"/ Antwort {artefact['answer_threshold']}")
-    click.echo("| Fold | Fragen | Schwelle Zeile | Schwelle Antwort | F1 | keine-Antwort-F1 | F1 getippt "
-               "| keine-Antwort-F1 getippt |\n|---|---|---|---|---|---|---|---|")
+    click.echo(
+        f"{out}: {out.stat().st_size / 1e6:.2f} MB, {artefact['rounds']} Runden, Schwellen Zeile {artefact['line_threshold']} "
+        f"/ Antwort {artefact['answer_threshold']}"
+    )
+    click.echo(
+        "| Fold | Fragen | Schwelle Zeile | Schwelle Antwort | F1 | keine-Antwort-F1 | F1 getippt "
+        "| keine-Antwort-F1 getippt |\n|---|---|---|---|---|---|---|---|"
+    )
     for r in estimate:
         scores = r.all_scores()
-        click.echo(f"| {r.fold} | {r.questions} | {r.line_threshold} | {r.answer_threshold} | "
-                   + " | ".join(f"{scores[key]:.3f}" for key in SCORES) + " |")
+        click.echo(
+            f"| {r.fold} | {r.questions} | {r.line_threshold} | {r.answer_threshold} | "
+            + " | ".join(f"{scores[key]:.3f}" for key in SCORES)
+            + " |"
+        )
     for key, values in artefact["cv_estimate"].items():
-        click.echo(f"{key} (verschachtelte Kreuzvalidierung): Mittel {values['mean']:.3f} ± {values['sd']:.3f}, "
-                   f"min {values['min']:.3f}, max {values['max']:.3f}")
+        click.echo(
+            f"{key} (verschachtelte Kreuzvalidierung): Mittel {values['mean']:.3f} ± {values['sd']:.3f}, "
+            f"min {values['min']:.3f}, max {values['max']:.3f}"
+        )

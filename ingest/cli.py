@@ -26,11 +26,22 @@ def web_sync(settings: Settings, quiet: bool) -> WebSync | None:
 
 
 @click.command("ingest")
-@click.option("--if-missing", is_flag=True, help="Nur bauen, wenn es noch keinen aktuellen Index gibt (keiner, oder von einer älteren Version).")
-@click.option("--rebuild", is_flag=True,
-              help="Index neu aufbauen (z. B. nach einem Wechsel des Embedders); der alte bleibt bis zum Umschalten lesbar.")
-@click.option("--ohne-web", "offline", is_flag=True,
-              help="Die Web-Quellen aus sources.yaml diesmal nicht abrufen (früher geholte Seiten bleiben im Index).")
+@click.option(
+    "--if-missing",
+    is_flag=True,
+    help="Nur bauen, wenn es noch keinen aktuellen Index gibt (keiner, oder von einer älteren Version).",
+)
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Index neu aufbauen (z. B. nach einem Wechsel des Embedders); der alte bleibt bis zum Umschalten lesbar.",
+)
+@click.option(
+    "--ohne-web",
+    "offline",
+    is_flag=True,
+    help="Die Web-Quellen aus sources.yaml diesmal nicht abrufen (früher geholte Seiten bleiben im Index).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Keine Fortschrittsanzeige.")
 @click.pass_obj
 def ingest_command(settings: Settings, if_missing: bool, rebuild: bool, offline: bool, quiet: bool) -> None:
@@ -46,11 +57,19 @@ def ingest_command(settings: Settings, if_missing: bool, rebuild: bool, offline:
                 return
             if if_missing and index_exists(client, settings.collection):
                 click.echo("Der Index stammt von einer älteren Version von Lotse und wird jetzt aktualisiert.")
-            report = run_ingest(settings, client, load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
-                                progress=not quiet, rebuild=rebuild, web=web)
+            report = run_ingest(
+                settings,
+                client,
+                load_embeddings(settings.embeddings),
+                Glossary.load(settings.glossary_path),
+                progress=not quiet,
+                rebuild=rebuild,
+                web=web,
+            )
     except StoreUnavailable as error:
-        raise StoreUnavailable(f"{error.detail} – Ingest abgebrochen; der zuletzt übernommene Stand bleibt gültig, "
-                               "der nächste Lauf setzt fort.") from error
+        raise StoreUnavailable(
+            f"{error.detail} – Ingest abgebrochen; der zuletzt übernommene Stand bleibt gültig, der nächste Lauf setzt fort."
+        ) from error
     finally:
         if web is not None:
             web.fetcher.close()
@@ -66,8 +85,11 @@ def open_client_or_set_aside(settings: Settings) -> ClientAPI:
         return open_client(settings)
     except DamagedIndex as error:
         aside = set_aside(settings)
-        click.echo(f"Der Suchindex in {settings.chroma_dir} war beschädigt ({error.detail}); er liegt jetzt in {aside}. "
-                   "Ein neuer wird gebaut.", err=True)
+        click.echo(
+            f"Der Suchindex in {settings.chroma_dir} war beschädigt ({error.detail}); er liegt jetzt in {aside}. "
+            "Ein neuer wird gebaut.",
+            err=True,
+        )
         return open_client(settings)
 
 

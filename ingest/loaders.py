@@ -234,7 +234,11 @@ class HtmlText:
     def hidden_warning(self) -> list[str]:
         """The per-page warning about dropped hidden text (none if there was none)."""
         n = self.hidden_blocks
-        return [f"{n} versteckte{'r' if n == 1 else ''} Textblock{'' if n == 1 else 'e'} verworfen (für Lesende unsichtbar)"] if n else []
+        return (
+            [f"{n} versteckte{'r' if n == 1 else ''} Textblock{'' if n == 1 else 'e'} verworfen (für Lesende unsichtbar)"]
+            if n
+            else []
+        )
 
 
 def html_main_text(raw: bytes) -> HtmlText:

@@ -50,4 +50,5 @@ def parse_meta(raw: dict[str, Any], origin: str) -> tuple[DocumentMeta, list[str
             if not bad & data.keys():  # pragma: no cover - every error names a field
                 raise
             for name in sorted(bad & data.keys()):
-                warnings.append(f"Metadatenfeld '{name}' in {origin} ignoriert (Wert {data.pop(name)!r} hat den falschen Typ)")
+                value = data.pop(name)
+                warnings.append(f"Metadatenfeld '{name}' in {origin} ignoriert (Wert {value!r} hat den falschen Typ)")

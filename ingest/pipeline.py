@@ -142,8 +142,11 @@ def document_places(doc: SourceDocument, glossary: Glossary) -> list[str]:
     paragraphs = [p.strip() for p in doc.text.split("\n\n") if p.strip() and p.strip() != doc.title.strip()]
     lead = paragraphs[0][:LEAD_CHARS] if paragraphs else ""
     host = host_place(doc.url, glossary)
-    return list(dict.fromkeys(stated or ([host] if host else []) or glossary.places_in(doc.title) or glossary.places_in(lead)
-                              or [STATEWIDE]))
+    return list(
+        dict.fromkeys(
+            stated or ([host] if host else []) or glossary.places_in(doc.title) or glossary.places_in(lead) or [STATEWIDE]
+        )
+    )
 
 
 def host_place(url: str | None, glossary: Glossary) -> str | None:
@@ -227,11 +230,14 @@ def _open_target(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddi
         drop_build(client, pointer.previous, folder)
         pointer = replace(pointer, previous="")
         pointer.write(client, settings.collection)
-    rebuild = rebuild or bool(pointer.live) and not sentences_file(folder, pointer.live).is_file()  # in Chroma, or an older format
+    rebuild = (
+        rebuild or bool(pointer.live) and not sentences_file(folder, pointer.live).is_file()
+    )  # in Chroma, or an older format
     if pointer.live and not rebuild and not pointer.pending:
         index = open_build(client, pointer.live, embeddings, folder, pointer.generation)
-        return _Target(index, pointer.generation + 1, replace(pointer, generation=pointer.generation + 1), pointer,
-                       recovered is not None)
+        return _Target(
+            index, pointer.generation + 1, replace(pointer, generation=pointer.generation + 1), pointer, recovered is not None
+        )
     legacy = settings.collection if settings.collection in {c.name for c in client.list_collections()} else ""
     build = pointer.pending
     if build:
@@ -243,8 +249,9 @@ def _open_target(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddi
     build = build or _new_build_name(settings.collection)
     replace(pointer, pending=build).write(client, settings.collection)
     index = open_build(client, build, embeddings, folder, 0, create=True)
-    return _Target(index, 1, Pointer(live=build, generation=1, embedder=index.embedder_id, previous=pointer.live or legacy),
-                   pointer)
+    return _Target(
+        index, 1, Pointer(live=build, generation=1, embedder=index.embedder_id, previous=pointer.live or legacy), pointer
+    )
 
 
 def index_is_current(client: ClientAPI, settings: Settings) -> bool:
@@ -279,8 +286,11 @@ def run_ingest(
             report.web = web.run()
         files, report.warnings = discover(settings.corpus_dir)
         if target.recovered:
-            report.warnings.insert(0, f"Der Verweis auf den Index fehlte; der vorhandene Build {target.readers.live} "
-                                      f"(Stand {target.readers.generation}) wird weiterverwendet.")
+            report.warnings.insert(
+                0,
+                f"Der Verweis auf den Index fehlte; der vorhandene Build {target.readers.live} "
+                f"(Stand {target.readers.generation}) wird weiterverwendet.",
+            )
         if (settings.web_dir / PAGES).is_dir():
             fetched, warnings = discover(settings.web_dir / PAGES, prefix="web")
             files += fetched
@@ -307,8 +317,10 @@ def _build_lexical(target: _Target, root: Path, collection: str, progress: bool)
     index, generation = target.index, target.next
     rows = tqdm(_visible_texts(index, generation), desc="Stichwortindex", unit="Abschn.", disable=not progress)
     LexicalIndex.build(rows).save(generation_folder(root, index.chunks.name, generation))
-    keep = {generation_folder(root, index.chunks.name, generation).name,
-            generation_folder(root, target.readers.live, target.readers.generation).name}
+    keep = {
+        generation_folder(root, index.chunks.name, generation).name,
+        generation_folder(root, target.readers.live, target.readers.generation).name,
+    }
     ours = own_folders(collection)
     for folder in root.iterdir():
         if folder.name not in keep and ours.fullmatch(folder.name):
@@ -335,8 +347,9 @@ def _visible_texts(index: Index, generation: int) -> Iterator[tuple[str, str, st
 class _BatchWriter:
     """Plans and writes one batch of files into the target generation."""
 
-    def __init__(self, target: _Target, embeddings: LotseEmbeddings, glossary: Glossary, context: str,
-                 report: IngestReport) -> None:
+    def __init__(
+        self, target: _Target, embeddings: LotseEmbeddings, glossary: Glossary, context: str, report: IngestReport
+    ) -> None:
         self.target = target
         self.index = target.index
         self.embeddings = embeddings
@@ -395,8 +408,10 @@ class _BatchWriter:
                 self.report.warnings += [f"{file.doc_id}: {w}" for w in doc.warnings]
                 orders = sum(addresses_an_ai(s) for c in chunks for s in c.sentences)
                 if orders:
-                    self.report.warnings.append(f"{file.doc_id}: {orders} {'Satz richtet' if orders == 1 else 'Sätze richten'} Anweisungen an eine KI; "
-                                                "sie werden nie als Beleg verwendet")
+                    self.report.warnings.append(
+                        f"{file.doc_id}: {orders} {'Satz richtet' if orders == 1 else 'Sätze richten'} Anweisungen an eine KI; "
+                        "sie werden nie als Beleg verwendet"
+                    )
                 return doc, chunks
             reason = "kein Text nach der Bereinigung"
         self.report.warnings.append(f"{file.doc_id}: fehlgeschlagen ({reason}); beim nächsten Lauf neuer Versuch")
@@ -421,16 +436,23 @@ class _BatchWriter:
         for doc, fingerprint, chunks in plans:
             for chunk in chunks:
                 rid = row_id(chunk, fingerprint)
-                sentence_rows += [StoredSentence(rid, i, doc.doc_id, s, np.asarray(reuse.vector(s), dtype=np.float32),
-                                                 frozenset(self.glossary.entities_in(f"{s} {doc.title}")))
-                                  for i, s in enumerate(chunk.sentences)]
+                sentence_rows += [
+                    StoredSentence(
+                        rid,
+                        i,
+                        doc.doc_id,
+                        s,
+                        np.asarray(reuse.vector(s), dtype=np.float32),
+                        frozenset(self.glossary.entities_in(f"{s} {doc.title}")),
+                    )
+                    for i, s in enumerate(chunk.sentences)
+                ]
                 meta = chunk_metadata(doc, chunk, self.glossary, fingerprint, self.target.next)
                 chunk_rows.append((rid, reuse.vector(titled(doc.title, chunk.text)), chunk.text, meta))
         for batch in batched(sentence_rows, WRITE_BATCH):
             self.index.sentences.add(batch)
         _upsert(self.index.chunks, chunk_rows)
         self.report.rows_written += len(chunk_rows)
-
 
 
 def _rows_of(index: Index, doc_ids: list[str]) -> dict[str, list[Row]]:

@@ -35,7 +35,9 @@ class VisiblePage:
 
 def style_of(text: str) -> dict[str, str]:
     """CSS declarations as ``{property: value}``, lower-cased, spaces inside values removed."""
-    return {name: re.sub(r"\s+", "", value.lower().replace("!important", "")) for name, value in _DECLARATION.findall(text.lower())}
+    return {
+        name: re.sub(r"\s+", "", value.lower().replace("!important", "")) for name, value in _DECLARATION.findall(text.lower())
+    }
 
 
 def _color(value: str) -> str:
@@ -48,12 +50,16 @@ def hides(style: dict[str, str], background_stated: bool = False) -> bool:
         return True
     if _ZERO.match(style.get("opacity", "1")) or _ZERO.match(style.get("font-size", "1")):
         return True
-    boxed = _ZERO.match(style.get("width", "")) or _ZERO.match(style.get("height", "")) or _ZERO.match(style.get("max-height", ""))
+    boxed = (
+        _ZERO.match(style.get("width", "")) or _ZERO.match(style.get("height", "")) or _ZERO.match(style.get("max-height", ""))
+    )
     if boxed and style.get("overflow") in ("hidden", "clip"):
         return True
     if _CLIPPED_AWAY.search(style.get("clip", "") + style.get("clip-path", "")):
         return True
-    if style.get("position") in ("absolute", "fixed") and any(_FAR_OFF.match(style.get(side, "")) for side in ("left", "top", "right")):
+    if style.get("position") in ("absolute", "fixed") and any(
+        _FAR_OFF.match(style.get(side, "")) for side in ("left", "top", "right")
+    ):
         return True
     if _FAR_OFF.match(style.get("text-indent", "")) or "scale(0)" in style.get("transform", ""):
         return True
@@ -75,7 +81,7 @@ def _stylesheet_selectors(tree: etree._Element) -> list[str]:
 
 def _matches(element: etree._Element, selector: str) -> bool:
     tag = re.split(r"[.#]", selector, maxsplit=1)[0]
-    rest = selector[len(tag):]
+    rest = selector[len(tag) :]
     if tag and element.tag != tag.lower():
         return False
     if rest.startswith("."):

@@ -135,10 +135,14 @@ def discover(source: WebSource, fetcher: PoliteFetcher) -> Discovery:
     found.pages, elsewhere = _on_sites(found.pages, source.sites)
     skipped += elsewhere
     if skipped:
-        found.warnings.append(f"{source.label}: {len(skipped)} Einträge auf anderen Websites nicht geholt "
-                              f"(z. B. {skipped[0][:100]}; erlauben mit allowed_hosts)")
+        found.warnings.append(
+            f"{source.label}: {len(skipped)} Einträge auf anderen Websites nicht geholt "
+            f"(z. B. {skipped[0][:100]}; erlauben mit allowed_hosts)"
+        )
     wanted = [page for page in dict.fromkeys(found.pages) if source.wants(page)]
     if len(wanted) > source.max_pages:
-        found.warnings.append(f"{source.label}: {len(wanted)} Seiten gefunden, nur die ersten {source.max_pages} werden geholt (max_pages)")
+        found.warnings.append(
+            f"{source.label}: {len(wanted)} Seiten gefunden, nur die ersten {source.max_pages} werden geholt (max_pages)"
+        )
     found.pages = wanted[: source.max_pages]
     return found

@@ -134,8 +134,9 @@ class PoliteFetcher:
     def _read(self, url: str, headers: dict[str, str]) -> httpx.Response:
         timeout = httpx.Timeout(self.policy.timeout_s)
         deadline = time.monotonic() + self.policy.timeout_s
-        with self.client.stream("GET", url, headers={"User-Agent": self.policy.user_agent, **headers}, timeout=timeout,
-                                follow_redirects=False) as response:
+        with self.client.stream(
+            "GET", url, headers={"User-Agent": self.policy.user_agent, **headers}, timeout=timeout, follow_redirects=False
+        ) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.policy.max_bytes:
                 raise FetchError(f"zu groß ({grouped(int(declared))} Bytes, höchstens {grouped(self.policy.max_bytes)})")
@@ -158,7 +159,9 @@ class PoliteFetcher:
         except (TypeError, ValueError):
             return None
 
-    def get(self, url: str, etag: str | None = None, last_modified: str | None = None, sites: frozenset[str | None] = frozenset()) -> Fetched:
+    def get(
+        self, url: str, etag: str | None = None, last_modified: str | None = None, sites: frozenset[str | None] = frozenset()
+    ) -> Fetched:
         """Fetch ``url`` (conditionally if ``etag``/``last_modified`` are known), following
         redirects within ``url``'s own site and ``sites``; ``FetchError`` for robots.txt,
         internal addresses, errors, size, time and redirects elsewhere or in a loop."""
@@ -173,7 +176,9 @@ class PoliteFetcher:
                 raise FetchError("robots.txt erlaubt den Abruf nicht")
             delay = self.too_slow(url)
             if delay is not None:
-                raise FetchError(f"Crawl-delay {delay:g} s ist länger als {MAX_CRAWL_DELAY_S:g} s: Website in diesem Lauf übersprungen")
+                raise FetchError(
+                    f"Crawl-delay {delay:g} s ist länger als {MAX_CRAWL_DELAY_S:g} s: Website in diesem Lauf übersprungen"
+                )
             try:
                 response = self._request(url, headers)
             except httpx.HTTPError as error:  # invalid URLs and other client-side problems
@@ -187,8 +192,12 @@ class PoliteFetcher:
                 seen.append(url)
                 continue
             if response.status_code in (200, 304, 404, 410):
-                return Fetched(url, response.status_code, response.content if response.status_code == 200 else b"",
-                               response.headers.get("content-type", "").split(";")[0].strip().lower(),
-                               response.headers.get("etag"), response.headers.get("last-modified"))
+                return Fetched(
+                    url,
+                    response.status_code,
+                    response.content if response.status_code == 200 else b"",
+                    response.headers.get("content-type", "").split(";")[0].strip().lower(),
+                    response.headers.get("etag"),
+                    response.headers.get("last-modified"),
+                )
             raise FetchError(f"HTTP {response.status_code}")
-

@@ -49,8 +49,14 @@ class GuardedBackend(httpcore.NetworkBackend):
     def __init__(self) -> None:
         self._sockets = httpcore.SyncBackend()
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
         addresses = public_addresses(host, port)
         last: Exception | None = None
         for address in addresses:
@@ -60,8 +66,9 @@ class GuardedBackend(httpcore.NetworkBackend):
                 last = error
         raise last or httpcore.ConnectError(host)
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
         raise BlockedAddress("Unix-Sockets ruft Lotse nicht ab")
 
     def sleep(self, seconds: float) -> None:

@@ -53,8 +53,10 @@ class SyncReport:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"Web: {self.new} neu, {self.unchanged} unverändert, {self.changed} geändert, {self.removed} entfernt, "
-                f"{self.failed} fehlgeschlagen, {self.duplicates} doppelt ({self.requests} Anfragen)")
+        return (
+            f"Web: {self.new} neu, {self.unchanged} unverändert, {self.changed} geändert, {self.removed} entfernt, "
+            f"{self.failed} fehlgeschlagen, {self.duplicates} doppelt ({self.requests} Anfragen)"
+        )
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,10 @@ class WebState:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path)
-        self.db.execute("CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, file TEXT, etag TEXT, last_modified TEXT, "
-                        "text_sha TEXT, misses INTEGER NOT NULL DEFAULT 0, checked_at TEXT)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, file TEXT, etag TEXT, last_modified TEXT, "
+            "text_sha TEXT, misses INTEGER NOT NULL DEFAULT 0, checked_at TEXT)"
+        )
         self.db.execute("CREATE INDEX IF NOT EXISTS pages_text ON pages (text_sha)")
         if "source" not in {row[1] for row in self.db.execute("PRAGMA table_info(pages)")}:
             self.db.execute("ALTER TABLE pages ADD COLUMN source TEXT")  # state written before sources were recorded
@@ -85,20 +89,25 @@ class WebState:
         self.db.close()
 
     def get(self, url: str) -> Known | None:
-        row = self.db.execute("SELECT url, file, etag, last_modified, text_sha, misses FROM pages WHERE url = ?", (url,)).fetchone()
+        row = self.db.execute(
+            "SELECT url, file, etag, last_modified, text_sha, misses FROM pages WHERE url = ?", (url,)
+        ).fetchone()
         return Known(*row) if row else None
 
     def holder_of(self, text_sha: str, other_than: str) -> str | None:
         """Another address whose kept copy has this text."""
-        row = self.db.execute("SELECT url FROM pages WHERE text_sha = ? AND url != ? AND file IS NOT NULL",
-                              (text_sha, other_than)).fetchone()
+        row = self.db.execute(
+            "SELECT url FROM pages WHERE text_sha = ? AND url != ? AND file IS NOT NULL", (text_sha, other_than)
+        ).fetchone()
         return row[0] if row else None
 
     def put(self, known: Known) -> None:
         """Remember ``known`` (the source that lists it stays as recorded)."""
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT source FROM pages WHERE url = ?))",
-                            (known.url, known.file, known.etag, known.last_modified, known.text_sha, known.misses, _now(), known.url))
+            self.db.execute(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT source FROM pages WHERE url = ?))",
+                (known.url, known.file, known.etag, known.last_modified, known.text_sha, known.misses, _now(), known.url),
+            )
 
     def own(self, url: str, source: str) -> None:
         """Record which source lists ``url``."""
@@ -262,15 +271,29 @@ class WebSync:
             return
         self._write_copy(url, fetched, source, suffix, stated_url, known, state, text_sha)
 
-    def _write_copy(self, url: str, fetched: Fetched, source: WebSource, suffix: str, stated_url: str | None,
-                    known: Known | None, state: WebState, text_sha: str) -> None:
+    def _write_copy(
+        self,
+        url: str,
+        fetched: Fetched,
+        source: WebSource,
+        suffix: str,
+        stated_url: str | None,
+        known: Known | None,
+        state: WebState,
+        text_sha: str,
+    ) -> None:
         same_site = stated_url and urlsplit(stated_url).netloc.lower() == urlsplit(fetched.url).netloc.lower()
         page_url = canonical(stated_url) if same_site and stated_url else fetched.url
         copy = mirror_file(self.pages_dir, url, suffix)
         if known is not None and known.file and known.file != copy.relative_to(self.pages_dir).as_posix():
             (self.pages_dir / known.file).unlink(missing_ok=True)  # the page changed type (HTML <-> PDF)
-        sidecar = {"url": page_url, "fetched_at": _now(), "kind": source.kind, "places": source.places,
-                   **({"land": source.land} if source.land else {})}
+        sidecar = {
+            "url": page_url,
+            "fetched_at": _now(),
+            "kind": source.kind,
+            "places": source.places,
+            **({"land": source.land} if source.land else {}),
+        }
         write_atomically(copy, fetched.body)
         write_atomically(sidecar_of(copy), json.dumps(sidecar, ensure_ascii=False, indent=1).encode())
         state.put(Known(url, copy.relative_to(self.pages_dir).as_posix(), fetched.etag, fetched.last_modified, text_sha, 0))
@@ -278,4 +301,3 @@ class WebSync:
             self.report.changed += 1
         else:
             self.report.new += 1
-

@@ -14,7 +14,7 @@ def call_ask(base: str, body: bytes) -> tuple[int, object]:
         return posted.status_code, posted.json()
     with httpx.stream("GET", f"{base}gradio_api/call/ask/{posted.json()['event_id']}", timeout=60) as stream:
         events = "".join(stream.iter_text())
-    data = [line[len("data: "):] for line in events.splitlines() if line.startswith("data: ")]
+    data = [line[len("data: ") :] for line in events.splitlines() if line.startswith("data: ")]
     return 200, json.loads(data[-1])[0]
 
 

@@ -26,8 +26,11 @@ class ChromaServer:
         """Start the server and wait until it answers a heartbeat."""
         self.data.mkdir(parents=True, exist_ok=True)
         with open(self.data / "server.log", "ab") as log:
-            self._process = subprocess.Popen([str(CHROMA), "run", "--path", str(self.data / "db"), "--host", "127.0.0.1",
-                                              "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT)
+            self._process = subprocess.Popen(
+                [str(CHROMA), "run", "--path", str(self.data / "db"), "--host", "127.0.0.1", "--port", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.time() + timeout_s
         while True:
             try:

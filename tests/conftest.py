@@ -74,11 +74,21 @@ def tmp_settings(tmp_path: Path, corpus_copy: Path) -> Settings:
 def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The real corpus ingested once with the default embedder into a temporary Chroma."""
     # The session's web server serves every browser and API test from one address: no per-client limit.
-    settings = Settings(corpus_dir=CORPUS, chroma_dir=tmp_path_factory.mktemp("index") / "chroma", collection="lotse",
-                        rate_limit_per_minute=1_000_000)
+    settings = Settings(
+        corpus_dir=CORPUS,
+        chroma_dir=tmp_path_factory.mktemp("index") / "chroma",
+        collection="lotse",
+        rate_limit_per_minute=1_000_000,
+    )
     from app.index import load_embeddings
 
-    run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path), progress=False)
+    run_ingest(
+        settings,
+        open_client(settings),
+        load_embeddings(settings.embeddings),
+        Glossary.load(settings.glossary_path),
+        progress=False,
+    )
     return settings
 
 
@@ -98,7 +108,13 @@ def web_url(lotse: Lotse, feedback_path: Path) -> Iterator[str]:
     from app.edges.web import build_app, launch
 
     port = free_port()
-    app = launch(build_app(lotse, FeedbackStore(feedback_path), ProgrammeDirectory.load(lotse.settings.corpus_dir)), "127.0.0.1", port, concurrency=2, block=False)
+    app = launch(
+        build_app(lotse, FeedbackStore(feedback_path), ProgrammeDirectory.load(lotse.settings.corpus_dir)),
+        "127.0.0.1",
+        port,
+        concurrency=2,
+        block=False,
+    )
     yield f"http://127.0.0.1:{port}/"
     app.close()
 

@@ -118,15 +118,27 @@ def test_questions_through_one_cli_batch_with_1000_more(real_settings: Settings,
     filler = ["Was ist KOMM-AN NRW?", "Wo ist der Verein Iriba-Brunnen?"] * 500
     lines = [text for _, text in single_line] + filler
     payload = b"\n".join(raw_bytes(line) for line in lines) + b"\n"
-    result = subprocess.run([sys.executable, "-m", "app", "ask", "-", "--json"], input=payload, capture_output=True,
-                            env=cli_env(real_settings), timeout=900)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "ask", "-", "--json"],
+        input=payload,
+        capture_output=True,
+        env=cli_env(real_settings),
+        timeout=900,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     rows = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
     assert len(rows) == len(lines)
     for (case, _), row in zip(single_line, rows):
-        outcomes["questions"].append((case, "CLI batch", f"German message: {row['error'][:70]}" if "error" in row else
-                                      ("declined with cited referral" if row["abstained"] else "answer")))
-    assert all("error" not in row and not row["abstained"] for row in rows[len(single_line):])
+        outcomes["questions"].append(
+            (
+                case,
+                "CLI batch",
+                f"German message: {row['error'][:70]}"
+                if "error" in row
+                else ("declined with cited referral" if row["abstained"] else "answer"),
+            )
+        )
+    assert all("error" not in row and not row["abstained"] for row in rows[len(single_line) :])
     outcomes["questions"].append(("1 000 questions in one stdin batch", "CLI batch", f"{len(filler)} answers, exit 0"))
 
 
@@ -139,8 +151,15 @@ def test_questions_through_the_api(web_url: str, outcomes) -> None:
             continue  # not encodable as JSON by the client; the library and CLI cover them
         result = client.predict(text, None, api_name="/ask")
         assert "error" in result or {"answer", "citations"} <= set(result)
-        outcomes["questions"].append((case, "/ask API", f"German message: {result['error'][:70]}" if "error" in result else
-                                      ("declined with cited referral" if result["abstained"] else "answer")))
+        outcomes["questions"].append(
+            (
+                case,
+                "/ask API",
+                f"German message: {result['error'][:70]}"
+                if "error" in result
+                else ("declined with cited referral" if result["abstained"] else "answer"),
+            )
+        )
     assert not client.predict("Was ist KOMM-AN NRW?", None, api_name="/ask")["abstained"]
 
 
@@ -177,8 +196,13 @@ def test_hostile_files_are_named_and_skipped_and_the_rest_is_ingested(tmp_settin
             path.write_bytes(data)
     (corpus / "press" / "liste.meta.json").write_text("[1, 2]", encoding="utf-8")
     (corpus / "press" / "schleife").symlink_to(corpus / "press", target_is_directory=True)
-    report = run_ingest(tmp_settings, open_client(tmp_settings), load_embeddings(tmp_settings.embeddings),
-                        Glossary.load(tmp_settings.glossary_path), progress=False)
+    report = run_ingest(
+        tmp_settings,
+        open_client(tmp_settings),
+        load_embeddings(tmp_settings.embeddings),
+        Glossary.load(tmp_settings.glossary_path),
+        progress=False,
+    )
     assert report.documents == 30
     for case, rel, _ in FILES:
         name = rel.rsplit(".", 1)[0] if not rel.endswith(".docx") else rel

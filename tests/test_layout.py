@@ -42,8 +42,11 @@ def _violations(path: Path) -> list[str]:
             found.append(f"{path.relative_to(ROOT)}:{node.lineno} imports the module {node.module}")
             continue
         public = set(importlib.import_module(node.module).__all__)
-        found += [f"{path.relative_to(ROOT)}:{node.lineno} imports {a.name}, not in {node.module}.__all__"
-                  for a in node.names if a.name not in public]
+        found += [
+            f"{path.relative_to(ROOT)}:{node.lineno} imports {a.name}, not in {node.module}.__all__"
+            for a in node.names
+            if a.name not in public
+        ]
     return found
 
 
@@ -60,12 +63,13 @@ def test_other_packages_are_imported_through_their_public_names(path: Path) -> N
     assert _violations(path) == []
 
 
-
 def _reporting_variables(code: str) -> dict[str, str | None]:
     """The ``NO_REPORTS`` variables after running ``code`` in a fresh interpreter started without them."""
     env = {k: v for k, v in os.environ.items() if k not in NO_REPORTS}
     show = f"import json, os; print(json.dumps({{k: os.environ.get(k) for k in {sorted(NO_REPORTS)!r}}}))"
-    done = subprocess.run([sys.executable, "-c", f"{code}; {show}"], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}; {show}"], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
     return dict(json.loads(done.stdout.splitlines()[-1]))
 
 

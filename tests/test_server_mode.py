@@ -35,8 +35,13 @@ def settings(request: pytest.FixtureRequest, tmp_settings: Settings) -> Settings
 
 
 def ingest(settings: Settings):
-    return run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
-                      progress=False)
+    return run_ingest(
+        settings,
+        open_client(settings),
+        load_embeddings(settings.embeddings),
+        Glossary.load(settings.glossary_path),
+        progress=False,
+    )
 
 
 def test_ingest_is_idempotent_and_follows_changes(settings: Settings) -> None:

@@ -53,13 +53,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
 def settings(server: ChromaServer, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("faults-lotse")
     shutil.copytree(CORPUS, root / "corpus")
-    return Settings(corpus_dir=root / "corpus", chroma_dir=root / "chroma", chroma_url=server.url, collection="faults",
-                    feedback_db=root / "feedback.sqlite3")
+    return Settings(
+        corpus_dir=root / "corpus",
+        chroma_dir=root / "chroma",
+        chroma_url=server.url,
+        collection="faults",
+        feedback_db=root / "feedback.sqlite3",
+    )
 
 
 def lotse_cli(settings: Settings, *args: str, url: str | None = None) -> subprocess.Popen[str]:
     env = cli_env(settings, LOTSE_CHROMA_URL=url or str(settings.chroma_url), LOTSE_FEEDBACK_DB=str(settings.feedback_db))
-    return subprocess.Popen([sys.executable, "-m", "app", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def assert_one_german_line(process: subprocess.Popen[str], timeout: float = 300) -> str:
@@ -90,14 +97,20 @@ def _wait_for_rows(server: ChromaServer, ingest: subprocess.Popen[str]) -> int:
 
 
 def test_an_ingest_that_loses_its_server_mid_write_stops_cleanly_and_the_next_run_completes(
-        server: ChromaServer, settings: Settings) -> None:
+    server: ChromaServer, settings: Settings
+) -> None:
     ingest = lotse_cli(settings, "ingest", "--quiet")
     written = _wait_for_rows(server, ingest)
     server.stop(kill=True)
     err = assert_one_german_line(ingest)
     assert "Ingest abgebrochen; der zuletzt übernommene Stand bleibt gültig" in err
-    ROWS.append(("mid-write: chroma run killed (SIGKILL)", "lotse ingest",
-                 f"killed after ≥{written} chunk rows were written: exit 1, German line, 'Ingest abgebrochen …'"))
+    ROWS.append(
+        (
+            "mid-write: chroma run killed (SIGKILL)",
+            "lotse ingest",
+            f"killed after ≥{written} chunk rows were written: exit 1, German line, 'Ingest abgebrochen …'",
+        )
+    )
     server.start()
     rerun = lotse_cli(settings, "ingest", "--quiet")
     out, err = rerun.communicate(timeout=600)
@@ -145,5 +158,10 @@ def test_a_hung_server_costs_a_question_seconds_not_a_minute(server: ChromaServe
         server.resume()
     assert waited < 3 * settings.chroma_timeout_s
     assert not lotse.ask("Was ist KOMM-AN NRW?").abstained
-    ROWS.append(("hung: chroma run frozen (SIGSTOP)", "library (and so /ask and chat)",
-                 f"German StoreUnavailable after {waited:.1f} s (was 54-56 s); answers again after SIGCONT"))
+    ROWS.append(
+        (
+            "hung: chroma run frozen (SIGSTOP)",
+            "library (and so /ask and chat)",
+            f"German StoreUnavailable after {waited:.1f} s (was 54-56 s); answers again after SIGCONT",
+        )
+    )

@@ -38,8 +38,12 @@ class Evidence:
         def about_the_place(line: Line) -> bool:
             return place is None or place in line.entities or places[line.chunk_id] <= {place, STATEWIDE}
 
-        speaking = {page.doc_id for page in self.pages for line in page.lines
-                    if line.chunk_id in places and about_the_place(line) and speaks_of(needs, line.text)}
+        speaking = {
+            page.doc_id
+            for page in self.pages
+            for line in page.lines
+            if line.chunk_id in places and about_the_place(line) and speaks_of(needs, line.text)
+        }
         if broad and not speaking:
             return self
         chunks = [c for c in self.retrieval.chunks if c.doc_id in speaking]

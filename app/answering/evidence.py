@@ -32,16 +32,20 @@ class Scored:
         return self.chunk.doc_id == other.chunk.doc_id and self.position == other.position + 1
 
 
-def score_pages(question: str, vector: np.ndarray, pages: list[Page], retrieved: list[RetrievedChunk],
-                selector: SentenceSelector) -> list[Scored]:
+def score_pages(
+    question: str, vector: np.ndarray, pages: list[Page], retrieved: list[RetrievedChunk], selector: SentenceSelector
+) -> list[Scored]:
     """The sentences of the retrieved chunks with their selector scores, best first."""
     by_id = {r.chunk_id: r for r in retrieved}
     scored: list[Scored] = []
     for page in pages:
         scores = selector.scores(question, vector, page.vectors, page.texts)
         answered = bool(selector.choose(scores))
-        scored += [Scored(float(score), line.text, by_id[line.chunk_id], answered, position, line.entities)
-                   for position, (score, line) in enumerate(zip(scores, page.lines)) if line.chunk_id in by_id]
+        scored += [
+            Scored(float(score), line.text, by_id[line.chunk_id], answered, position, line.entities)
+            for position, (score, line) in enumerate(zip(scores, page.lines))
+            if line.chunk_id in by_id
+        ]
     return sorted(scored, key=lambda s: -s.score)
 
 
@@ -54,8 +58,9 @@ def one_source_per_sentence(scored: list[Scored], retrieved: list[RetrievedChunk
     copies: dict[str, list[Scored]] = {}
     for s in scored:
         copies.setdefault(collapse_whitespace(without_source_note(s.text)), []).append(s)
-    kept = [replace(min(group, key=lambda s: rank[s.chunk.chunk_id]), score=max(s.score for s in group))
-            for group in copies.values()]
+    kept = [
+        replace(min(group, key=lambda s: rank[s.chunk.chunk_id]), score=max(s.score for s in group)) for group in copies.values()
+    ]
     return sorted(kept, key=lambda s: -s.score)
 
 
@@ -72,8 +77,12 @@ def holds_everywhere(query: Query, chunk: RetrievedChunk) -> bool:
     """Whether the Land's own description answers the query wherever the asker lives: what a
     programme of the Land is ("Meine Beraterin in Münster hat von KIM erzählt. Was ist das?"),
     never a detail that differs by place (its phone number, its budget there)."""
-    return (query.intent is Intent.DEFINITION and bool(query.programmes) and STATEWIDE in chunk.places
-            and query.detail not in PLACE_BOUND_DETAILS)
+    return (
+        query.intent is Intent.DEFINITION
+        and bool(query.programmes)
+        and STATEWIDE in chunk.places
+        and query.detail not in PLACE_BOUND_DETAILS
+    )
 
 
 def from_the_asked_level(query: Query, chunk: RetrievedChunk) -> bool:
@@ -95,8 +104,11 @@ def unclear_place(query: Query, retrieved: list[RetrievedChunk], glossary: Gloss
     if query.places or query.place_filter or query.detail not in PLACE_BOUND_DETAILS:
         return []
     wanted = set(query.programmes)
-    relevant = [c for c in retrieved if STATEWIDE not in c.places
-                and (not wanted or wanted & set(glossary.programmes_in(f"{c.title} {c.text}")))]
+    relevant = [
+        c
+        for c in retrieved
+        if STATEWIDE not in c.places and (not wanted or wanted & set(glossary.programmes_in(f"{c.title} {c.text}")))
+    ]
     places = list(dict.fromkeys(p for c in relevant for p in c.places))
     return places if len(places) > 1 else []
 
@@ -111,7 +123,10 @@ def admissible(scored: Scored, query: Query) -> bool:
     answered sentence by sentence: each sentence must name one of them."""
     named = set(scored.entities) | (set(scored.chunk.places) - {STATEWIDE})
     full_or_labelled = is_answer_sentence(scored.text) or is_labelled_detail(scored.text, query.detail)
-    return ((scored.answered or not query.german) and full_or_labelled
-            and names_what_is_asked(query, named, holds_everywhere(query, scored.chunk))
-            and from_the_asked_level(query, scored.chunk)
-            and evidence_fits(query.ask, without_source_note(scored.text), query.detail))
+    return (
+        (scored.answered or not query.german)
+        and full_or_labelled
+        and names_what_is_asked(query, named, holds_everywhere(query, scored.chunk))
+        and from_the_asked_level(query, scored.chunk)
+        and evidence_fits(query.ask, without_source_note(scored.text), query.detail)
+    )

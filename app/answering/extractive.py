@@ -3,10 +3,11 @@
 The best-scored admissible sentences (``app.answering.evidence``) become a short German
 answer with one [n] per sentence: full sentences that stand alone come first (no fragments
 ever; sentences pointing back at an unseen one, or about a minister's visit, only when
-nothing else answers; one pointing back at a shown sentence follows it); a definitional question gets the defining sentence first. A question
-asking for offers gets one line per offer (``app.answering.offers``). When no page has an
-answer it abstains and points to the local Kommunales Integrationszentrum, citing the
-passage that says every Kreis and kreisfreie Stadt has one.
+nothing else answers; one pointing back at a shown sentence follows it); a definitional
+question gets the defining sentence first. A question asking for offers gets one line per
+offer (``app.answering.offers``). When no page has an answer it abstains and points to the
+local Kommunales Integrationszentrum, citing the passage that says every Kreis and kreisfreie
+Stadt has one.
 """
 
 from __future__ import annotations
@@ -86,17 +87,21 @@ def describes(chunk: RetrievedChunk, query: Query, glossary: Glossary) -> bool:
     (its title names the programme and no other place than the query does: the KI in
     general, not the KI Köln)."""
     other_places = set(glossary.places_in(chunk.title)) - set(query.places) - {STATEWIDE}
-    return chunk.kind == "programme" and bool(set(glossary.programmes_in(chunk.title)) & set(query.programmes)) and not other_places
+    return (
+        chunk.kind == "programme" and bool(set(glossary.programmes_in(chunk.title)) & set(query.programmes)) and not other_places
+    )
 
 
 def best_first(scored: list[Scored], query: Query, glossary: Glossary) -> list[Scored]:
-    """No fragments (a contact line with the asked detail is not one); sentences that stand alone before the rest; for "Was ist …" a defining
-    sentence first, then the named programme's own description."""
+    """No fragments (a contact line with the asked detail is not one); sentences that stand alone
+    before the rest; for "Was ist …" a defining sentence first, then the named programme's own
+    description."""
     whole = [s for s in scored if not is_fragment(s.text) or is_labelled_detail(s.text, query.detail)]
     ordered = [s for s in whole if stands_alone(s.text)] or whole
     if query.intent is Intent.DEFINITION:
-        ordered = sorted(ordered, key=lambda s: (not defines(s.text, query, glossary, s.chunk.title),
-                                                 not describes(s.chunk, query, glossary)))
+        ordered = sorted(
+            ordered, key=lambda s: (not defines(s.text, query, glossary, s.chunk.title), not describes(s.chunk, query, glossary))
+        )
     return ordered
 
 
@@ -137,11 +142,19 @@ class ExtractiveComposer:
     def abstain(self, referral: Referral | None, place: str | None = None) -> Draft:
         """The German "no answer" with the cited referral to the KI (of ``place``, if known)."""
         if referral is None:
-            return Draft(answer=f"{ABSTAIN_TEXT} Bitte wenden Sie sich an das Kommunale Integrationszentrum vor Ort.", citations=[], abstained=True)
+            return Draft(
+                answer=f"{ABSTAIN_TEXT} Bitte wenden Sie sich an das Kommunale Integrationszentrum vor Ort.",
+                citations=[],
+                abstained=True,
+            )
         chunk, passage = referral.chunk, referral.passage
         citation = Citation.of(1, chunk, passage)
-        return Draft(answer=f"{ABSTAIN_TEXT} {referral_text(place, self.glossary, 'bitte')} {passage} [1]", citations=[citation], abstained=True,
-                     extra=[chunk])
+        return Draft(
+            answer=f"{ABSTAIN_TEXT} {referral_text(place, self.glossary, 'bitte')} {passage} [1]",
+            citations=[citation],
+            abstained=True,
+            extra=[chunk],
+        )
 
     def compose(self, evidence: Evidence) -> Draft:
         """A cited extractive answer, or the abstention when the evidence is weak."""
@@ -162,8 +175,9 @@ class ExtractiveComposer:
         else:
             scored = score_pages(evidence.retrieval.ask, evidence.retrieval.ask_vector, evidence.pages, retrieved, self.selector)
             unclear = unclear_place(query, retrieved, self.glossary)  # then only statewide documents may answer
-            admitted = one_source_per_sentence([s for s in scored if admissible(s, query) and (not unclear or STATEWIDE in s.chunk.places)],
-                                               retrieved)
+            admitted = one_source_per_sentence(
+                [s for s in scored if admissible(s, query) and (not unclear or STATEWIDE in s.chunk.places)], retrieved
+            )
             chosen = select_sentences(best_first(admitted, query, self.glossary), self.thresholds.max_sentences)
             chosen = with_follow_ups(chosen, admitted, self.thresholds.max_sentences)
             lines = [(s.chunk, shown(s, query), s.text) for s in chosen]
@@ -178,7 +192,9 @@ class ExtractiveComposer:
         unclear = unclear_place(evidence.query, evidence.retrieval.chunks, self.glossary)
         if unclear:
             return which_place(unclear, self.glossary)
-        return near_miss(evidence, self.selector, self.glossary, scored) or self.abstain(evidence.referral, evidence.query.place_filter)
+        return near_miss(evidence, self.selector, self.glossary, scored) or self.abstain(
+            evidence.referral, evidence.query.place_filter
+        )
 
 
 def source_year(chunk: RetrievedChunk, quote: str) -> int | None:
@@ -205,8 +221,12 @@ def dated(lines: list[tuple[RetrievedChunk, str, str]], current_year: int) -> li
 def which_place(places: list[str], glossary: Glossary) -> Draft:
     """No answer but a question back: the documents give this detail for several places."""
     named = ", ".join(f"Stadt {p}" if p in glossary.places.cities else p for p in places)
-    return Draft(answer=f"Ihre Frage nennt keinen Ort, und meine Dokumente nennen das für mehrere Orte: {named}. "
-                        "Für welchen Ort möchten Sie es wissen?", citations=[], abstained=True)
+    return Draft(
+        answer=f"Ihre Frage nennt keinen Ort, und meine Dokumente nennen das für mehrere Orte: {named}. "
+        "Für welchen Ort möchten Sie es wissen?",
+        citations=[],
+        abstained=True,
+    )
 
 
 def spanning(text: str, first: str, second: str) -> str:
@@ -214,7 +234,7 @@ def spanning(text: str, first: str, second: str) -> str:
     the later of two quotes it holds."""
     text = collapse_whitespace(text)
     spans = [(text.find(q), text.find(q) + len(q)) for q in (collapse_whitespace(first), collapse_whitespace(second))]
-    return text[min(s for s, _ in spans): max(e for _, e in spans)]
+    return text[min(s for s, _ in spans) : max(e for _, e in spans)]
 
 
 def _cited(lines: list[tuple[RetrievedChunk, str, str]], separator: str) -> Draft:

@@ -69,7 +69,9 @@ def is_fragment(text: str) -> bool:
     """A phrase without a verb ("Für Zugewanderte auf dem Weg in Ausbildung und Beruf."). German
     nouns are capitalised, so a sentence needs a lower-case word that can be a verb form."""
     tokens = _TOKEN.findall(without_source_note(text))
-    return len(tokens) <= MAX_FRAGMENT_WORDS and not any(_verb_like(token, tokens[i - 1].lower() if i else "") for i, token in enumerate(tokens))
+    return len(tokens) <= MAX_FRAGMENT_WORDS and not any(
+        _verb_like(token, tokens[i - 1].lower() if i else "") for i, token in enumerate(tokens)
+    )
 
 
 def looks_back(text: str) -> bool:
@@ -120,19 +122,40 @@ def _label(names: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*(?:{names})\s*:\s*\S")
 
 
-_WEEKDAY_OR_DATE = r"\b(mon|diens|mittwoch|donners|frei|sams|sonn)tags?\b|\b\d{1,2}\.\s?\d{1,2}\.|\b\d{1,2}\.\s(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b"
+_WEEKDAY_OR_DATE = (
+    r"\b(mon|diens|mittwoch|donners|frei|sams|sonn)tags?\b|\b\d{1,2}\.\s?\d{1,2}\."
+    r"|\b\d{1,2}\.\s(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b"
+)
 DETAILS: dict[str, Detail] = {
     "phone": Detail("keine Telefonnummer", re.compile(r"\d[\d /-]{5,}\d"), _label("Telefon|Telefonnummer|Tel\\.|Fon|Hotline")),
     "email": Detail("keine E-Mail-Adresse", re.compile(r"@|\[at\]", re.I), _label("E-Mail|Mail")),
-    "opening_hours": Detail("keine Öffnungszeiten", re.compile(r"\bUhr\b|\b\d{1,2}[.:]\d{2}\b|\b(mon|diens|mittwoch|donners|frei|sams|sonn)tags?\b|täglich", re.I),
-                            _label("Öffnungszeiten|Sprechzeiten|Geöffnet|Beratungszeiten")),
-    "address": Detail("keine Adresse", re.compile(r"straße|str\.|\bweg\b|\bplatz\b|allee|\b\d{5}\b", re.I), _label("Adresse|Anschrift")),
-    "website": Detail("keine Internetseite", re.compile(r"www\.|https?://", re.I), _label("Internet|Website|Webseite|Homepage|Web")),
-    "age": Detail("kein Alter", re.compile(r"\b\d+\s*Jahre?\b|\bJahre alt\b|Lebensjahr|\b\d+-?jährig|geboren|Jahrgang|"
-                                           r"\b(ab|bis|unter|über) \d+\b", re.I)),
-    "leader": Detail("nicht, wer es leitet", re.compile(
-        r"\bleitet\b|\bLeiter(in)?\b|\bLeitung\b|\bgeleitet\b|\bLandr(at|ätin)\b|(Ober)?[Bb]ürgermeister(in)?\b|\bVorsitz"
-        r"|\bDirektor(in)?\b|\bGeschäftsführer(in)?\b|\bMinister(in)?\b", re.I)),
+    "opening_hours": Detail(
+        "keine Öffnungszeiten",
+        re.compile(r"\bUhr\b|\b\d{1,2}[.:]\d{2}\b|\b(mon|diens|mittwoch|donners|frei|sams|sonn)tags?\b|täglich", re.I),
+        _label("Öffnungszeiten|Sprechzeiten|Geöffnet|Beratungszeiten"),
+    ),
+    "address": Detail(
+        "keine Adresse", re.compile(r"straße|str\.|\bweg\b|\bplatz\b|allee|\b\d{5}\b", re.I), _label("Adresse|Anschrift")
+    ),
+    "website": Detail(
+        "keine Internetseite", re.compile(r"www\.|https?://", re.I), _label("Internet|Website|Webseite|Homepage|Web")
+    ),
+    "age": Detail(
+        "kein Alter",
+        re.compile(
+            r"\b\d+\s*Jahre?\b|\bJahre alt\b|Lebensjahr|\b\d+-?jährig|geboren|Jahrgang|"
+            r"\b(ab|bis|unter|über) \d+\b",
+            re.I,
+        ),
+    ),
+    "leader": Detail(
+        "nicht, wer es leitet",
+        re.compile(
+            r"\bleitet\b|\bLeiter(in)?\b|\bLeitung\b|\bgeleitet\b|\bLandr(at|ätin)\b|(Ober)?[Bb]ürgermeister(in)?\b|\bVorsitz"
+            r"|\bDirektor(in)?\b|\bGeschäftsführer(in)?\b|\bMinister(in)?\b",
+            re.I,
+        ),
+    ),
     "amount": Detail("keinen Betrag", MONEY_EVIDENCE),
     "date": Detail("kein Datum", re.compile(YEAR.pattern + "|" + _WEEKDAY_OR_DATE, re.I)),
     "count": Detail("keine Zahl", NUMBER_OR_NUMBER_WORD),

@@ -19,10 +19,11 @@ from app.core import FUNCTION_WORDS, STATEWIDE, Citation, without_source_note
 
 
 def referral_text(place: str | None, glossary: Glossary, word: str = "dazu") -> str:
-    """"Fragen Sie <word> beim Kommunalen Integrationszentrum …": the asker's own when the
+    """ "Fragen Sie <word> beim Kommunalen Integrationszentrum …": the asker's own when the
     question or the filter names a place in NRW, else "Ihres Kreises oder Ihrer kreisfreien Stadt"."""
     office = glossary.places.genitive(place) if place and place != STATEWIDE else "Ihres Kreises oder Ihrer kreisfreien Stadt"
     return f"Fragen Sie {word} beim Kommunalen Integrationszentrum {office} nach:"
+
 
 _CAPITALISED_RUN = re.compile(r"(?:\b[A-ZÄÖÜ][\w.-]*[?!.,]?(?:\s+|$)){2,}")
 
@@ -61,12 +62,12 @@ def _names_all(sentence: Scored, things: list[str]) -> bool:
 def about_the_thing(scored: list[Scored], things: list[str]) -> Scored | None:
     """The best full sentence of the retrieved documents (``scored``, best first) that names
     everything the question names."""
-    return next((s for s in scored if _names_all(s, things) and is_answer_sentence(s.text) and not is_fragment(s.text)),
-                None)
+    return next((s for s in scored if _names_all(s, things) and is_answer_sentence(s.text) and not is_fragment(s.text)), None)
 
 
-def near_miss(evidence: Evidence, selector: SentenceSelector, glossary: Glossary,
-              scored: list[Scored] | None = None) -> Draft | None:
+def near_miss(
+    evidence: Evidence, selector: SentenceSelector, glossary: Glossary, scored: list[Scored] | None = None
+) -> Draft | None:
     """The near-miss answer, or None when the question asks for no known detail, names
     nothing, or the documents say nothing about what it names. ``scored``: the retrieved
     pages' sentences if the composer scored them already (else they are scored here)."""
@@ -84,6 +85,8 @@ def near_miss(evidence: Evidence, selector: SentenceSelector, glossary: Glossary
     chunk, referral = sentence.chunk, evidence.referral
     shown = without_source_note(sentence.text)
     citations = [Citation.of(1, chunk, sentence.text), Citation.of(2, referral.chunk, referral.passage)]
-    answer = (f"{about(things, evidence.query, glossary)} nennen meine Dokumente {detail.missing}. Was sie darüber sagen: {shown} [1] "
-              f"{referral_text(evidence.query.place_filter, glossary)} {referral.passage} [2]")
+    answer = (
+        f"{about(things, evidence.query, glossary)} nennen meine Dokumente {detail.missing}. Was sie darüber sagen: {shown} [1] "
+        f"{referral_text(evidence.query.place_filter, glossary)} {referral.passage} [2]"
+    )
     return Draft(answer=answer, citations=citations, abstained=True, extra=[referral.chunk])

@@ -37,8 +37,9 @@ class Offer:
     similarity: float
 
 
-def shown_line(page: Page, chunk_ids: set[str], query: Query, vector: np.ndarray,
-               places: tuple[str, ...]) -> tuple[Line, float] | None:
+def shown_line(
+    page: Page, chunk_ids: set[str], query: Query, vector: np.ndarray, places: tuple[str, ...]
+) -> tuple[Line, float] | None:
     """The page's stand-alone sentence (in a retrieved chunk) most similar to the question,
     with its similarity; on a page about several places, only sentences naming the asked place;
     one that speaks of what the asker seeks (a Kita place) before others, even if it points back
@@ -70,7 +71,7 @@ def choose_offers(offers: list[Offer], place: str | None) -> list[Offer]:
     unique = {_said(o): o for o in reversed(local + others)}  # the first of equal sentences wins
     local, others = ([o for o in group if unique[_said(o)] is o] for group in (local, others))
     if local:
-        others = [o for o in others if STATEWIDE in o.chunk.places][:max(FILLED_UP_TO - len(local), 0)]
+        others = [o for o in others if STATEWIDE in o.chunk.places][: max(FILLED_UP_TO - len(local), 0)]
     return (local + others)[:MAX_OFFERS]
 
 
@@ -81,7 +82,7 @@ def short_title(title: str) -> str:
 
 
 def offer_line(title: str, sentence: str) -> str:
-    """"Title: sentence", or the sentence alone when it already names the offer."""
+    """ "Title: sentence", or the sentence alone when it already names the offer."""
     text = without_source_note(sentence)
     name = short_title(title)
     return text if not name or name.lower() in text.lower() else f"{name}: {text}"

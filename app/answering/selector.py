@@ -101,8 +101,12 @@ class LearnedSelector(SentenceSelector):
             stored = json.loads(path.read_text(encoding="utf-8"))
             if stored["features"] != list(FEATURES):
                 raise ConfigurationError(f"{path}: Merkmale passen nicht zum Code; bitte 'lotse train-selector' ausführen.")
-            return cls(lightgbm.Booster(model_str=stored["model"]), float(stored["line_threshold"]),
-                       float(stored["answer_threshold"]), str(stored["embedder"]))
+            return cls(
+                lightgbm.Booster(model_str=stored["model"]),
+                float(stored["line_threshold"]),
+                float(stored["answer_threshold"]),
+                str(stored["embedder"]),
+            )
         except (OSError, ValueError, KeyError) as error:
             raise ConfigurationError(f"Auswahlmodell {path} ist nicht lesbar: {error}") from error
 

@@ -77,7 +77,9 @@ def sought(ask: str, context: str) -> tuple[Need, ...]:
     named = rules.needs_in(ask)
     specific = [need for need in named if not need.broad]
     if not specific and context:  # only then are the telling sentences read
-        seeking = " ".join(s for s in _SENTENCE_END.split(context) if s.strip() and (_asks(s.strip()) or rules.seeking.search(folded(s))))
+        seeking = " ".join(
+            s for s in _SENTENCE_END.split(context) if s.strip() and (_asks(s.strip()) or rules.seeking.search(folded(s)))
+        )
         specific = [need for need in rules.needs_in(seeking) if not need.broad]
     return tuple(specific) or tuple(need for need in named if need.broad)
 

@@ -114,14 +114,21 @@ def cues() -> Cues:
     stop_words = {folded(w) for words in (STOPWORDS_GERMAN, STOPWORDS_EN, STOPWORDS_RUSSIAN, STOPWORDS_TURKISH) for w in words}
     single_asking = {w for w in every("asking") if " " not in w}
     continuing = "|".join(re.escape(c) for c in sorted(set(every("continuing")), key=len, reverse=True))
-    return Cues(asking=_words_pattern(every("asking")), run_on_min_words=int(data["run_on_min_words"]),
-                run_on_min_ask_words=int(data["run_on_min_ask_words"]),
-                continuing=re.compile(rf"^\W*(?:{continuing})(?!\w)"), referring=referring, pointing=frozenset(every("pointing")),
-                function=frozenset(stop_words | set(every("function")) | single_asking | referring),
-                intents={name: _words_pattern(phrases) for name, phrases in data["intents"].items()},
-                details={name: _words_pattern(phrases) for name, phrases in data["details"].items()},
-                courtesy=frozenset(every("courtesy")), harm=_words_pattern(every("harm")),
-                needs=tuple(_need(name, need) for name, need in data["needs"].items()), seeking=_words_pattern(every("seeking")))
+    return Cues(
+        asking=_words_pattern(every("asking")),
+        run_on_min_words=int(data["run_on_min_words"]),
+        run_on_min_ask_words=int(data["run_on_min_ask_words"]),
+        continuing=re.compile(rf"^\W*(?:{continuing})(?!\w)"),
+        referring=referring,
+        pointing=frozenset(every("pointing")),
+        function=frozenset(stop_words | set(every("function")) | single_asking | referring),
+        intents={name: _words_pattern(phrases) for name, phrases in data["intents"].items()},
+        details={name: _words_pattern(phrases) for name, phrases in data["details"].items()},
+        courtesy=frozenset(every("courtesy")),
+        harm=_words_pattern(every("harm")),
+        needs=tuple(_need(name, need) for name, need in data["needs"].items()),
+        seeking=_words_pattern(every("seeking")),
+    )
 
 
 def _need(name: str, data: dict[str, Any]) -> Need:

@@ -22,7 +22,9 @@ import yaml
 from app.core import STATEWIDE, without_umlauts
 
 PLACES = Path(__file__).parent / "places"
-_PLACE_PHRASE = re.compile(r"\b(?:im|in|aus|bei|für|fuer)(?:\s+(?:der|dem|den))?(?:\s+(?:Kreis(?:es)?|Stadt|Gemeinde))?\s*$", re.I)
+_PLACE_PHRASE = re.compile(
+    r"\b(?:im|in|aus|bei|für|fuer)(?:\s+(?:der|dem|den))?(?:\s+(?:Kreis(?:es)?|Stadt|Gemeinde))?\s*$", re.I
+)
 """The words that lead into a place name, removed with it."""
 MIN_TAIL_CHARS = 6
 """Forms at least this long also match with an ending ("Dortmunder", "Bochums"); shorter ones
@@ -56,18 +58,30 @@ class Gazetteer:
     """A word of at least six letters right after a place word ("in", "Kreis", …): the name, in group "name"."""
 
     @classmethod
-    def build(cls, forms: dict[str, set[str]], needs_cue: set[str], cue_words: list[str],
-              cities: frozenset[str] = frozenset(), districts: dict[str, str] | None = None) -> Gazetteer:
+    def build(
+        cls,
+        forms: dict[str, set[str]],
+        needs_cue: set[str],
+        cue_words: list[str],
+        cities: frozenset[str] = frozenset(),
+        districts: dict[str, str] | None = None,
+    ) -> Gazetteer:
         """A gazetteer from canonical name → surface forms."""
         canonical = {form.lower(): name for name, names in forms.items() for form in names}
         alternatives = "|".join(
-            re.escape(f) + (r"\w*" if len(f) >= MIN_TAIL_CHARS else r"(?!\w)")
-            for f in sorted(canonical, key=len, reverse=True))
+            re.escape(f) + (r"\w*" if len(f) >= MIN_TAIL_CHARS else r"(?!\w)") for f in sorted(canonical, key=len, reverse=True)
+        )
         cues = "|".join(re.escape(c) for c in cue_words)
         pattern = re.compile(rf"(?:\b(?P<cue>{cues})\s+)?(?<![\w-])(?P<name>{alternatives})", re.IGNORECASE)
         after = re.compile(rf"\b(?:{cues})\s+(?P<name>\w{{6,}})", re.IGNORECASE)
-        return cls(canonical, frozenset(f.lower() for c in needs_cue for f in _spellings(c)), pattern, cities,
-                   {f.lower(): city for name, city in (districts or {}).items() for f in _spellings(name)}, after)
+        return cls(
+            canonical,
+            frozenset(f.lower() for c in needs_cue for f in _spellings(c)),
+            pattern,
+            cities,
+            {f.lower(): city for name, city in (districts or {}).items() for f in _spellings(name)},
+            after,
+        )
 
     @classmethod
     def official(cls, folder: Path = PLACES) -> Gazetteer:
@@ -87,7 +101,9 @@ class Gazetteer:
         all_lower = text == text.lower()
         for match in self.pattern.finditer(text):
             surface, name = self._surface(match.group("name")), match.group("name")
-            if surface is not None and (surface not in self.needs_cue or match.group("cue") and (not name[:1].islower() or all_lower)):
+            if surface is not None and (
+                surface not in self.needs_cue or match.group("cue") and (not name[:1].islower() or all_lower)
+            ):
                 found.append(match)
         return found
 
@@ -116,7 +132,7 @@ class Gazetteer:
         kept, last = [], 0
         for match in self.mentions(text):
             lead = _PLACE_PHRASE.search(text, last, match.start())
-            kept.append(text[last: lead.start() if lead else match.start()])
+            kept.append(text[last : lead.start() if lead else match.start()])
             last = match.end()
         kept.append(text[last:])
         return re.sub(r"\s+([?.!,])", r"\1", " ".join("".join(kept).split()))

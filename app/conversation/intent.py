@@ -50,8 +50,13 @@ class Head:
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Head:
-        return cls(tuple(data["classes"]), np.asarray(data["weights"], dtype=np.float32), np.asarray(data["bias"], dtype=np.float32),
-                   float(data.get("floor", 0.0)), bool(data.get("applied", True)))
+        return cls(
+            tuple(data["classes"]),
+            np.asarray(data["weights"], dtype=np.float32),
+            np.asarray(data["bias"], dtype=np.float32),
+            float(data.get("floor", 0.0)),
+            bool(data.get("applied", True)),
+        )
 
     def decides(self, probability: float) -> bool:
         """Whether this head's answer stands (else the cues decide)."""

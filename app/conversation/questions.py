@@ -9,8 +9,10 @@ from app.core import InvalidQuestion, addresses_an_ai, normalize_text
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 """A run of two or more letters, in any script."""
 NOT_A_QUESTION = "Ich habe keine Frage erkannt. Bitte stellen Sie Ihre Frage mit Worten."
-ORDERS_NOT_QUESTIONS = ("Ich beantworte nur Fragen zu Integrationsangeboten in NRW, mit Zitaten aus meinen Dokumenten. "
-                        "Anweisungen an mich ändern daran nichts.")
+ORDERS_NOT_QUESTIONS = (
+    "Ich beantworte nur Fragen zu Integrationsangeboten in NRW, mit Zitaten aus meinen Dokumenten. "
+    "Anweisungen an mich ändern daran nichts."
+)
 
 
 def _is_word_token(token: str) -> bool:

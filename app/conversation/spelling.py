@@ -48,8 +48,12 @@ MIN_SLIP_CHARS = 5
 def one_edit_away(word: str) -> set[str]:
     """Every string one typing slip from ``word``: a letter dropped, doubled or wrong, or two swapped."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-            | {a + c + b[1:] for a, b in splits if b for c in _LETTERS} | {a + c + b for a, b in splits for c in _LETTERS})
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+        | {a + c + b for a, b in splits for c in _LETTERS}
+    )
 
 
 def one_edit_apart(a: str, b: str) -> bool:
@@ -58,10 +62,10 @@ def one_edit_apart(a: str, b: str) -> bool:
         return False
     start = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
     if len(a) == len(b):
-        swapped = a[start + 2:] == b[start + 2:] and a[start:start + 2] == b[start:start + 2][::-1]
-        return a[start + 1:] == b[start + 1:] or swapped
+        swapped = a[start + 2 :] == b[start + 2 :] and a[start : start + 2] == b[start : start + 2][::-1]
+        return a[start + 1 :] == b[start + 1 :] or swapped
     shorter, longer = (a, b) if len(a) < len(b) else (b, a)
-    return shorter[start:] == longer[start + 1:]
+    return shorter[start:] == longer[start + 1 :]
 
 
 COMMON_WORD_LANGUAGES = ("de", "en", "tr")
@@ -92,8 +96,13 @@ def common_words() -> frozenset[str]:
 
 def _may_be_a_slip(word: str, places: Container[str]) -> bool:
     key = spelling_key(word)
-    return (MIN_SLIP_CHARS <= len(key) <= MAX_SLIP_CHARS and key.isascii() and word.casefold() not in common_words()
-            and folded(word) not in common_words() and word.lower() not in places)
+    return (
+        MIN_SLIP_CHARS <= len(key) <= MAX_SLIP_CHARS
+        and key.isascii()
+        and word.casefold() not in common_words()
+        and folded(word) not in common_words()
+        and word.lower() not in places
+    )
 
 
 def is_common_word(word: str, languages: tuple[str, ...]) -> bool:
@@ -112,8 +121,7 @@ def _common_german_slip(variants: set[str]) -> str | None:
     return ranked[0][1] if ranked[0][0] >= FREQUENCY_EVIDENCE * runner_up else None
 
 
-def _slips(words: set[str], found: dict[str, str], spellings: Spellings, places: Container[str],
-           german: bool) -> dict[str, str]:
+def _slips(words: set[str], found: dict[str, str], spellings: Spellings, places: Container[str], german: bool) -> dict[str, str]:
     """The document word each unknown word is one slip from, where that word is the only one;
     in a German text otherwise the common German word a lower-case word is one slip from, if
     one stands out (a capitalised word may be a name: "Kölle" is no slip of "Hölle"; so may

@@ -170,13 +170,17 @@ def fix_place_slips(text: str, places: Gazetteer, vocabulary: Container[str]) ->
             return match.group(0)
         common = folded(word) in common_words() or (not word.isascii() and is_common_word(word.lower(), EXONYM_LANGUAGES))
         shortest = MIN_PLACE_SLIP_CHARS if common else MIN_SHORT_PLACE_SLIP_CHARS
-        near = {form for form in one_edit_away(word.lower())
-                if len(form) >= shortest and form in places.canonical and form not in places.needs_cue}
+        near = {
+            form
+            for form in one_edit_away(word.lower())
+            if len(form) >= shortest and form in places.canonical and form not in places.needs_cue
+        }
         if len({places.canonical[form] for form in near}) != 1:
             return match.group(0)
         form = sorted(near)[0]
         name = form if word.islower() else form[0].upper() + form[1:]
         return match.group(0)[: match.start("name") - match.start()] + name
+
     return places.after_place_word.sub(fixed, text)
 
 

@@ -60,7 +60,6 @@ def detect_language(text: str, min_score: float = MIN_SCORE) -> str | None:
     return None
 
 
-
 def question_language(text: str) -> str | None:
     """The interface language a question is written in (``detect_language``), or None when it
     is none of the interface's languages or not clear."""

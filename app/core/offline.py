@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import os
 
-NO_REPORTS = {"GRADIO_ANALYTICS_ENABLED": "False", "ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1",
-              "HF_HUB_DISABLE_TELEMETRY": "1", "DO_NOT_TRACK": "1"}
+NO_REPORTS = {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "HF_HUB_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "DO_NOT_TRACK": "1",
+}
 
 
 def stay_offline() -> None:

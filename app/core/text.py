@@ -50,11 +50,13 @@ CONTACT_LINE = re.compile(r"@|https?://|www\.|\b\d{3,}[ /-]?\d{3,}", re.I)
 MONEY_EVIDENCE = re.compile(r"Euro|€|Mio\.", re.I)
 _ORDERS = r"(?:anweisung|instruktion|befehl|regel|vorgabe|prompt|instruction|rule|command|direction)"
 _ADDRESSES_AN_AI = re.compile(
-    r"\b(?:ignorier(?:e|en sie)?|ignore|vergiss|missachte|disregard|forget)\b(?:\W+\w+){0,4}?\W+\w*" + _ORDERS
+    r"\b(?:ignorier(?:e|en sie)?|ignore|vergiss|missachte|disregard|forget)\b(?:\W+\w+){0,4}?\W+\w*"
+    + _ORDERS
     + r"|\bsystem\s?-?prompt|(?:^|[.!?]\s+)(?:system|assistant|assistent|user|nutzer)\s*:|<\|\w+\|>|\[/?INST\]"
     r"|\b(?:du bist (?:jetzt|ab jetzt|nun)|you are now|act as|tu so, als ob du)\b(?:\W+\w+){0,3}?\W+"
     r"(?:assistent\w*|assistant|ki|ai|modell|model|chatbot|bot|dan)\b"
-    r"|\b(?:antworte|antwortet|answer|respond|reply)\b(?:\W+\w+){0,3}?\W+(?:mit|with)\b\W+(?:dem wort |the word )?[\"„']?(?-i:[A-ZÄÖÜ]{4,})\b"
+    r"|\b(?:antworte|antwortet|answer|respond|reply)\b(?:\W+\w+){0,3}?\W+(?:mit|with)\b"
+    r"\W+(?:dem wort |the word )?[\"„']?(?-i:[A-ZÄÖÜ]{4,})\b"
     r"|\b(?:als (?:sprachmodell|künstliche intelligenz)|as an ai|language model)\b",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -63,8 +65,10 @@ only ("Ignoriere …", not "ignoriert"), and never "als KI": in NRW, KI is the K
 Integrationszentrum."""
 
 INTERROGATIVES = frozenset("wann seit wie was wo wer warum welche welcher welches wieviel viel viele".split())
-FUNCTION_WORDS = frozenset(STOPWORDS_GERMAN) | INTERROGATIVES | frozenset(
-    "gibt gab geben macht machen ist sind war hat haben kann wird heißt bedeutet".split()
+FUNCTION_WORDS = (
+    frozenset(STOPWORDS_GERMAN)
+    | INTERROGATIVES
+    | frozenset("gibt gab geben macht machen ist sind war hat haben kann wird heißt bedeutet".split())
 )
 """Words that name nothing to search for (bm25s' German stop words, question words, light verbs)."""
 CONTENT_STOP_WORDS = frozenset(
@@ -139,7 +143,7 @@ def split_sentences(paragraph: str) -> list[str]:
         marks = _LEADING_CITATIONS.match(sentence)
         if sentences and marks:
             sentences[-1] = f"{sentences[-1]} {marks.group(1).strip()}"
-            sentence = sentence[marks.end():].strip()
+            sentence = sentence[marks.end() :].strip()
         if sentences and _PARENTHETICAL.match(sentence):
             sentences[-1] = f"{sentences[-1]} {sentence}"
         elif sentence:

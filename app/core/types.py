@@ -27,9 +27,15 @@ class RetrievedChunk:
     def from_metadata(cls, chunk_id: str, text: str, meta: dict[str, Any], score: float = 0.0) -> RetrievedChunk:
         """A chunk as stored in Chroma (metadata written by ingest; an empty date is None)."""
         return cls(
-            doc_id=str(meta["doc_id"]), chunk_id=chunk_id, score=score, text=text, title=str(meta.get("title", "")),
-            date=str(meta.get("date") or "") or None, kind=str(meta.get("kind", "")),
-            places=tuple(str(p) for p in meta.get("places") or ()), url=str(meta.get("url") or "") or None,
+            doc_id=str(meta["doc_id"]),
+            chunk_id=chunk_id,
+            score=score,
+            text=text,
+            title=str(meta.get("title", "")),
+            date=str(meta.get("date") or "") or None,
+            kind=str(meta.get("kind", "")),
+            places=tuple(str(p) for p in meta.get("places") or ()),
+            url=str(meta.get("url") or "") or None,
         )
 
     def to_dict(self) -> dict[str, Any]:

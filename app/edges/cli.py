@@ -178,8 +178,10 @@ def wartung(settings: Settings, host: str | None, port: int | None, days: int) -
     """Das Wartungs-Dashboard starten: Themen ohne gute Antwort, hinter einem Login."""
     password = settings.dashboard_password.get_secret_value() if settings.dashboard_password else ""
     if len(password) < MIN_PASSWORD:
-        raise LotseError(f"Das Wartungs-Dashboard ist aus: Setzen Sie LOTSE_DASHBOARD_PASSWORD (mindestens {MIN_PASSWORD} "
-                         "Zeichen) und, wenn gewünscht, LOTSE_DASHBOARD_USER (Standard: wartung).")
+        raise LotseError(
+            f"Das Wartungs-Dashboard ist aus: Setzen Sie LOTSE_DASHBOARD_PASSWORD (mindestens {MIN_PASSWORD} "
+            "Zeichen) und, wenn gewünscht, LOTSE_DASHBOARD_USER (Standard: wartung)."
+        )
     from app.edges.feedback import FeedbackStore
     from app.edges.web import Dashboard, build_dashboard, launch_dashboard
     from app.index import load_embeddings
@@ -188,8 +190,9 @@ def wartung(settings: Settings, host: str | None, port: int | None, days: int) -
     embed = load_embeddings(settings.embeddings).embed_query
     dashboard = Dashboard(FeedbackStore(settings.feedback_store), embed, settings.gap_cases_path)
     click.echo(f"Lotse-Wartung läuft: http://{host}:{port}  (Anmeldung: {settings.dashboard_user}; beenden mit Strg+C)")
-    launch_dashboard(build_dashboard(dashboard, days), host, port, settings.dashboard_user, password,
-                     trusted_proxies=settings.trusted_proxies)
+    launch_dashboard(
+        build_dashboard(dashboard, days), host, port, settings.dashboard_user, password, trusted_proxies=settings.trusted_proxies
+    )
 
 
 PURGE_EVERY_S = 24 * 60 * 60
@@ -209,8 +212,12 @@ def purge_daily(store: FeedbackStore, days: int, every_s: float = PURGE_EVERY_S)
             if removed:
                 click.echo(f"Rückmeldungen älter als {days} Tage gelöscht: {removed}")
         except Exception as error:  # noqa: BLE001 - any failure must still reschedule
-            log.error("Rückmeldungen: Löschen alter Einträge fehlgeschlagen (%s: %s); nächster Versuch in %.0f s",
-                      type(error).__name__, error, every_s)
+            log.error(
+                "Rückmeldungen: Löschen alter Einträge fehlgeschlagen (%s: %s); nächster Versuch in %.0f s",
+                type(error).__name__,
+                error,
+                every_s,
+            )
         finally:
             timer = threading.Timer(every_s, purge)
             timer.daemon = True
@@ -226,8 +233,13 @@ def feedback() -> None:
 
 
 @feedback.command("purge")
-@click.option("--tage", "days", type=click.IntRange(min=1), default=None,
-              help="Einträge löschen, die älter sind (Standard: LOTSE_FEEDBACK_RETENTION_DAYS, 90).")
+@click.option(
+    "--tage",
+    "days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Einträge löschen, die älter sind (Standard: LOTSE_FEEDBACK_RETENTION_DAYS, 90).",
+)
 @click.pass_obj
 def feedback_purge(settings: Settings, days: int | None) -> None:
     """Alte Rückmeldungen löschen (der Server tut das täglich selbst)."""

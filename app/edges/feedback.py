@@ -52,7 +52,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 _metadata = MetaData()
 FEEDBACK = Table(
-    "feedback", _metadata,
+    "feedback",
+    _metadata,
     Column("id", Integer, primary_key=True),
     Column("created_at", Text, nullable=False),  # ISO 8601 in UTC: sorts and compares as text on every database
     Column("question", Text, nullable=False),
@@ -141,8 +142,10 @@ class FeedbackStore:
                 for index in FEEDBACK.indexes:
                     index.create(db, checkfirst=True)
         except (SQLAlchemyError, OSError) as error:  # server away, file corrupt, folder read-only
-            raise LotseError("Die Datenbank für Rückmeldungen ist nicht erreichbar.",
-                             detail=(str(error).splitlines() or [type(error).__name__])[0]) from error
+            raise LotseError(
+                "Die Datenbank für Rückmeldungen ist nicht erreichbar.",
+                detail=(str(error).splitlines() or [type(error).__name__])[0],
+            ) from error
 
     def _insert(self) -> Any:
         """The dialect's INSERT, which knows ``ON CONFLICT … DO UPDATE``."""
@@ -157,13 +160,19 @@ class FeedbackStore:
         question = scrub(answer.standalone or answer.question)  # a follow-up is stored, grouped and kept as cases whole
         vector = np.asarray(self.embed(question), dtype=np.float32).tobytes() if self.embed else None
         insert = self._insert().values(
-            created_at=_now(), question=question, turn=scrub(answer.question) if answer.standalone else None,
+            created_at=_now(),
+            question=question,
+            turn=scrub(answer.question) if answer.standalone else None,
             answer=scrub(answer.answer),
-            cited_chunk_ids=json.dumps([c.chunk_id for c in answer.citations]), verdict=verdict,
+            cited_chunk_ids=json.dumps([c.chunk_id for c in answer.citations]),
+            verdict=verdict,
             cited_sources=json.dumps([f"[{c.n}] {c.title} ({c.doc_id})" for c in answer.citations], ensure_ascii=False),
-            answer_id=answer_id, question_vector=vector)
+            answer_id=answer_id,
+            question_vector=vector,
+        )
         upsert = insert.on_conflict_do_update(
-            index_elements=["answer_id"], set_={"verdict": insert.excluded.verdict, "created_at": insert.excluded.created_at})
+            index_elements=["answer_id"], set_={"verdict": insert.excluded.verdict, "created_at": insert.excluded.created_at}
+        )
         try:
             with self.engine.begin() as db:
                 return int(db.execute(upsert.returning(FEEDBACK.c.id)).scalar_one())
@@ -184,21 +193,37 @@ class FeedbackStore:
         """The newest ``limit`` 👎 and unanswered entries of the last ``days`` days, newest first
         (what the dashboard holds in memory is bounded, however big the table grows)."""
         since = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
-        query = (select(FEEDBACK).where(FEEDBACK.c.verdict.in_(PROBLEMS), FEEDBACK.c.created_at >= since)
-                 .order_by(FEEDBACK.c.created_at.desc(), FEEDBACK.c.id.desc()).limit(limit))
+        query = (
+            select(FEEDBACK)
+            .where(FEEDBACK.c.verdict.in_(PROBLEMS), FEEDBACK.c.created_at >= since)
+            .order_by(FEEDBACK.c.created_at.desc(), FEEDBACK.c.id.desc())
+            .limit(limit)
+        )
         with self.engine.connect() as db:
-            return [Entry(row.id, row.created_at, row.question, row.answer, json.loads(row.cited_sources or row.cited_chunk_ids),
-                          row.verdict,
-                          None if row.question_vector is None else np.frombuffer(row.question_vector, dtype=np.float32),
-                          row.turn or "")
-                    for row in db.execute(query)]
+            return [
+                Entry(
+                    row.id,
+                    row.created_at,
+                    row.question,
+                    row.answer,
+                    json.loads(row.cited_sources or row.cited_chunk_ids),
+                    row.verdict,
+                    None if row.question_vector is None else np.frombuffer(row.question_vector, dtype=np.float32),
+                    row.turn or "",
+                )
+                for row in db.execute(query)
+            ]
 
     def counts_by_day(self, days: int) -> list[tuple[str, str, int]]:
         """(day, verdict, entries) of the last ``days`` days, counted by the database."""
         since = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
         day = func.substr(FEEDBACK.c.created_at, 1, 10)
-        query = (select(day, FEEDBACK.c.verdict, func.count()).where(FEEDBACK.c.created_at >= since)
-                 .group_by(day, FEEDBACK.c.verdict).order_by(day))
+        query = (
+            select(day, FEEDBACK.c.verdict, func.count())
+            .where(FEEDBACK.c.created_at >= since)
+            .group_by(day, FEEDBACK.c.verdict)
+            .order_by(day)
+        )
         with self.engine.connect() as db:
             return [(str(d), str(v), int(n)) for d, v, n in db.execute(query)]
 

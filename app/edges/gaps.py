@@ -47,8 +47,9 @@ class Gap:
         return max(e.created_at for e in self.entries)
 
 
-def topic_labels(vectors: np.ndarray, distance: float = GROUP_DISTANCE,
-                 needs: Sequence[tuple[str, ...]] | None = None) -> np.ndarray:
+def topic_labels(
+    vectors: np.ndarray, distance: float = GROUP_DISTANCE, needs: Sequence[tuple[str, ...]] | None = None
+) -> np.ndarray:
     """One cluster number per row of ``vectors``: rows closer than ``distance`` (cosine,
     average linkage) end up together, but never two that seek different things (``needs``, per
     row, from ``needs_of``): "Ich suche einen Kitaplatz in Dortmund" is near "Wo bekomme ich
@@ -80,14 +81,12 @@ def most_typical(vectors: np.ndarray) -> int:
     return int(np.argmax((unit @ unit.T).sum(axis=1)))
 
 
-def group_gaps(entries: Sequence[Entry], embed: Callable[[str], Sequence[float]],
-               distance: float = GROUP_DISTANCE) -> list[Gap]:
+def group_gaps(entries: Sequence[Entry], embed: Callable[[str], Sequence[float]], distance: float = GROUP_DISTANCE) -> list[Gap]:
     """The entries as topics, the largest (then the most recent) first. Entries stored
     without a vector (from before vectors were kept) are embedded here."""
     if not entries:
         return []
-    vectors = np.stack([e.vector if e.vector is not None else np.asarray(embed(e.question), dtype=np.float32)
-                        for e in entries])
+    vectors = np.stack([e.vector if e.vector is not None else np.asarray(embed(e.question), dtype=np.float32) for e in entries])
     labels = topic_labels(vectors, distance, [needs_of(e.question) for e in entries])
     gaps = []
     for label in np.unique(labels):
@@ -115,8 +114,19 @@ def write_eval_cases(gap: Gap, folder: Path, day: str) -> Path:
         n += 1
         path = folder / f"{stem}-{n}.jsonl"
     questions = list(dict.fromkeys(e.question for e in gap.entries))
-    rows: list[dict[str, object]] = [{"id": f"{stem}-{i}", "question": q, "lang": question_language(q) or "de", "intent": "gap", "pair": None,
-             "sources": [], "facts": [], "list_sources": []} for i, q in enumerate(questions, 1)]
+    rows: list[dict[str, object]] = [
+        {
+            "id": f"{stem}-{i}",
+            "question": q,
+            "lang": question_language(q) or "de",
+            "intent": "gap",
+            "pair": None,
+            "sources": [],
+            "facts": [],
+            "list_sources": [],
+        }
+        for i, q in enumerate(questions, 1)
+    ]
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as out:
         out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     return path

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from app.core import Answer
 
+SIGNATURE = "Lotse – Antworten wörtlich aus Pressemitteilungen und Programmbeschreibungen, mit Quellen."
+
 
 def render_text(answer: Answer, *, sources_only: bool = False) -> str:
     """The answer for people: text, then the "Quellen" list with the quoted passages."""
@@ -23,4 +25,4 @@ def render_text(answer: Answer, *, sources_only: bool = False) -> str:
 
 def handout(answer: Answer) -> str:
     """The question, the answer and its sources, ready to hand to a client."""
-    return f"Frage: {answer.question}\n\n{render_text(answer)}\n\nLotse – Antworten wörtlich aus Pressemitteilungen und Programmbeschreibungen, mit Quellen."
+    return f"Frage: {answer.question}\n\n{render_text(answer)}\n\n{SIGNATURE}"

@@ -55,7 +55,9 @@ _ID_CUE = re.compile(
     r"(?i:\b(?:ausweis\w*|pass(?:nummer)?|reisepass|aufenthaltstitel|aufenthaltserlaubnis|steuer-?id|steueridentifikationsnummer"
     r"|sozialversicherungsnummer|rentenversicherungsnummer|aktenzeichen|kundennummer|bg-nummer|passport|id number)\b"
     r"(?:\s*(?:nr\.?|nummer|number))?(?:\s*[:.-]?\s*(?:ist|lautet|is))?)\s*[:.-]?\s*"
-    r"(?P<number>(?=[A-Z0-9 /-]*\d)[A-Z0-9][A-Z0-9/-]{4,}[A-Z0-9])", re.U)
+    r"(?P<number>(?=[A-Z0-9 /-]*\d)[A-Z0-9][A-Z0-9/-]{4,}[A-Z0-9])",
+    re.U,
+)
 _TAX_ID = re.compile(r"(?<![\d.,])[1-9]\d(?:[ ./-]?\d{3}){3}(?![\d.,]\d)")
 """A German tax ID (11 digits), also in groups: "12 345 678 901"."""
 _SOCIAL_INSURANCE = re.compile(r"\b\d{2}\s?[0-3]\d[01]\d{3}\s?[A-Z]\s?\d{3}\b")
@@ -93,6 +95,12 @@ def _alternation(phrases: Iterable[str]) -> str:
     return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
 
 
+def _spelled_out(spellings: list[str]) -> str:
+    """A symbol written out: "(at)" with or without spaces around it, "at" only between spaces."""
+    signs, words = [s for s in spellings if not s.isalpha()], [s for s in spellings if s.isalpha()]
+    return rf"\s*(?:{_alternation(signs)})\s*|\s+(?:{_alternation(words)})\s+"
+
+
 def _whole(phrases: Iterable[str]) -> str:
     return rf"(?<![\w])(?:{_alternation(phrases)})(?![\w])"
 
@@ -107,13 +115,15 @@ def _term(term: str) -> str:
 def _email_pattern(data: dict[str, Any]) -> re.Pattern[str]:
     """An address with "@" or written out: "name (at) web de", "name at gmx dot de"."""
     spelled = [s.strip() for s in data["email_at"]]
-    at = rf"\s*(?:@|{_alternation(s for s in spelled if not s.isalpha())})\s*|\s+(?:{_alternation(s for s in spelled if s.isalpha())})\s+"
+    at = rf"\s*@\s*|{_spelled_out(spelled)}"
     dots = [s.strip() for s in data["email_dot"]]
-    dot = rf"\.|\s*(?:{_alternation(d for d in dots if not d.isalpha())})\s*|\s+(?:{_alternation(d for d in dots if d.isalpha())})\s+"
+    dot = rf"\.|{_spelled_out(dots)}"
     tld = _alternation(data["email_tlds"])
     return re.compile(
         rf"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{{2,}}\b"
-        rf"|[\w.+-]+(?:{at})[\w-]+(?:(?:{dot})[\w-]+)*(?:{dot}|\s)(?:{tld})\b", re.I)
+        rf"|[\w.+-]+(?:{at})[\w-]+(?:(?:{dot})[\w-]+)*(?:{dot}|\s)(?:{tld})\b",
+        re.I,
+    )
 
 
 def _street_patterns(data: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
@@ -128,8 +138,10 @@ def _street_patterns(data: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
     word = r"[^\W\d_][\w'’.-]*"
     return (
         re.compile(rf"(?:(?:{_alternation(data['street_prepositions'])})\s+)?\b{street}\s+{_HOUSE_NUMBER}{_POSTCODE_TOWN}"),
-        re.compile(rf"\b(?:{_alternation(data['street_prepositions'])})\s+{name}(?:\s+{name})?\s+{_HOUSE_NUMBER}{_POSTCODE_TOWN}"
-                   r"(?=\s*(?:$|[,.;!?)]|\s(?:in|und|and|bei)\b))"),
+        re.compile(
+            rf"\b(?:{_alternation(data['street_prepositions'])})\s+{name}(?:\s+{name})?\s+{_HOUSE_NUMBER}{_POSTCODE_TOWN}"
+            r"(?=\s*(?:$|[,.;!?)]|\s(?:in|und|and|bei)\b))"
+        ),
         re.compile(rf"\b\d{{1,4}}[a-zA-Z]?,?\s+(?:[A-Z][\w'’-]+\s+){{1,3}}(?:{after})(?![\w])"),
         re.compile(rf"(?:[A-ZÇĞİÖŞÜ][\w'’-]+\s+){{1,3}}(?:{after})\s*(?:No\.?:?\s*)?\d{{1,4}}[a-zA-Z]?\b"),
         re.compile(rf"\b\d{{1,4}}[a-zA-Z]?,?\s+(?i:{before})\s+(?:{word}\s+){{0,3}}?{word}(?=\s*(?:$|[,.;!?)]))"),
@@ -154,15 +166,19 @@ def _date_pattern(months: set[str]) -> re.Pattern[str]:
     year = r"(?:\s+\d{4}(?:\s*(?:року|года|г\.|р\.|yılı))?)"
     return re.compile(
         rf"(?<!\d)\d{{1,2}}(?:\.|st|nd|rd|th|-?го|-?е)?\s+(?:of\s+)?(?:{month})(?![\w]),?{year}?"
-        rf"|(?<![\w])(?:{month})\s+\d{{1,2}}(?:st|nd|rd|th)?,?{year}(?!\d)", re.I)
+        rf"|(?<![\w])(?:{month})\s+\d{{1,2}}(?:st|nd|rd|th)?,?{year}(?!\d)",
+        re.I,
+    )
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     """The rules of ``privacy.yaml``, compiled once."""
     data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
-    special = tuple((placeholder, re.compile("|".join(_term(t) for terms in by_language.values() for t in terms), re.I))
-                    for placeholder, by_language in data["special"].items())
+    special = tuple(
+        (placeholder, re.compile("|".join(_term(t) for terms in by_language.values() for t in terms), re.I))
+        for placeholder, by_language in data["special"].items()
+    )
     return _Rules(
         naming_cue=re.compile(_whole(data["naming_cues"]), re.I),
         self_cue=re.compile(_whole(data["self_cues"]), re.I),
@@ -202,7 +218,7 @@ def _words_after(text: str, position: int) -> Iterator[re.Match[str]]:
             return
         yield word
         position = word.end()
-        if not text[position:position + 1].isspace():
+        if not text[position : position + 1].isspace():
             return
         gap = re.compile(r"\s+")
 
@@ -213,8 +229,11 @@ def _known(word: str, endings: bool = True) -> bool:
     rules, folded = _rules(), word.casefold()
     if folded in rules.given_names:
         return False
-    return folded in rules.stops or folded in rules.not_names or (
-        endings and _cased(word) and len(word) > 4 and folded.endswith(rules.no_name_endings))
+    return (
+        folded in rules.stops
+        or folded in rules.not_names
+        or (endings and _cased(word) and len(word) > 4 and folded.endswith(rules.no_name_endings))
+    )
 
 
 def _name_run(text: str, position: int, first_must_be_given: bool) -> tuple[int, int] | None:
@@ -244,7 +263,9 @@ def _after_title(text: str, position: int) -> tuple[int, int] | None:
     """The family name after a title, past academic titles: "Frau Dr. Müller-Lüdenscheidt"."""
     rules = _rules()
     run = list(_words_after(text, position))
-    while run and run[0].group() + text[run[0].end():run[0].end() + 1] in rules.academic_titles | {t + "." for t in rules.academic_titles}:
+    while run and run[0].group() + text[run[0].end() : run[0].end() + 1] in rules.academic_titles | {
+        t + "." for t in rules.academic_titles
+    }:
         position = run[0].end() + 1
         run = list(_words_after(text, position))
     names = []
@@ -267,14 +288,13 @@ def _given_name_spans(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _name_spans(text: str) -> list[tuple[int, int]]:
-    rules, spans = _rules(), []
-    for cue in rules.naming_cue.finditer(text):
-        spans.append(_name_run(text, cue.end(), first_must_be_given=False))
-    for cue in rules.self_cue.finditer(text):
-        spans.append(_name_run(text, cue.end(), first_must_be_given=True))
-    for title in rules.title.finditer(text):
-        spans.append(_after_title(text, title.end()))
-    spans.extend(_given_name_spans(text))
+    rules = _rules()
+    spans = [
+        *(_name_run(text, cue.end(), first_must_be_given=False) for cue in rules.naming_cue.finditer(text)),
+        *(_name_run(text, cue.end(), first_must_be_given=True) for cue in rules.self_cue.finditer(text)),
+        *(_after_title(text, title.end()) for title in rules.title.finditer(text)),
+        *_given_name_spans(text),
+    ]
     return [span for span in spans if span]
 
 
@@ -295,7 +315,7 @@ def _sentence(text: str, start: int, end: int) -> str:
     """The sentence (or sentences) around ``text[start:end]``."""
     before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
     after = _SENTENCE_END.search(text, end)
-    return text[before[-1] if before else 0: after.start() if after else len(text)]
+    return text[before[-1] if before else 0 : after.start() if after else len(text)]
 
 
 def _personal(sentence: str) -> bool:
@@ -306,6 +326,7 @@ def _personal(sentence: str) -> bool:
 def _in_personal_sentences(pattern: re.Pattern[str], placeholder: str, text: str, births: bool = False) -> str:
     """Replace the matches of ``pattern`` that stand in a personal sentence (or, with
     ``births``, in one about a birth)."""
+
     def personal(match: re.Match[str]) -> bool:
         sentence = _sentence(text, match.start(), match.end())
         return _personal(sentence) or (births and bool(_rules().birth_cue.search(sentence)))
@@ -322,8 +343,11 @@ def _valid_iban(candidate: str) -> bool:
 
 def _phones(text: str) -> str:
     """Valid phone numbers of the German numbering plan (dates like "02.10.2018" are none)."""
-    spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "DE", leniency=phonenumbers.Leniency.VALID)
-             if not _FULL_DATE.fullmatch(m.raw_string)]
+    spans = [
+        (m.start, m.end)
+        for m in phonenumbers.PhoneNumberMatcher(text, "DE", leniency=phonenumbers.Leniency.VALID)
+        if not _FULL_DATE.fullmatch(m.raw_string)
+    ]
     return _replace_spans(text, spans, PHONE)
 
 

@@ -100,8 +100,15 @@ def load_programmes(corpus_dir: Path) -> list[Programme]:
         fields = [str(m.get(k, "")) for k in ("title", "where", "since", "money", "operator")]
         programmes.append(
             Programme(
-                doc_id=f"programmes/{path.stem}", name=fields[0] or path.stem, where=fields[1], since=fields[2], money=fields[3],
-                operator=fields[4], places=_strings(m.get("places")), body=content, sources=_strings(m.get("sources")),
+                doc_id=f"programmes/{path.stem}",
+                name=fields[0] or path.stem,
+                where=fields[1],
+                since=fields[2],
+                money=fields[3],
+                operator=fields[4],
+                places=_strings(m.get("places")),
+                body=content,
+                sources=_strings(m.get("sources")),
                 stems=frozenset(stems(" ".join([*fields, content]))),
             )
         )
@@ -119,15 +126,24 @@ def load_sources(corpus_dir: Path, doc_ids: set[str]) -> dict[str, Source]:
         except (OSError, UnicodeDecodeError, BadMetadata) as error:
             log.warning("Programmverzeichnis: Quelle %s übersprungen (%s)", doc_id, " ".join(str(error).split())[:160])
             continue
-        sources[doc_id] = Source(doc_id, str(meta.get("title") or doc_id), meta.get("date_text") or meta.get("date"),
-                                 str(meta.get("source_label") or ""), meta.get("url"),
-                                 tuple(collapse_whitespace(s) for s in sentences_of(text)))
+        sources[doc_id] = Source(
+            doc_id,
+            str(meta.get("title") or doc_id),
+            meta.get("date_text") or meta.get("date"),
+            str(meta.get("source_label") or ""),
+            meta.get("url"),
+            tuple(collapse_whitespace(s) for s in sentences_of(text)),
+        )
     return sources
 
 
 def search_alternatives(search: str, glossary: Glossary) -> list[list[list[str]]]:
     """Per search word, its alternatives (the word and its glossary synonyms), each as stems."""
-    return [[stems(alternative) for alternative in glossary.alternatives(word)] for word in words(search) if word not in CONTENT_STOP_WORDS]
+    return [
+        [stems(alternative) for alternative in glossary.alternatives(word)]
+        for word in words(search)
+        if word not in CONTENT_STOP_WORDS
+    ]
 
 
 def _found(stem: str, programme: Programme) -> bool:
@@ -137,11 +153,15 @@ def _found(stem: str, programme: Programme) -> bool:
 def matches(programme: Programme, wanted: list[list[list[str]]]) -> bool:
     """Every search word is found: one of its alternatives has all its stems at the start of a
     word of the programme (so "Eltern" finds "Elternarbeit" and, as a synonym, "Familien")."""
-    return all(any(alternative and all(_found(stem, programme) for stem in alternative) for alternative in alternatives)
-               for alternatives in wanted)
+    return all(
+        any(alternative and all(_found(stem, programme) for stem in alternative) for alternative in alternatives)
+        for alternatives in wanted
+    )
 
 
-def filter_programmes(programmes: list[Programme], place: str | None, search: str, glossary: Glossary | None = None) -> list[Programme]:
+def filter_programmes(
+    programmes: list[Programme], place: str | None, search: str, glossary: Glossary | None = None
+) -> list[Programme]:
     """Programmes about ``place`` (or statewide) that match every word of ``search``."""
     wanted = search_alternatives(search, glossary or Glossary())
     return [p for p in programmes if (not place or place in p.places or STATEWIDE in p.places) and matches(p, wanted)]
@@ -160,7 +180,9 @@ class ProgrammeDirectory:
     def load(cls, corpus_dir: Path, glossary: Glossary | None = None) -> ProgrammeDirectory:
         programmes = load_programmes(corpus_dir)
         cited = {s for p in programmes for s in p.sources}
-        return cls(programmes, load_sources(corpus_dir, cited), glossary or Glossary.load(corpus_dir / "glossary" / "glossary.yaml"))
+        return cls(
+            programmes, load_sources(corpus_dir, cited), glossary or Glossary.load(corpus_dir / "glossary" / "glossary.yaml")
+        )
 
     def filter(self, place: str | None, search: str) -> list[Programme]:
         return filter_programmes(self.programmes, place, search, self.glossary)

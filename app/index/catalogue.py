@@ -27,8 +27,11 @@ class Catalogue:
     def load(cls, index: Index) -> Catalogue:
         stored = index.chunks.get(where=index.visible(), include=["documents", "metadatas"])
         rows = list(zip(stored["ids"], stored["documents"] or [], stored["metadatas"] or []))
-        return cls(meta={cid: dict(meta) for cid, _, meta in rows}, text={cid: str(text) for cid, text, _ in rows},
-                   hidden=index.chunks.count() - len(rows))
+        return cls(
+            meta={cid: dict(meta) for cid, _, meta in rows},
+            text={cid: str(text) for cid, text, _ in rows},
+            hidden=index.chunks.count() - len(rows),
+        )
 
     def __len__(self) -> int:
         return len(self.meta)

@@ -11,14 +11,17 @@ from app.index.lexical import LexicalIndex, generation_folder
 from app.index.store import Index, Pointer, live_pointer, open_build
 
 
-def open_generation(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddings,
-                    pointer: Pointer | None = None) -> tuple[Index, LexicalIndex]:
+def open_generation(
+    client: ClientAPI, settings: Settings, embeddings: LotseEmbeddings, pointer: Pointer | None = None
+) -> tuple[Index, LexicalIndex]:
     """The build and BM25 index of ``pointer`` (default: the committed one)."""
     pointer = pointer or live_pointer(client, settings.collection)
     index = open_build(client, pointer.live, embeddings, settings.lexical_path, pointer.generation)
     folder = generation_folder(settings.lexical_path, pointer.live, pointer.generation)
     lexical = LexicalIndex.open(folder)
     if lexical is None:
-        raise IndexMissing(f"Der Stichwortindex zum aktuellen Stand ({folder}) fehlt oder ist beschädigt. "
-                           "Bitte 'lotse ingest' ausführen: es baut ihn neu.")
+        raise IndexMissing(
+            f"Der Stichwortindex zum aktuellen Stand ({folder}) fehlt oder ist beschädigt. "
+            "Bitte 'lotse ingest' ausführen: es baut ihn neu."
+        )
     return index, lexical

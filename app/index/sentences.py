@@ -110,12 +110,24 @@ class SentenceStore:
         words' spellings, in one transaction."""
         spelled = spelling_counts(r.text for r in rows)
         with self._connect(write=True) as db:
-            db.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
-                           [(r.chunk_id, r.position, r.doc_id, r.text, np.asarray(r.vector, dtype=np.float32).tobytes(),
-                             "\n".join(sorted(r.entities))) for r in rows])
-            db.executemany("INSERT INTO spellings VALUES (?, ?, ?) "
-                           "ON CONFLICT (typed, form) DO UPDATE SET count = count + excluded.count",
-                           [(key, form, n) for (key, form), n in spelled.items()])
+            db.executemany(
+                "INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        r.chunk_id,
+                        r.position,
+                        r.doc_id,
+                        r.text,
+                        np.asarray(r.vector, dtype=np.float32).tobytes(),
+                        "\n".join(sorted(r.entities)),
+                    )
+                    for r in rows
+                ],
+            )
+            db.executemany(
+                "INSERT INTO spellings VALUES (?, ?, ?) ON CONFLICT (typed, form) DO UPDATE SET count = count + excluded.count",
+                [(key, form, n) for (key, form), n in spelled.items()],
+            )
 
     def spellings(self, keys: Collection[str]) -> dict[str, str]:
         """For each of ``keys`` (``spelling_key`` of a typed word) the documents use, the form
@@ -158,11 +170,20 @@ class SentenceStore:
         with self._connect() as db:
             for start in range(0, len(values), _VARIABLES):
                 part = list(values[start : start + _VARIABLES])
-                query = (f"SELECT chunk_id, position, doc_id, text, vector, entities FROM sentences "
-                         f"WHERE {column} IN ({_marks(part)})")
-                found += [StoredSentence(chunk_id, position, doc_id, text, np.frombuffer(vector, dtype=np.float32),
-                                         frozenset(entities.split("\n")) - {""})
-                          for chunk_id, position, doc_id, text, vector, entities in db.execute(query, part)]
+                query = (
+                    f"SELECT chunk_id, position, doc_id, text, vector, entities FROM sentences WHERE {column} IN ({_marks(part)})"
+                )
+                found += [
+                    StoredSentence(
+                        chunk_id,
+                        position,
+                        doc_id,
+                        text,
+                        np.frombuffer(vector, dtype=np.float32),
+                        frozenset(entities.split("\n")) - {""},
+                    )
+                    for chunk_id, position, doc_id, text, vector, entities in db.execute(query, part)
+                ]
         return found
 
 

@@ -76,8 +76,9 @@ class Pointer:
             meta = client.get_collection(pointer_name(collection)).metadata or {}
         except NotFoundError:
             return None
-        return cls(**{f: meta[f] for f in ("live", "generation", "embedder", "pending", "previous", "pipeline", "writer")
-                      if f in meta})
+        return cls(
+            **{f: meta[f] for f in ("live", "generation", "embedder", "pending", "previous", "pipeline", "writer") if f in meta}
+        )
 
     def write(self, client: ClientAPI, collection: str) -> None:
         """Store the pointer in one metadata write."""
@@ -152,16 +153,23 @@ def open_client(settings: Settings) -> ClientAPI:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ConfigurationError(f"Der Ordner für den Suchindex ({folder}) lässt sich nicht anlegen: {error.strerror}.") from error
+        raise ConfigurationError(
+            f"Der Ordner für den Suchindex ({folder}) lässt sich nicht anlegen: {error.strerror}."
+        ) from error
     if not os.access(folder, os.W_OK):  # read-only (mount or rights): Chroma writes even to answer
-        raise ConfigurationError(f"Der Suchindex in {folder} ist schreibgeschützt. Chroma schreibt auch beim Lesen in diesen "
-                                 "Ordner: bitte Schreibrechte geben, oder LOTSE_CHROMA_URL auf einen Chroma-Server setzen.")
+        raise ConfigurationError(
+            f"Der Suchindex in {folder} ist schreibgeschützt. Chroma schreibt auch beim Lesen in diesen "
+            "Ordner: bitte Schreibrechte geben, oder LOTSE_CHROMA_URL auf einen Chroma-Server setzen."
+        )
     try:
         return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
     except Exception as error:  # Chroma's InternalError ("file is not a database"), an OSError, …
         _forget_system(settings)
-        raise DamagedIndex(f"Der Suchindex in {settings.chroma_dir} lässt sich nicht öffnen. Reparatur: lotse ingest --rebuild "
-                           "(legt den beschädigten Ordner beiseite und baut neu).", detail=f"{type(error).__name__}: {error}") from error
+        raise DamagedIndex(
+            f"Der Suchindex in {settings.chroma_dir} lässt sich nicht öffnen. Reparatur: lotse ingest --rebuild "
+            "(legt den beschädigten Ordner beiseite und baut neu).",
+            detail=f"{type(error).__name__}: {error}",
+        ) from error
 
 
 def _forget_system(settings: Settings) -> None:
@@ -224,22 +232,25 @@ class Index:
         return visible_at(self.generation)
 
 
-def open_build(client: ClientAPI, build: str, embeddings: Embeddings, folder: Path, generation: int = 0, *,
-               create: bool = False) -> Index:
+def open_build(
+    client: ClientAPI, build: str, embeddings: Embeddings, folder: Path, generation: int = 0, *, create: bool = False
+) -> Index:
     """Open (or with ``create``, make) one build: its collection in Chroma, its sentences in
     ``folder``; refuse one made by another embedder."""
     embedder_id = str(getattr(embeddings, "id", type(embeddings).__name__))
     if create:
-        chunks = client.get_or_create_collection(build, embedding_function=None, metadata={EMBEDDER_KEY: embedder_id},
-                                                 configuration=_COSINE)
+        chunks = client.get_or_create_collection(
+            build, embedding_function=None, metadata={EMBEDDER_KEY: embedder_id}, configuration=_COSINE
+        )
     else:
         chunks = client.get_collection(build, embedding_function=None)
     index = Index(
         client=client,
         chunks=chunks,
         sentences=SentenceStore(sentences_file(folder, build), create=create),
-        vectorstore=Chroma(client=client, collection_name=build, embedding_function=embeddings,
-                           create_collection_if_not_exists=False),
+        vectorstore=Chroma(
+            client=client, collection_name=build, embedding_function=embeddings, create_collection_if_not_exists=False
+        ),
         generation=generation,
     )
     if index.embedder_id != embedder_id:
@@ -255,7 +266,9 @@ def live_pointer(client: ClientAPI, collection: str) -> Pointer:
     the pointer was lost while a build is still there: the next ingest finds it again)."""
     pointer = Pointer.read(client, collection)
     if pointer is None and orphan_build(client, collection):
-        raise IndexMissing("Der Verweis auf den aktuellen Index fehlt; 'lotse ingest' stellt ihn aus dem vorhandenen Index wieder her.")
+        raise IndexMissing(
+            "Der Verweis auf den aktuellen Index fehlt; 'lotse ingest' stellt ihn aus dem vorhandenen Index wieder her."
+        )
     if pointer is None or not pointer.live:
         raise IndexMissing("Es gibt noch keinen Index. Bitte zuerst 'lotse ingest' ausführen.")
     return pointer
@@ -277,8 +290,12 @@ def recovered_pointer(client: ClientAPI, collection: str, embeddings: Embeddings
         return None
     index = open_build(client, build, embeddings, folder)
     rows = index.chunks.get(include=["metadatas"])
-    generations = [int(str(meta.get(key))) for meta in rows["metadatas"] or [] for key in ("born", "died")
-                   if meta.get(key) is not None and int(str(meta.get(key))) < LIVE]
+    generations = [
+        int(str(meta.get(key)))
+        for meta in rows["metadatas"] or []
+        for key in ("born", "died")
+        if meta.get(key) is not None and int(str(meta.get(key))) < LIVE
+    ]
     return Pointer(live=build, generation=max(generations, default=1), embedder=index.embedder_id)
 
 

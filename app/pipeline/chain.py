@@ -60,9 +60,15 @@ def build_chain(retriever: HybridRetriever, reader: PageReader, composer: Compos
             log.warning("Zitate nicht belegt, Antwort verworfen: %s", "; ".join(problems))
             draft = composer.abstain(evidence.referral, request.query.place_filter)
         return Answer(
-            question=request.query.turn, answer=draft.answer, abstained=draft.abstained,
-            citations=draft.citations, retrieved=_with_extra(chunks, draft), composer=draft.composer, language=draft.language,
-            pieces=draft.pieces, standalone=request.query.text if request.query.text != request.query.turn else "",
+            question=request.query.turn,
+            answer=draft.answer,
+            abstained=draft.abstained,
+            citations=draft.citations,
+            retrieved=_with_extra(chunks, draft),
+            composer=draft.composer,
+            language=draft.language,
+            pieces=draft.pieces,
+            standalone=request.query.text if request.query.text != request.query.turn else "",
             timings_ms={"retrieve": state.retrieve_ms, "answer": _ms(started), "total": _ms(request.started)},
         )
 

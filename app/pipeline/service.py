@@ -36,6 +36,7 @@ from app.retrieval import HybridRetriever, PageReader
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class Snapshot:
     """Everything bound to one committed generation: a question is answered by one snapshot."""
@@ -71,8 +72,11 @@ class Lotse:
     def from_settings(cls, settings: Settings) -> Lotse:
         embeddings = load_embeddings(settings.embeddings)
         glossary = Glossary.load(settings.glossary_path)
-        extractive = ExtractiveComposer(Thresholds(min_chunk_score=settings.min_chunk_score),
-                                        selector_for(embeddings.id, settings.min_sentence_score), glossary)
+        extractive = ExtractiveComposer(
+            Thresholds(min_chunk_score=settings.min_chunk_score),
+            selector_for(embeddings.id, settings.min_sentence_score),
+            glossary,
+        )
         model = load_chat_model(settings)
         composer: Composer = LLMComposer(model, extractive) if model is not None else extractive
         with store_errors(settings):
@@ -107,12 +111,18 @@ class Lotse:
 
     def _open(self, pointer: Pointer) -> Snapshot:
         index, lexical = open_generation(self.client, self.settings, self.embeddings, pointer)
-        retriever = HybridRetriever(index=index, embeddings=self.embeddings, lexical=lexical, glossary=self.glossary,
-                                    k=self.settings.top_k)
+        retriever = HybridRetriever(
+            index=index, embeddings=self.embeddings, lexical=lexical, glossary=self.glossary, k=self.settings.top_k
+        )
         reader = PageReader(index)
-        understand = Understanding(self.glossary, Vocabulary.of(lexical, self.glossary, stop_word_stems()),
-                                   LLMCondenser(self.chat_model) if self.chat_model is not None else None,
-                                   self.embeddings.embed_query, classifier_for(self.embeddings.id), index.sentences)
+        understand = Understanding(
+            self.glossary,
+            Vocabulary.of(lexical, self.glossary, stop_word_stems()),
+            LLMCondenser(self.chat_model) if self.chat_model is not None else None,
+            self.embeddings.embed_query,
+            classifier_for(self.embeddings.id),
+            index.sentences,
+        )
         return Snapshot(pointer, index, retriever, reader, understand, build_chain(retriever, reader, self.composer))
 
     @property
@@ -130,7 +140,10 @@ class Lotse:
         canonical = self.glossary.canonical_place(place)
         if canonical is None:
             shown = place.strip()[:80].encode("utf-8", "replace").decode("utf-8")  # a lone surrogate is never echoed
-            raise InvalidQuestion(f"Den Ort '{shown}' kenne ich nicht. Bitte nennen Sie eine Gemeinde, eine Stadt oder einen Kreis in Nordrhein-Westfalen.")
+            raise InvalidQuestion(
+                f"Den Ort '{shown}' kenne ich nicht. "
+                "Bitte nennen Sie eine Gemeinde, eine Stadt oder einen Kreis in Nordrhein-Westfalen."
+            )
         return canonical
 
     def _usable_previous(self, previous: str | None) -> str | None:
@@ -173,14 +186,20 @@ class Lotse:
             try:
                 return snapshot.chain.invoke(Request(snapshot.understand(turn, previous, place), started))
             except (ChromaError, IndexMissing) as error:  # its build was replaced under it: once more, from the live pointer
-                log.warning("Index-Stand %s/%s nicht lesbar (%s); neu geöffnet", snapshot.pointer.live,
-                            snapshot.pointer.generation, type(error).__name__)
+                log.warning(
+                    "Index-Stand %s/%s nicht lesbar (%s); neu geöffnet",
+                    snapshot.pointer.live,
+                    snapshot.pointer.generation,
+                    type(error).__name__,
+                )
                 self._discard(snapshot)
                 snapshot = self.snapshot()
                 try:
                     return snapshot.chain.invoke(Request(snapshot.understand(turn, previous, place), started))
                 except ChromaError as again:  # the live build itself cannot be read: its files are damaged
                     where = self.settings.chroma_url or self.settings.chroma_dir
-                    raise DamagedIndex(f"Der Suchindex in {where} lässt sich nicht lesen. Reparatur: lotse ingest --rebuild "
-                                       "(baut einen neuen Stand neben dem beschädigten).",
-                                       detail=f"{type(again).__name__}: {again}") from again
+                    raise DamagedIndex(
+                        f"Der Suchindex in {where} lässt sich nicht lesen. Reparatur: lotse ingest --rebuild "
+                        "(baut einen neuen Stand neben dem beschädigten).",
+                        detail=f"{type(again).__name__}: {again}",
+                    ) from again

@@ -133,7 +133,9 @@ class HybridRetriever(BaseRetriever):
         rows costs Chroma a pass over them); if those do not cover it, Chroma filters."""
         search = where or self._where(land=False)
         hits = self._nearest(vector, n + DENSE_SLACK, search)
-        kept = [h for h in hits if is_visible(h.meta, self.index.generation) and (not self.land or h.meta.get("land") == self.land)]
+        kept = [
+            h for h in hits if is_visible(h.meta, self.index.generation) and (not self.land or h.meta.get("land") == self.land)
+        ]
         if len(kept) < n and len(hits) == n + DENSE_SLACK:
             clauses = [c for c in (where or self._where(), self.index.visible()) if c]
             kept = self._nearest(vector, n, clauses[0] if len(clauses) == 1 else {"$and": clauses})
@@ -211,8 +213,13 @@ class HybridRetriever(BaseRetriever):
             ask_vector = query.ask_vector
         else:
             ask_vector = self.embeddings.embed_query(ask)
-        return Retrieval(text=text, vector=np.asarray(vector, dtype=np.float32), chunks=chunks, ask=ask,
-                         ask_vector=np.asarray(ask_vector, dtype=np.float32))
+        return Retrieval(
+            text=text,
+            vector=np.asarray(vector, dtype=np.float32),
+            chunks=chunks,
+            ask=ask,
+            ask_vector=np.asarray(ask_vector, dtype=np.float32),
+        )
 
     def _searchers(self, query: Query) -> list[HybridRetriever]:
         """The searches a query needs: one, or for offers in a place the local programme
@@ -230,5 +237,7 @@ class HybridRetriever(BaseRetriever):
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         hits = self.hits(query)
-        return [Document(id=h.chunk_id, page_content=h.text, metadata={**h.meta, "chunk_id": h.chunk_id, "score": h.score})
-                for h in hits]
+        return [
+            Document(id=h.chunk_id, page_content=h.text, metadata={**h.meta, "chunk_id": h.chunk_id, "score": h.score})
+            for h in hits
+        ]

@@ -70,10 +70,15 @@ class PageReader:
         if not doc_ids:
             return []
         rows = self.index.chunks.get(where=cast(Where, {"doc_id": {"$in": doc_ids}}), include=["metadatas"])
-        position = {cid: int(str(meta.get("position", 0))) for cid, meta in zip(rows["ids"], rows["metadatas"] or [])
-                    if is_visible(meta, self.index.generation)}
+        position = {
+            cid: int(str(meta.get("position", 0)))
+            for cid, meta in zip(rows["ids"], rows["metadatas"] or [])
+            if is_visible(meta, self.index.generation)
+        }
         stored = self.index.sentences.of_chunks(list(position))
-        orders = addresses_an_ai("\n".join(s.text for s in stored))  # one search; sentence by sentence only if the pages hold an order
+        orders = addresses_an_ai(
+            "\n".join(s.text for s in stored)
+        )  # one search; sentence by sentence only if the pages hold an order
         lines = [
             (s.doc_id, Line(s.vector, s.text, s.chunk_id, (position[s.chunk_id], s.position), s.entities))
             for s in stored
@@ -90,8 +95,9 @@ class PageReader:
     def referral(self) -> Referral | None:
         """The referral passage, if the index has it (read once)."""
         for passage in REFERRAL_PASSAGES:
-            got = self.index.chunks.get(where=self.index.visible(), where_document={"$contains": passage},
-                                        include=["documents", "metadatas"])
+            got = self.index.chunks.get(
+                where=self.index.visible(), where_document={"$contains": passage}, include=["documents", "metadatas"]
+            )
             for chunk_id, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
                 return Referral(RetrievedChunk.from_metadata(chunk_id, str(text), dict(meta)), passage)
         return None

@@ -86,21 +86,33 @@ class Handler(BaseHTTPRequestHandler):
     def _openai(self, reply: str, stream: bool, model: str) -> None:
         base = {"id": "x", "created": 0, "model": model}
         if not stream:
-            body = {**base, "object": "chat.completion", "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}]}
+            body = {
+                **base,
+                "object": "chat.completion",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}],
+            }
             self._send("application/json", json.dumps(body).encode())
             return
         words = re.findall(r"\S+\s*", reply) or [""]
-        events = [{**base, "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {"content": w}, "finish_reason": None}]}
-                  for w in words]
-        events.append({**base, "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        events = [
+            {**base, "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {"content": w}, "finish_reason": None}]}
+            for w in words
+        ]
+        events.append(
+            {**base, "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        )
         payload = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
         self._send("text/event-stream", payload.encode())
 
     def _ollama(self, reply: str, stream: bool, model: str) -> None:
         def message(content: str, done: bool) -> dict:
-            return {"model": model, "created_at": "2026-01-01T00:00:00Z", "message": {"role": "assistant", "content": content},
-                    "done": done, **({"done_reason": "stop"} if done else {})}
+            return {
+                "model": model,
+                "created_at": "2026-01-01T00:00:00Z",
+                "message": {"role": "assistant", "content": content},
+                "done": done,
+                **({"done_reason": "stop"} if done else {}),
+            }
 
         if not stream:
             self._send("application/json", json.dumps(message(reply, True)).encode())

@@ -18,11 +18,21 @@ def test_the_newest_year_of_a_source_note() -> None:
 
 
 def test_the_first_line_from_an_old_source_says_its_year_once() -> None:
-    lines = [(OLD, "Es gibt 54 Zentren.", "Es gibt 54 Zentren."), (OLD, "Sie beraten.", "Sie beraten."),
-             (NEW, "Es gibt 2 neue.", "Es gibt 2 neue."), (UNDATED, "Es hilft.", "Es hilft."),
-             (PROGRAMME, "Es ist alt.", "Es ist alt. (Quelle: PM 05.11.2020)")]
+    lines = [
+        (OLD, "Es gibt 54 Zentren.", "Es gibt 54 Zentren."),
+        (OLD, "Sie beraten.", "Sie beraten."),
+        (NEW, "Es gibt 2 neue.", "Es gibt 2 neue."),
+        (UNDATED, "Es hilft.", "Es hilft."),
+        (PROGRAMME, "Es ist alt.", "Es ist alt. (Quelle: PM 05.11.2020)"),
+    ]
     shown = [text for _, text, _ in dated(lines, current_year=2026)]
-    assert shown == ["Es gibt 54 Zentren (Stand 2018).", "Sie beraten.", "Es gibt 2 neue.", "Es hilft.", "Es ist alt (Stand 2020)."]
+    assert shown == [
+        "Es gibt 54 Zentren (Stand 2018).",
+        "Sie beraten.",
+        "Es gibt 2 neue.",
+        "Es hilft.",
+        "Es ist alt (Stand 2020).",
+    ]
     assert [quote for _, _, quote in dated(lines, 2026)] == [quote for _, _, quote in lines]  # quotes stay verbatim
 
 

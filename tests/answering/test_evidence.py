@@ -9,7 +9,9 @@ from app.core import STATEWIDE, RetrievedChunk
 
 GLOSSARY = Glossary(programmes=_Names.build({"Welcome Center": ["Welcome Center"], "Welcome Office": ["Welcome Office"]}))
 RETRIEVED = [
-    RetrievedChunk("press/koeln", "k", 0.8, "Das Welcome Center ist unter 01234 1 erreichbar.", "Welcome Center Köln", places=("Köln",)),
+    RetrievedChunk(
+        "press/koeln", "k", 0.8, "Das Welcome Center ist unter 01234 1 erreichbar.", "Welcome Center Köln", places=("Köln",)
+    ),
     RetrievedChunk("press/lippe", "l", 0.7, "Telefon: 01234 2.", "Welcome Center Lippe", places=("Kreis Lippe",)),
     RetrievedChunk("press/bochum", "b", 0.6, "Das Welcome Office hilft.", "Welcome Office Bochum", places=("Bochum",)),
     RetrievedChunk("press/nrw", "n", 0.5, "Landesweit gibt es 20 Welcome Center.", "NRW", places=(STATEWIDE,)),
@@ -17,13 +19,23 @@ RETRIEVED = [
 
 
 def query(ask: str, detail: str, programmes: tuple[str, ...] = (), places: tuple[str, ...] = ()) -> Query:
-    return Query(turn=ask, text=ask, german=True, places=places, programmes=programmes, unknown_terms=(), detail=detail,
-                 place_filter=places[0] if places else None)
+    return Query(
+        turn=ask,
+        text=ask,
+        german=True,
+        places=places,
+        programmes=programmes,
+        unknown_terms=(),
+        detail=detail,
+        place_filter=places[0] if places else None,
+    )
 
 
 def test_a_place_bound_detail_without_a_place_is_unclear_when_several_places_give_it() -> None:
     assert unclear_place(query("telefonnummer welcome center", "phone", ("Welcome Center",)), RETRIEVED, GLOSSARY) == [
-        "Köln", "Kreis Lippe"]
+        "Köln",
+        "Kreis Lippe",
+    ]
 
 
 def test_the_place_is_clear_when_named_when_one_place_has_the_programme_or_when_the_detail_is_not_bound() -> None:
@@ -42,7 +54,10 @@ def test_a_sentence_two_documents_share_is_cited_from_the_one_retrieval_ranked_h
     shared = "Seit 2015 gibt es das Programm."
     programme = RetrievedChunk("programmes/p", "p", 0.9, shared, "Programm")
     press = RetrievedChunk("press/p", "q", 0.7, shared, "Pressemitteilung")
-    scored = [Scored(0.8, shared, press, True), Scored(0.5, f"{shared}  (Quelle: PM 01.02.2015)", programme, True),
-              Scored(0.6, "Es hilft Familien.", press, True)]
+    scored = [
+        Scored(0.8, shared, press, True),
+        Scored(0.5, f"{shared}  (Quelle: PM 01.02.2015)", programme, True),
+        Scored(0.6, "Es hilft Familien.", press, True),
+    ]
     kept = one_source_per_sentence(scored, [programme, press])
     assert [(s.chunk.doc_id, s.score) for s in kept] == [("programmes/p", 0.8), ("press/p", 0.6)]

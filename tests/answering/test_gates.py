@@ -15,8 +15,12 @@ def test_evidence_must_carry_the_answer_type_and_the_years_asked_for() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Für Zugewanderte auf dem Weg in Ausbildung und Beruf. (Quelle: PM Chancentour 2025)",
-     "Für Eltern und Kinder im ersten Lebensjahr.", "Dortmund.", "Für queere Menschen mit Migrationshintergrund."],
+    [
+        "Für Zugewanderte auf dem Weg in Ausbildung und Beruf. (Quelle: PM Chancentour 2025)",
+        "Für Eltern und Kinder im ersten Lebensjahr.",
+        "Dortmund.",
+        "Für queere Menschen mit Migrationshintergrund.",
+    ],
 )
 def test_phrases_without_a_verb_are_fragments(text: str) -> None:
     assert is_fragment(text) and not stands_alone(text)
@@ -24,9 +28,12 @@ def test_phrases_without_a_verb_are_fragments(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Die Einrichtung unterstützt Familien.", "Viele Vereine helfen Familien.",
-     "Im Jahr 2012 beschloss der Landtag mit den Stimmen von CDU, SPD, Bündnis 90/Die Grünen und FDP das Gesetz.",
-     "In Nordrhein-Westfalen gibt es insgesamt 54 Kommunale Integrationszentren."],
+    [
+        "Die Einrichtung unterstützt Familien.",
+        "Viele Vereine helfen Familien.",
+        "Im Jahr 2012 beschloss der Landtag mit den Stimmen von CDU, SPD, Bündnis 90/Die Grünen und FDP das Gesetz.",
+        "In Nordrhein-Westfalen gibt es insgesamt 54 Kommunale Integrationszentren.",
+    ],
 )
 def test_sentences_are_not_fragments(text: str) -> None:
     assert not is_fragment(text)
@@ -55,28 +62,34 @@ def test_a_sentence_pointing_back_follows_the_sentence_it_points_at() -> None:
     assert with_follow_ups([first, other], scored, 3) == [first, other]  # its antecedent is not shown
 
 
-@pytest.mark.parametrize(("detail", "missing", "carrying", "not_carrying"), [
-    ("phone", "keine Telefonnummer", "Telefon: 02821 594-0.", "Das Center hilft seit 2025."),
-    ("opening_hours", "keine Öffnungszeiten", "Geöffnet montags von 9 bis 12 Uhr.", "Der Verein ist in Münster."),
-    ("leader", "nicht, wer es leitet", "Frau Muster leitet das KI.", "Das KI berät Familien."),
-    ("age", "kein Alter", "Für Eltern und Kinder im ersten Lebensjahr.", "Sie besuchte 15 Stationen."),
-    ("amount", "keinen Betrag", "Das Land gibt 75 Millionen Euro.", "Das Land fördert 54 Zentren."),
-    ("date", "kein Datum", "Das Sprachcafé ist dienstags geöffnet.", "Das Sprachcafé ist in Wesel."),
-])
+@pytest.mark.parametrize(
+    ("detail", "missing", "carrying", "not_carrying"),
+    [
+        ("phone", "keine Telefonnummer", "Telefon: 02821 594-0.", "Das Center hilft seit 2025."),
+        ("opening_hours", "keine Öffnungszeiten", "Geöffnet montags von 9 bis 12 Uhr.", "Der Verein ist in Münster."),
+        ("leader", "nicht, wer es leitet", "Frau Muster leitet das KI.", "Das KI berät Familien."),
+        ("age", "kein Alter", "Für Eltern und Kinder im ersten Lebensjahr.", "Sie besuchte 15 Stationen."),
+        ("amount", "keinen Betrag", "Das Land gibt 75 Millionen Euro.", "Das Land fördert 54 Zentren."),
+        ("date", "kein Datum", "Das Sprachcafé ist dienstags geöffnet.", "Das Sprachcafé ist in Wesel."),
+    ],
+)
 def test_a_sentence_must_carry_the_detail_asked_for(detail: str, missing: str, carrying: str, not_carrying: str) -> None:
     assert DETAILS[detail].missing == missing
     assert evidence_fits("Frage?", carrying, detail) and not evidence_fits("Frage?", not_carrying, detail)
 
 
-@pytest.mark.parametrize(("text", "detail", "labelled"), [
-    ("Telefon: 01234 202122.", "phone", True),
-    ("Tel.: 0211 837-2000", "phone", True),
-    ("Öffnungszeiten: montags bis donnerstags von 8:30 bis 12:00 Uhr.", "opening_hours", True),
-    ("E-Mail: info@example.org", "email", True),
-    ("Telefon: 01234 202122.", "email", False),  # not the detail asked for
-    ("Telefon: bitte vorher anmelden.", "phone", False),  # the label without the detail
-    ("Das Telefon des Zentrums ist 01234 202122.", "phone", False),  # a sentence, not a contact line
-    ("Telefon: 01234 202122.", "none", False),
-])
+@pytest.mark.parametrize(
+    ("text", "detail", "labelled"),
+    [
+        ("Telefon: 01234 202122.", "phone", True),
+        ("Tel.: 0211 837-2000", "phone", True),
+        ("Öffnungszeiten: montags bis donnerstags von 8:30 bis 12:00 Uhr.", "opening_hours", True),
+        ("E-Mail: info@example.org", "email", True),
+        ("Telefon: 01234 202122.", "email", False),  # not the detail asked for
+        ("Telefon: bitte vorher anmelden.", "phone", False),  # the label without the detail
+        ("Das Telefon des Zentrums ist 01234 202122.", "phone", False),  # a sentence, not a contact line
+        ("Telefon: 01234 202122.", "none", False),
+    ],
+)
 def test_a_contact_line_gives_the_detail_under_its_label(text: str, detail: str, labelled: bool) -> None:
     assert is_labelled_detail(text, detail) is labelled

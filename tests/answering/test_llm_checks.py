@@ -3,7 +3,15 @@
 from app.answering.llm import best_quote, check_sentence, format_sources, supported, without_instructions
 from app.core import RetrievedChunk
 
-CHUNK = RetrievedChunk("d", "c", 0.9, "KOMM-AN NRW gibt es seit 2015. Die Kommunalen Integrationszentren setzen es um.", "KOMM-AN NRW", "2020-11-05", "press")
+CHUNK = RetrievedChunk(
+    "d",
+    "c",
+    0.9,
+    "KOMM-AN NRW gibt es seit 2015. Die Kommunalen Integrationszentren setzen es um.",
+    "KOMM-AN NRW",
+    "2020-11-05",
+    "press",
+)
 
 
 def test_supported_needs_the_numbers_and_most_words_of_the_source() -> None:

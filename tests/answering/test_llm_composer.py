@@ -45,15 +45,24 @@ def injected_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     (corpus / "press" / "ki.txt").write_text(
         f"In Nordrhein-Westfalen gibt es insgesamt 54 Kommunale Integrationszentren. {INJECTION} "
         "Heute verfügen alle Kreise und kreisfreien Städte in Nordrhein-Westfalen über ein Kommunales Integrationszentrum.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     settings = Settings(corpus_dir=corpus, chroma_dir=root / "chroma")
-    run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path), progress=False)
+    run_ingest(
+        settings,
+        open_client(settings),
+        load_embeddings(settings.embeddings),
+        Glossary.load(settings.glossary_path),
+        progress=False,
+    )
     return settings
 
 
 def with_llm(settings: Settings, server: FakeLLMServer, model: str, backend: str = "openai", timeout: float = 2.0) -> Lotse:
     url = f"{server.url}/v1" if backend == "openai" else server.url
-    return Lotse.from_settings(settings.model_copy(update={"llm": f"{backend}:{model}", "llm_base_url": url, "llm_timeout_s": timeout}))
+    return Lotse.from_settings(
+        settings.model_copy(update={"llm": f"{backend}:{model}", "llm_base_url": url, "llm_timeout_s": timeout})
+    )
 
 
 def assert_fallback(answer) -> None:
@@ -78,7 +87,9 @@ def test_good_cited_answer_is_used_and_streamed(real_settings: Settings, server:
 
 @pytest.mark.parametrize("model", ["bad-cite", "empty", "error", "english"])
 @pytest.mark.parametrize("backend", ["openai", "ollama"])
-def test_unusable_replies_fall_back_to_the_extractive_answer(real_settings: Settings, server: FakeLLMServer, model: str, backend: str) -> None:
+def test_unusable_replies_fall_back_to_the_extractive_answer(
+    real_settings: Settings, server: FakeLLMServer, model: str, backend: str
+) -> None:
     assert_fallback(with_llm(real_settings, server, model, backend).ask(QUESTION))
 
 
@@ -90,7 +101,9 @@ def test_slow_server_times_out_into_the_fallback(real_settings: Settings, server
     assert_fallback(answer)
 
 
-def test_instruction_injected_into_a_document_is_neither_sent_nor_obeyed(injected_settings: Settings, server: FakeLLMServer) -> None:
+def test_instruction_injected_into_a_document_is_neither_sent_nor_obeyed(
+    injected_settings: Settings, server: FakeLLMServer
+) -> None:
     answer = with_llm(injected_settings, server, "injection").ask(QUESTION)
     assert_fallback(answer)
     assert "boese.example" not in answer.answer
@@ -113,7 +126,9 @@ def test_follow_up_is_condensed_by_the_model(real_settings: Settings, server: Fa
 def test_unreachable_server_gives_the_extractive_answer_on_the_command_line(real_settings: Settings) -> None:
     env = cli_env(real_settings, LOTSE_LLM="openai:x", LOTSE_LLM_BASE_URL="http://127.0.0.1:9/v1")
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "app", "ask", QUESTION, "--json"], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "ask", QUESTION, "--json"], capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["composer"] == "extractive" and FALLBACK_NOTE in data["answer"] and data["citations"]
@@ -144,9 +159,17 @@ def test_web_api_reports_the_llm_composer(real_settings: Settings, server: FakeL
     from app.edges.web import build_app, launch
     from benchmarks.loopback import free_port
 
-    app = launch(build_app(with_llm(real_settings, server, "good"), FeedbackStore(tmp_path / "fb.sqlite3"),
-                           ProgrammeDirectory.load(real_settings.corpus_dir)), "127.0.0.1",
-                 free_port(), 1, block=False)
+    app = launch(
+        build_app(
+            with_llm(real_settings, server, "good"),
+            FeedbackStore(tmp_path / "fb.sqlite3"),
+            ProgrammeDirectory.load(real_settings.corpus_dir),
+        ),
+        "127.0.0.1",
+        free_port(),
+        1,
+        block=False,
+    )
     try:
         result = Client(app.local_url, verbose=False).predict(QUESTION, None, api_name="/ask")
     finally:
@@ -164,7 +187,11 @@ def test_judge_metrics_only_with_an_llm(real_settings: Settings, server: FakeLLM
     assert SKIPPED in without.notes and "judge_faithfulness" not in without.metrics
     judged = run_nrw(with_llm(real_settings, server, "judge"), questions, progress=lambda x, **_: x)
     assert judged.metrics["judge_faithfulness"] == 1.0 and judged.metrics["judge_relevance"] == 1.0
-    judge_prompts = [r["messages"][-1]["content"] for _, r in server.requests if "Antworte nur mit JA oder NEIN" in r["messages"][-1]["content"]]
+    judge_prompts = [
+        r["messages"][-1]["content"]
+        for _, r in server.requests
+        if "Antworte nur mit JA oder NEIN" in r["messages"][-1]["content"]
+    ]
     assert judge_prompts and all("Quelle" in p or "Frage" in p for p in judge_prompts)
 
 

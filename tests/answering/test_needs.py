@@ -10,16 +10,31 @@ from app.core import RetrievedChunk
 from app.retrieval import Line, Page, Retrieval
 
 VECTOR = np.array([1.0, 0.0], dtype=np.float32)
-CHUNKS = [RetrievedChunk("griffbereit", "g", 0.86, "", "GriffbereitMini (Dortmund)", places=("Dortmund",)),
-          RetrievedChunk("ki", "k", 0.85, "", "Kommunales Integrationszentrum Dortmund", places=("Dortmund",))]
-PAGES = [Page("griffbereit", [Line(VECTOR, "Für Eltern und Kinder im ersten Lebensjahr.", "g", (0, 0))]),
-         Page("ki", [Line(VECTOR, "Das KI berät Zugewanderte.", "k", (0, 0)),
-                     Line(VECTOR, "Es vermittelt auch Kita-Plätze.", "k", (0, 1))])]
+CHUNKS = [
+    RetrievedChunk("griffbereit", "g", 0.86, "", "GriffbereitMini (Dortmund)", places=("Dortmund",)),
+    RetrievedChunk("ki", "k", 0.85, "", "Kommunales Integrationszentrum Dortmund", places=("Dortmund",)),
+]
+PAGES = [
+    Page("griffbereit", [Line(VECTOR, "Für Eltern und Kinder im ersten Lebensjahr.", "g", (0, 0))]),
+    Page(
+        "ki",
+        [Line(VECTOR, "Das KI berät Zugewanderte.", "k", (0, 0)), Line(VECTOR, "Es vermittelt auch Kita-Plätze.", "k", (0, 1))],
+    ),
+]
 
 
 def evidence(question: str) -> Evidence:
-    query = Query(question, question, True, ("Dortmund",), (), (), place_filter="Dortmund", intent=Intent.HELP,
-                  needs=cues().needs_in(question))
+    query = Query(
+        question,
+        question,
+        True,
+        ("Dortmund",),
+        (),
+        (),
+        place_filter="Dortmund",
+        intent=Intent.HELP,
+        needs=cues().needs_in(question),
+    )
     return Evidence(query, Retrieval(question, VECTOR, CHUNKS, question, VECTOR), PAGES, None)
 
 

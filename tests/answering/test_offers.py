@@ -24,47 +24,93 @@ def offer(doc: str, places: tuple[str, ...], similarity: float) -> Offer:
 
 
 def test_local_offers_come_first_and_statewide_ones_only_fill_a_short_list() -> None:
-    found = [offer("land-a", ("Nordrhein-Westfalen",), 0.9), offer("koeln-b", ("Köln",), 0.5),
-             offer("land-c", ("Nordrhein-Westfalen",), 0.85), offer("land-d", ("Nordrhein-Westfalen",), 0.7),
-             offer("bonn", ("Bonn",), 0.95), offer("koeln-e", ("Köln",), 0.6)]
+    found = [
+        offer("land-a", ("Nordrhein-Westfalen",), 0.9),
+        offer("koeln-b", ("Köln",), 0.5),
+        offer("land-c", ("Nordrhein-Westfalen",), 0.85),
+        offer("land-d", ("Nordrhein-Westfalen",), 0.7),
+        offer("bonn", ("Bonn",), 0.95),
+        offer("koeln-e", ("Köln",), 0.6),
+    ]
     assert [o.chunk.doc_id for o in choose_offers(found, "Köln")] == ["koeln-e", "koeln-b", "land-a"]
     more_local = [*found, offer("koeln-f", ("Köln",), 0.4)]
     assert [o.chunk.doc_id for o in choose_offers(more_local, "Köln")] == ["koeln-e", "koeln-b", "koeln-f"]
 
 
 def test_each_offer_shows_its_sentence_most_like_the_question_that_stands_alone() -> None:
-    query = Query("Wo bekomme ich Hilfe in Köln?", "Wo bekomme ich Hilfe in Köln?", True, ("Köln",), (), (), place_filter="Köln",
-                  intent=Intent.HELP)
+    query = Query(
+        "Wo bekomme ich Hilfe in Köln?",
+        "Wo bekomme ich Hilfe in Köln?",
+        True,
+        ("Köln",),
+        (),
+        (),
+        place_filter="Köln",
+        intent=Intent.HELP,
+    )
     chunks = [chunk("mso", ("Dortmund", "Köln")), chunk("stadtteil", ("Köln",))]
-    pages = [Page("mso", [line("mso", "In Dortmund engagiert sich ein Verein für Familien.", 0.9, 0),
-                          line("mso", "In Köln engagiert sich ein Verein für Geflüchtete.", 0.3, 1)]),
-             Page("stadtteil", [line("stadtteil", "Für Familien mit Fragen zu Sprache und Schule.", 0.95, 0),
-                                line("stadtteil", "Sie sprechen neun Sprachen mit den Familien.", 0.9, 1),
-                                line("stadtteil", "Die Einrichtung unterstützt Familien bei Fragen zur Bildung.", 0.8, 2),
-                                line("stadtteil", "Das Projekt gibt es im Stadtteil Mülheim.", 0.2, 3)])]
+    pages = [
+        Page(
+            "mso",
+            [
+                line("mso", "In Dortmund engagiert sich ein Verein für Familien.", 0.9, 0),
+                line("mso", "In Köln engagiert sich ein Verein für Geflüchtete.", 0.3, 1),
+            ],
+        ),
+        Page(
+            "stadtteil",
+            [
+                line("stadtteil", "Für Familien mit Fragen zu Sprache und Schule.", 0.95, 0),
+                line("stadtteil", "Sie sprechen neun Sprachen mit den Familien.", 0.9, 1),
+                line("stadtteil", "Die Einrichtung unterstützt Familien bei Fragen zur Bildung.", 0.8, 2),
+                line("stadtteil", "Das Projekt gibt es im Stadtteil Mülheim.", 0.2, 3),
+            ],
+        ),
+    ]
     listed = [sentence for _, sentence in offers(query, QUESTION, chunks, pages)]
     # the fragment and the sentence pointing back are never shown; the page about two places
     # shows only what it says about Köln
-    assert listed == ["Die Einrichtung unterstützt Familien bei Fragen zur Bildung.", "In Köln engagiert sich ein Verein für Geflüchtete."]
+    assert listed == [
+        "Die Einrichtung unterstützt Familien bei Fragen zur Bildung.",
+        "In Köln engagiert sich ein Verein für Geflüchtete.",
+    ]
 
 
 def test_a_sentence_that_speaks_of_the_need_is_shown_even_if_it_points_back_and_two_offers_may_share_it() -> None:
-    query = Query("Gibt es Hilfe für LGBT Geflüchtete in Dortmund?", "Gibt es Hilfe für LGBT Geflüchtete in Dortmund?", True,
-                  ("Dortmund",), (), (), place_filter="Dortmund", intent=Intent.HELP, needs=sought("Gibt es Hilfe für LGBT Geflüchtete?", ""))
+    query = Query(
+        "Gibt es Hilfe für LGBT Geflüchtete in Dortmund?",
+        "Gibt es Hilfe für LGBT Geflüchtete in Dortmund?",
+        True,
+        ("Dortmund",),
+        (),
+        (),
+        place_filter="Dortmund",
+        intent=Intent.HELP,
+        needs=sought("Gibt es Hilfe für LGBT Geflüchtete?", ""),
+    )
     shared = "Beispiele für solche Angebote sind Demokratieförderung sowie Angebote für LSBTIQ*-Geflüchtete."
     chunks = [chunk("train-of-hope", ("Dortmund",)), chunk("vmdo", ("Dortmund",))]
-    pages = [Page(doc, [line(doc, "Der Verein ist eine Migrant*innenselbstorganisation in Dortmund.", 0.9, 0),
-                        line(doc, shared, 0.5, 1)]) for doc in ("train-of-hope", "vmdo")]
+    pages = [
+        Page(
+            doc,
+            [line(doc, "Der Verein ist eine Migrant*innenselbstorganisation in Dortmund.", 0.9, 0), line(doc, shared, 0.5, 1)],
+        )
+        for doc in ("train-of-hope", "vmdo")
+    ]
     listed = offers(query, QUESTION, chunks, pages)
     assert [(c.doc_id, sentence) for c, sentence in listed] == [("train-of-hope", shared), ("vmdo", shared)]
     assert offer_line("Train-Of-Hope", shared).startswith("Train-Of-Hope: Beispiele für solche Angebote")
 
 
 def test_an_offer_line_names_the_offer_once() -> None:
-    assert offer_line("Welcome Office der Stadt Bochum", "Es hilft bei der Arbeitssuche. (Quelle: PM)") == \
-        "Welcome Office der Stadt Bochum: Es hilft bei der Arbeitssuche."
-    assert offer_line("SOFRA (Köln)", "In Köln engagiert sich der Verein SOFRA für queere Menschen.") == \
-        "In Köln engagiert sich der Verein SOFRA für queere Menschen."
+    assert (
+        offer_line("Welcome Office der Stadt Bochum", "Es hilft bei der Arbeitssuche. (Quelle: PM)")
+        == "Welcome Office der Stadt Bochum: Es hilft bei der Arbeitssuche."
+    )
+    assert (
+        offer_line("SOFRA (Köln)", "In Köln engagiert sich der Verein SOFRA für queere Menschen.")
+        == "In Köln engagiert sich der Verein SOFRA für queere Menschen."
+    )
 
 
 def test_a_sentence_two_pages_share_is_listed_once_from_the_more_specific_page() -> None:

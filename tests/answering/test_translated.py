@@ -2,14 +2,23 @@ from app.answering.translated import check_translation, facts
 from app.core import RetrievedChunk
 
 CHUNK = RetrievedChunk(
-    chunk_id="c1", doc_id="press/x", title="KOMM-AN NRW", date="2020-11-05", kind="press", score=1.0,
+    chunk_id="c1",
+    doc_id="press/x",
+    title="KOMM-AN NRW",
+    date="2020-11-05",
+    kind="press",
+    score=1.0,
     text="KOMM-AN NRW gibt es seit 2015. Mehr unter https://www.mkjfgfi.nrw/komm-an. Die Kommunalen Integrationszentren beraten.",
 )
 
 
 def test_facts_are_numbers_links_and_names() -> None:
     assert facts("KOMM-AN NRW існує з 2015 року. [1]", "uk") == {"KOMM-AN", "NRW", "2015"}
-    assert facts("See https://www.mkjfgfi.nrw/komm-an for KOMM-AN NRW. [1]", "en") == {"https://www.mkjfgfi.nrw/komm-an", "KOMM-AN", "NRW"}
+    assert facts("See https://www.mkjfgfi.nrw/komm-an for KOMM-AN NRW. [1]", "en") == {
+        "https://www.mkjfgfi.nrw/komm-an",
+        "KOMM-AN",
+        "NRW",
+    }
     assert facts("The programme started in 2015. [1]", "en") == {"2015"}  # ordinary capitalised English words are not names
 
 

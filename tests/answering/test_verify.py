@@ -21,11 +21,15 @@ def test_unresolved_marker_is_reported() -> None:
 
 
 def test_quote_not_in_chunk_is_reported() -> None:
-    assert citation_problems("A [1]", [cite(1, "Es gibt 55 Zentren.")], [CHUNK]) == ["[1] Zitat steht nicht wörtlich im Abschnitt"]
+    assert citation_problems("A [1]", [cite(1, "Es gibt 55 Zentren.")], [CHUNK]) == [
+        "[1] Zitat steht nicht wörtlich im Abschnitt"
+    ]
 
 
 def test_citation_of_unretrieved_chunk_is_reported() -> None:
-    assert citation_problems("A [1]", [cite(1, "Erster Satz.", "other")], [CHUNK]) == ["[1] zitiert einen nicht abgerufenen Abschnitt"]
+    assert citation_problems("A [1]", [cite(1, "Erster Satz.", "other")], [CHUNK]) == [
+        "[1] zitiert einen nicht abgerufenen Abschnitt"
+    ]
 
 
 def test_unused_citation_is_reported() -> None:

@@ -5,53 +5,68 @@ import pytest
 from app.conversation.asking import sought, split_ask, without_courtesies
 
 
-@pytest.mark.parametrize(("message", "ask", "context"), [
-    ("Ich bin neu in Köln. Wo finde ich Hilfe?", "Wo finde ich Hilfe?", "Ich bin neu in Köln."),
-    ("hallo ich bin neu in köln und suche arbeit wo finde ich hilfe", "wo finde ich hilfe",
-     "hallo ich bin neu in köln und suche arbeit"),  # a run-on message, split before its asking word
-    # the asking word last (Kurdish, Turkish): one question, not a context and a bare "çi ye?"
-    ("Hejmara telefonê ya Iriba-Brunnen li Münsterê çi ye?", "Hejmara telefonê ya Iriba-Brunnen li Münsterê çi ye?", ""),
-    ("Hilfe wo in Köln", "Hilfe wo in Köln", ""),
-])
+@pytest.mark.parametrize(
+    ("message", "ask", "context"),
+    [
+        ("Ich bin neu in Köln. Wo finde ich Hilfe?", "Wo finde ich Hilfe?", "Ich bin neu in Köln."),
+        (
+            "hallo ich bin neu in köln und suche arbeit wo finde ich hilfe",
+            "wo finde ich hilfe",
+            "hallo ich bin neu in köln und suche arbeit",
+        ),  # a run-on message, split before its asking word
+        # the asking word last (Kurdish, Turkish): one question, not a context and a bare "çi ye?"
+        ("Hejmara telefonê ya Iriba-Brunnen li Münsterê çi ye?", "Hejmara telefonê ya Iriba-Brunnen li Münsterê çi ye?", ""),
+        ("Hilfe wo in Köln", "Hilfe wo in Köln", ""),
+    ],
+)
 def test_the_ask_is_split_from_the_situation(message: str, ask: str, context: str) -> None:
     split = split_ask(message)
     assert (split.ask, split.context) == (ask, context)
 
 
-@pytest.mark.parametrize(("message", "searched"), [
-    ("Was ist KOMM-AN NRW? Danke!! lg", "Was ist KOMM-AN NRW?"),
-    ("What help is there for refugees in Cologne? thanks a lot!", "What help is there for refugees in Cologne?"),
-    ("Какая помощь есть для беженцев в Кёльне? Спасибо!", "Какая помощь есть для беженцев в Кёльне?"),
-    ("ما هو مركز الاندماج البلدي؟ شكرا جزيلا", "ما هو مركز الاندماج البلدي؟"),
-    ("Hallo! Wo ist das KI in Köln?", "Wo ist das KI in Köln?"),
-    ("Hallo, ich bin neu in Köln. Wo bekomme ich Hilfe?", "Hallo, ich bin neu in Köln. Wo bekomme ich Hilfe?"),  # a greeting inside a sentence that tells
-    ("Danke!", "Danke!"),  # nothing else: kept
-])
+@pytest.mark.parametrize(
+    ("message", "searched"),
+    [
+        ("Was ist KOMM-AN NRW? Danke!! lg", "Was ist KOMM-AN NRW?"),
+        ("What help is there for refugees in Cologne? thanks a lot!", "What help is there for refugees in Cologne?"),
+        ("Какая помощь есть для беженцев в Кёльне? Спасибо!", "Какая помощь есть для беженцев в Кёльне?"),
+        ("ما هو مركز الاندماج البلدي؟ شكرا جزيلا", "ما هو مركز الاندماج البلدي؟"),
+        ("Hallo! Wo ist das KI in Köln?", "Wo ist das KI in Köln?"),
+        (
+            "Hallo, ich bin neu in Köln. Wo bekomme ich Hilfe?",
+            "Hallo, ich bin neu in Köln. Wo bekomme ich Hilfe?",
+        ),  # a greeting inside a sentence that tells
+        ("Danke!", "Danke!"),  # nothing else: kept
+    ],
+)
 def test_sentences_that_only_thank_or_greet_are_left_out(message: str, searched: str) -> None:
     assert without_courtesies(message) == searched
 
 
-@pytest.mark.parametrize(("message", "needs"), [
-    ("Ich suche eine Wohnung in Dortmund, wer hilft mir?", ["housing"]),  # the ask names none: the sentence that seeks
-    ("Де вивчити німецьку мову в Дортмунді?", ["german_course"]),
-    ("курсы немецкого языка в Кёльне есть?", ["german_course"]),  # a * inside a phrase: any ending of each word
-    ("Türk ehliyetimi Alman ehliyetine nasıl çevirebilirim?", ["driving_licence"]),
-    ("Zarokê min nexweş e, li Kolnê doktorekî zarokan heye ku bi kurdî diaxive?", ["doctor"]),
-    ("hey how do i open a bank account without schufa? thx!!", ["bank_account"]),
-    ("Мій Aufenthaltstitel закінчується через місяць. Як записатися на термін?", []),  # told, not asked for
-    ("Wir wohnen zu fünft in einer kleinen Wohnung in Köln. Wo bekomme ich Hilfe für die Kinder?", ["family"]),  # flat told
-    ("Wir suchen seit Monaten eine Wohnung in Köln. Wer hilft uns?", ["housing"]),  # a telling sentence that seeks
-    ("Ich suche eine Wohnung in Dortmund für uns, wer hilft meiner Familie?", ["housing"]),  # before the broad need
-    ("Які години роботи центру в Кельні?", []),  # "hours of work" are opening hours, not a job
-    ("Wo bekomme ich Hilfe in Dortmund?", []),
-    ("my wife is pregnant and we cant find a midwife in Wuppertal. where can we get one??", ["doctor"]),
-    ("How do I get my engineering degree from Pakistan recognised? I live in Aachen.", ["recognition"]),
-    ("Welche Hilfe gibt es in Köln für Eltern?", ["family"]),  # broad: it only ranks the offers
-    ("Wo finde ich in Köln einen Kinderarzt für mein Kind?", ["doctor"]),  # a specific need before the broad one
-    ("Eine Familie aus Afghanistan lebt seit acht Jahren hier. Gibt es eine Stelle für alles?", []),  # a broad need told
-    ("Ich bin schwul und habe Angst in meiner Unterkunft. Gibt es Hilfe für LGBT Flüchtlinge in Dortmund?", ["queer"]),
-    ("آیا در کلن جایی یا انجمنی برای پناهجویان کوییر هست؟", ["queer"]),
-])
+@pytest.mark.parametrize(
+    ("message", "needs"),
+    [
+        ("Ich suche eine Wohnung in Dortmund, wer hilft mir?", ["housing"]),  # the ask names none: the sentence that seeks
+        ("Де вивчити німецьку мову в Дортмунді?", ["german_course"]),
+        ("курсы немецкого языка в Кёльне есть?", ["german_course"]),  # a * inside a phrase: any ending of each word
+        ("Türk ehliyetimi Alman ehliyetine nasıl çevirebilirim?", ["driving_licence"]),
+        ("Zarokê min nexweş e, li Kolnê doktorekî zarokan heye ku bi kurdî diaxive?", ["doctor"]),
+        ("hey how do i open a bank account without schufa? thx!!", ["bank_account"]),
+        ("Мій Aufenthaltstitel закінчується через місяць. Як записатися на термін?", []),  # told, not asked for
+        ("Wir wohnen zu fünft in einer kleinen Wohnung in Köln. Wo bekomme ich Hilfe für die Kinder?", ["family"]),  # flat told
+        ("Wir suchen seit Monaten eine Wohnung in Köln. Wer hilft uns?", ["housing"]),  # a telling sentence that seeks
+        ("Ich suche eine Wohnung in Dortmund für uns, wer hilft meiner Familie?", ["housing"]),  # before the broad need
+        ("Які години роботи центру в Кельні?", []),  # "hours of work" are opening hours, not a job
+        ("Wo bekomme ich Hilfe in Dortmund?", []),
+        ("my wife is pregnant and we cant find a midwife in Wuppertal. where can we get one??", ["doctor"]),
+        ("How do I get my engineering degree from Pakistan recognised? I live in Aachen.", ["recognition"]),
+        ("Welche Hilfe gibt es in Köln für Eltern?", ["family"]),  # broad: it only ranks the offers
+        ("Wo finde ich in Köln einen Kinderarzt für mein Kind?", ["doctor"]),  # a specific need before the broad one
+        ("Eine Familie aus Afghanistan lebt seit acht Jahren hier. Gibt es eine Stelle für alles?", []),  # a broad need told
+        ("Ich bin schwul und habe Angst in meiner Unterkunft. Gibt es Hilfe für LGBT Flüchtlinge in Dortmund?", ["queer"]),
+        ("آیا در کلن جایی یا انجمنی برای پناهجویان کوییر هست؟", ["queer"]),
+    ],
+)
 def test_the_needs_a_turn_seeks_come_from_its_ask_or_a_sentence_that_seeks(message: str, needs: list[str]) -> None:
     split = split_ask(message)
     assert [need.name for need in sought(split.ask, split.context)] == needs

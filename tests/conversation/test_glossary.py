@@ -26,11 +26,16 @@ def test_places_and_programmes_are_found_in_text() -> None:
     assert {"Welcome Center", "GriffbereitMini"} <= set(GLOSSARY.programmes_in(text))
 
 
-@pytest.mark.parametrize(("typed", "programme"), [
-    ("griffbereit mini was ist das", "GriffbereitMini"), ("Griffbereit-Mini", "GriffbereitMini"),
-    ("Was ist Komm An?", "KOMM-AN NRW"), ("welcomecenter kleve", "Welcome Center"),
-    ("nach dem Teilhabe- und Integrationsgesetz", "Teilhabe- und Integrationsgesetz"),
-])
+@pytest.mark.parametrize(
+    ("typed", "programme"),
+    [
+        ("griffbereit mini was ist das", "GriffbereitMini"),
+        ("Griffbereit-Mini", "GriffbereitMini"),
+        ("Was ist Komm An?", "KOMM-AN NRW"),
+        ("welcomecenter kleve", "Welcome Center"),
+        ("nach dem Teilhabe- und Integrationsgesetz", "Teilhabe- und Integrationsgesetz"),
+    ],
+)
 def test_a_programme_name_is_found_however_its_parts_are_joined(typed: str, programme: str) -> None:
     assert GLOSSARY.programmes_in(typed) == [programme]
 
@@ -45,16 +50,19 @@ def test_missing_glossary_file_gives_empty_glossary(tmp_path) -> None:
     assert Glossary.load(tmp_path / "nope.yaml").expand("Was ist KI?") == "Was ist KI?"
 
 
-@pytest.mark.parametrize(("text", "land"), [
-    ("Wie lange dauert eine Einbürgerung in München?", "Bayern"),
-    ("Wo gibt es Hilfe im Rems-Murr-Kreis?", "Baden-Württemberg"),
-    ("Augsburger Beratungsstelle", "Bayern"),
-    ("Wie lange dauert eine Einbürgerung?", "Nordrhein-Westfalen"),
-    ("Was ist KOMM-AN NRW?", "Nordrhein-Westfalen"),
-    ("Ist es in Köln wie in München?", "Nordrhein-Westfalen"),  # a place in NRW keeps the question in NRW
-    ("Was gibt es in München und Stuttgart?", "Nordrhein-Westfalen"),  # two other Länder: no single one to narrow to
-    ("Was macht der Verein in Münster?", "Nordrhein-Westfalen"),
-])
+@pytest.mark.parametrize(
+    ("text", "land"),
+    [
+        ("Wie lange dauert eine Einbürgerung in München?", "Bayern"),
+        ("Wo gibt es Hilfe im Rems-Murr-Kreis?", "Baden-Württemberg"),
+        ("Augsburger Beratungsstelle", "Bayern"),
+        ("Wie lange dauert eine Einbürgerung?", "Nordrhein-Westfalen"),
+        ("Was ist KOMM-AN NRW?", "Nordrhein-Westfalen"),
+        ("Ist es in Köln wie in München?", "Nordrhein-Westfalen"),  # a place in NRW keeps the question in NRW
+        ("Was gibt es in München und Stuttgart?", "Nordrhein-Westfalen"),  # two other Länder: no single one to narrow to
+        ("Was macht der Verein in Münster?", "Nordrhein-Westfalen"),
+    ],
+)
 def test_a_question_is_about_nrw_unless_it_names_a_place_of_exactly_one_other_land(text: str, land: str) -> None:
     assert GLOSSARY.land_in(text) == land
 

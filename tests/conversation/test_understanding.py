@@ -24,14 +24,17 @@ def test_language_cues() -> None:
     assert not is_german("Що таке GriffbereitMini?")
 
 
-@pytest.mark.parametrize(("message", "nothing"), [
-    ("asdf qwer", True),
-    ("hdhd jdjd", True),
-    ("Was macht das Welcome Center?", False),
-    ("How do I learn German?", False),  # English: clearly a language, though the documents use none of its words
-    ("هل يوجد مركز ترحيب في كليفه؟", False),
-    ("Kleve?", False),  # a word the documents know
-])
+@pytest.mark.parametrize(
+    ("message", "nothing"),
+    [
+        ("asdf qwer", True),
+        ("hdhd jdjd", True),
+        ("Was macht das Welcome Center?", False),
+        ("How do I learn German?", False),  # English: clearly a language, though the documents use none of its words
+        ("هل يوجد مركز ترحيب في كليفه؟", False),
+        ("Kleve?", False),  # a word the documents know
+    ],
+)
 def test_a_message_in_no_language_with_no_known_word_says_nothing(message: str, nothing: bool) -> None:
     assert says_nothing(message, VOCAB) is nothing
 
@@ -44,7 +47,9 @@ def test_unknown_capitalised_terms_in_german_questions() -> None:
 
 def test_german_words_in_a_message_in_another_script_count_as_unknown_terms() -> None:
     assert unknown_terms("У меня Fiktionsbescheinigung. Как получить Termin у Welcome Center?", VOCAB) == [
-        "Fiktionsbescheinigung", "Termin"]
+        "Fiktionsbescheinigung",
+        "Termin",
+    ]
     assert unknown_terms("Türk ehliyetimi Alman ehliyetine nasıl Çevirebilirim?", VOCAB) == []  # Latin script: no telling
 
 
@@ -53,12 +58,11 @@ def test_the_cues_alone_name_the_asked_detail() -> None:
     assert by_cues("Wie viel Geld gab es 2023?").detail == "amount"
     assert by_cues("Seit wann gibt es das?").detail == "date"
     assert by_cues("Wie lautet die Telefonnummer?").detail == "phone"
-    assert by_cues("Was ist KOMM-AN NRW?") .detail == "none"
+    assert by_cues("Was ist KOMM-AN NRW?").detail == "none"
 
 
 NAMES = VOCAB | {s for w in "Köln KOMM-AN NRW".split() for s in stems(w)}
-GLOSSARY = Glossary(
-                    programmes=_Names.build({"KOMM-AN NRW": ["KOMM-AN"]}))
+GLOSSARY = Glossary(programmes=_Names.build({"KOMM-AN NRW": ["KOMM-AN"]}))
 
 
 class _Condenser:
@@ -97,17 +101,23 @@ def test_follow_ups_are_completed_by_rules_or_by_the_condenser() -> None:
 
 
 def test_an_elliptical_ask_after_the_askers_situation_is_completed_with_the_previous_turn() -> None:
-    query = Understanding(GLOSSARY, NAMES)("Ich wohne seit drei Monaten in einer Unterkunft. Und in Köln?",
-                                           previous="Was macht KOMM-AN?")
+    query = Understanding(GLOSSARY, NAMES)(
+        "Ich wohne seit drei Monaten in einer Unterkunft. Und in Köln?", previous="Was macht KOMM-AN?"
+    )
     assert query.ask == "Was macht KOMM-AN? Und in Köln?"
     assert query.text == "Ich wohne seit drei Monaten in einer Unterkunft. Was macht KOMM-AN? Und in Köln?"
-    own = Understanding(GLOSSARY, NAMES)("Ich wohne seit drei Monaten in einer Unterkunft. Wie viele Kommunale Integrationszentren gibt es?",
-                                         previous="Was macht KOMM-AN?")
+    own = Understanding(GLOSSARY, NAMES)(
+        "Ich wohne seit drei Monaten in einer Unterkunft. Wie viele Kommunale Integrationszentren gibt es?",
+        previous="Was macht KOMM-AN?",
+    )
     assert "KOMM-AN" not in own.text
-    moved = Understanding(GLOSSARY, NAMES)("Ich wohne jetzt in Bochum. Und was kostet das?", previous="Was macht KOMM-AN in Köln?")
+    moved = Understanding(GLOSSARY, NAMES)(
+        "Ich wohne jetzt in Bochum. Und was kostet das?", previous="Was macht KOMM-AN in Köln?"
+    )
     assert moved.places == ("Bochum",) and "KOMM-AN" in moved.ask and "Köln" not in moved.text
-    named = Understanding(GLOSSARY, NAMES)("Ich habe von KOMM-AN gehört. Gibt es das auch in Bochum?",
-                                           previous="Was macht das Welcome Center?")
+    named = Understanding(GLOSSARY, NAMES)(
+        "Ich habe von KOMM-AN gehört. Gibt es das auch in Bochum?", previous="Was macht das Welcome Center?"
+    )
     assert "Welcome Center" not in named.text and "KOMM-AN" in named.ask
 
 
@@ -170,46 +180,58 @@ def test_the_askers_boss_is_no_leader_question_and_no_unknown_term() -> None:
     assert unknown_terms(question, VOCAB | {s for w in "Case Management".split() for s in stems(w)}) == []
 
 
-@pytest.mark.parametrize(("typed", "meant"), [
-    ("Wo bekomme ich Hilfe in Dortmnud?", "Wo bekomme ich Hilfe in Dortmund?"),
-    ("Ich wohne im Kreis Vieren.", "Ich wohne im Kreis Viersen."),
-    ("wo ist das ki in bielefled", "wo ist das ki in bielefeld"),
-    ("Ich wohne in Münstre.", "Ich wohne in Münster."),
-    ("Gibt es ein Welcome Center in Aacchen?", "Gibt es ein Welcome Center in Aachen?"),  # short, but no common word
-    # not after a place word, lower case in a normal sentence, a word the corpus uses, a common word
-    # one slip from a short name ("Herren", Herten)
-    ("Dortmnud ist groß.", "Dortmnud ist groß."),
-    ("Nicht in Ordnung, sondern in schwere Zeiten.", "Nicht in Ordnung, sondern in schwere Zeiten."),
-    ("Beratung in Familien", "Beratung in Familien"),
-    ("Ich wohne in Herren.", "Ich wohne in Herren."),
-])
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Wo bekomme ich Hilfe in Dortmnud?", "Wo bekomme ich Hilfe in Dortmund?"),
+        ("Ich wohne im Kreis Vieren.", "Ich wohne im Kreis Viersen."),
+        ("wo ist das ki in bielefled", "wo ist das ki in bielefeld"),
+        ("Ich wohne in Münstre.", "Ich wohne in Münster."),
+        ("Gibt es ein Welcome Center in Aacchen?", "Gibt es ein Welcome Center in Aachen?"),  # short, but no common word
+        # not after a place word, lower case in a normal sentence, a word the corpus uses, a common word
+        # one slip from a short name ("Herren", Herten)
+        ("Dortmnud ist groß.", "Dortmnud ist groß."),
+        ("Nicht in Ordnung, sondern in schwere Zeiten.", "Nicht in Ordnung, sondern in schwere Zeiten."),
+        ("Beratung in Familien", "Beratung in Familien"),
+        ("Ich wohne in Herren.", "Ich wohne in Herren."),
+    ],
+)
 def test_a_place_typed_with_one_slip_after_a_place_word_is_read_right(typed: str, meant: str) -> None:
     assert fix_place_slips(typed, Gazetteer.official(), NAMES | {"famili"}) == meant
 
 
-@pytest.mark.parametrize(("typed", "place"), [
-    ("Де я можу отримати допомогу в Дотмунді?", "Dortmund"),
-    ("Сколько языков у Stadtteilmütter в Кеельні?", "Köln"),
-    ("Какие есть предложения для родителей в Кёльен?", "Köln"),
-    ("في شي برامج للاطفال بدورتموند؟", "Dortmund"),  # the preposition written onto the name
-    ("أنا ساكنة بكولن وعندي ٣ ولاد", "Köln"),  # ... onto a short one
-    ("آدرس سایت KI پادربورن", "Kreis Paderborn"),
-])
+@pytest.mark.parametrize(
+    ("typed", "place"),
+    [
+        ("Де я можу отримати допомогу в Дотмунді?", "Dortmund"),
+        ("Сколько языков у Stadtteilmütter в Кеельні?", "Köln"),
+        ("Какие есть предложения для родителей в Кёльен?", "Köln"),
+        ("في شي برامج للاطفال بدورتموند؟", "Dortmund"),  # the preposition written onto the name
+        ("أنا ساكنة بكولن وعندي ٣ ولاد", "Köln"),  # ... onto a short one
+        ("آدرس سایت KI پادربورن", "Kreis Paderborn"),
+    ],
+)
 def test_a_place_in_cyrillic_or_arabic_script_typed_with_one_slip_is_found(typed: str, place: str) -> None:
     places = Gazetteer.official()
     assert places.find(typed) == [] and places.find(fix_exonym_slips(typed, places)) == [place]
 
 
-@pytest.mark.parametrize("text", ["مطعم في بولونيا",  # Bologna, a common word one slip from "كولونيا", Köln
-                                  "Мой сосед Фризен",  # a surname one slip from "Фирзен", Viersen: no place word before it
-                                  "Приходите в четверг"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "مطعم في بولونيا",  # Bologna, a common word one slip from "كولونيا", Köln
+        "Мой сосед Фризен",  # a surname one slip from "Фирзен", Viersen: no place word before it
+        "Приходите в четверг",
+    ],
+)
 def test_a_word_one_slip_from_a_place_stays_as_typed_unless_it_stands_where_places_do(text: str) -> None:
     assert fix_exonym_slips(text, Gazetteer.official()) == text
 
 
 def test_a_question_in_another_language_after_a_german_preamble_is_not_judged_as_german() -> None:
-    query = Understanding(GLOSSARY, NAMES)("Hallo, ich wohne seit drei Monaten in einer Unterkunft. "
-                                           "كم عدد مراكز الاندماج البلدية في شمال الراين وستفاليا؟")
+    query = Understanding(GLOSSARY, NAMES)(
+        "Hallo, ich wohne seit drei Monaten in einer Unterkunft. كم عدد مراكز الاندماج البلدية في شمال الراين وستفاليا؟"
+    )
     assert query.language == "de" and not query.german
 
 
@@ -219,32 +241,46 @@ def test_the_query_keeps_what_was_typed_and_finds_the_place_meant() -> None:
     assert query.places == ("Dortmund",) and query.place_filter == "Dortmund"
 
 
-@pytest.mark.parametrize(("question", "detail"), [
-    ("شو رقم تلفون الويلكم سنتر بكليفه؟", "phone"),  # the spoken Arabic word for telephone
-    ("О котрій годині відкривається інтеграційний центр у Кельні?", "opening_hours"),
-    ("сколько денег получает интеграционный центр в кёльне в год", "amount"),  # genitive "денег"
-])
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("شو رقم تلفون الويلكم سنتر بكليفه؟", "phone"),  # the spoken Arabic word for telephone
+        ("О котрій годині відкривається інтеграційний центр у Кельні?", "opening_hours"),
+        ("сколько денег получает интеграционный центр в кёльне в год", "amount"),  # genitive "денег"
+    ],
+)
 def test_the_asked_detail_in_everyday_forms_of_other_languages(question: str, detail: str) -> None:
     assert by_cues(question).detail == detail
 
 
-SLIP_GLOSSARY = Glossary(programmes=_Names.build({
-    "Train of Hope": ["Train of Hope"], "NRW.Integrativ": ["NRW.Integrativ"], "Welcome Center": ["Welcome Center"],
-    "Kommunale Integrationszentren": ["Kommunale Integrationszentren"], "Integrationsagenturen": ["Integrationsagentur"]}))
+SLIP_GLOSSARY = Glossary(
+    programmes=_Names.build(
+        {
+            "Train of Hope": ["Train of Hope"],
+            "NRW.Integrativ": ["NRW.Integrativ"],
+            "Welcome Center": ["Welcome Center"],
+            "Kommunale Integrationszentren": ["Kommunale Integrationszentren"],
+            "Integrationsagenturen": ["Integrationsagentur"],
+        }
+    )
+)
 
 
-@pytest.mark.parametrize(("typed", "meant"), [
-    ("Was ist Tain of Hope?", "Was ist Train of Hope?"),
-    ("Was ist NRWIntegrativ?", "Was ist NRW.Integrativ?"),
-    ("Was macht das Welcome Cneter in Kleve?", "Was macht das Welcome Center in Kleve?"),
-    ("Was machen die Kommunalen Integrationszentren?", "Was machen die Kommunalen Integrationszentren?"),  # words it knows
-    ("Was ist Train of Hope?", "Was ist Train of Hope?"),
-    ("Was ist Rain of Hope?", "Was ist Train of Hope?"),
-    ("Wo ist das Welcome Centre?", "Wo ist das Welcome Center?"),  # two letters swapped: one slip
-    ("Wo ist das Welcom Centre?", "Wo ist das Welcom Centre?"),  # two slips: not read as the name
-    ("Was machen die Integrationsagneturen?", "Was machen die Integrationsagenturen?"),  # a slip in a form's start
-    ("Was machen die Integrationsagnten?", "Was machen die Integrationsagnten?"),  # two slips from it
-])
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Was ist Tain of Hope?", "Was ist Train of Hope?"),
+        ("Was ist NRWIntegrativ?", "Was ist NRW.Integrativ?"),
+        ("Was macht das Welcome Cneter in Kleve?", "Was macht das Welcome Center in Kleve?"),
+        ("Was machen die Kommunalen Integrationszentren?", "Was machen die Kommunalen Integrationszentren?"),  # words it knows
+        ("Was ist Train of Hope?", "Was ist Train of Hope?"),
+        ("Was ist Rain of Hope?", "Was ist Train of Hope?"),
+        ("Wo ist das Welcome Centre?", "Wo ist das Welcome Center?"),  # two letters swapped: one slip
+        ("Wo ist das Welcom Centre?", "Wo ist das Welcom Centre?"),  # two slips: not read as the name
+        ("Was machen die Integrationsagneturen?", "Was machen die Integrationsagenturen?"),  # a slip in a form's start
+        ("Was machen die Integrationsagnten?", "Was machen die Integrationsagnten?"),  # two slips from it
+    ],
+)
 def test_a_programme_name_typed_with_one_slip_is_read_right(typed: str, meant: str) -> None:
     known = VOCAB | {s for w in "Hope Train Rain Integrativ NRW".split() for s in stems(w)}
     assert fix_programme_slips(typed, SLIP_GLOSSARY, known) == meant

@@ -16,8 +16,9 @@ CONTRACT = {"question", "answer", "abstained", "citations", "retrieved", "timing
 
 
 def lotse(args: list[str], settings: Settings, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app", *args], input=stdin, capture_output=True, text=True,
-                          env=cli_env(settings), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], input=stdin, capture_output=True, text=True, env=cli_env(settings), timeout=120
+    )
 
 
 def test_ask_json_follows_the_contract(real_settings: Settings) -> None:
@@ -104,8 +105,13 @@ def test_feedback_export_writes_csv(tmp_settings: Settings, tmp_path) -> None:
     db = tmp_path / "fb.sqlite3"
     FeedbackStore(db).record(Answer("Wetter?", "Keine Antwort.", True), "abstained")
     env_settings = tmp_settings.model_copy(update={"feedback_db": db})
-    result = subprocess.run([sys.executable, "-m", "app", "feedback", "export"], capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "LOTSE_FEEDBACK_DB": str(env_settings.feedback_db)})
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "feedback", "export"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "LOTSE_FEEDBACK_DB": str(env_settings.feedback_db)},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "id,created_at,question,answer,cited_chunk_ids,verdict"
     assert "Wetter?" in result.stdout and "abstained" in result.stdout
@@ -117,8 +123,13 @@ def test_serve_builds_a_missing_index_and_prints_its_address(tmp_settings: Setti
 
     port = free_port()
     env = cli_env(tmp_settings, LOTSE_FEEDBACK_DB=str(tmp_settings.chroma_dir.parent / "fb.sqlite3"))
-    server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True, env=env)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     try:
         lines = []
         deadline = time.time() + 240
@@ -142,9 +153,19 @@ def test_serve_builds_a_missing_index_and_prints_its_address(tmp_settings: Setti
 
 
 def test_feedback_purge_reports_what_it_deleted(real_settings: Settings, tmp_path) -> None:
-    result = subprocess.run([sys.executable, "-m", "app", "feedback", "purge", "--tage", "30"], capture_output=True, text=True,
-                            env=cli_env(real_settings, LOTSE_FEEDBACK_DB=str(tmp_path / "fb.sqlite3")), timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "feedback", "purge", "--tage", "30"],
+        capture_output=True,
+        text=True,
+        env=cli_env(real_settings, LOTSE_FEEDBACK_DB=str(tmp_path / "fb.sqlite3")),
+        timeout=120,
+    )
     assert result.returncode == 0 and "0 Einträge gelöscht, die älter als 30 Tage waren." in result.stdout
-    refused = subprocess.run([sys.executable, "-m", "app", "feedback", "purge", "--tage", "0"], capture_output=True, text=True,
-                             env=cli_env(real_settings, LOTSE_FEEDBACK_DB=str(tmp_path / "fb.sqlite3")), timeout=120)
+    refused = subprocess.run(
+        [sys.executable, "-m", "app", "feedback", "purge", "--tage", "0"],
+        capture_output=True,
+        text=True,
+        env=cli_env(real_settings, LOTSE_FEEDBACK_DB=str(tmp_path / "fb.sqlite3")),
+        timeout=120,
+    )
     assert refused.returncode == 2 and "Traceback" not in refused.stderr

@@ -94,8 +94,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_start_with_a_quote(tmp_path: Pat
 def test_personal_data_never_reaches_the_table(feedback_target: Path | str) -> None:
     seen: list[str] = []
     store = FeedbackStore(feedback_target, embed=lambda text: seen.append(text) or [1.0, 0.0])
-    store.record(Answer("Ich heiße Olena Petrenko, Tel. 0176 12345678: Wo gibt es Hilfe in Kleve?",
-                        "Das Welcome Center im Kreis Kleve hilft. [1]", False), "down")
+    store.record(
+        Answer(
+            "Ich heiße Olena Petrenko, Tel. 0176 12345678: Wo gibt es Hilfe in Kleve?",
+            "Das Welcome Center im Kreis Kleve hilft. [1]",
+            False,
+        ),
+        "down",
+    )
     question = store.rows()[0][2]
     assert question == "Ich heiße [NAME], Tel. [TELEFON]: Wo gibt es Hilfe in Kleve?"
     assert seen == [question]  # only the scrubbed question is embedded
@@ -129,8 +135,9 @@ def test_counts_by_day_are_counted_by_the_database(feedback_target: Path | str) 
     ids = [store.record(answer(), verdict) for verdict in ("up", "up", "down", "abstained")]
     backdate(store, ids[0], "2026-01-02T09:00:00+00:00")
     today = store.rows()[-1][1][:10]
-    assert sorted(store.counts_by_day(days=100_000)) == sorted([("2026-01-02", "up", 1), (today, "abstained", 1),
-                                                         (today, "down", 1), (today, "up", 1)])
+    assert sorted(store.counts_by_day(days=100_000)) == sorted(
+        [("2026-01-02", "up", 1), (today, "abstained", 1), (today, "down", 1), (today, "up", 1)]
+    )
 
 
 def test_an_unreachable_database_is_a_clear_error(postgres_url: str) -> None:
@@ -150,15 +157,27 @@ def test_sqlite_file_uses_wal_and_is_private(tmp_path: Path) -> None:
 def test_no_ip_or_user_columns(tmp_path: Path) -> None:
     FeedbackStore(tmp_path / "fb.sqlite3").close()
     columns = [r[1] for r in sqlite3.connect(tmp_path / "fb.sqlite3").execute("PRAGMA table_info(feedback)")]
-    assert columns == ["id", "created_at", "question", "answer", "cited_chunk_ids", "verdict", "answer_id",
-                       "question_vector", "cited_sources", "turn"]  # turn: the typed follow-up, scrubbed like the question
+    assert columns == [
+        "id",
+        "created_at",
+        "question",
+        "answer",
+        "cited_chunk_ids",
+        "verdict",
+        "answer_id",
+        "question_vector",
+        "cited_sources",
+        "turn",
+    ]  # turn: the typed follow-up, scrubbed like the question
 
 
 def test_a_file_from_before_the_answer_id_keeps_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "fb.sqlite3"
     old = sqlite3.connect(path)
-    old.execute("CREATE TABLE feedback (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, question TEXT NOT NULL, "
-                "answer TEXT NOT NULL, cited_chunk_ids TEXT NOT NULL, verdict TEXT NOT NULL)")
+    old.execute(
+        "CREATE TABLE feedback (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, question TEXT NOT NULL, "
+        "answer TEXT NOT NULL, cited_chunk_ids TEXT NOT NULL, verdict TEXT NOT NULL)"
+    )
     old.execute("INSERT INTO feedback VALUES (1, '2026-01-01T00:00:00+00:00', 'Alt?', 'A', '[]', 'up')")
     old.commit()
     old.close()
@@ -203,8 +222,14 @@ def test_database_survives_a_kill_in_the_middle_of_writing(tmp_path: Path) -> No
 def test_personal_data_never_reaches_the_sqlite_files(tmp_path: Path) -> None:
     path = tmp_path / "fb.sqlite3"
     store = FeedbackStore(path)
-    store.record(Answer("Ich heiße Olena Petrenko, Tel. 0176 12345678: Wo gibt es Hilfe in Kleve?",
-                        "Das Welcome Center im Kreis Kleve hilft. [1]", False), "down")
+    store.record(
+        Answer(
+            "Ich heiße Olena Petrenko, Tel. 0176 12345678: Wo gibt es Hilfe in Kleve?",
+            "Das Welcome Center im Kreis Kleve hilft. [1]",
+            False,
+        ),
+        "down",
+    )
     store.close()
     raw = path.read_bytes() + b"".join(p.read_bytes() for p in tmp_path.glob("fb.sqlite3-*"))
     assert b"Petrenko" not in raw and b"12345678" not in raw

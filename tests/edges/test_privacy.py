@@ -20,12 +20,21 @@ PLACES = ROOT / "app" / "conversation" / "places"
 CORPUS_FILES = sorted(p for p in (ROOT / "corpus").rglob("*") if p.suffix in {".md", ".txt", ".yaml"})
 # What scrubbing may change in the corpus: the press office's contacts (the rules cannot tell
 # an office's number from a person's) and names of persons (public officials in press releases).
-CORPUS_PERSONAL = {"0211 837-2417": "[TELEFON]", "0211 837-2000": "[TELEFON]", "presse [at] mkjfgfi.nrw.de": "[E-MAIL]",
-                   "nrwdirekt [at] nrw.de": "[E-MAIL]", "Josefine Paul": "[NAME]", "Ministerin Paul": "Ministerin [NAME]",
-                   "Lorenz Bahr": "[NAME]", "Andreas Coenen": "[NAME]",
-                   # the crisis line of corpus/emergency/emergency.yaml and of its source's passage
-                   "0800 111 0 111": "[TELEFON]", "0800 111 0 222": "[TELEFON]", "0800/1110111": "[TELEFON]",
-                   "0800/1110222": "[TELEFON]"}
+CORPUS_PERSONAL = {
+    "0211 837-2417": "[TELEFON]",
+    "0211 837-2000": "[TELEFON]",
+    "presse [at] mkjfgfi.nrw.de": "[E-MAIL]",
+    "nrwdirekt [at] nrw.de": "[E-MAIL]",
+    "Josefine Paul": "[NAME]",
+    "Ministerin Paul": "Ministerin [NAME]",
+    "Lorenz Bahr": "[NAME]",
+    "Andreas Coenen": "[NAME]",
+    # the crisis line of corpus/emergency/emergency.yaml and of its source's passage
+    "0800 111 0 111": "[TELEFON]",
+    "0800 111 0 222": "[TELEFON]",
+    "0800/1110111": "[TELEFON]",
+    "0800/1110222": "[TELEFON]",
+}
 
 
 def caught(case: Case) -> bool:
@@ -76,8 +85,11 @@ def test_programme_texts_keep_everything_but_contacts_and_names_of_persons() -> 
 
 
 def test_every_place_in_nrw_survives() -> None:
-    names = [row["name"] for file in ("nrw_gemeinden.csv", "nrw_kreise.csv")
-             for row in csv.DictReader((PLACES / file).open(encoding="utf-8"))]
+    names = [
+        row["name"]
+        for file in ("nrw_gemeinden.csv", "nrw_kreise.csv")
+        for row in csv.DictReader((PLACES / file).open(encoding="utf-8"))
+    ]
     texts = [f"Ich wohne in {name} und suche einen Kurs. Ich bin aus {name}." for name in names]
     assert [t for t in texts if scrub(t) != t] == []
 
@@ -99,5 +111,7 @@ def test_report() -> None:
     false_positives = [t for t in PUBLIC if scrub(t) != t]
     total = sum(map(caught, CASES))
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(f"caught {total} of {len(CASES)}, false positives {len(false_positives)} of {len(PUBLIC)}\n\n"
-                      + "\n".join(rows) + "\n", encoding="utf-8")
+    REPORT.write_text(
+        f"caught {total} of {len(CASES)}, false positives {len(false_positives)} of {len(PUBLIC)}\n\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )

@@ -43,4 +43,7 @@ def test_a_typed_copy_keeps_the_question_recognisable_and_repeats() -> None:
     assert copies == [as_typed(question, copy) for copy in range(2)] and question not in copies
     assert copies[1] == copies[1].lower() and "ü" not in copies[1]
     spellings = CountedSpellings(["Die Stadt übernimmt die Kosten für eine Personengruppe."])
-    assert spellings.spellings({"ubernimmt", "personengruppe", "kurs"}) == {"ubernimmt": "übernimmt", "personengruppe": "Personengruppe"}
+    assert spellings.spellings({"ubernimmt", "personengruppe", "kurs"}) == {
+        "ubernimmt": "übernimmt",
+        "personengruppe": "Personengruppe",
+    }

@@ -39,8 +39,22 @@ def test_omosqa_predictions_follow_the_contract(real_settings: Settings, tmp_pat
     predictions = tmp_path / "pred.json"
     no_floors = tmp_path / "floors.toml"  # the committed floors are for the whole dev split, not 4 questions
     no_floors.write_text("[floors]\n", encoding="utf-8")
-    result = lotse(["eval", "omosqa", "--split", str(tmp_path / "mini_de.jsonl"), "--predictions-out", str(predictions),
-                    "--out", str(tmp_path / "r"), "--thresholds", str(no_floors)], real_settings, cwd=tmp_path)
+    result = lotse(
+        [
+            "eval",
+            "omosqa",
+            "--split",
+            str(tmp_path / "mini_de.jsonl"),
+            "--predictions-out",
+            str(predictions),
+            "--out",
+            str(tmp_path / "r"),
+            "--thresholds",
+            str(no_floors),
+        ],
+        real_settings,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads(predictions.read_text())
     ids = [str(json.loads(line)["id"]) for line in (tmp_path / "mini_de.jsonl").read_text().splitlines()]
@@ -50,7 +64,9 @@ def test_omosqa_predictions_follow_the_contract(real_settings: Settings, tmp_pat
     assert {"selection_f1", "crosslingual_f1", "page_hit@1", "end_to_end_f1"} <= set(metrics)
 
 
-def test_train_selector_writes_a_loadable_artefact_with_cross_validated_thresholds(real_settings: Settings, tmp_path: Path) -> None:
+def test_train_selector_writes_a_loadable_artefact_with_cross_validated_thresholds(
+    real_settings: Settings, tmp_path: Path
+) -> None:
     from app.answering import LearnedSelector
 
     splits = {"train": 24, "dev": 10}
@@ -58,8 +74,11 @@ def test_train_selector_writes_a_loadable_artefact_with_cross_validated_threshol
         rows = (OMOS / f"{name}_de.jsonl").read_text(encoding="utf-8").splitlines()[:count]
         (tmp_path / f"{name}.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "selector.json"
-    result = lotse(["train-selector", "--out", str(out), "--split", str(tmp_path / "train.jsonl"),
-                    "--split", str(tmp_path / "dev.jsonl")], real_settings, cwd=tmp_path)
+    result = lotse(
+        ["train-selector", "--out", str(out), "--split", str(tmp_path / "train.jsonl"), "--split", str(tmp_path / "dev.jsonl")],
+        real_settings,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "keine-Antwort-F1" in result.stdout and "verschachtelte Kreuzvalidierung" in result.stdout
     stored = json.loads(out.read_text())
@@ -67,6 +86,8 @@ def test_train_selector_writes_a_loadable_artefact_with_cross_validated_threshol
     assert len(stored["cv_folds"]) == 5 and sum(f["questions"] for f in stored["cv_folds"]) == 34
     assert "typed copies" not in stored["trained_on"]  # learned from the questions as written
     assert 0 <= stored["cv_estimate"]["typed_no_answer_f1"]["mean"] <= 1  # and scored on typed copies too
-    assert 0 <= stored["cv_estimate"]["f1"]["min"] <= stored["cv_estimate"]["f1"]["mean"] <= stored["cv_estimate"]["f1"]["max"] <= 1
+    assert (
+        0 <= stored["cv_estimate"]["f1"]["min"] <= stored["cv_estimate"]["f1"]["mean"] <= stored["cv_estimate"]["f1"]["max"] <= 1
+    )
     assert stored["line_threshold"] > 0 and stored["answer_threshold"] > 0
     assert LearnedSelector.from_file(out).embedder == stored["embedder"]

@@ -33,5 +33,7 @@ def test_a_sentence_pointing_back_is_fine_right_after_one_from_its_document() ->
 
     answer = Answer("?", "Die Stadtteilmütter helfen Familien. [1] Sie sprechen neun Sprachen. [1]", False, [cite(1, "a")])
     assert broken_sentences(answer) == (2, 0)
-    elsewhere = Answer("?", "Die Stadtteilmütter helfen Familien. [1] Sie sprechen neun Sprachen. [2]", False, [cite(1, "a"), cite(2, "b")])
+    elsewhere = Answer(
+        "?", "Die Stadtteilmütter helfen Familien. [1] Sie sprechen neun Sprachen. [2]", False, [cite(1, "a"), cite(2, "b")]
+    )
     assert broken_sentences(elsewhere) == (2, 1)

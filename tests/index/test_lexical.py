@@ -14,8 +14,13 @@ TEXTS = [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "press").glob("
 TEXTS += [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "programmes").glob("*.md"))]
 IDS = [f"chunk-{n}" for n in range(len(TEXTS))]
 LANDS = ["Nordrhein-Westfalen"] * len(TEXTS)
-QUERIES = ["Was ist KOMM-AN NRW?", "Sprachkurs Köln Integration Integration", "Wo bekomme ich Hilfe in Dortmund?",
-           "Wie viel Geld gibt das Land für Kommunale Integrationszentren?", "Ehrenamt Geflüchtete Kreis Viersen"]
+QUERIES = [
+    "Was ist KOMM-AN NRW?",
+    "Sprachkurs Köln Integration Integration",
+    "Wo bekomme ich Hilfe in Dortmund?",
+    "Wie viel Geld gibt das Land für Kommunale Integrationszentren?",
+    "Ehrenamt Geflüchtete Kreis Viersen",
+]
 
 
 @pytest.fixture(scope="module")

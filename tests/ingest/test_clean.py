@@ -30,8 +30,9 @@ def test_contact_block_is_removed_from_001() -> None:
 
 def test_a_services_own_contact_line_outside_a_contact_block_is_kept() -> None:
     own = "Telefon: 01234 202122. Das Team berät Neuzugewanderte bei der Anmeldung."
-    lines = drop_contact_block(["Welcome Center", "Das Welcome Center ist montags geöffnet.", own, "Pressekontakt",
-                                "Telefon: 0211 837-2417"])
+    lines = drop_contact_block(
+        ["Welcome Center", "Das Welcome Center ist montags geöffnet.", own, "Pressekontakt", "Telefon: 0211 837-2417"]
+    )
     assert lines == ["Welcome Center", "Das Welcome Center ist montags geöffnet.", own]
 
 

@@ -22,10 +22,16 @@ from ingest.pipeline import IngestReport, ingest_lock, run_ingest
 from tests.conftest import CORPUS, cli_env
 
 pytestmark = pytest.mark.integration
-DOCS = ["press/001_a3d1d8ce9cac7c71.txt", "press/001_a3d1d8ce9cac7c71.meta.json", "programmes/komm-an-nrw.md",
-        "programmes/griffbereitmini-dortmund.md", "programmes/sofra-koeln.md", "glossary/glossary.yaml"]
+DOCS = [
+    "press/001_a3d1d8ce9cac7c71.txt",
+    "press/001_a3d1d8ce9cac7c71.meta.json",
+    "programmes/komm-an-nrw.md",
+    "programmes/griffbereitmini-dortmund.md",
+    "programmes/sofra-koeln.md",
+    "glossary/glossary.yaml",
+]
 BATCH = 1  # documents per batch: the changed corpus needs several batches
-KILLER = textwrap.dedent('''
+KILLER = textwrap.dedent("""
     import os, signal, sys
     from chromadb.api.models.Collection import Collection
     import ingest.pipeline as pipeline
@@ -65,7 +71,7 @@ KILLER = textwrap.dedent('''
     settings = Settings()
     pipeline.run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings),
                         Glossary.load(settings.glossary_path), progress=False, rebuild=rebuild, batch_docs=1)
-''')
+""")
 
 
 class CountingEmbeddings(LotseEmbeddings):
@@ -106,8 +112,15 @@ def copy_index(settings: Settings, chroma_dir: Path) -> None:
 
 
 def ingest(settings: Settings, embeddings: LotseEmbeddings | None = None, rebuild: bool = False) -> IngestReport:
-    return run_ingest(settings, open_client(settings), embeddings or load_embeddings(settings.embeddings),
-                      Glossary.load(settings.glossary_path), progress=False, rebuild=rebuild, batch_docs=BATCH)
+    return run_ingest(
+        settings,
+        open_client(settings),
+        embeddings or load_embeddings(settings.embeddings),
+        Glossary.load(settings.glossary_path),
+        progress=False,
+        rebuild=rebuild,
+        batch_docs=BATCH,
+    )
 
 
 def state(settings: Settings) -> dict[str, frozenset[str]]:
@@ -146,8 +159,13 @@ def test_sigkill_leaves_the_old_state_and_the_next_run_resumes(states, tmp_path:
     copy_index(Settings(chroma_dir=root / "old"), tmp_path / "chroma")
     change(corpus)
     settings = Settings(corpus_dir=corpus, chroma_dir=tmp_path / "chroma")
-    killed = subprocess.run([sys.executable, "-c", KILLER, stage, "rebuild" if rebuild else "incremental"],
-                            env=cli_env(settings), capture_output=True, text=True, timeout=300)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLER, stage, "rebuild" if rebuild else "incremental"],
+        env=cli_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
 
     assert state(settings) == old_state  # nothing committed: readers see exactly the old state
@@ -179,8 +197,9 @@ def test_a_second_ingest_at_the_same_time_stops_with_a_clear_message(tmp_path: P
         with pytest.raises(IngestBusy, match="läuft schon ein Ingest"):
             ingest(settings)
         for args in (["ingest", "--quiet"], ["ingest", "--rebuild", "--quiet"]):
-            result = subprocess.run([sys.executable, "-m", "app", *args], env=cli_env(settings),
-                                    capture_output=True, text=True, timeout=120)
+            result = subprocess.run(
+                [sys.executable, "-m", "app", *args], env=cli_env(settings), capture_output=True, text=True, timeout=120
+            )
             assert result.returncode == 1 and "Fehler: Für diesen Index läuft schon ein Ingest" in result.stderr
             assert "Traceback" not in result.stderr
     assert state(settings) == before  # a refused rebuild deleted nothing

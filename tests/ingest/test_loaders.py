@@ -41,7 +41,11 @@ def only(root: Path):
 
 
 def test_markdown_front_matter_and_markup(tmp_path: Path) -> None:
-    write(tmp_path, "programmes/x.md", "---\ntitle: Angebot X\nplaces: [Köln]\n---\n# Angebot X\n\n- **Für** alle. [Link](http://x)\n")
+    write(
+        tmp_path,
+        "programmes/x.md",
+        "---\ntitle: Angebot X\nplaces: [Köln]\n---\n# Angebot X\n\n- **Für** alle. [Link](http://x)\n",
+    )
     doc = only(tmp_path)
     assert (doc.doc_id, doc.kind, doc.title) == ("programmes/x", "programme", "Angebot X")
     assert doc.places == ("Köln",)
@@ -63,7 +67,11 @@ def test_title_falls_back_to_first_line_and_date_stays_empty(tmp_path: Path) -> 
 
 def test_html_main_text_without_scripts(tmp_path: Path) -> None:
     body = "<p>Das Welcome Center erleichtert neu Zugewanderten das Ankommen im Kreis Kleve.</p>" * 3
-    write(tmp_path, "a.html", f"<html><head><title>Seite</title><script>alert('x')</script></head><body><nav>Menü</nav><article>{body}</article></body></html>")
+    write(
+        tmp_path,
+        "a.html",
+        f"<html><head><title>Seite</title><script>alert('x')</script></head><body><nav>Menü</nav><article>{body}</article></body></html>",
+    )
     doc = only(tmp_path)
     assert "Welcome Center" in doc.text and "alert" not in doc.text
     assert doc.title == "Seite"

@@ -16,7 +16,9 @@ from tests.conftest import HashEmbeddings
 
 def ingest(settings: Settings, embeddings: HashEmbeddings | None = None, **options):
     embeddings = embeddings or HashEmbeddings()
-    report = run_ingest(settings, open_client(settings), embeddings, Glossary.load(settings.glossary_path), progress=False, **options)
+    report = run_ingest(
+        settings, open_client(settings), embeddings, Glossary.load(settings.glossary_path), progress=False, **options
+    )
     return report, embeddings
 
 
@@ -104,7 +106,9 @@ def test_broken_files_are_skipped_with_a_warning_and_the_rest_ingested(tmp_setti
     report, _ = ingest(tmp_settings)
     assert report.documents == 30 and report.failed == 3
     assert sorted(w.split(":")[0] for w in report.warnings) == ["press/kaputt", "press/latin1", "press/leer"]
-    (tmp_settings.corpus_dir / "press" / "latin1.txt").write_text("Grüße aus Köln. Das Land fördert Sprachkurse.", encoding="utf-8")
+    (tmp_settings.corpus_dir / "press" / "latin1.txt").write_text(
+        "Grüße aus Köln. Das Land fördert Sprachkurse.", encoding="utf-8"
+    )
     again, _ = ingest(tmp_settings)
     assert again.added == 1 and again.failed == 2  # a failed file is tried again, not marked done
 
@@ -119,7 +123,9 @@ def test_a_file_that_breaks_keeps_its_committed_version(tmp_settings: Settings) 
 
 @pytest.mark.parametrize("sidecar", ['{"places": 5}', '{"sources": 7}', '{"places": 1.5}', '{"title": ["a"], "date": 3}'])
 def test_a_metadata_field_of_the_wrong_type_is_a_warning_not_a_stop(tmp_settings: Settings, sidecar: str) -> None:
-    (tmp_settings.corpus_dir / "press" / "neu.txt").write_text("Neue Meldung.\nDas Land fördert Sprachkurse in Bonn.", encoding="utf-8")
+    (tmp_settings.corpus_dir / "press" / "neu.txt").write_text(
+        "Neue Meldung.\nDas Land fördert Sprachkurse in Bonn.", encoding="utf-8"
+    )
     (tmp_settings.corpus_dir / "press" / "neu.meta.json").write_text(sidecar, encoding="utf-8")
     report, _ = ingest(tmp_settings)
     assert report.documents == 31 and report.failed == 0
@@ -127,8 +133,9 @@ def test_a_metadata_field_of_the_wrong_type_is_a_warning_not_a_stop(tmp_settings
 
 
 def test_front_matter_of_the_wrong_type_is_a_warning(tmp_settings: Settings) -> None:
-    (tmp_settings.corpus_dir / "programmes" / "neu.md").write_text("---\nplaces: 42\n---\nDas Land fördert Sprachkurse in Bonn.",
-                                                                   encoding="utf-8")
+    (tmp_settings.corpus_dir / "programmes" / "neu.md").write_text(
+        "---\nplaces: 42\n---\nDas Land fördert Sprachkurse in Bonn.", encoding="utf-8"
+    )
     report, _ = ingest(tmp_settings)
     assert report.documents == 31 and any("'places'" in w for w in report.warnings)
 
@@ -153,7 +160,9 @@ def test_a_symlink_leaving_the_corpus_is_skipped(tmp_settings: Settings, tmp_pat
 
 
 def test_a_huge_text_is_refused_with_a_clear_message(tmp_settings: Settings) -> None:
-    (tmp_settings.corpus_dir / "press" / "riesig.txt").write_text("Ein Satz über Sprachkurse in Bonn.\n" * 20_000, encoding="utf-8")
+    (tmp_settings.corpus_dir / "press" / "riesig.txt").write_text(
+        "Ein Satz über Sprachkurse in Bonn.\n" * 20_000, encoding="utf-8"
+    )
     report, embeddings = ingest(tmp_settings)
     assert report.documents == 30 and report.failed == 1
     assert any(w.startswith("press/riesig: fehlgeschlagen (Text zu lang") for w in report.warnings)
@@ -163,7 +172,8 @@ def test_documents_stream_through_in_batches(tmp_settings: Settings, monkeypatch
     """Never more than one batch of documents is loaded and not yet written."""
     for n in range(60):
         (tmp_settings.corpus_dir / "press" / f"kurz-{n:03}.txt").write_text(
-            f"Meldung {n}.\nDas Land fördert Sprachkurse im Kreis Nummer {n}.", encoding="utf-8")
+            f"Meldung {n}.\nDas Land fördert Sprachkurse im Kreis Nummer {n}.", encoding="utf-8"
+        )
     loaded: set[str] = set()
     written: set[str] = set()
     in_flight: list[int] = []
@@ -182,7 +192,9 @@ def test_documents_stream_through_in_batches(tmp_settings: Settings, monkeypatch
     monkeypatch.setattr(Collection, "upsert", upsert)
     embeddings = HashEmbeddings()
     sizes: list[int] = []
-    monkeypatch.setattr(embeddings, "embed_documents", lambda texts: sizes.append(len(texts)) or HashEmbeddings().embed_documents(texts))
+    monkeypatch.setattr(
+        embeddings, "embed_documents", lambda texts: sizes.append(len(texts)) or HashEmbeddings().embed_documents(texts)
+    )
     report, _ = ingest(tmp_settings, embeddings, batch_docs=8)
     assert report.documents == 90 and len(loaded) == 90
     assert max(in_flight) <= 8 and max(sizes) <= pipeline.EMBED_BATCH

@@ -34,9 +34,13 @@ def site() -> Iterator[MinistrySite]:
 
 
 def sources_yaml(site: MinistrySite, **policy: object) -> str:
-    lines = ["policy:", *(f"  {k}: {v}" for k, v in {**FAST, **policy}.items()), "sources:",
-             f"  - name: Presse (Feed)\n    feed: {site.url}/feed.xml\n    kind: press\n    places: [Kleve]",
-             f"  - name: Sitemap\n    sitemap: {site.url}/sitemap.xml\n    exclude: ['/sprachcafe']"]
+    lines = [
+        "policy:",
+        *(f"  {k}: {v}" for k, v in {**FAST, **policy}.items()),
+        "sources:",
+        f"  - name: Presse (Feed)\n    feed: {site.url}/feed.xml\n    kind: press\n    places: [Kleve]",
+        f"  - name: Sitemap\n    sitemap: {site.url}/sitemap.xml\n    exclude: ['/sprachcafe']",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -72,8 +76,12 @@ def test_first_run_fetches_feed_and_sitemap_pages_and_keeps_provenance(settings:
     kept = copies(settings)
     assert report.new == 4, report.warnings  # three releases (feed; the sitemap repeats them) and the PDF
     assert set(kept) == {f"{site.url}/presse/{p}" for p in ("welcome-center", "sprachcafe", "lotsenprojekt")} | {
-        f"{site.url}/dokumente/richtlinie.pdf"}
-    assert kept[f"{site.url}/presse/welcome-center"]["places"] == ["Kleve"] and kept[f"{site.url}/presse/welcome-center"]["kind"] == "press"
+        f"{site.url}/dokumente/richtlinie.pdf"
+    }
+    assert (
+        kept[f"{site.url}/presse/welcome-center"]["places"] == ["Kleve"]
+        and kept[f"{site.url}/presse/welcome-center"]["kind"] == "press"
+    )
     assert any("/intern/entwurf" in w and "robots.txt" in w for w in report.warnings)
     assert not site.site.requests_for("/intern/entwurf")  # never asked for
     assert all(h["user-agent"].startswith("Lotse/") for _, _, h in site.site.log)
@@ -110,8 +118,9 @@ def test_a_changed_page_replaces_its_chunks(settings: Settings, site: MinistrySi
     sync(settings)
     embeddings = HashEmbeddings()
     ingest(settings, embeddings)
-    site.site.pages["/presse/sprachcafe"] = press_page("/presse/sprachcafe", ["Das Sprachcafé in Wesel trifft sich jetzt donnerstags."],
-                                                       host=site.url)
+    site.site.pages["/presse/sprachcafe"] = press_page(
+        "/presse/sprachcafe", ["Das Sprachcafé in Wesel trifft sich jetzt donnerstags."], host=site.url
+    )
     report = sync(settings)
     assert report.changed == 1 and report.unchanged == 3
     assert ingest(settings, embeddings).updated == 1
@@ -120,7 +129,9 @@ def test_a_changed_page_replaces_its_chunks(settings: Settings, site: MinistrySi
     assert "donnerstags" in texts and "jeden Dienstag" not in texts
 
 
-def test_a_page_gone_for_three_runs_is_removed_and_a_network_failure_deletes_nothing(settings: Settings, site: MinistrySite) -> None:
+def test_a_page_gone_for_three_runs_is_removed_and_a_network_failure_deletes_nothing(
+    settings: Settings, site: MinistrySite
+) -> None:
     sync(settings)
     site.site.gone.add("/presse/lotsenprojekt")
     for run in (1, 2):
@@ -154,18 +165,26 @@ def test_hostile_responses_get_one_warning_each_and_never_stop_the_run(settings:
     bad = ["/kreis/a", "/riesig", "/binaer", "/langsam", "/fehlt"]
     entries = "".join(f"  - url: {site.url}{path}\n" for path in bad)
     settings.sources_path.write_text(
-        sources_yaml(site).replace("sources:\n", f"sources:\n{entries}  - feed: {site.url}/kaputt.xml\n"), encoding="utf-8")
+        sources_yaml(site).replace("sources:\n", f"sources:\n{entries}  - feed: {site.url}/kaputt.xml\n"), encoding="utf-8"
+    )
     report = sync(settings)
     assert report.new == 4  # the good sources still come in
     warnings = "\n".join(report.warnings)
-    for path, reason in [("/kreis/a", "Weiterleitungen"), ("/riesig", "zu groß"), ("/binaer", "Inhaltstyp"),
-                         ("/langsam", "nicht erreichbar"), ("/fehlt", "HTTP 404"), ("/kaputt.xml", "Feed nicht lesbar")]:
+    for path, reason in [
+        ("/kreis/a", "Weiterleitungen"),
+        ("/riesig", "zu groß"),
+        ("/binaer", "Inhaltstyp"),
+        ("/langsam", "nicht erreichbar"),
+        ("/fehlt", "HTTP 404"),
+        ("/kaputt.xml", "Feed nicht lesbar"),
+    ]:
         assert any(path in w and reason in w for w in report.warnings), (path, warnings)
 
 
 def test_the_same_text_under_two_addresses_is_kept_once(settings: Settings, site: MinistrySite) -> None:
     settings.sources_path.write_text(
-        sources_yaml(site).replace("sources:\n", f"sources:\n  - url: {site.url}/presse/welcome-center-kopie\n"), encoding="utf-8")
+        sources_yaml(site).replace("sources:\n", f"sources:\n  - url: {site.url}/presse/welcome-center-kopie\n"), encoding="utf-8"
+    )
     report = sync(settings)
     assert report.duplicates == 1 and report.new == 4
 
@@ -185,18 +204,30 @@ def test_a_broken_sources_file_is_a_clear_error(tmp_path: Path) -> None:
 @pytest.mark.integration
 def test_ingest_fetches_and_citations_link_to_the_page(settings: Settings, site: MinistrySite) -> None:
     env = cli_env(settings, LOTSE_WEB_DIR=str(settings.web_dir))
-    check = subprocess.run([sys.executable, "-m", "app", "sources", "check"], env=env, capture_output=True, text=True, timeout=120)
+    check = subprocess.run(
+        [sys.executable, "-m", "app", "sources", "check"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert check.returncode == 0, check.stderr
     assert f"{site.url}/presse/welcome-center" in check.stdout and "robots.txt" in check.stdout
     run = subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "Web: 4 neu" in run.stdout
-    answer = subprocess.run([sys.executable, "-m", "app", "ask", "Was macht das Welcome Center im Kreis Kleve?", "--json"],
-                            env=env, capture_output=True, text=True, timeout=120)
+    answer = subprocess.run(
+        [sys.executable, "-m", "app", "ask", "Was macht das Welcome Center im Kreis Kleve?", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     data = json.loads(answer.stdout)
     assert not data["abstained"] and data["citations"][0]["url"] == f"{site.url}/presse/welcome-center"
-    text = subprocess.run([sys.executable, "-m", "app", "ask", "Was macht das Welcome Center im Kreis Kleve?"],
-                          env=env, capture_output=True, text=True, timeout=120)
+    text = subprocess.run(
+        [sys.executable, "-m", "app", "ask", "Was macht das Welcome Center im Kreis Kleve?"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert f"{site.url}/presse/welcome-center" in text.stdout
 
 
@@ -212,10 +243,25 @@ def test_the_web_chat_links_a_citation_to_the_page_it_quotes(settings: Settings,
 
     sources = load_sources(settings.sources_path)
     web = WebSync(settings, sources, PoliteFetcher(sources.policy), progress=False)
-    run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
-               progress=False, web=web)
-    app = launch(build_app(Lotse.from_settings(settings), FeedbackStore(settings.web_dir / "fb.sqlite3"),
-                           ProgrammeDirectory.load(settings.corpus_dir)), "127.0.0.1", free_port(), 1, block=False)
+    run_ingest(
+        settings,
+        open_client(settings),
+        load_embeddings(settings.embeddings),
+        Glossary.load(settings.glossary_path),
+        progress=False,
+        web=web,
+    )
+    app = launch(
+        build_app(
+            Lotse.from_settings(settings),
+            FeedbackStore(settings.web_dir / "fb.sqlite3"),
+            ProgrammeDirectory.load(settings.corpus_dir),
+        ),
+        "127.0.0.1",
+        free_port(),
+        1,
+        block=False,
+    )
     try:
         page = open_chat(browser, app.local_url)
         ask(page, "Was macht das Welcome Center im Kreis Kleve?", 1)

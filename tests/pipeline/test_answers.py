@@ -40,23 +40,32 @@ def test_facts_are_answered_with_verified_cited_quotes(lotse: Lotse, question: s
     assert all(f"[{c.n}]" in answer.answer for c in answer.citations)
 
 
-@pytest.mark.parametrize(("written", "typed"), [
-    ("Für wen engagiert sich der Verein SOFRA?", "für wen engagiert sich der verein sofra?"),
-    ("Welche Hilfe gibt es in Köln für Geflüchtete?", "Welche Hilfe gibt es in Koln fur Gefluchtete?"),
-    ("Wie viel Geld war 2021 für das Kommunale Integrationsmanagement eingeplant?",
-     "Wie viel Geld war 2021 fur das Kommunale Interationsmanagement eingeplant?"),
-])
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [
+        ("Für wen engagiert sich der Verein SOFRA?", "für wen engagiert sich der verein sofra?"),
+        ("Welche Hilfe gibt es in Köln für Geflüchtete?", "Welche Hilfe gibt es in Koln fur Gefluchtete?"),
+        (
+            "Wie viel Geld war 2021 für das Kommunale Integrationsmanagement eingeplant?",
+            "Wie viel Geld war 2021 fur das Kommunale Interationsmanagement eingeplant?",
+        ),
+    ],
+)
 def test_a_question_typed_in_lower_case_without_umlauts_or_with_a_slip_is_answered_from_the_same_document(
-        lotse: Lotse, written: str, typed: str) -> None:
+    lotse: Lotse, written: str, typed: str
+) -> None:
     answer, typed_answer = lotse.ask(written), lotse.ask(typed)
     assert not typed_answer.abstained and typed_answer.question == typed
     assert typed_answer.citations[0].doc_id == answer.citations[0].doc_id, shown(typed_answer)
 
 
-@pytest.mark.parametrize(("question", "programme"), [
-    ("Eine Beraterin in Bonn hat mir von KOMM-AN NRW erzählt. Was ist das?", "KOMM-AN"),
-    ("Ich wohne in Solingen. Was ist das Kommunale Integrationsmanagement?", "Integrationsmanagement"),
-])
+@pytest.mark.parametrize(
+    ("question", "programme"),
+    [
+        ("Eine Beraterin in Bonn hat mir von KOMM-AN NRW erzählt. Was ist das?", "KOMM-AN"),
+        ("Ich wohne in Solingen. Was ist das Kommunale Integrationsmanagement?", "Integrationsmanagement"),
+    ],
+)
 def test_what_a_land_programme_is_is_answered_wherever_the_asker_lives(lotse: Lotse, question: str, programme: str) -> None:
     answer = lotse.ask(question)
     assert not answer.abstained and programme in answer.answer, answer.answer
@@ -104,10 +113,13 @@ def test_questions_in_other_languages_get_german_answers(lotse: Lotse, question:
     assert_verified(answer)
 
 
-@pytest.mark.parametrize(("question", "office"), [
-    ("Gibt es ein Welcome Center in Aachen?", "beim Kommunalen Integrationszentrum der Städteregion Aachen nach"),
-    ("Wie viel Geld bekommt Bonn aus KOMM-AN NRW?", "beim Kommunalen Integrationszentrum der Stadt Bonn nach"),
-])
+@pytest.mark.parametrize(
+    ("question", "office"),
+    [
+        ("Gibt es ein Welcome Center in Aachen?", "beim Kommunalen Integrationszentrum der Städteregion Aachen nach"),
+        ("Wie viel Geld bekommt Bonn aus KOMM-AN NRW?", "beim Kommunalen Integrationszentrum der Stadt Bonn nach"),
+    ],
+)
 def test_a_decline_sends_the_asker_to_the_ki_of_the_named_place(lotse: Lotse, question: str, office: str) -> None:
     answer = lotse.ask(question)
     assert answer.abstained and office in answer.answer
@@ -183,8 +195,10 @@ def test_a_detail_the_documents_lack_gets_a_near_miss_answer(lotse: Lotse, quest
 
 
 def test_a_situation_naming_the_askers_boss_is_still_answered(lotse: Lotse) -> None:
-    answer = lotse.ask("Ich arbeite in der Migrationsberatung im Kreis Viersen und schreibe einen Bericht. Meine Chefin fragt, "
-                       "wie vielen Menschen das Case Management im Kreis schon geholfen hat – steht das irgendwo?")
+    answer = lotse.ask(
+        "Ich arbeite in der Migrationsberatung im Kreis Viersen und schreibe einen Bericht. Meine Chefin fragt, "
+        "wie vielen Menschen das Case Management im Kreis schon geholfen hat – steht das irgendwo?"
+    )
     assert not answer.abstained and "400" in answer.answer
 
 
@@ -207,8 +221,9 @@ class _Inventing(ExtractiveComposer):
     def compose(self, evidence):  # type: ignore[no-untyped-def]
         draft = super().compose(evidence)
         forged = [dataclasses.replace(c, quote="Jeder bekommt 5000 Euro in bar.") for c in draft.citations]
-        return dataclasses.replace(draft, answer="Jeder bekommt 5000 Euro in bar. [1]", citations=forged,
-                                   pieces=("Jeder bekommt 5000 Euro in bar. [1]",))
+        return dataclasses.replace(
+            draft, answer="Jeder bekommt 5000 Euro in bar. [1]", citations=forged, pieces=("Jeder bekommt 5000 Euro in bar. [1]",)
+        )
 
 
 def test_an_answer_that_fails_its_citation_check_is_never_streamed(lotse: Lotse) -> None:

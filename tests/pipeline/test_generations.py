@@ -18,13 +18,24 @@ from ingest.pipeline import run_ingest
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.integration
-DOCS = ["press/001_a3d1d8ce9cac7c71.txt", "press/001_a3d1d8ce9cac7c71.meta.json", "programmes/komm-an-nrw.md",
-        "programmes/griffbereitmini-dortmund.md", "programmes/sofra-koeln.md", "glossary/glossary.yaml"]
+DOCS = [
+    "press/001_a3d1d8ce9cac7c71.txt",
+    "press/001_a3d1d8ce9cac7c71.meta.json",
+    "programmes/komm-an-nrw.md",
+    "programmes/griffbereitmini-dortmund.md",
+    "programmes/sofra-koeln.md",
+    "glossary/glossary.yaml",
+]
 
 
 def ingest(settings: Settings) -> None:
-    run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
-               progress=False)
+    run_ingest(
+        settings,
+        open_client(settings),
+        load_embeddings(settings.embeddings),
+        Glossary.load(settings.glossary_path),
+        progress=False,
+    )
 
 
 def cited_docs(lotse: Lotse, question: str) -> set[str]:
@@ -56,8 +67,10 @@ def test_a_new_ingest_is_answered_without_restart(settings: Settings) -> None:
     # a question that started on the old generation still reads the old state, whole
     old_docs = {str(h.meta["doc_id"]) for h in before.retriever.hits("Was ist SOFRA in Köln?")}
     assert "programmes/sofra-koeln" in old_docs
-    assert all(h.meta["doc_id"] != "programmes/welcome-center-kreis-kleve"
-               for h in before.retriever.hits("Was macht das Welcome Center im Kreis Kleve?"))
+    assert all(
+        h.meta["doc_id"] != "programmes/welcome-center-kreis-kleve"
+        for h in before.retriever.hits("Was macht das Welcome Center im Kreis Kleve?")
+    )
 
 
 def test_no_full_scan_at_start_or_per_question(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,8 +78,11 @@ def test_no_full_scan_at_start_or_per_question(settings: Settings, monkeypatch: 
     original = Collection.get
 
     def get(self: Collection, ids: Any = None, where: Any = None, *args: Any, **kwargs: Any) -> Any:
-        keyed = ids is not None or kwargs.get("where_document") is not None or any(
-            key in str(where) for key in ("doc_id", "chunk_id"))
+        keyed = (
+            ids is not None
+            or kwargs.get("where_document") is not None
+            or any(key in str(where) for key in ("doc_id", "chunk_id"))
+        )
         if not keyed:
             scans.append({"collection": self.name, "where": where})
         return original(self, ids, where, *args, **kwargs)

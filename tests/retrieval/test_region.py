@@ -14,10 +14,14 @@ from app.pipeline import Lotse
 from ingest.pipeline import run_ingest
 
 pytestmark = pytest.mark.integration
-MUNICH = ("Einbürgerung in München\nWenn Sie seit mindestens acht Jahren rechtmäßig und gewöhnlich in Deutschland leben, "
-          "können Sie einen Antrag auf Einbürgerung stellen.\nDie Einbürgerungsbehörde berät Sie zu den Unterlagen.")
-REMS_MURR = ("Ehrenamt im Rems-Murr-Kreis\nEhrenamtliche, die sich um Geflüchtete kümmern, unterstützt im Rems-Murr-Kreis "
-             "die Koordinationsstelle Ehrenamt im Landratsamt.")
+MUNICH = (
+    "Einbürgerung in München\nWenn Sie seit mindestens acht Jahren rechtmäßig und gewöhnlich in Deutschland leben, "
+    "können Sie einen Antrag auf Einbürgerung stellen.\nDie Einbürgerungsbehörde berät Sie zu den Unterlagen."
+)
+REMS_MURR = (
+    "Ehrenamt im Rems-Murr-Kreis\nEhrenamtliche, die sich um Geflüchtete kümmern, unterstützt im Rems-Murr-Kreis "
+    "die Koordinationsstelle Ehrenamt im Landratsamt."
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +39,13 @@ def lotse_with_other_lands(tmp_path_factory: pytest.TempPathFactory) -> Lotse:
     (corpus / "pages" / "rems-murr-1.txt").write_text(REMS_MURR, encoding="utf-8")
     (corpus / "pages" / "rems-murr-1.meta.json").write_text(json.dumps({"land": "Baden-Württemberg"}), encoding="utf-8")
     settings = Settings(corpus_dir=corpus, chroma_dir=root / "chroma", collection="region")
-    run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path),
-               progress=False)
+    run_ingest(
+        settings,
+        open_client(settings),
+        load_embeddings(settings.embeddings),
+        Glossary.load(settings.glossary_path),
+        progress=False,
+    )
     return Lotse.from_settings(settings)
 
 
@@ -48,9 +57,14 @@ def test_every_chunk_knows_its_land(lotse_with_other_lands: Lotse) -> None:
     assert {land for doc, land in lands.items() if not doc.startswith("pages/")} == {STATEWIDE}
 
 
-@pytest.mark.parametrize("question", ["Wer kann einen Antrag auf Einbürgerung stellen?",
-                                      "Wer unterstützt Ehrenamtliche, die sich um Geflüchtete kümmern?",
-                                      "Who can apply for naturalisation?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wer kann einen Antrag auf Einbürgerung stellen?",
+        "Wer unterstützt Ehrenamtliche, die sich um Geflüchtete kümmern?",
+        "Who can apply for naturalisation?",
+    ],
+)
 def test_nrw_questions_never_see_other_lands(lotse_with_other_lands: Lotse, question: str) -> None:
     answer = lotse_with_other_lands.ask(question)
     assert not any(r.doc_id.startswith("pages/") for r in answer.retrieved), [r.doc_id for r in answer.retrieved]

@@ -43,8 +43,14 @@ def build_app(lotse: Lotse, feedback: FeedbackStore, directory: ProgrammeDirecto
     with app:
         with gr.Row(elem_id="kopf", equal_height=True):
             subtitle = gr.Markdown(f"# Lotse\n{SUBTITLE}", elem_id="titel")
-            language = gr.Dropdown([(name, code) for code, name in LANGUAGES.items()], value=GERMAN, label=N_("Sprache"),
-                                   elem_id="sprache", min_width=160, scale=0)
+            language = gr.Dropdown(
+                [(name, code) for code, name in LANGUAGES.items()],
+                value=GERMAN,
+                label=N_("Sprache"),
+                elem_id="sprache",
+                min_width=160,
+                scale=0,
+            )
         relabel.add(subtitle, lambda lang: gr.update(value=f"# Lotse\n{translate(lang, SUBTITLE)}"))
         relabel.label(language)
         with gr.Tabs():

@@ -33,7 +33,7 @@ class AskRequest(BaseModel):
 
 
 ASK_ROUTE = re.compile(r"/gradio_api/call/(?:v2/)?ask/?")
-EXAMPLE = "z. B. {\"data\": [\"Was ist KOMM-AN NRW?\", null, null]}"
+EXAMPLE = 'z. B. {"data": ["Was ist KOMM-AN NRW?", null, null]}'
 TOO_FEW_VALUES = f"Ungültige Anfrage: data braucht {len(AskRequest.model_fields)} Werte (Frage, Ort, vorherige Frage), {EXAMPLE}."
 
 
@@ -63,8 +63,9 @@ def ask_api_endpoint(chat: Chat) -> None:
     """Register ``/ask`` inside an open ``gr.Blocks``; it shares the chat's per-client limit."""
     lotse = chat.lotse
 
-    def ask_api(question: str, place: str | None = None, previous: str | None = None,
-                http: gr.Request | None = None) -> dict[str, Any]:
+    def ask_api(
+        question: str, place: str | None = None, previous: str | None = None, http: gr.Request | None = None
+    ) -> dict[str, Any]:
         """The ``lotse ask --json`` object for one question (``error`` for unusable input);
         ``previous`` is the conversation's last question, sent by the client (no server state)."""
         try:

@@ -47,8 +47,10 @@ EXAMPLES = [
     N_("Was ist GriffbereitMini?"),
 ]
 ERROR_TEXT = N_("Entschuldigung, da ist etwas schiefgegangen. Bitte versuchen Sie es noch einmal.")
-QUOTES_GERMAN = N_("Die Antwort zitiert deutsche Dokumente; die Quellen stehen darunter. Ihr Browser kann sie übersetzen: "
-                   "im Menü des Browsers „Übersetzen“ wählen.")
+QUOTES_GERMAN = N_(
+    "Die Antwort zitiert deutsche Dokumente; die Quellen stehen darunter. Ihr Browser kann sie übersetzen: "
+    "im Menü des Browsers „Übersetzen“ wählen."
+)
 NO_ANSWER = N_(
     "Dazu hat Lotse in den Dokumenten keine verlässliche Antwort gefunden. Persönliche Beratung gibt es "
     "beim Kommunalen Integrationszentrum Ihres Kreises oder Ihrer Stadt. Der Hinweis auf Deutsch:"
@@ -65,7 +67,7 @@ SHOW_LATEST_QUESTION_JS = """() => {
   const asked = [...document.querySelectorAll('#chat [data-testid=user]')].pop();
   const box = asked?.closest('.bubble-wrap');
   if (box) { box.scrollTop += asked.getBoundingClientRect().top - box.getBoundingClientRect().top - 36; }  // below the box's label
-}"""
+}"""  # noqa: E501 (script as the browser runs it)
 """After an answer: the question and the answer's first lines in view (the chat box would show
 its end, the source cards, and on a phone the answer would start above the fold)."""
 SKIP_TO_ANSWER = N_("Zur neuesten Antwort")
@@ -131,9 +133,14 @@ def _signature(kept: dict[str, Any], key: bytes) -> str:
 def remembered(session: Session | None, index: int, answer: Answer, key: bytes) -> Session:
     """The session after ``answer`` was shown as message ``index``; the answer is signed with
     ``key``, so a 👍/👎 can only ever rate what this server answered."""
-    kept: dict[str, Any] = {"id": uuid.uuid4().hex, "question": answer.question, "standalone": answer.standalone,
-                            "answer": answer.answer,
-                            "abstained": answer.abstained, "citations": [asdict(c) for c in answer.citations]}
+    kept: dict[str, Any] = {
+        "id": uuid.uuid4().hex,
+        "question": answer.question,
+        "standalone": answer.standalone,
+        "answer": answer.answer,
+        "abstained": answer.abstained,
+        "citations": [asdict(c) for c in answer.citations],
+    }
     kept["sig"] = _signature(kept, key)
     return {"previous": answer.question, "answers": {**(session or {}).get("answers", {}), str(index): kept}}
 
@@ -147,8 +154,13 @@ def rated_answer(session: Session | None, index: int, key: bytes) -> tuple[Answe
     if not hmac.compare_digest(str(kept.get("sig", "")), _signature(kept, key)):
         return None
     try:
-        answer = Answer(str(kept["question"]), str(kept["answer"]), bool(kept["abstained"]),
-                        [Citation(**c) for c in kept.get("citations", [])], standalone=str(kept.get("standalone", "")))
+        answer = Answer(
+            str(kept["question"]),
+            str(kept["answer"]),
+            bool(kept["abstained"]),
+            [Citation(**c) for c in kept.get("citations", [])],
+            standalone=str(kept.get("standalone", "")),
+        )
         return answer, str(kept["id"])
     except (KeyError, TypeError):
         return None
@@ -179,10 +191,12 @@ class Chat:
     lotse: Lotse
     feedback: FeedbackStore
     limiter: RateLimiter
-    writer: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="feedback"),
-                                       repr=False, compare=False)
-    pending: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(MAX_PENDING_WRITES),
-                                                repr=False, compare=False)
+    writer: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="feedback"), repr=False, compare=False
+    )
+    pending: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(MAX_PENDING_WRITES), repr=False, compare=False
+    )
     signing_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False, compare=False)
     """Signs the answers the browser keeps for 👍/👎 (``LOTSE_FEEDBACK_SECRET``; else random per process)."""
     verdicts: RateLimiter = field(default_factory=lambda: RateLimiter(VERDICTS_PER_MINUTE), repr=False, compare=False)
@@ -201,12 +215,26 @@ class Chat:
             return translate(language, TOO_MANY)
         return None
 
-    def respond(self, message: str, history: History, place: str, session: Session | None, language: str,
-                shown_handout: str, request: gr.Request | None = None) -> Iterator[Turn]:
+    def respond(
+        self,
+        message: str,
+        history: History,
+        place: str,
+        session: Session | None,
+        language: str,
+        shown_handout: str,
+        request: gr.Request | None = None,
+    ) -> Iterator[Turn]:
         text = normalize_text(message or "").strip()
         refused = self.refusal(text, history, language, request)
         if refused is not None:  # no empty or unanswered bubble; a question stays in the box, nothing is lost
-            yield [*history, {"role": "assistant", "content": escape_markdown(refused)}], session, message if text else "", language, shown_handout
+            yield (
+                [*history, {"role": "assistant", "content": escape_markdown(refused)}],
+                session,
+                message if text else "",
+                language,
+                shown_handout,
+            )
             return
         language = interface_language(language, text)
         notice = emergency_notice(self.lotse.settings, language) if speaks_of_harm(text) else ""
@@ -219,8 +247,9 @@ class Chat:
 
         yield showing(f"{alert}*{escape_markdown(translate(language, SEARCHING))}*")
         try:
-            answer = yield from self._stream(text, place, session,
-                                             lambda shown: showing(alert + in_language(answer_markdown(shown, turn), GERMAN)))
+            answer = yield from self._stream(
+                text, place, session, lambda shown: showing(alert + in_language(answer_markdown(shown, turn), GERMAN))
+            )
         except InvalidQuestion as error:
             lead = "" if language.startswith(GERMAN) else lead_note(language, NOT_ANSWERABLE)
             yield showing(alert + lead + escape_markdown(str(error)))
@@ -233,9 +262,13 @@ class Chat:
             yield showing(alert + escape_markdown(translate(language, ERROR_TEXT)))
             return
         self.record_if_unanswered(answer)
-        yield showing(alert + framed(answer, language, turn), kept=remembered(session, turn, answer, self.signing_key), copy=handout(answer))
+        yield showing(
+            alert + framed(answer, language, turn), kept=remembered(session, turn, answer, self.signing_key), copy=handout(answer)
+        )
 
-    def _stream(self, text: str, place: str, session: Session | None, show: Callable[[str], Turn]) -> Generator[Turn, None, Answer]:
+    def _stream(
+        self, text: str, place: str, session: Session | None, show: Callable[[str], Turn]
+    ) -> Generator[Turn, None, Answer]:
         """Show the verified answer as it grows, line by line; return the finished ``Answer``."""
         previous = (session or {}).get("previous")
         shown = ""
@@ -301,11 +334,26 @@ class Chat:
 def chat_tab(chat: Chat, places: list[str], language: gr.Dropdown, relabel: Relabel) -> None:
     """The chat tab, inside an open ``gr.Blocks``; its texts follow ``language``."""
     with gr.Tab(N_("Fragen"), id="fragen") as tab:
-        chatbot = gr.Chatbot(label=N_("Unterhaltung"), height=460, render_markdown=True, sanitize_html=True, autoscroll=False,
-                             allow_tags=False, elem_id="chat", buttons=["copy"])
+        chatbot = gr.Chatbot(
+            label=N_("Unterhaltung"),
+            height=460,
+            render_markdown=True,
+            sanitize_html=True,
+            autoscroll=False,
+            allow_tags=False,
+            elem_id="chat",
+            buttons=["copy"],
+        )
         session = gr.JSON({}, visible=False)  # in the browser, not in this worker: no sticky sessions
-        question = gr.Textbox(label=N_("Ihre Frage"), placeholder=N_("z. B. Was ist KOMM-AN NRW?"), lines=1, max_lines=6,
-                              elem_id="frage", submit_btn=SEND, autofocus=True)
+        question = gr.Textbox(
+            label=N_("Ihre Frage"),
+            placeholder=N_("z. B. Was ist KOMM-AN NRW?"),
+            lines=1,
+            max_lines=6,
+            elem_id="frage",
+            submit_btn=SEND,
+            autofocus=True,
+        )
         skip = gr.Button(SKIP_TO_ANSWER, elem_id="zur-antwort", size="sm")
         privacy = gr.Markdown(PRIVACY_HINT, elem_classes=["hinweis"], elem_id="datenschutz")
         with gr.Row(elem_id="beispiele"):
@@ -314,11 +362,18 @@ def chat_tab(chat: Chat, places: list[str], language: gr.Dropdown, relabel: Rela
             place = gr.Dropdown(place_choices(GERMAN, places), value=ALL_PLACES, label=N_("Kreis oder Stadt"), scale=1)
             clear = gr.Button(N_("Neue Unterhaltung"), variant="secondary", scale=1)
         with gr.Accordion(N_("Antwort zum Weitergeben"), open=False, elem_id="weitergeben-bereich") as sharing:
-            shared = gr.Textbox(label=N_("Kopieren: Symbol rechts oben im Feld. Drucken: Knopf darunter."), lines=8,
-                                interactive=False, buttons=["copy"], elem_id="weitergeben")
+            shared = gr.Textbox(
+                label=N_("Kopieren: Symbol rechts oben im Feld. Drucken: Knopf darunter."),
+                lines=8,
+                interactive=False,
+                buttons=["copy"],
+                elem_id="weitergeben",
+            )
             print_button = gr.Button(N_("Drucken"), size="sm", elem_id="drucken")
         note = gr.Markdown(NOTE, elem_classes=["hinweis"])
-        feedback_off = gr.Markdown(NO_FEEDBACK, elem_classes=["hinweis"], elem_id="keine-bewertungen", visible=not chat.feedback.stores)
+        feedback_off = gr.Markdown(
+            NO_FEEDBACK, elem_classes=["hinweis"], elem_id="keine-bewertungen", visible=not chat.feedback.stores
+        )
 
     relabel.label(tab, chatbot, question, place, sharing, shared)
     relabel.placeholder(question, SEND)
@@ -329,8 +384,11 @@ def chat_tab(chat: Chat, places: list[str], language: gr.Dropdown, relabel: Rela
     turn_outputs = [chatbot, session, question, language, shared]
     question.submit(chat.respond, turn_inputs, turn_outputs).then(None, js=SHOW_LATEST_QUESTION_JS)
     for example, text in zip(examples, EXAMPLES):
-        (example.click(lambda lang, text=text: translate(lang, text), language, question)
-         .then(chat.respond, turn_inputs, turn_outputs).then(None, js=SHOW_LATEST_QUESTION_JS))
+        (
+            example.click(lambda lang, text=text: translate(lang, text), language, question)
+            .then(chat.respond, turn_inputs, turn_outputs)
+            .then(None, js=SHOW_LATEST_QUESTION_JS)
+        )
     chatbot.like(chat.on_like, [session, language], None)
     # In the browser, without a round trip: a question typed right after clearing is neither wiped by
     # a late reply nor answered with the old conversation; the half-typed question stays in its box.

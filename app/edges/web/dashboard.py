@@ -27,15 +27,19 @@ SHOWN_GAPS = 25
 SHOWN_DISLIKED = 50
 SERIES = {"abstained": ("unbeantwortet", "#c0392b"), "down": ("schlecht bewertet", "#e67e22"), "up": ("gut bewertet", "#27ae60")}
 """Verdict → (name, colour) in the plots (matplotlib's font has no emoji)."""
-INTRO = ("# Lotse – Wartung\nWas Lotse nicht beantworten konnte und was Nutzerinnen und Nutzer schlecht bewertet haben, "
-         "nach Themen gruppiert. Die Fragen sind so gespeichert, wie sie nach dem Entfernen persönlicher Daten aussehen.")
+INTRO = (
+    "# Lotse – Wartung\nWas Lotse nicht beantworten konnte und was Nutzerinnen und Nutzer schlecht bewertet haben, "
+    "nach Themen gruppiert. Die Fragen sind so gespeichert, wie sie nach dem Entfernen persönlicher Daten aussehen."
+)
 
 
 def login_check(user: str, password: str) -> Callable[[str, str], bool]:
     """Gradio's login callback: both values compared in constant time."""
+
     def check(given_user: str, given_password: str) -> bool:
         same_user = hmac.compare_digest(given_user.encode(), user.encode())
         return hmac.compare_digest(given_password.encode(), password.encode()) and same_user
+
     return check
 
 
@@ -76,8 +80,9 @@ def topics_figure(gaps: Sequence[Gap], top: int = 10) -> Figure:
     axes = figure.subplots()
     names = [plain(g.label if len(g.label) <= 60 else g.label[:59] + "…") for g in shown]
     axes.barh(names, [g.unanswered for g in shown], color=SERIES["abstained"][1], label=SERIES["abstained"][0])
-    axes.barh(names, [g.disliked for g in shown], left=[g.unanswered for g in shown], color=SERIES["down"][1],
-              label=SERIES["down"][0])
+    axes.barh(
+        names, [g.disliked for g in shown], left=[g.unanswered for g in shown], color=SERIES["down"][1], label=SERIES["down"][0]
+    )
     axes.set_title(f"Die {len(shown)} größten Themen")
     axes.set_xlabel("Fragen")
     axes.legend(loc="lower right", frameon=False)
@@ -90,16 +95,19 @@ def gap_markdown(gap: Gap) -> str:
     counts: dict[tuple[str, str], int] = {}
     for entry in gap.entries:
         counts[(entry.question, entry.turn)] = counts.get((entry.question, entry.turn), 0) + 1
-    lines = [f"- {escape_markdown(q)}" + (f" (getippt: „{escape_markdown(t)}“)" if t else "") + (f" ({n}×)" if n > 1 else "")
-             for (q, t), n in counts.items()]
+    lines = [
+        f"- {escape_markdown(q)}" + (f" (getippt: „{escape_markdown(t)}“)" if t else "") + (f" ({n}×)" if n > 1 else "")
+        for (q, t), n in counts.items()
+    ]
     return f"Zuletzt: {gap.last_seen[:16].replace('T', ' ')} UTC\n\n" + "\n".join(lines)
 
 
 def disliked_rows(gaps: Sequence[Gap]) -> list[list[str]]:
     """The 👎 answers, newest first: time, question, answer, cited chunks."""
     entries = sorted((e for g in gaps for e in g.entries if e.verdict == "down"), key=lambda e: e.created_at, reverse=True)
-    return [[e.created_at[:16].replace("T", " "), e.question, e.answer, "\n".join(e.cited) or "–"]
-            for e in entries[:SHOWN_DISLIKED]]
+    return [
+        [e.created_at[:16].replace("T", " "), e.question, e.answer, "\n".join(e.cited) or "–"] for e in entries[:SHOWN_DISLIKED]
+    ]
 
 
 @dataclass(frozen=True)
@@ -115,8 +123,10 @@ class Dashboard:
         window = max(1, int(days))
         gaps = group_gaps(self.store.problems(window, MAX_GROUPED), self.embed)
         entries = sum(len(g.entries) for g in gaps)
-        summary = (f"{entries} unbeantwortete oder schlecht bewertete Fragen in den letzten {window} Tagen, "
-                   f"{len(gaps)} Themen." + (f" (Nur die neuesten {MAX_GROUPED} sind gruppiert.)" if entries >= MAX_GROUPED else ""))
+        summary = (
+            f"{entries} unbeantwortete oder schlecht bewertete Fragen in den letzten {window} Tagen, "
+            f"{len(gaps)} Themen." + (f" (Nur die neuesten {MAX_GROUPED} sind gruppiert.)" if entries >= MAX_GROUPED else "")
+        )
         return counts_figure(self.store.counts_by_day(window)), topics_figure(gaps), gaps, disliked_rows(gaps), summary
 
     def save_cases(self, gap: Gap) -> str:
@@ -156,9 +166,14 @@ def build_dashboard(dashboard: Dashboard, days: int = 30) -> gr.Blocks:
                     save.click(lambda gap=gap: dashboard.save_cases(gap), None, status)
 
         gr.Markdown("## Schlecht bewertete Antworten")
-        disliked = gr.Dataframe(headers=["Zeit (UTC)", "Frage", "Antwort", "Zitierte Quellen"], datatype="str",
-                                interactive=False, wrap=True, column_widths=["12%", "22%", "46%", "20%"],
-                                elem_id="schlecht-bewertet")
+        disliked = gr.Dataframe(
+            headers=["Zeit (UTC)", "Frage", "Antwort", "Zitierte Quellen"],
+            datatype="str",
+            interactive=False,
+            wrap=True,
+            column_widths=["12%", "22%", "46%", "20%"],
+            elem_id="schlecht-bewertet",
+        )
         outputs = [over_time, topics, gaps, disliked, summary]
         reload.click(dashboard.refresh, window, outputs)
         page.load(dashboard.refresh, window, outputs)
@@ -166,8 +181,10 @@ def build_dashboard(dashboard: Dashboard, days: int = 30) -> gr.Blocks:
 
 
 READABLE = gr.themes.Default().set(
-    button_primary_background_fill=ACCENT, button_primary_background_fill_hover="#9a3412",
-    button_primary_text_color="#ffffff", button_primary_text_color_hover="#ffffff",
+    button_primary_background_fill=ACCENT,
+    button_primary_background_fill_hover="#9a3412",
+    button_primary_text_color="#ffffff",
+    button_primary_text_color_hover="#ffffff",
 )
 """Gradio's default look with a primary button dark enough for white text (5.2:1; the default
 orange gives 2.8:1), also on Gradio's login page."""
@@ -175,14 +192,26 @@ DASHBOARD_CSS = f".min_value, .max_value {{color:{MUTED_TEXT} !important;}}"
 """The slider's range labels (light grey by default, 1.9:1)."""
 
 
-def launch_dashboard(page: gr.Blocks, host: str, port: int, user: str, password: str, *, block: bool = True,
-                     trusted_proxies: str = "") -> gr.Blocks:
+def launch_dashboard(
+    page: gr.Blocks, host: str, port: int, user: str, password: str, *, block: bool = True, trusted_proxies: str = ""
+) -> gr.Blocks:
     """Serve the dashboard behind Gradio's login; never ``share=True``."""
     page.queue(default_concurrency_limit=1, max_size=32)
     trust_proxies(trusted_proxies)
-    page.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=not block, quiet=not block,
-                auth=login_check(user, password), auth_message="Lotse – Wartung: bitte anmelden.", show_error=False,
-                theme=READABLE, css=DASHBOARD_CSS,
-                footer_links=[], app_kwargs={"middleware": [Middleware(RouteGate), Middleware(LoginThrottle), Middleware(SessionLifetime),
-                                                           Middleware(GermanPage)]})
+    page.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        prevent_thread_lock=not block,
+        quiet=not block,
+        auth=login_check(user, password),
+        auth_message="Lotse – Wartung: bitte anmelden.",
+        show_error=False,
+        theme=READABLE,
+        css=DASHBOARD_CSS,
+        footer_links=[],
+        app_kwargs={
+            "middleware": [Middleware(RouteGate), Middleware(LoginThrottle), Middleware(SessionLifetime), Middleware(GermanPage)]
+        },
+    )
     return page

@@ -18,12 +18,18 @@ from app.edges.web.markup import escape_markdown
 
 log = logging.getLogger(__name__)
 
-NOTICE = N_("Wenn Sie in Gefahr sind: Notruf {rescue} (Feuerwehr, Rettungsdienst), Polizei {police}. Wenn Sie nicht mehr "
-            "weiterwissen: TelefonSeelsorge {crisis}, rund um die Uhr, kostenfrei und anonym.")
+NOTICE = N_(
+    "Wenn Sie in Gefahr sind: Notruf {rescue} (Feuerwehr, Rettungsdienst), Polizei {police}. Wenn Sie nicht mehr "
+    "weiterwissen: TelefonSeelsorge {crisis}, rund um die Uhr, kostenfrei und anonym."
+)
 SOURCES = N_("Quellen")
 ROLES = ("rescue", "police", "crisis")
 """The numbers ``NOTICE`` names; a file without one of them shows no notice rather than a broken one."""
-LEFT_TO_RIGHT, END_OF_ISOLATE, NO_BREAK = "\u2066", "\u2069", "\u00a0"  # Unicode's left-to-right isolate, its end, a no-break space
+LEFT_TO_RIGHT, END_OF_ISOLATE, NO_BREAK = (
+    "\u2066",
+    "\u2069",
+    "\u00a0",
+)  # Unicode's left-to-right isolate, its end, a no-break space
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,9 @@ class EmergencyNumbers:
     @classmethod
     def load(cls, path: Path) -> EmergencyNumbers:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        sources = tuple(Source(s["publisher"], s["url"], " ".join(s["passage"].split()), tuple(s["states"]))
-                        for s in data["sources"])
+        sources = tuple(
+            Source(s["publisher"], s["url"], " ".join(s["passage"].split()), tuple(s["states"])) for s in data["sources"]
+        )
         numbers = {role: str(number) for role, number in data["numbers"].items()}
         missing = set(ROLES) - numbers.keys()
         if missing:

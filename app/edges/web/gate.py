@@ -27,7 +27,8 @@ MAX_BODY_BYTES = 1024 * 1024
 at most, about 8 KB each with sources and the signed answer kept for 👍/👎: some 350 KB)."""
 _READ = ("GET", "HEAD")
 ALLOWED: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (methods, re.compile(pattern)) for methods, pattern in [
+    (methods, re.compile(pattern))
+    for methods, pattern in [
         (_READ, r"/"),
         (_READ, r"/config/?"),
         (_READ, r"/(?:assets|static|svelte)/[^?]*"),
@@ -55,8 +56,13 @@ def allowed(method: str, path: str) -> bool:
 
 async def _refuse(send: Send, status: int, body: dict[str, str]) -> None:
     data = json.dumps(body, ensure_ascii=False).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(data)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(data)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": data})
 
 
@@ -129,7 +135,7 @@ class LoginThrottle:
         """How long ``address`` must still wait before its next login is read."""
         now = self.clock()
         with self._lock:
-            self._recent = [t for t in self._recent if now - t < GLOBAL_WINDOW_S][-GLOBAL_FAILURES * 2:]
+            self._recent = [t for t in self._recent if now - t < GLOBAL_WINDOW_S][-GLOBAL_FAILURES * 2 :]
             count, last = self._failures.get(address, (0, now))
             own = min(2.0 ** (count - FREE_FAILURES + 1), MAX_WAIT_S) if count >= FREE_FAILURES else 0.0
             everyone = 5.0 if len(self._recent) >= GLOBAL_FAILURES else 0.0
@@ -153,11 +159,20 @@ class LoginThrottle:
         address = str((scope.get("client") or ("unbekannt", 0))[0])
         wait = self.wait_s(address)
         if wait > 0:
-            body = json.dumps({"error": f"Zu viele Anmeldeversuche. Bitte in {int(wait) + 1} Sekunden noch einmal."},
-                              ensure_ascii=False).encode()
-            await send({"type": "http.response.start", "status": 429, "headers": [
-                (b"content-type", b"application/json; charset=utf-8"), (b"retry-after", str(int(wait) + 1).encode()),
-                (b"content-length", str(len(body)).encode())]})
+            body = json.dumps(
+                {"error": f"Zu viele Anmeldeversuche. Bitte in {int(wait) + 1} Sekunden noch einmal."}, ensure_ascii=False
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 429,
+                    "headers": [
+                        (b"content-type", b"application/json; charset=utf-8"),
+                        (b"retry-after", str(int(wait) + 1).encode()),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
             return None
         status = 0

@@ -14,8 +14,14 @@ from app.edges.i18n import N_, translate
 
 GRADIO_LABELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "like": (N_("Hilfreich"), ("Like", "Gefällt mir", "إعجاب", "Подобається", "Beğen", "Нравится")),
-    "dislike": (N_("Nicht hilfreich"), ("Dislike", "Gefällt mir nicht", "عدم الإعجاب", "Не подобається", "Beğenme", "Не нравится")),
-    "clear": (N_("Unterhaltung löschen"), ("Clear", "Chat leeren", "مسح المحادثة", "Очистити чат", "Sohbeti Temizle", "Очистить чат")),
+    "dislike": (
+        N_("Nicht hilfreich"),
+        ("Dislike", "Gefällt mir nicht", "عدم الإعجاب", "Не подобається", "Beğenme", "Не нравится"),
+    ),
+    "clear": (
+        N_("Unterhaltung löschen"),
+        ("Clear", "Chat leeren", "مسح المحادثة", "Очистити чат", "Sohbeti Temizle", "Очистить чат"),
+    ),
     "copy_message": (N_("Nachricht kopieren"), ("Copy message", "Копировать сообщение")),
     "copied_message": (N_("Nachricht kopiert"), ("Copied message", "Сообщение скопировано")),
     "copy": (N_("Kopieren"), ("Copy",)),
@@ -66,6 +72,8 @@ def gradio_labels_script() -> str:
     """The page script that keeps Gradio's own labels in the interface language."""
     keys = {wording: key for key, (_, wordings) in GRADIO_LABELS.items() for wording in wordings}
     labels = {code: {key: translate(code, text) for key, (text, _) in GRADIO_LABELS.items()} for code in LANGUAGES}
-    return (SCRIPT.replace("__KEYS__", json.dumps(keys, ensure_ascii=False))
-            .replace("__LABELS__", json.dumps(labels, ensure_ascii=False))
-            .replace("__PREFIXES__", json.dumps(MESSAGE_PREFIXES)))
+    return (
+        SCRIPT.replace("__KEYS__", json.dumps(keys, ensure_ascii=False))
+        .replace("__LABELS__", json.dumps(labels, ensure_ascii=False))
+        .replace("__PREFIXES__", json.dumps(MESSAGE_PREFIXES))
+    )

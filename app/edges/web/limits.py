@@ -12,12 +12,16 @@ from collections.abc import Callable
 
 from app.edges.i18n import N_
 
-TOO_MANY = N_("Sie haben in kurzer Zeit sehr viele Fragen gestellt. Bitte warten Sie eine Minute und fragen Sie dann noch einmal.")
-TOO_LONG_CONVERSATION = N_("Diese Unterhaltung ist sehr lang geworden. Bitte beginnen Sie mit dem Knopf unter dem Eingabefeld eine "
-                           "neue Unterhaltung.")
+TOO_MANY = N_(
+    "Sie haben in kurzer Zeit sehr viele Fragen gestellt. Bitte warten Sie eine Minute und fragen Sie dann noch einmal."
+)
+TOO_LONG_CONVERSATION = N_(
+    "Diese Unterhaltung ist sehr lang geworden. Bitte beginnen Sie mit dem Knopf unter dem Eingabefeld eine neue Unterhaltung."
+)
 WINDOW_S = 60.0
 MAX_CLIENTS = 10_000
 """Clients remembered at once; the quietest are forgotten first, so memory stays bounded."""
+
 
 class RateLimiter:
     """At most ``per_minute`` events per client in any 60 seconds."""

@@ -45,15 +45,28 @@ def source_cards(answer: Answer, turn: int, language: str = "de") -> str:
         first = cited[0]
         chunk = chunks.get(first.chunk_id)
         kind = translate(language, KIND_LABEL.get(chunk.kind if chunk else "", DOCUMENT))
-        date = f" · {html.escape(first.date)}" if first.date else f" · {html.escape(translate(language, UNDATED))}" if first.undated else ""
+        date = (
+            f" · {html.escape(first.date)}"
+            if first.date
+            else f" · {html.escape(translate(language, UNDATED))}"
+            if first.undated
+            else ""
+        )
         date += f" · <span lang='de'>{html.escape(first.place_to_show)}</span>" if first.place_to_show else ""
-        link = (f" · <a href='{html.escape(first.url, quote=True)}' target='_blank' rel='noopener noreferrer'>{html.escape(first.url)}</a>"
-                if first.url and first.url.startswith(("https://", "http://")) else "")
+        link = (
+            f" · <a href='{html.escape(first.url, quote=True)}' target='_blank' rel='noopener noreferrer'>"
+            f"{html.escape(first.url)}</a>"
+            if first.url and first.url.startswith(("https://", "http://"))
+            else ""
+        )
         numbers = " ".join(f"[{c.n}]" for c in cited)
-        passages = "".join(f"<p class='zitat' id='quelle-{turn}-{c.n}' lang='de' dir='ltr'>[{c.n}] {_passage(c, chunks)}</p>"
-                           for c in cited)
-        cards.append(f"<details class='quelle'><summary>{numbers} <span lang='de'>{html.escape(first.title)}</span></summary>"
-                     f"<div class='hinweis'>{html.escape(kind)}{date}{link}</div>{passages}</details>")
+        passages = "".join(
+            f"<p class='zitat' id='quelle-{turn}-{c.n}' lang='de' dir='ltr'>[{c.n}] {_passage(c, chunks)}</p>" for c in cited
+        )
+        cards.append(
+            f"<details class='quelle'><summary>{numbers} <span lang='de'>{html.escape(first.title)}</span></summary>"
+            f"<div class='hinweis'>{html.escape(kind)}{date}{link}</div>{passages}</details>"
+        )
     return "\n".join(cards)
 
 
@@ -73,6 +86,8 @@ def in_language(markdown: str, language: str) -> str:
 def answer_markdown(text: str, turn: int) -> str:
     """The answer text, escaped, with each [n] as a link to its source card; an answer of
     several lines (a list of offers) as a bulleted list."""
-    lines = [_CITATION.sub(lambda m: f"[[{m.group(1)}]](#quelle-{turn}-{m.group(1)})", escape_markdown(line))
-             for line in text.split("\n")]
+    lines = [
+        _CITATION.sub(lambda m: f"[[{m.group(1)}]](#quelle-{turn}-{m.group(1)})", escape_markdown(line))
+        for line in text.split("\n")
+    ]
     return lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)

@@ -20,7 +20,8 @@ ACCENT = "#c2410c"
 """Orange dark enough for text on white and for white text on it (5.2:1)."""
 MUTED_TEXT = "#6b6b6b"
 """The lightest grey that still reads as text on white (5.3:1; Gradio's placeholders give 1.9:1)."""
-CSS = """
+CSS = (
+    """
 .quelle {border:1px solid #ccc;border-radius:6px;padding:4px 8px;margin:4px 0;}
 .quelle summary {cursor:pointer;font-weight:600;}
 .quelle mark {background:#ffe58a;color:#000;}
@@ -37,9 +38,11 @@ p[dir=auto] {text-align:start;}
   #titel {font-size:0.85em;}
   #beispiele button {flex:1 1 45%;}
 }
-""" + f"""button[role=tab].selected {{color:{ACCENT};}}
+"""
+    + f"""button[role=tab].selected {{color:{ACCENT};}}
 textarea::placeholder, input::placeholder {{color:{MUTED_TEXT}; opacity:1;}}
 """
+)
 PAGE_HEAD = """<style>
 @media (max-width: 640px) {.gradio-container, .gradio-container .main {padding-left:6px !important; padding-right:6px !important;}}
 html[dir=rtl] .hinweis, html[dir=rtl] #titel {direction:rtl; text-align:right;}
@@ -48,7 +51,7 @@ html[dir=rtl] .hinweis, html[dir=rtl] #titel {direction:rtl; text-align:right;}
   body > *:not(#druckfassung) {display:none !important;}
   #druckfassung {display:block; white-space:pre-wrap; font:11pt/1.45 serif; margin:0;}
 }
-</style>"""
+</style>"""  # noqa: E501 (style sheet as the browser reads it)
 """Styles Gradio's ``css`` cannot express (it scopes them to the container's inside): the outer
 container on phones, right-to-left notes and title for Arabic, and printing: only the handout,
 whole (a copy of the handout box's text, which a printed text box would cut after a few lines)."""
@@ -145,8 +148,9 @@ class GermanApiErrors(BaseHTTPMiddleware):
             return JSONResponse({"error": TOO_FEW_VALUES}, status_code=422)
         response = await call_next(request)
         if response.status_code in (400, 422) and request.url.path.startswith(self.API):
-            return JSONResponse({"error": f"Ungültige Anfrage: Der Inhalt muss JSON in UTF-8 sein, {EXAMPLE}."},
-                                status_code=response.status_code)
+            return JSONResponse(
+                {"error": f"Ungültige Anfrage: Der Inhalt muss JSON in UTF-8 sein, {EXAMPLE}."}, status_code=response.status_code
+            )
         return response
 
 
@@ -160,6 +164,17 @@ def launch(app: gr.Blocks, host: str, port: int, concurrency: int, *, block: boo
     """Queue for a CPU-bound handler and serve; never ``share=True``."""
     trust_proxies(trusted_proxies)
     app.queue(default_concurrency_limit=concurrency, max_size=256)
-    app.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=not block, quiet=not block,
-               css=CSS, head=PAGE_HEAD, js=JS.replace("__GRADIO_LABELS__", gradio_labels_script()), show_error=False, footer_links=[], app_kwargs={"middleware": [Middleware(RouteGate), Middleware(GermanPage), Middleware(GermanApiErrors)]})
+    app.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        prevent_thread_lock=not block,
+        quiet=not block,
+        css=CSS,
+        head=PAGE_HEAD,
+        js=JS.replace("__GRADIO_LABELS__", gradio_labels_script()),
+        show_error=False,
+        footer_links=[],
+        app_kwargs={"middleware": [Middleware(RouteGate), Middleware(GermanPage), Middleware(GermanApiErrors)]},
+    )
     return app

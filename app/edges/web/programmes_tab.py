@@ -44,6 +44,7 @@ def table(programmes: list[Programme], language: str) -> pd.DataFrame:
 
 def programmes_tab(directory: ProgrammeDirectory, places: list[str], language: gr.Dropdown, relabel: Relabel) -> None:
     """The programme tab, inside an open ``gr.Blocks``; its texts follow the interface language."""
+
     def filtered(place: str, search: str, language: str) -> tuple[pd.DataFrame, str]:
         """The matching rows; the details of an earlier selection are cleared."""
         rows = directory.filter(place_or_none(place), search or "")
@@ -59,8 +60,14 @@ def programmes_tab(directory: ProgrammeDirectory, places: list[str], language: g
         with gr.Row():
             place = gr.Dropdown(place_choices(GERMAN, places), value=ALL_PLACES, label=N_("Kreis oder Stadt"))
             search = gr.Textbox(label=N_("Suche"), placeholder=SEARCH_EXAMPLE, elem_id="programmsuche")
-        rows = gr.Dataframe(value=table(directory.programmes, GERMAN), interactive=False, wrap=True,
-                            column_widths=COLUMN_WIDTHS, elem_id="programmtabelle", max_height=420)
+        rows = gr.Dataframe(
+            value=table(directory.programmes, GERMAN),
+            interactive=False,
+            wrap=True,
+            column_widths=COLUMN_WIDTHS,
+            elem_id="programmtabelle",
+            max_height=420,
+        )
         shown = gr.Markdown(elem_id="programm", sanitize_html=True)
 
     relabel.label(tab, place, search)

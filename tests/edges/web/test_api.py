@@ -31,8 +31,9 @@ def test_an_unanswered_api_question_reaches_the_gap_dashboard(web_url: str, feed
     question = "Wann fährt der letzte Bus nach Bielefeld?"
     assert Client(web_url, verbose=False).predict(question, None, api_name="/ask")["abstained"]
     deadline = time.monotonic() + 10  # the server writes feedback in the background, after answering
-    while (rows := sqlite3.connect(feedback_path).execute("SELECT question, verdict FROM feedback").fetchall()) == [] \
-            and time.monotonic() < deadline:
+    while (
+        rows := sqlite3.connect(feedback_path).execute("SELECT question, verdict FROM feedback").fetchall()
+    ) == [] and time.monotonic() < deadline:
         time.sleep(0.1)
     assert (question, "abstained") in rows
 

@@ -21,7 +21,7 @@ from tests.conftest import CORPUS
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "screenshot.png"
-XSS = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>"
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 
 @pytest.fixture
@@ -104,10 +104,20 @@ def hostile_corpus_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
     (corpus / "press" / "boese.txt").write_text(  # a short press text: the selector reads pages, not lone sentences
         "Welcome Center Kleve eröffnet\n\n"
         f"Das Welcome Center im Kreis Kleve hilft neu Zugewanderten beim Ankommen {XSS} an einem Ort. "
-        "Es berät zu Aufenthalt, Arbeit und Sprachkursen. Die Beratung ist kostenlos.\n", encoding="utf-8")
+        "Es berät zu Aufenthalt, Arbeit und Sprachkursen. Die Beratung ist kostenlos.\n",
+        encoding="utf-8",
+    )
     settings = Settings(corpus_dir=corpus, chroma_dir=root / "chroma")
-    run_ingest(settings, open_client(settings), load_embeddings(settings.embeddings), Glossary.load(settings.glossary_path), progress=False)
-    web = build_app(Lotse.from_settings(settings), FeedbackStore(root / "fb.sqlite3"), ProgrammeDirectory.load(settings.corpus_dir))
+    run_ingest(
+        settings,
+        open_client(settings),
+        load_embeddings(settings.embeddings),
+        Glossary.load(settings.glossary_path),
+        progress=False,
+    )
+    web = build_app(
+        Lotse.from_settings(settings), FeedbackStore(root / "fb.sqlite3"), ProgrammeDirectory.load(settings.corpus_dir)
+    )
     app = launch(web, "127.0.0.1", free_port(), 1, block=False)
     yield app.local_url
     app.close()

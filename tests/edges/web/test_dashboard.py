@@ -35,9 +35,15 @@ USER, PASSWORD = "wartung", "ein-langes-test-passwort"
 HOUSING = ["Wie finde ich eine Wohnung in Köln?", "Wo finde ich eine günstige Wohnung?", "Wer hilft bei der Wohnungssuche?"]
 DAYCARE = ["Wie bekomme ich einen Kita-Platz?", "Wo melde ich mein Kind für die Kita an?", "Як отримати місце в дитячому садку?"]
 LICENCE = ["Kann ich meinen Führerschein umschreiben lassen?", "Wie tausche ich meinen ukrainischen Führerschein um?"]
-ASKED = [*HOUSING, *DAYCARE, *LICENCE, "Was ist KOMM-AN NRW?", "Wo bekomme ich Hilfe im Kreis Kleve?",
-         "Ich heiße Olena Petrenko, meine Nummer ist 0176 12345678. Wer hilft mir bei der Wohnung?",
-         '<img src=x onerror="alert(1)"> Wo gibt es **Sprachkurse**?']
+ASKED = [
+    *HOUSING,
+    *DAYCARE,
+    *LICENCE,
+    "Was ist KOMM-AN NRW?",
+    "Wo bekomme ich Hilfe im Kreis Kleve?",
+    "Ich heiße Olena Petrenko, meine Nummer ist 0176 12345678. Wer hilft mir bei der Wohnung?",
+    '<img src=x onerror="alert(1)"> Wo gibt es **Sprachkurse**?',
+]
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +52,10 @@ def embed():
 
 
 def entries(questions: list[str], embed, verdict: str = "abstained") -> list[Entry]:
-    return [Entry(i, f"2026-11-{10 + i:02d}T12:00:00+00:00", q, "", [], verdict, np.asarray(embed(q), dtype=np.float32))
-            for i, q in enumerate(questions)]
+    return [
+        Entry(i, f"2026-11-{10 + i:02d}T12:00:00+00:00", q, "", [], verdict, np.asarray(embed(q), dtype=np.float32))
+        for i, q in enumerate(questions)
+    ]
 
 
 def test_the_same_need_is_one_topic_in_german_and_ukrainian(embed) -> None:
@@ -100,7 +108,7 @@ def test_the_chat_records_an_unanswered_question_with_its_embedding(feedback_tar
     chat = Chat(lotse, store, RateLimiter(100))
     list(chat.respond("Wie finde ich eine Wohnung in Essen?", [], ALL_PLACES, None, "de", ""))
     chat.settle()
-    entry, = store.problems(days=1, limit=10)
+    (entry,) = store.problems(days=1, limit=10)
     assert entry.question == "Wie finde ich eine Wohnung in Essen?" and entry.verdict == "abstained"
     np.testing.assert_allclose(entry.vector, lotse.embeddings.embed_query(entry.question), rtol=1e-6)
 
@@ -117,8 +125,9 @@ def test_a_feedback_server_that_goes_away_costs_no_answer(postgres_url: str, lot
     assert "Rückmeldung wurde nicht gespeichert" in caplog.text
 
 
-def test_refresh_reads_groups_and_plots_on_sqlite_and_postgresql(feedback_target: Path | str, lotse: Lotse,
-                                                                   tmp_path: Path) -> None:
+def test_refresh_reads_groups_and_plots_on_sqlite_and_postgresql(
+    feedback_target: Path | str, lotse: Lotse, tmp_path: Path
+) -> None:
     store = FeedbackStore(feedback_target, embed=lotse.embeddings.embed_query)
     seeded(store, lotse)
     dashboard = Dashboard(store, lotse.embeddings.embed_query, tmp_path / "gaps")
@@ -147,9 +156,13 @@ def test_the_dashboard_is_off_without_a_long_enough_password(tmp_path: Path) -> 
         env = {k: v for k, v in os.environ.items() if k != "LOTSE_DASHBOARD_PASSWORD"}
         if password:
             env["LOTSE_DASHBOARD_PASSWORD"] = password
-        result = subprocess.run([sys.executable, "-m", "app", "wartung", "--port", str(free_port())],
-                                capture_output=True, text=True, env={**env, "LOTSE_FEEDBACK_DB": str(tmp_path / "fb.sqlite3")},
-                                timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "app", "wartung", "--port", str(free_port())],
+            capture_output=True,
+            text=True,
+            env={**env, "LOTSE_FEEDBACK_DB": str(tmp_path / "fb.sqlite3")},
+            timeout=60,
+        )
         assert result.returncode == 1, result.stderr
         assert "Wartungs-Dashboard ist aus" in result.stderr and "Traceback" not in result.stderr
 
@@ -165,8 +178,14 @@ def dashboard_url(lotse: Lotse, tmp_path_factory: pytest.TempPathFactory) -> Ite
             when = (now - timedelta(days=(row_id * 5) % 12)).isoformat(timespec="seconds")
             db.execute(update(FEEDBACK).where(FEEDBACK.c.id == row_id).values(created_at=when))
     port = free_port()
-    page = launch_dashboard(build_dashboard(Dashboard(store, lotse.embeddings.embed_query, folder / "gaps")),
-                            "127.0.0.1", port, USER, PASSWORD, block=False)
+    page = launch_dashboard(
+        build_dashboard(Dashboard(store, lotse.embeddings.embed_query, folder / "gaps")),
+        "127.0.0.1",
+        port,
+        USER,
+        PASSWORD,
+        block=False,
+    )
     yield f"http://127.0.0.1:{port}/", folder / "gaps"
     page.close()
 
@@ -230,8 +249,8 @@ def test_a_follow_up_is_stored_grouped_and_shown_as_the_question_it_completes(fe
     assert rated is not None
     chat.record(rated[0], "down", rated[1])
     chat.settle()
-    entry, = store.problems(days=1, limit=10)
+    (entry,) = store.problems(days=1, limit=10)
     assert entry.turn == "Und in Bochum?" and "Welcome Center" in entry.question  # the fragment with what it completed
     np.testing.assert_allclose(entry.vector, lotse.embeddings.embed_query(entry.question), rtol=1e-6)  # grouped on it
-    gap, = group_gaps([entry], lotse.embeddings.embed_query)
+    (gap,) = group_gaps([entry], lotse.embeddings.embed_query)
     assert gap.label == entry.question and "getippt: „Und in Bochum?“" in gap_markdown(gap)

@@ -22,8 +22,10 @@ def test_every_number_is_stated_by_the_passage_of_a_source(role: str) -> None:
     stating = [s for s in SHIPPED.sources if role in s.states]
     assert stating and all(s.url.startswith("https://") for s in stating)
     for number in SHIPPED.numbers[role].split(","):
-        assert any(re.search(rf"(?<!\d){digits(number)}(?!\d)", re.sub(r"(?<=\d)[ /](?=\d)", "", s.passage))
-                   for s in stating), (role, number)
+        assert any(re.search(rf"(?<!\d){digits(number)}(?!\d)", re.sub(r"(?<=\d)[ /](?=\d)", "", s.passage)) for s in stating), (
+            role,
+            number,
+        )
 
 
 def test_the_notice_names_every_number_and_nothing_else() -> None:

@@ -4,6 +4,7 @@ read; bodies are capped; ``file=<URL>`` never makes the server connect out."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -26,18 +27,43 @@ from tests.hostile_report import write_section
 
 ROWS: list[tuple[str, str, str, str]] = []
 USED = {  # what Lotse's pages, gradio_client and the dashboard's login need, and nothing more
-    ("GET", "/"), ("HEAD", "/"), ("GET", "/config"), ("GET", "/config/"), ("GET", "/static/{path:path}"),
-    ("GET", "/assets/{path:path}"), ("GET", "/svelte/{path:path}"), ("GET", "/favicon.ico"), ("GET", "/theme.css"),
-    ("GET", "/robots.txt"), ("GET", "/manifest.json"), ("GET", "/pwa_icon"), ("GET", "/pwa_icon/{size}"),
-    ("POST", "/login"), ("POST", "/login/"), ("GET", "/logout"),
-    ("GET", "/gradio_api/info"), ("GET", "/gradio_api/info/"), ("GET", "/gradio_api/login_check"),
-    ("GET", "/gradio_api/login_check/"), ("GET", "/gradio_api/app_id"), ("GET", "/gradio_api/app_id/"),
-    ("GET", "/gradio_api/startup-events"), ("GET", "/gradio_api/theme.css"), ("GET", "/gradio_api/heartbeat/{session_hash}"),
-    ("POST", "/gradio_api/queue/join"), ("GET", "/gradio_api/queue/data"), ("GET", "/gradio_api/queue/status"),
-    ("POST", "/gradio_api/cancel"), ("POST", "/gradio_api/reset"), ("POST", "/gradio_api/reset/"),
-    ("POST", "/gradio_api/call/{api_name}"), ("POST", "/gradio_api/call/{api_name}/"),
-    ("POST", "/gradio_api/call/v2/{api_name}"), ("POST", "/gradio_api/call/v2/{api_name}/"),
-    ("GET", "/gradio_api/call/{api_name}/{event_id}"), ("GET", "/gradio_api/call/v2/{api_name}/{event_id}"),
+    ("GET", "/"),
+    ("HEAD", "/"),
+    ("GET", "/config"),
+    ("GET", "/config/"),
+    ("GET", "/static/{path:path}"),
+    ("GET", "/assets/{path:path}"),
+    ("GET", "/svelte/{path:path}"),
+    ("GET", "/favicon.ico"),
+    ("GET", "/theme.css"),
+    ("GET", "/robots.txt"),
+    ("GET", "/manifest.json"),
+    ("GET", "/pwa_icon"),
+    ("GET", "/pwa_icon/{size}"),
+    ("POST", "/login"),
+    ("POST", "/login/"),
+    ("GET", "/logout"),
+    ("GET", "/gradio_api/info"),
+    ("GET", "/gradio_api/info/"),
+    ("GET", "/gradio_api/login_check"),
+    ("GET", "/gradio_api/login_check/"),
+    ("GET", "/gradio_api/app_id"),
+    ("GET", "/gradio_api/app_id/"),
+    ("GET", "/gradio_api/startup-events"),
+    ("GET", "/gradio_api/theme.css"),
+    ("GET", "/gradio_api/heartbeat/{session_hash}"),
+    ("POST", "/gradio_api/queue/join"),
+    ("GET", "/gradio_api/queue/data"),
+    ("GET", "/gradio_api/queue/status"),
+    ("POST", "/gradio_api/cancel"),
+    ("POST", "/gradio_api/reset"),
+    ("POST", "/gradio_api/reset/"),
+    ("POST", "/gradio_api/call/{api_name}"),
+    ("POST", "/gradio_api/call/{api_name}/"),
+    ("POST", "/gradio_api/call/v2/{api_name}"),
+    ("POST", "/gradio_api/call/v2/{api_name}/"),
+    ("GET", "/gradio_api/call/{api_name}/{event_id}"),
+    ("GET", "/gradio_api/call/v2/{api_name}/{event_id}"),
 }
 
 
@@ -45,7 +71,9 @@ USED = {  # what Lotse's pages, gradio_client and the dashboard's login need, an
 def table() -> Iterator[None]:
     yield
     if len({finding for finding, *_ in ROWS}) == 5:
-        write_section("campaign-2-routes", "Second campaign: routes and request sizes", ("finding", "case", "before", "now"), ROWS)
+        write_section(
+            "campaign-2-routes", "Second campaign: routes and request sizes", ("finding", "case", "before", "now"), ROWS
+        )
 
 
 @pytest.fixture(scope="module")
@@ -85,9 +113,14 @@ def test_every_route_gradio_serves_is_used_by_lotse_or_refused(served: tuple[str
     for method, template in refused:
         response = httpx.request(method, url + concrete(template), content=b"{}", timeout=10)
         assert response.status_code == 404 and response.json() == REFUSED, (method, template, response.status_code)
-    ROWS.append(("3", f"all {len(everything)} routes of Gradio {gr.__version__} enumerated",
-                 "only /upload closed; /process_recording and others open",
-                 f"{len(refused)} refused with a German 404 before the body is read; {len(USED)} in use pass"))
+    ROWS.append(
+        (
+            "3",
+            f"all {len(everything)} routes of Gradio {gr.__version__} enumerated",
+            "only /upload closed; /process_recording and others open",
+            f"{len(refused)} refused with a German 404 before the body is read; {len(USED)} in use pass",
+        )
+    )
 
 
 def gradio_temp_files() -> set[Path]:
@@ -102,22 +135,38 @@ def test_a_50_mb_upload_is_refused_and_nothing_is_kept(served: tuple[str, gr.Blo
     response = httpx.post(url + route, files={"files": ("gross.bin", b"\0" * (50 * 1024 * 1024))}, timeout=120)
     assert response.status_code == 404 and response.json() == REFUSED
     assert not [p for p in gradio_temp_files() - before if p.stat().st_size > 1024 * 1024]
-    ROWS.append(("3", f"50 MB POST to {route}", "accepted, 50 MB kept in the temp folder" if "upload" not in route else "403",
-                 f"HTTP {response.status_code}, nothing stored"))
+    ROWS.append(
+        (
+            "3",
+            f"50 MB POST to {route}",
+            "accepted, 50 MB kept in the temp folder" if "upload" not in route else "403",
+            f"HTTP {response.status_code}, nothing stored",
+        )
+    )
 
 
 def test_bodies_over_the_cap_are_refused_declared_or_streamed(served: tuple[str, gr.Blocks]) -> None:
     url, _ = served
     big = b'{"data": ["' + b"a" * (2 * MAX_BODY_BYTES) + b'", null, null]}'
     declared = httpx.post(f"{url}/gradio_api/call/ask", content=big, headers={"content-type": "application/json"}, timeout=30)
-    streamed = httpx.post(f"{url}/gradio_api/call/ask", content=iter([big[i:i + 65536] for i in range(0, len(big), 65536)]),
-                          headers={"content-type": "application/json"}, timeout=30)
+    streamed = httpx.post(
+        f"{url}/gradio_api/call/ask",
+        content=iter([big[i : i + 65536] for i in range(0, len(big), 65536)]),
+        headers={"content-type": "application/json"},
+        timeout=30,
+    )
     assert declared.status_code == streamed.status_code == 413
     assert "zu groß" in declared.json()["error"] and "zu groß" in streamed.json()["error"]
     ok = httpx.post(f"{url}/gradio_api/call/ask", json={"data": ["Was ist KOMM-AN NRW?", None, None]}, timeout=30)
     assert ok.status_code == 200 and "event_id" in ok.json()
-    ROWS.append(("10", f"{len(big) // 1024} KB body to /ask, with Content-Length and chunked", "accepted (200 MB: 1.07 GB peak)",
-                 f"HTTP 413 with a German error, cap {MAX_BODY_BYTES // 1024} KB (a 40-turn chat is about 350 KB)"))
+    ROWS.append(
+        (
+            "10",
+            f"{len(big) // 1024} KB body to /ask, with Content-Length and chunked",
+            "accepted (200 MB: 1.07 GB peak)",
+            f"HTTP 413 with a German error, cap {MAX_BODY_BYTES // 1024} KB (a 40-turn chat is about 350 KB)",
+        )
+    )
 
 
 def test_file_with_an_address_makes_no_connection(served: tuple[str, gr.Blocks]) -> None:
@@ -130,10 +179,8 @@ def test_file_with_an_address_makes_no_connection(served: tuple[str, gr.Blocks])
     connected: list[object] = []
 
     def accept() -> None:
-        try:
+        with contextlib.suppress(OSError):
             connected.append(listener.accept())
-        except OSError:
-            pass
 
     waiter = threading.Thread(target=accept)
     waiter.start()
@@ -141,12 +188,19 @@ def test_file_with_an_address_makes_no_connection(served: tuple[str, gr.Blocks])
     waiter.join()
     listener.close()
     assert response.status_code == 404 and connected == []
-    ROWS.append(("11", "GET /gradio_api/file=http://127.0.0.1:PORT/", "DNS lookup and TCP connect from the server",
-                 "HTTP 404, no connection reached the listener"))
+    ROWS.append(
+        (
+            "11",
+            "GET /gradio_api/file=http://127.0.0.1:PORT/",
+            "DNS lookup and TCP connect from the server",
+            "HTTP 404, no connection reached the listener",
+        )
+    )
 
 
 def client_seen(trusted: str) -> tuple[str, str]:
     """(address seen without the header, address seen with a forged X-Forwarded-For)."""
+
     def who(request: gr.Request) -> str:
         return client_of(request)
 
@@ -159,7 +213,9 @@ def client_seen(trusted: str) -> tuple[str, str]:
         from gradio_client import Client
 
         plain = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(api_name="/who")
-        forged = Client(f"http://127.0.0.1:{port}/", verbose=False, headers={"X-Forwarded-For": "203.0.113.9"}).predict(api_name="/who")
+        forged = Client(f"http://127.0.0.1:{port}/", verbose=False, headers={"X-Forwarded-For": "203.0.113.9"}).predict(
+            api_name="/who"
+        )
         return str(plain), str(forged)
     finally:
         app.close()
@@ -168,8 +224,14 @@ def client_seen(trusted: str) -> tuple[str, str]:
 def test_forwarded_headers_count_only_from_configured_proxies() -> None:
     assert client_seen("") == ("127.0.0.1", "127.0.0.1")  # default: no proxy is believed
     assert client_seen("127.0.0.1") == ("127.0.0.1", "203.0.113.9")  # the operator's proxy on loopback
-    ROWS.append(("7", "X-Forwarded-For: 203.0.113.9 from 127.0.0.1", "believed: a fresh rate-limit quota per forged value",
-                 "ignored unless LOTSE_TRUSTED_PROXIES names the proxy"))
+    ROWS.append(
+        (
+            "7",
+            "X-Forwarded-For: 203.0.113.9 from 127.0.0.1",
+            "believed: a fresh rate-limit quota per forged value",
+            "ignored unless LOTSE_TRUSTED_PROXIES names the proxy",
+        )
+    )
 
 
 def test_wrong_passwords_slow_an_address_down_and_many_slow_everyone() -> None:
@@ -197,10 +259,15 @@ def test_wrong_passwords_slow_an_address_down_and_many_slow_everyone() -> None:
     for n in range(GLOBAL_FAILURES):  # a guesser spread over many addresses
         throttle.note(f"10.0.{n // 250}.{n % 250}", succeeded=False)
     assert throttle.wait_s("192.0.2.1") > 0  # then every address waits
-    ROWS.append(("12", f"{FREE_FAILURES + 3} wrong dashboard passwords from one address; {GLOBAL_FAILURES} from many",
-                 "200 wrong passwords in 0.6 s, no slowdown",
-                 "after 3 wrong tries an address waits 2, 4, 8 … s (at most 15 min), 429 with Retry-After; "
-                 "after 50 failures in 15 min every address waits"))
+    ROWS.append(
+        (
+            "12",
+            f"{FREE_FAILURES + 3} wrong dashboard passwords from one address; {GLOBAL_FAILURES} from many",
+            "200 wrong passwords in 0.6 s, no slowdown",
+            "after 3 wrong tries an address waits 2, 4, 8 … s (at most 15 min), 429 with Retry-After; "
+            "after 50 failures in 15 min every address waits",
+        )
+    )
 
 
 def test_a_dashboard_session_ends_and_its_cookies_carry_the_flags() -> None:
@@ -236,19 +303,27 @@ def test_a_dashboard_session_ends_and_its_cookies_carry_the_flags() -> None:
     assert plain.get("/config").status_code == 401  # the session is over: log in again
     over_tls = tls.post("/login").headers.get_list("set-cookie")
     assert len(over_tls) == 1 and "Secure" in over_tls[0]  # no cookie without Secure over HTTPS
-    ROWS.append(("12", "a dashboard login, then 8 hours later; its cookies over HTTP and HTTPS",
-                 "the session never ended; one cookie without Secure, no Max-Age, SameSite=None",
-                 f"the token is forgotten after {SESSION_S // 3600} h (then 401); cookies HttpOnly, SameSite=Strict, "
-                 "Max-Age; over HTTPS only the Secure one"))
+    ROWS.append(
+        (
+            "12",
+            "a dashboard login, then 8 hours later; its cookies over HTTP and HTTPS",
+            "the session never ended; one cookie without Secure, no Max-Age, SameSite=None",
+            f"the token is forgotten after {SESSION_S // 3600} h (then 401); cookies HttpOnly, SameSite=Strict, "
+            "Max-Age; over HTTPS only the Secure one",
+        )
+    )
 
 
-@pytest.mark.parametrize(("body", "short"), [
-    (b'{"data": ["Was ist KOMM-AN NRW?"]}', True),
-    (b'{"data": []}', True),
-    (b'{"data": ["Was ist KOMM-AN NRW?", null, null]}', False),
-    (b'{"data": "Was ist KOMM-AN NRW?"}', False),  # not a list: Gradio's own error, made German
-    (b"[" * 5000, False),  # nested past Python's recursion limit: not JSON Lotse reads, no 500
-    (b"\xff\xfe", False),
-])
+@pytest.mark.parametrize(
+    ("body", "short"),
+    [
+        (b'{"data": ["Was ist KOMM-AN NRW?"]}', True),
+        (b'{"data": []}', True),
+        (b'{"data": ["Was ist KOMM-AN NRW?", null, null]}', False),
+        (b'{"data": "Was ist KOMM-AN NRW?"}', False),  # not a list: Gradio's own error, made German
+        (b"[" * 5000, False),  # nested past Python's recursion limit: not JSON Lotse reads, no 500
+        (b"\xff\xfe", False),
+    ],
+)
 def test_an_ask_body_that_leaves_out_values_is_recognised_before_gradio_reads_it(body: bytes, short: bool) -> None:
     assert too_few_values(body) is short

@@ -36,8 +36,12 @@ def wait_for_placeholder(page, code: str) -> None:
 
 
 def gradio_labels(page) -> set[str]:
-    return set(page.evaluate("[...document.querySelectorAll('[aria-label], [title]')]"
-                             ".flatMap((e) => [e.getAttribute('aria-label'), e.getAttribute('title')]).filter(Boolean)"))
+    return set(
+        page.evaluate(
+            "[...document.querySelectorAll('[aria-label], [title]')]"
+            ".flatMap((e) => [e.getAttribute('aria-label'), e.getAttribute('title')]).filter(Boolean)"
+        )
+    )
 
 
 def screenshot(page, name: str, *, readme: str | None = None) -> None:
@@ -219,10 +223,16 @@ def test_a_message_about_violence_shows_the_numbers_to_call_in_arabic_on_a_phone
     wait_for_answer(page, 1)
     links = page.locator("[data-testid=bot] a[href^='tel:']")
     assert links.evaluate_all("els => els.map(e => e.getAttribute('href'))") == [
-        "tel:112", "tel:110", "tel:08001110111", "tel:08001110222"]
+        "tel:112",
+        "tel:110",
+        "tel:08001110111",
+        "tel:08001110222",
+    ]
     crisis = links.nth(2)
-    lefts = crisis.evaluate("e => { const t = e.firstChild; return [...t.data].map((_, i) => { const r = document.createRange();"
-                            " r.setStart(t, i); r.setEnd(t, i + 1); return r.getBoundingClientRect().left; }); }")
+    lefts = crisis.evaluate(
+        "e => { const t = e.firstChild; return [...t.data].map((_, i) => { const r = document.createRange();"
+        " r.setStart(t, i); r.setEnd(t, i + 1); return r.getBoundingClientRect().left; }); }"
+    )
     assert lefts == sorted(lefts), lefts  # "0800 111 0 111" reads left to right, on one line, inside the Arabic text
     assert "إذا كنت في خطر" in bot_text(page, 1).split("\n")[0]  # the notice first, in the interface language
     screenshot(page, "phone-emergency-ar")
@@ -336,5 +346,9 @@ def test_thumbs_are_confirmed_and_one_verdict_is_kept(browser, web_url: str, fee
     page.get_by_label(translate("tr", "Hilfreich"), exact=True).first.click()
     page.wait_for_selector(f"text={translate('tr', 'Danke! Ihre Bewertung ist gespeichert.')}")
     page.context.close()
-    rows = sqlite3.connect(feedback_path).execute("SELECT verdict FROM feedback WHERE question = ?", ("KOMM-AN NRW nedir?",)).fetchall()
+    rows = (
+        sqlite3.connect(feedback_path)
+        .execute("SELECT verdict FROM feedback WHERE question = ?", ("KOMM-AN NRW nedir?",))
+        .fetchall()
+    )
     assert rows == [("up",)]

@@ -47,17 +47,40 @@ def test_memory_stays_bounded_with_many_clients(monkeypatch: pytest.MonkeyPatch)
     assert len(limiter._seen) == 100
 
 
-@pytest.mark.parametrize("text", ["Ich will nicht mehr leben", "I want to die", "Я хочу умереть", "Хочу померти",
-                                  "أريد أن أموت", "ölmek istiyorum", "Mein Mann schlägt mich",
-                                  "mein mann schlagt mich", "Ich habe Suizidgedanken", "به خودکشی فکر می‌کنم",
-                                  "أفكر في الانتحار", "Intihar etmeyi düşünüyorum", "أفكر بالانتحار", "هو ويضربني",
-                                  "İntihar etmek istiyorum", "Він б’є мене"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich will nicht mehr leben",
+        "I want to die",
+        "Я хочу умереть",
+        "Хочу померти",
+        "أريد أن أموت",
+        "ölmek istiyorum",
+        "Mein Mann schlägt mich",
+        "mein mann schlagt mich",
+        "Ich habe Suizidgedanken",
+        "به خودکشی فکر می‌کنم",
+        "أفكر في الانتحار",
+        "Intihar etmeyi düşünüyorum",
+        "أفكر بالانتحار",
+        "هو ويضربني",
+        "İntihar etmek istiyorum",
+        "Він б’є мене",
+    ],
+)
 def test_messages_that_speak_of_harm_are_recognised(text: str) -> None:
     assert speaks_of_harm(text)
 
 
-@pytest.mark.parametrize("text", ["Was ist KOMM-AN NRW?", "Wo bekomme ich Hilfe in Köln?", "Seit wann gibt es das Projekt?",
-                                  "Gibt es Beratung gegen Gewalt an Frauen?"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Was ist KOMM-AN NRW?",
+        "Wo bekomme ich Hilfe in Köln?",
+        "Seit wann gibt es das Projekt?",
+        "Gibt es Beratung gegen Gewalt an Frauen?",
+    ],
+)
 def test_ordinary_questions_are_not(text: str) -> None:
     assert not speaks_of_harm(text)
 
@@ -68,8 +91,9 @@ def chat_with(lotse: Lotse, tmp_path: Path, **settings: object) -> Chat:
 
 
 def last_message(chat: Chat, question: str, history: list | None = None, client: str = "10.0.0.1") -> tuple[str, str]:
-    *_, (shown, _, box, _, _) = chat.respond(question, history or [], "Alle Orte", {}, "de", "",
-                                             SimpleNamespace(client=SimpleNamespace(host=client)))
+    *_, (shown, _, box, _, _) = chat.respond(
+        question, history or [], "Alle Orte", {}, "de", "", SimpleNamespace(client=SimpleNamespace(host=client))
+    )
     return html.unescape(shown[-1]["content"]), box
 
 
@@ -95,7 +119,9 @@ def test_harm_brings_the_sourced_numbers_or_the_operators_text_above_the_answer(
     question = "Ich will nicht mehr leben. Wo bekomme ich Hilfe in Köln?"
     shipped, _ = last_message(chat_with(lotse, tmp_path), question)
     first = shipped.split("\n")[0]
-    assert "112" in first and "110" in first and "0800\u00a0111\u00a00\u00a0111" in first and "senatspressestelle.bremen.de" in first
+    assert (
+        "112" in first and "110" in first and "0800\u00a0111\u00a00\u00a0111" in first and "senatspressestelle.bremen.de" in first
+    )
     assert "Köln" in shipped.split("\n", 1)[1]  # the answer follows
     replaced, _ = last_message(chat_with(lotse, tmp_path / "b", emergency_text=EMERGENCY), question)
     assert replaced.startswith(f"**{EMERGENCY}**") and "112" not in replaced.split("\n")[0]
@@ -113,8 +139,13 @@ def test_the_api_shares_the_limit_and_answers_in_german(lotse: Lotse, tmp_path: 
     from tests.api_client import ask_json
 
     limited = dataclasses.replace(lotse, settings=lotse.settings.model_copy(update={"rate_limit_per_minute": 1}))
-    app = launch(build_app(limited, FeedbackStore(tmp_path / "fb.sqlite3"), ProgrammeDirectory.load(lotse.settings.corpus_dir)),
-                 "127.0.0.1", free_port(), 1, block=False)
+    app = launch(
+        build_app(limited, FeedbackStore(tmp_path / "fb.sqlite3"), ProgrammeDirectory.load(lotse.settings.corpus_dir)),
+        "127.0.0.1",
+        free_port(),
+        1,
+        block=False,
+    )
     try:
         first = ask_json(app.local_url, "Was ist KOMM-AN NRW?")[1]
         second = ask_json(app.local_url, "Was ist KOMM-AN NRW?")[1]
