@@ -63,27 +63,7 @@ def load_realistic(path: Path = REALISTIC_PATH) -> list[RealisticQuestion]:
 
 
 def _row(lotse: Lotse, q: RealisticQuestion) -> dict[str, Any]:
-    try:
-        answer = lotse.ask(q.question)
-    except InvalidQuestion as refused:  # a German message instead of an answer counts as a refusal
-        return {
-            "id": q.id,
-            "kind": f"{q.intent}·{q.lang}",
-            "lang": q.lang,
-            "intent": q.intent,
-            "shape": q.shape,
-            "question": q.question,
-            "answerable": q.answerable,
-            "near_miss": q.near_miss,
-            "answer": str(refused),
-            "abstained": True,
-            "cited": [],
-            "correct": not q.answerable,
-            "latency_ms": None,
-        }
-    answered = not answer.abstained
-    correct = shows_key_fact(answer, q.sources, q.facts) if q.answerable else not answered
-    return {
+    about = {
         "id": q.id,
         "kind": f"{q.intent}·{q.lang}",
         "lang": q.lang,
@@ -92,10 +72,18 @@ def _row(lotse: Lotse, q: RealisticQuestion) -> dict[str, Any]:
         "question": q.question,
         "answerable": q.answerable,
         "near_miss": q.near_miss,
+    }
+    try:
+        answer = lotse.ask(q.question)
+    except InvalidQuestion as refused:  # a German message instead of an answer counts as a refusal
+        return {**about, "answer": str(refused), "abstained": True, "cited": [], "correct": not q.answerable, "latency_ms": None}
+    answered = not answer.abstained
+    return {
+        **about,
         "answer": answer.answer,
         "abstained": answer.abstained,
         "cited": sorted({c.doc_id for c in answer.citations}),
-        "correct": correct,
+        "correct": shows_key_fact(answer, q.sources, q.facts) if q.answerable else not answered,
         "latency_ms": answer.timings_ms["total"],
     }
 
