@@ -4,7 +4,9 @@ typing, greetings), in nine languages, answerable and not (``evals/datasets/real
 a third kept aside as a check set in ``realistic_check.jsonl``, measured, never tuned on;
 ``realistic_needs.jsonl``: 60 more, each seeking something concrete (a flat, a German course, a
 doctor), half of it not in the documents, written by a second author as a check set for the needs rule;
-``realistic_needs_dev.jsonl``: 60 such messages by a third author, which the needs rule was tuned on).
+``realistic_needs_dev.jsonl``: 60 such messages by a third author, which the needs rule was tuned on;
+``realistic_more_dev.jsonl``: 60 more by a fourth author, 36 of them not answerable, a development
+set for declining).
 
 Metrics: key fact shown (an answerable question's answer cites a listed source and shows a
 listed fact), false refusals (answerable questions refused), answers to unanswerable questions

@@ -1,8 +1,10 @@
-"""``lotse train-intent``: train the intent and detail heads of ``app.conversation.intent`` on
-the labelled question bank (``evals/datasets/intent_bank_*.jsonl``, nine languages, written
-the way people type), choose the regularisation by stratified cross-validation, report
-cross-validated accuracy per language, intent and detail beside the rules alone (the cues),
-and store the weights as JSON (``app/conversation/models/intent.json``)."""
+"""``lotse train-intent``: train the intent, detail and topic heads of ``app.conversation.intent``
+on the labelled question bank (``evals/datasets/intent_bank_*.jsonl``, nine languages, written
+the way people type; ``intent_bank_d.jsonl`` holds messages about nothing the documents could
+answer, labelled "unrelated"), choose the regularisation by stratified cross-validation, report
+cross-validated accuracy per language and class beside the rules alone (the cues; for the topic:
+everything is related), and store the weights as JSON (``app/conversation/models/intent.json``).
+The intent and detail heads learn from the related rows only."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import Any
 import click
 import numpy as np
 
-from app.conversation import INTENT_MODEL, by_cues, cues, feature_vector, split_ask
+from app.conversation import INTENT_MODEL, UNRELATED, by_cues, cues, feature_vector, split_ask
 from app.core import Settings
 from app.index import load_embeddings
 from evals.dataset import DATASETS
@@ -25,6 +27,12 @@ C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
 FLOOR_GRID = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 FOLDS = 5
 SEED = 7
+TOPIC_FLOOR_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+MAX_FALSE_UNRELATED = 0.001
+"""The topic head may call at most this share of the related rows (out of fold) unrelated: a
+question Lotse could answer, declined as off-topic, costs the asker more than an off-topic
+message answered with the nearest offers. Among the (C, floor) pairs that keep to it, the one
+that declines the most unrelated rows."""
 
 
 def load_bank(paths: list[Path] = BANKS) -> list[dict[str, str]]:
@@ -90,8 +98,62 @@ def _head(model: Any) -> dict[str, Any]:
     return {"classes": classes, "weights": np.round(weights, 6).tolist(), "bias": np.round(bias, 6).tolist()}
 
 
+def train_head(
+    rows: list[dict[str, str]], x: np.ndarray, truth: list[str], rules: list[str], fold: np.ndarray, applied: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One head: its regularisation and floor chosen by cross-validation, its report and weights."""
+    scores = {c: _accuracy(truth, cross_validated(x, truth, fold, c)[0]) for c in C_GRID}
+    best = max(C_GRID, key=lambda c: (scores[c], -c))  # ties: the stronger regularisation
+    head_alone, confidence = cross_validated(x, truth, fold, best)
+    floors = {f: _accuracy(truth, with_floor(head_alone, confidence, rules, f)) for f in FLOOR_GRID}
+    floor = max(FLOOR_GRID, key=lambda f: (floors[f], -f))  # ties: trust the head more
+    predicted = with_floor(head_alone, confidence, rules, floor)
+    report = {
+        "C_by_cv": {str(c): v for c, v in scores.items()},
+        "C": best,
+        "floor_by_cv": {str(f): v for f, v in floors.items()},
+        "floor": floor,
+        "applied": applied,
+        "cv_accuracy": _accuracy(truth, predicted),
+        "head_alone_accuracy": _accuracy(truth, head_alone),
+        "rules_accuracy": _accuracy(truth, rules),
+        "cv_by_language": accuracy_by(rows, "lang", truth, predicted),
+        "rules_by_language": accuracy_by(rows, "lang", truth, rules),
+        "cv_by_class": accuracy_by([{"class": t} for t in truth], "class", truth, predicted),
+    }
+    return report, {**_head(_fit(x, truth, best)), "floor": floor, "applied": applied}
+
+
+def train_topic(rows: list[dict[str, str]], x: np.ndarray, applied: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The topic head: (C, floor) chosen by cross-validation under ``MAX_FALSE_UNRELATED``."""
+    truth = [UNRELATED if r["intent"] == UNRELATED else "related" for r in rows]
+    related, fold = truth.count("related"), _folds(rows)
+    grid: dict[str, dict[str, float]] = {}
+    for c in C_GRID:
+        predicted, confidence = cross_validated(x, truth, fold, c)
+        for floor in TOPIC_FLOOR_GRID:
+            said = [p == UNRELATED and p_c >= floor for p, p_c in zip(predicted, confidence)]
+            grid[f"C={c} floor={floor}"] = {
+                "C": c,
+                "floor": floor,
+                "false_unrelated": round(sum(s for s, t in zip(said, truth) if t == "related") / related, 4),
+                "unrelated_caught": round(sum(s for s, t in zip(said, truth) if t == UNRELATED) / (len(truth) - related), 3),
+            }
+    allowed = [g for g in grid.values() if g["false_unrelated"] <= MAX_FALSE_UNRELATED]
+    best = max(allowed, key=lambda g: (g["unrelated_caught"], -g["C"], g["floor"]))
+    report = {
+        "grid_by_cv": grid,
+        "C": best["C"],
+        "floor": best["floor"],
+        "applied": applied,
+        "false_unrelated": best["false_unrelated"],
+        "unrelated_caught": best["unrelated_caught"],
+    }
+    return report, {**_head(_fit(x, truth, best["C"])), "floor": best["floor"], "applied": applied}
+
+
 def train(settings: Settings, out: Path = INTENT_MODEL, cues_decide: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Train both heads, write the model, return the report. The heads in ``cues_decide`` are
+    """Train the three heads, write the model, return the report. The heads in ``cues_decide`` are
     trained and reported but not applied."""
     rows = load_bank()
     embeddings = load_embeddings(settings.embeddings)
@@ -101,36 +163,23 @@ def train(settings: Settings, out: Path = INTENT_MODEL, cues_decide: tuple[str, 
     embed_s = time.perf_counter() - started
     cue_names = tuple(cues().features("").keys())
     x = np.stack([feature_vector(v, a, cue_names) for v, a in zip(vectors, asks)])
-    fold = _folds(rows)
+    related = [i for i, r in enumerate(rows) if r["intent"] != UNRELATED]
+    related_rows = [rows[i] for i in related]
     report: dict[str, Any] = {
         "rows": len(rows),
+        "related_rows": len(related),
         "languages": sorted({r["lang"] for r in rows}),
         "embed_seconds": round(embed_s, 1),
     }
     heads = {}
     for target in ("intent", "detail"):
-        truth = [r[target] for r in rows]
-        scores = {c: _accuracy(truth, cross_validated(x, truth, fold, c)[0]) for c in C_GRID}
-        best = max(C_GRID, key=lambda c: (scores[c], -c))  # ties: the stronger regularisation
-        head_alone, confidence = cross_validated(x, truth, fold, best)
-        rules = [getattr(by_cues(a), target) for a in asks]
-        floors = {f: _accuracy(truth, with_floor(head_alone, confidence, rules, f)) for f in FLOOR_GRID}
-        floor = max(FLOOR_GRID, key=lambda f: (floors[f], -f))  # ties: trust the head more
-        predicted = with_floor(head_alone, confidence, rules, floor)
-        report[target] = {
-            "C_by_cv": {str(c): v for c, v in scores.items()},
-            "C": best,
-            "floor_by_cv": {str(f): v for f, v in floors.items()},
-            "floor": floor,
-            "applied": target not in cues_decide,
-            "cv_accuracy": _accuracy(truth, predicted),
-            "head_alone_accuracy": _accuracy(truth, head_alone),
-            "rules_accuracy": _accuracy(truth, rules),
-            "cv_by_language": accuracy_by(rows, "lang", truth, predicted),
-            "rules_by_language": accuracy_by(rows, "lang", truth, rules),
-            "cv_by_class": accuracy_by(rows, target, truth, predicted),
-        }
-        heads[target] = {**_head(_fit(x, truth, best)), "floor": floor, "applied": target not in cues_decide}
+        truth = [rows[i][target] for i in related]
+        rules = [getattr(by_cues(asks[i]), target) for i in related]
+        report[target], heads[target] = train_head(
+            related_rows, x[related], truth, rules, _folds(related_rows), target not in cues_decide
+        )
+    if len(related) < len(rows):  # a bank without unrelated messages trains no topic head
+        report["topic"], heads["topic"] = train_topic(rows, x, "topic" not in cues_decide)
     model = {
         "embedder": embeddings.id,
         "cue_names": list(cue_names),
@@ -147,7 +196,7 @@ def train(settings: Settings, out: Path = INTENT_MODEL, cues_decide: tuple[str, 
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=INTENT_MODEL, show_default=True)
 @click.option(
     "--cues-decide",
-    type=click.Choice(["intent", "detail"]),
+    type=click.Choice(["intent", "detail", "topic"]),
     multiple=True,
     default=("detail",),
     show_default=True,

@@ -165,7 +165,7 @@ class ExtractiveComposer:
         local_offers = query.wants_offers and any(query.place_filter in r.places for r in retrieved if query.place_filter)
         unknown_matters = bool(query.unknown_terms) and not local_offers
         weak = not retrieved or max(r.score for r in retrieved) < self.thresholds.min_chunk_score
-        if weak or unknown_matters or query.says_nothing:
+        if weak or unknown_matters or query.says_nothing or query.unrelated:
             return self.decline(evidence)
         scored: list[Scored] | None = None  # every sentence of the retrieved pages, scored once
         if query.wants_offers:

@@ -9,7 +9,7 @@ from app.conversation.followup import is_elliptical, needs_context, resolve_foll
 from app.conversation.gazetteer import Gazetteer, places_digest
 from app.conversation.glossary import Glossary
 from app.conversation.intent import DEFAULT_MODEL as INTENT_MODEL
-from app.conversation.intent import by_cues, classifier_for, feature_vector
+from app.conversation.intent import UNRELATED, by_cues, classifier_for, feature_vector
 from app.conversation.questions import clean_question
 from app.conversation.spelling import restore_spelling
 from app.conversation.understanding import (
@@ -24,6 +24,7 @@ from app.core import is_german
 
 __all__ = [
     "INTENT_MODEL",
+    "UNRELATED",
     "Condenser",
     "Gazetteer",
     "Glossary",

@@ -1,14 +1,16 @@
-"""What a message asks, learned: the intent (help, definition, service, fact) and the asked
-detail (phone, opening hours, amount, date, …, or none), each from a logistic-regression head
-over the multilingual question embedding Lotse computes anyway plus the cue features of
-``cues.yaml``. Trained by ``lotse train-intent`` on ``evals/datasets/intent_bank_*.jsonl``
+"""What a message asks, learned: the intent (help, definition, service, fact), the asked
+detail (phone, opening hours, amount, date, …, or none) and whether it is about anything the
+documents could answer at all (the topic: a poem, the weather or football results are not),
+each from a logistic-regression head over the multilingual question embedding Lotse computes
+anyway plus the cue features of ``cues.yaml``. Trained by ``lotse train-intent`` on ``evals/datasets/intent_bank_*.jsonl``
 (cross-validated numbers in ``models/README.md``); stored as plain weights in
 ``models/intent.json`` and applied with numpy (well under a millisecond).
 
 Each head has a confidence floor, chosen by cross-validation on the bank: below it the cues
-decide that head; a head trained but not applied (``applied: false``) leaves it to the cues
-always (the first intent cue that matches, else fact; the first detail cue, else
-none). A model trained for another embedder does not apply: then the cues decide alone."""
+decide that head (for the topic: the message counts as related); a head trained but not
+applied (``applied: false``) leaves it to the cues always (the first intent cue that matches,
+else fact; the first detail cue, else none). A model trained for another embedder does not
+apply: then the cues decide alone."""
 
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ from app.conversation.cues import cues
 DEFAULT_MODEL = Path(__file__).parent / "models" / "intent.json"
 INTENTS = ("help", "definition", "service", "fact")
 DETAILS = ("none", "phone", "email", "opening_hours", "address", "website", "age", "leader", "amount", "date", "count")
+UNRELATED = "unrelated"
+"""The topic head's class (and the bank's intent label) for a message the documents are not about."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class Asked:
     intent: str
     detail: str
     confidence: float = 1.0
+    unrelated: bool = False
+    """The message is about nothing the documents could answer (the topic head is sure of it)."""
 
 
 def feature_vector(vector: np.ndarray, text: str, cue_names: tuple[str, ...]) -> np.ndarray:
@@ -89,12 +95,13 @@ def by_cues(text: str) -> Asked:
 
 @dataclass(frozen=True)
 class IntentModel:
-    """The two trained heads, for one embedder."""
+    """The trained heads, for one embedder (a model trained before the topic head has none)."""
 
     embedder: str
     cue_names: tuple[str, ...]
     intent: Head
     detail: Head
+    topic: Head | None = None
 
     @classmethod
     def load(cls, path: Path = DEFAULT_MODEL) -> IntentModel | None:
@@ -102,7 +109,8 @@ class IntentModel:
         if not path.is_file():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["embedder"], tuple(data["cue_names"]), Head.of(data["intent"]), Head.of(data["detail"]))
+        topic = Head.of(data["topic"]) if "topic" in data else None
+        return cls(data["embedder"], tuple(data["cue_names"]), Head.of(data["intent"]), Head.of(data["detail"]), topic)
 
     def asked(self, vector: np.ndarray, text: str) -> Asked:
         """Each head's answer where it is at least as sure as its floor, else the cues'."""
@@ -116,7 +124,13 @@ class IntentModel:
             intent, p_intent = rules.intent, 1.0
         if detail != "none":
             intent = "fact"
-        return Asked(intent, detail, min(p_intent, p_detail))
+        return Asked(intent, detail, min(p_intent, p_detail), self._unrelated(features))
+
+    def _unrelated(self, features: np.ndarray) -> bool:
+        if self.topic is None:
+            return False
+        topic, p_topic = self.topic.predict(features)
+        return topic == UNRELATED and self.topic.decides(p_topic)
 
 
 def classifier_for(embedder_id: str, path: Path = DEFAULT_MODEL) -> IntentModel | None:

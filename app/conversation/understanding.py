@@ -286,6 +286,9 @@ class Query:
     """The detail the turn asks for (``intent.DETAILS``: phone, opening_hours, amount, date, …)."""
     says_nothing: bool = False
     """No recognised language and no word the documents know (``says_nothing``): declined."""
+    unrelated: bool = False
+    """About nothing the documents could answer (the learned topic head: a poem, the weather, a
+    football result): declined, whatever retrieval finds."""
     needs: tuple[Need, ...] = ()
     """What the turn seeks help with (``asking.sought``: a flat, a German course); only documents
     that speak of one of them answer it."""
@@ -399,6 +402,7 @@ class Understanding:
             ask=ask,
             detail=asked.detail,
             says_nothing=says_nothing(plain, self.vocabulary),  # as typed: respelling makes every word a document's
+            unrelated=asked.unrelated,
             needs=sought(own_ask, split.context),  # not the focused ask: a programme the situation names is sought by no one
             vector=vector,
             ask_vector=ask_vector,

@@ -36,3 +36,29 @@ def test_a_head_not_applied_is_never_asked_and_a_detail_makes_a_fact_question() 
     detail_by_cues = model(head(("help", "fact"), "help"), head(("none", "phone"), "none", applied=False))
     asked = detail_by_cues.asked(VECTOR, "Wie lautet die Telefonnummer?")
     assert (asked.intent, asked.detail) == ("fact", "phone")
+
+
+def test_the_topic_head_calls_a_message_unrelated_only_above_its_floor_and_a_model_without_one_never_does() -> None:
+    intent, detail = head(("help", "fact"), "help"), head(("none", "phone"), "none")
+    sure = IntentModel("test", CUE_NAMES, intent, detail, head(("related", "unrelated"), "unrelated", floor=0.85))
+    unsure = IntentModel("test", CUE_NAMES, intent, detail, head(("related", "unrelated"), "unrelated", floor=0.96))
+    assert sure.asked(VECTOR, "Schreib mir ein Gedicht").unrelated
+    assert not unsure.asked(VECTOR, "Schreib mir ein Gedicht").unrelated  # 0.953 sure is not sure enough
+    assert not model(intent, detail).asked(VECTOR, "Schreib mir ein Gedicht").unrelated
+
+
+def test_the_stored_model_declines_an_off_topic_message_but_not_a_newcomers_question() -> None:
+    from app.conversation.intent import classifier_for
+    from app.core import Settings
+    from app.index import load_embeddings
+
+    embeddings = load_embeddings(Settings().embeddings)
+    stored = classifier_for(embeddings.id)
+    assert stored is not None and stored.topic is not None
+
+    def unrelated(message: str) -> bool:
+        return stored.asked(np.asarray(embeddings.embed_query(message), dtype=np.float32), message).unrelated
+
+    assert unrelated("can u write me a short poem for my mums birthday?")
+    assert not unrelated("Wo bekomme ich in Dortmund Hilfe mit den Papieren?")
+    assert not unrelated("نامه از Ausländerbehörde برام اومده هیچی نمیفهمم کی میتونه برام توضیح بده")

@@ -83,6 +83,7 @@ def test_no_question_of_the_eval_suites_or_omosqa_is_refused() -> None:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
+    rows = [row for row in rows if row.get("intent") != "unrelated"]  # bank d: meant to be declined, orders included
     questions = [text for row in rows for text in ([row["question"]] if "question" in row else [row["previous"], row["turn"]])]
     assert len(questions) > 1000
     refused = []
