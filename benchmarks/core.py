@@ -106,6 +106,7 @@ def omos_selection(split: str, pages_to_embed: int = 20) -> list[tuple[str, str]
 
 
 def main() -> None:
+    """Run the benchmark on fresh indexes in a temporary folder and print its table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3, help="passes over the question set for warm latency")
     parser.add_argument("--omos", default="train,dev", help="OMoS-QA splits whose pages to ingest (comma-separated)")

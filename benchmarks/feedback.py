@@ -39,11 +39,13 @@ CENTRES = rng.standard_normal((TOPICS, DIM)).astype(np.float32)
 
 
 def vector(topic: int) -> np.ndarray:
+    """A unit vector near the centre of ``topic``: a stand-in question embedding."""
     v = CENTRES[topic] + 0.35 * rng.standard_normal(DIM).astype(np.float32)
     return v / np.linalg.norm(v)
 
 
 def answer(i: int) -> Answer:
+    """The ``i``-th stand-in answer, citing one chunk."""
     cite = Citation(n=1, doc_id="programmes/ki-koeln", chunk_id=f"c{i}", title="KI Köln", date=None, quote="…")
     return Answer(f"Frage {i % TOPICS}: Wo finde ich Hilfe?", "Antwort [1]", False, citations=[cite])
 
@@ -96,6 +98,7 @@ def dashboard_read(store: FeedbackStore) -> tuple[float, float, int, int]:
 
 
 def main() -> None:
+    """Time recording and the dashboard's read per backend and table size; print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--writers", type=int, default=4)

@@ -31,6 +31,7 @@ from evals.metrics import percentile
 
 
 def rss_mb(pid: int) -> float:
+    """The resident memory of process ``pid`` in MB (0.0 if ``/proc`` does not say)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
@@ -38,6 +39,7 @@ def rss_mb(pid: int) -> float:
 
 
 def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start ``lotse serve`` on ``port`` and wait until it runs (at most two minutes), else exit."""
     server = subprocess.Popen(
         [sys.executable, "-m", "app", "serve", "--port", str(port)],
         cwd=ROOT,
@@ -59,6 +61,8 @@ def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Pop
 
 
 def run_round(url: str, sessions: int, per_session: int, questions: list[str], limit_s: float, pid: int) -> dict[str, float]:
+    """Run ``sessions`` clients asking ``per_session`` questions each through /ask; requests, errors, latency,
+    throughput and the server's peak RSS."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -144,6 +148,7 @@ def rate_limit_round(questions: list[str], sent: int = 60) -> dict[str, float]:
 
 
 def main() -> None:
+    """Run a round per session count and one over the per-client limit; print the results."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, nargs="+", default=[20, 50])
     parser.add_argument("--questions", type=int, default=3, help="questions per session")

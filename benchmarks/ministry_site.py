@@ -66,6 +66,7 @@ PDF_TEXT = "Die Integrationslotsen im Kreis Kleve begleiten Zugewanderte zu Ämt
 
 
 def press_page(path: str, paragraphs: list[str] | None = None, host: str = "") -> bytes:
+    """The HTML page of the release at ``path`` (with ``paragraphs`` instead of its own, if given)."""
     title, date, texts = RELEASES[path]
     body = "\n".join(f"<p>{p}</p>" for p in (paragraphs or texts))
     return PAGE.format(title=title, date=date, paragraphs=body, canonical=f"{host}{path}").encode()
@@ -104,22 +105,26 @@ class Site:
     """Path -> where a 302 sends the client (any address)."""
 
     def feed(self) -> bytes:
+        """The RSS feed listing every press release."""
         items = "".join(f"<item><title>{RELEASES[p][0]}</title><link>{self.host}{p}</link></item>" for p in RELEASES)
         head = '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Presse</title>'
         return f"{head}{items}</channel></rss>".encode()
 
     def sitemap_index(self) -> bytes:
+        """The sitemap index pointing at the press sitemap."""
         return (
             f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f"<sitemap><loc>{self.host}/sitemap-presse.xml</loc></sitemap></sitemapindex>"
         ).encode()
 
     def sitemap(self) -> bytes:
+        """The press sitemap: the releases, the PDF and a page robots.txt disallows."""
         urls = [*RELEASES, "/dokumente/richtlinie.pdf", "/intern/entwurf"]
         locs = "".join(f"<url><loc>{self.host}{u}</loc></url>" for u in urls)
         return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'.encode()
 
     def requests_for(self, path: str) -> list[dict[str, str]]:
+        """The headers of each logged request for ``path``, in order."""
         return [headers for _, p, headers in self.log if p == path]
 
 

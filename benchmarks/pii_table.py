@@ -24,6 +24,7 @@ spec.loader.exec_module(old)
 
 
 def caught(scrub, case) -> bool:
+    """Whether ``scrub`` removes every personal item of ``case`` and keeps every public one."""
     result = scrub(case.text)
     return not any(p in result for p in case.personal) and all(p in result for p in case.public)
 

@@ -35,6 +35,7 @@ NEW_QUESTION = "Was macht das Welcome Center im Kreis Kleve?"
 
 
 def start_chroma(folder: Path) -> tuple[subprocess.Popen, str]:
+    """Start ``chroma run`` on ``folder`` and a free port; the process and its URL once it answers."""
     port = free_port()
     chroma = Path(sys.executable).with_name("chroma")
     server = subprocess.Popen(
@@ -54,17 +55,20 @@ def start_chroma(folder: Path) -> tuple[subprocess.Popen, str]:
 
 
 def ingest(env: dict[str, str]) -> float:
+    """Run ``lotse ingest`` with ``env``; the seconds it took."""
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True)
     return time.perf_counter() - started
 
 
 def cites_new_doc(url: str) -> bool:
+    """Whether the server at ``url`` cites the added document when asked about it."""
     result = Client(url, verbose=False).predict(NEW_QUESTION, None, None, api_name="/ask")
     return any(c["doc_id"] == NEW_DOC.with_suffix("").as_posix() for c in result.get("citations", []))
 
 
 def main() -> None:
+    """Serve two workers, keep clients asking while the missing document is ingested, and print the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=90.0, help="how long the clients keep asking")

@@ -70,6 +70,7 @@ class HashEmbeddings(LotseEmbeddings):
 
 
 def omos_pages() -> dict[str, str]:
+    """The German OMoS-QA pages of train and dev, text by page."""
     rows = [row for split in ("train", "dev") for row in load_split(OMOS_DIR / f"{split}_de.jsonl")]
     return pooled_pages(rows)
 
@@ -93,6 +94,7 @@ def build_corpus(folder: Path, docs: int, pages: dict[str, str]) -> int:
 
 
 def folder_mb(path: Path) -> float:
+    """The size of the files under ``path`` in MB."""
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
@@ -191,6 +193,7 @@ def measure_questions(corpus: Path, chroma: Path) -> dict[str, float]:
 
 
 def question_row(label: str, docs: float, chunks: float, q: dict[str, float], fake: bool) -> str:
+    """One row of the question table (no quality on hash-vector indexes)."""
     quality = "– (hash vectors)" if fake else f"{q['key_fact']:.3f} / {q['abstained']:.3f}"
     return (
         f"| {label} | {docs:,.0f} | {chunks:,.0f} | {q['cold_s']:.1f} | {q['p50']:.0f} / {q['p95']:.0f} | "
@@ -199,6 +202,8 @@ def question_row(label: str, docs: float, chunks: float, q: dict[str, float], fa
 
 
 def measure(tmp: Path, docs: int, pages: dict[str, str], fake: bool) -> dict[str, float]:
+    """Ingest a corpus of ``docs`` documents in a child process (built if needed) and time questions on it;
+    the ingest's numbers with the index size. The index is deleted afterwards."""
     corpus, chroma = tmp / f"corpus-{docs}", tmp / f"chroma-{docs}-{'fake' if fake else 'real'}"
     if not corpus.exists():
         build_corpus(corpus, docs, pages)
@@ -229,6 +234,7 @@ def measure(tmp: Path, docs: int, pages: dict[str, str], fake: bool) -> dict[str
 
 
 def row(label: str, r: dict[str, float], note: str = "") -> str:
+    """One row of the ingest table, with the pages per second and the index size per chunk."""
     rate = r["docs"] / r["seconds"] if r["seconds"] else 0.0
     per_chunk = r["index_mb"] * 1000 / r["chunks"] if r["chunks"] else 0.0
     rss = f"{r['rss_mb']:,.0f}" if "rss_mb" in r else "–"
@@ -240,6 +246,7 @@ def row(label: str, r: dict[str, float], note: str = "") -> str:
 
 
 def main() -> None:
+    """Measure each size within the budget (or run as a child process) and print both tables."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1,15,75", help="multiples of the project corpus (real embedder)")
     parser.add_argument("--fake-sizes", default="75,300", help="multiples ingested with the hash embedder")

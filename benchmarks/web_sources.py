@@ -24,6 +24,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def run(settings: Settings, label: str) -> str:
+    """One ``lotse ingest`` with the web sources; its row of the table."""
     sources = load_sources(settings.sources_path)
     fetcher = PoliteFetcher(sources.policy)
     started = time.perf_counter()
@@ -47,6 +48,7 @@ def run(settings: Settings, label: str) -> str:
 
 
 def main() -> None:
+    """Run three ingests against the local ministry site and print the table."""
     with MinistrySite() as site, tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "corpus" / "glossary").mkdir(parents=True)

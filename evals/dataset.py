@@ -28,6 +28,7 @@ class EvalQuestion:
 
     @property
     def answerable(self) -> bool:
+        """Whether the question has a key fact (the documents answer it)."""
         return self.key_fact is not None
 
     @property
@@ -37,6 +38,7 @@ class EvalQuestion:
 
 
 def load_questions(path: Path = NRW_PATH) -> list[EvalQuestion]:
+    """The questions of ``nrw.jsonl`` (or another file in its format)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [
         EvalQuestion(

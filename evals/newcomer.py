@@ -37,6 +37,8 @@ _SENTENCE_AND_MARK = re.compile(r"\s*(.+?)\s*\[(\d+)\]")
 
 @dataclass(frozen=True)
 class NewcomerQuestion:
+    """One row of ``newcomer.jsonl``."""
+
     id: str
     question: str
     lang: str
@@ -48,6 +50,7 @@ class NewcomerQuestion:
 
 
 def load_newcomer(path: Path = NEWCOMER_PATH) -> list[NewcomerQuestion]:
+    """The questions of ``newcomer.jsonl`` (or another file in its format)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [
         NewcomerQuestion(
@@ -135,6 +138,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 def run_newcomer(
     lotse: Lotse, questions: list[NewcomerQuestion] | None = None, progress: Callable[..., Any] = tqdm
 ) -> SuiteResult:
+    """The newcomer suite over ``questions`` (default: ``newcomer.jsonl``), with the naive baseline beside Lotse."""
     questions = questions if questions is not None else load_newcomer()
     baseline = NaiveBaseline(Catalogue.load(lotse.index).documents(), lotse.embeddings)
     rows = [_row(lotse, baseline, q) for q in progress(questions, desc="Newcomer", unit="Frage")]

@@ -41,6 +41,8 @@ WRONG_PAGE = -1
 
 @dataclass(frozen=True)
 class OmosRow:
+    """One OMoS-QA row: the question, its page's lines, the indices of the answer lines, and the page."""
+
     id: str
     question: str
     lines: list[str]
@@ -49,6 +51,7 @@ class OmosRow:
 
 
 def load_split(path: Path) -> list[OmosRow]:
+    """The rows of one OMoS-QA split file."""
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
@@ -124,6 +127,7 @@ def run_omosqa(
     predictions_out: Path | None = None,
     progress: Callable[..., Any] = tqdm,
 ) -> SuiteResult:
+    """The OMoS-QA suite on ``split``: selection, cross-lingual, page retrieval and end to end, with the naive baseline."""
     rows = load_split(split)
     cache = VectorCache(embeddings, cache_dir)
     gold = [r.answers for r in rows]

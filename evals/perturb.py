@@ -47,4 +47,5 @@ class CountedSpellings:
         self.forms = {key: form for (key, form), _ in ranked}  # the most frequent form comes last
 
     def spellings(self, keys: Collection[str]) -> dict[str, str]:
+        """For each of ``keys`` the sentences use, their most frequent form."""
         return {key: self.forms[key] for key in keys if key in self.forms}

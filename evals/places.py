@@ -41,6 +41,9 @@ KIND = "press"
 
 @dataclass(frozen=True)
 class PlaceQuestion:
+    """One question of the places fixture: the place it asks about, whether a document of it answers, and how the
+    place is named."""
+
     id: str
     question: str
     lang: str
@@ -54,6 +57,7 @@ class PlaceQuestion:
 
 
 def load_place_questions(path: Path = FIXTURE / "questions.jsonl") -> list[PlaceQuestion]:
+    """The questions of the places fixture."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [PlaceQuestion(**row) for row in rows]
 

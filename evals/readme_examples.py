@@ -25,6 +25,7 @@ def regenerated(readme: str, lotse: Lotse) -> str:
 
 
 def main(argv: list[str]) -> int:
+    """Rewrite the README's example outputs, or with ``--check`` only compare them (exit code 1 if stale)."""
     lotse = Lotse.from_settings(Settings())
     current = README.read_text(encoding="utf-8")
     fresh = regenerated(current, lotse)

@@ -35,6 +35,8 @@ REALISTIC_CHECK_PATH = DATASETS / "realistic_check.jsonl"
 
 @dataclass(frozen=True)
 class RealisticQuestion:
+    """One row of ``realistic.jsonl`` (or another file in its format)."""
+
     id: str
     question: str
     lang: str
@@ -47,6 +49,7 @@ class RealisticQuestion:
 
 
 def load_realistic(path: Path = REALISTIC_PATH) -> list[RealisticQuestion]:
+    """The messages of ``realistic.jsonl`` (or another file in its format)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [
         RealisticQuestion(
@@ -93,6 +96,7 @@ def _row(lotse: Lotse, q: RealisticQuestion) -> dict[str, Any]:
 def run_realistic(
     lotse: Lotse, questions: list[RealisticQuestion] | None = None, progress: Callable[..., Any] = tqdm
 ) -> SuiteResult:
+    """The realistic-messages suite over ``questions`` (default: ``realistic.jsonl``)."""
     questions = questions if questions is not None else load_realistic()
     rows = [_row(lotse, q) for q in progress(questions, desc="Realistisch", unit="Frage")]
     answerable = [r for r in rows if r["answerable"]]

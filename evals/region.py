@@ -55,6 +55,8 @@ DISTRACTOR_PREFIX = "pages/"
 
 @dataclass(frozen=True)
 class RegionQuestion:
+    """One question of the suite, with the Land it is about (``STATEWIDE``: NRW)."""
+
     id: str
     question: str
     kind: str
@@ -66,6 +68,7 @@ class RegionQuestion:
 
     @property
     def answerable(self) -> bool:
+        """Whether the question has a key fact (the documents answer it)."""
         return self.key_fact is not None
 
 

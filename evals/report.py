@@ -17,6 +17,7 @@ from evals.suite import SuiteResult  # noqa: E402
 
 
 def to_json(result: SuiteResult) -> dict[str, Any]:
+    """The result as ``report.json`` holds it."""
     return {
         "suite": result.suite,
         "metrics": result.metrics,
@@ -92,6 +93,7 @@ PLOTS = {
 
 
 def metric_table(result: SuiteResult) -> list[tuple[str, float, float | None]]:
+    """(metric, Lotse's value, the baseline's or None) per metric; a baseline-only metric has NaN for Lotse."""
     return [(name, value, result.baseline.get(name)) for name, value in result.metrics.items()] + [
         (name, float("nan"), value) for name, value in result.baseline.items() if name not in result.metrics
     ]

@@ -18,6 +18,7 @@ EXPANSIONS = ("none", "lexical", "all")
 
 
 def main() -> None:
+    """Print document and key-fact hits and MRR for each retrieval mode and glossary expansion."""
     lotse = Lotse.from_settings(Settings())
     questions = [q for q in load_questions() if q.answerable]
     crosslingual = {q.id for q in questions if q.kind == "crosslingual"}

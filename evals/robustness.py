@@ -98,6 +98,8 @@ def questions() -> list[tuple[str, str, str, str | None]]:
 
 
 def run_robustness(lotse: Lotse, progress: Callable[..., Any] = tqdm) -> SuiteResult:
+    """The robustness suite: per perturbation, the share of questions that keep their abstain decision and top
+    cited document."""
     rows = []
     for qid, question, lang, previous in progress(questions(), desc="Robustheit", unit="Frage"):
         original = _outcome(lotse, question, previous)

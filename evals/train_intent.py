@@ -84,6 +84,7 @@ def _accuracy(truth: list[str], predicted: list[str]) -> float:
 
 
 def accuracy_by(rows: list[dict[str, str]], key: str, truth: list[str], predicted: list[str]) -> dict[str, float]:
+    """The share of right predictions for each value of ``key`` in ``rows`` (e.g. per language)."""
     groups: dict[str, list[bool]] = defaultdict(list)
     for row, t, p in zip(rows, truth, predicted):
         groups[row[key]].append(t == p)

@@ -71,6 +71,7 @@ class Examples:
     """Per question, the line features of its typed copies (empty: none)."""
 
     def labels(self) -> list[np.ndarray]:
+        """Per question, 1 for each of its page's answer lines and 0 for the others."""
         return [np.isin(np.arange(len(r.lines)), r.answers).astype(int) for r in self.rows]
 
     def with_typed(self) -> Examples:
@@ -128,6 +129,7 @@ def decide(probabilities: list[np.ndarray], line_threshold: float, answer_thresh
 
 
 def predict(model: Any, examples: Examples) -> list[np.ndarray]:
+    """The model's line probabilities for each question's page."""
     return [np.asarray(model.predict(f)) for f in examples.features]
 
 

@@ -30,6 +30,7 @@ class VectorCache:
         return hashlib.sha1(f"{'q' if is_query else 'p'}\n{text}".encode()).hexdigest()
 
     def passages(self, texts: list[str]) -> np.ndarray:
+        """The passage vectors of ``texts``, one row each; those not cached yet are embedded in batches."""
         missing = list(dict.fromkeys(t for t in texts if self._key(t, False) not in self._vectors))
         for start in range(0, len(missing), BATCH):
             batch = missing[start : start + BATCH]
@@ -41,6 +42,7 @@ class VectorCache:
         return np.stack([self._vectors[self._key(t, False)] for t in texts])
 
     def query(self, text: str) -> np.ndarray:
+        """The query vector of ``text``, embedded once."""
         key = self._key(text, True)
         if key not in self._vectors:
             self._vectors[key] = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
@@ -48,6 +50,7 @@ class VectorCache:
         return self._vectors[key]
 
     def save(self) -> None:
+        """Write the cache to its file if anything was added since it was read."""
         if self._dirty:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             np.savez(self.path, allow_pickle=False, **self._vectors)

@@ -21,10 +21,12 @@ class Chunk:
 
     @property
     def sentences(self) -> list[str]:
+        """The chunk's sentences in order, across its paragraphs."""
         return [s for paragraph in self.paragraphs for s in paragraph]
 
     @property
     def text(self) -> str:
+        """The chunk's text: each paragraph's sentences joined by spaces, one paragraph a line."""
         return "\n".join(" ".join(paragraph) for paragraph in self.paragraphs)
 
     @property

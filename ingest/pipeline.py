@@ -89,6 +89,8 @@ class IngestReport:
     """What fetching the web sources did (None: not fetched this run)."""
 
     def summary(self) -> str:
+        """The German summary printed at the end: the web sources' line (if fetched), then documents, chunks,
+        changes, vectors and time."""
         web = f"{self.web.summary()}\n" if self.web is not None else ""
         return web + (
             f"{self.documents} Dokumente, {self.chunks} Abschnitte | neu {self.added}, geändert {self.updated}, "
@@ -191,6 +193,7 @@ def chunk_metadata(doc: SourceDocument, chunk: Chunk, glossary: Glossary, finger
 
 
 def batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """Consecutive slices of ``items``, each of at most ``size``."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 

@@ -39,9 +39,11 @@ class VectorReuse:
         return [t for t in dict.fromkeys(texts) if t not in self._by_text]
 
     def add(self, texts: Sequence[str], vectors: Sequence[Sequence[float]]) -> None:
+        """Remember ``vectors`` as those of ``texts``, pair by pair."""
         self._by_text.update({t: list(v) for t, v in zip(texts, vectors)})
 
     def vector(self, text: str) -> list[float]:
+        """The vector of exactly this text (a ``KeyError`` if it has none)."""
         return self._by_text[text]
 
 

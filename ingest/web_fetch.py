@@ -44,6 +44,7 @@ class Fetched:
 
 
 def host_of(url: str) -> str:
+    """``scheme://host[:port]`` of ``url``: the key for robots.txt and the pause between requests."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
@@ -67,6 +68,7 @@ class PoliteFetcher:
         self.client = guarded_client(self.policy.allow_private_hosts)
 
     def close(self) -> None:
+        """Close the HTTP client and its connections."""
         self.client.close()
 
     def allowed(self, url: str) -> bool:

@@ -57,6 +57,7 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
+        """A connection to the first public address of ``host`` that accepts; ``BlockedAddress`` if any address is not public."""
         addresses = public_addresses(host, port)
         last: Exception | None = None
         for address in addresses:
@@ -69,9 +70,11 @@ class GuardedBackend(httpcore.NetworkBackend):
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
     ) -> httpcore.NetworkStream:
+        """Refused with ``BlockedAddress``: Lotse fetches over TCP only."""
         raise BlockedAddress("Unix-Sockets ruft Lotse nicht ab")
 
     def sleep(self, seconds: float) -> None:
+        """Sleep as httpcore's own backend does."""
         self._sockets.sleep(seconds)
 
 

@@ -54,6 +54,7 @@ class WebSource(BaseModel):
 
     @property
     def address(self) -> str:
+        """The source's one URL: page, sitemap or feed."""
         return str(self.url or self.sitemap or self.feed)
 
     @property
@@ -63,6 +64,7 @@ class WebSource(BaseModel):
 
     @property
     def label(self) -> str:
+        """The name shown in progress bars: ``name``, else the address."""
         return self.name or self.address
 
     def wants(self, page_url: str) -> bool:
@@ -91,6 +93,8 @@ class FetchPolicy(BaseModel):
 
 
 class SourcesFile(BaseModel):
+    """The whole ``sources.yaml``: the fetch policy and the sources."""
+
     model_config = ConfigDict(extra="forbid")
 
     policy: FetchPolicy = FetchPolicy()

@@ -53,6 +53,7 @@ class SyncReport:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """The German report line: pages new, unchanged, changed, removed, failed, duplicate, and the requests made."""
         return (
             f"Web: {self.new} neu, {self.unchanged} unverändert, {self.changed} geändert, {self.removed} entfernt, "
             f"{self.failed} fehlgeschlagen, {self.duplicates} doppelt ({self.requests} Anfragen)"
@@ -86,9 +87,11 @@ class WebState:
             self.db.execute("ALTER TABLE pages ADD COLUMN source TEXT")  # state written before sources were recorded
 
     def close(self) -> None:
+        """Close the database."""
         self.db.close()
 
     def get(self, url: str) -> Known | None:
+        """What is remembered about ``url``, or None if nothing."""
         row = self.db.execute(
             "SELECT url, file, etag, last_modified, text_sha, misses FROM pages WHERE url = ?", (url,)
         ).fetchone()
@@ -123,6 +126,7 @@ class WebState:
         return [Known(*row[:6]) for row in rows if (row[6] not in addresses if row[6] else site_or_none(row[0]) not in sites)]
 
     def forget(self, url: str) -> None:
+        """Delete what is remembered about ``url``."""
         with self.db:
             self.db.execute("DELETE FROM pages WHERE url = ?", (url,))
 
@@ -132,6 +136,7 @@ def _now() -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename (creating the folder if needed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(data)
@@ -150,6 +155,7 @@ def page_text(body: bytes, suffix: str) -> HtmlText:
 
 
 def mirror_file(pages_dir: Path, url: str, suffix: str) -> Path:
+    """Where the copy of ``url`` is kept: a folder per host, a file named by the URL's hash."""
     host = urlsplit(url).netloc.replace(":", "_") or "ohne-host"
     return pages_dir / host / (hashlib.sha256(url.encode()).hexdigest()[:20] + suffix)
 
@@ -168,9 +174,11 @@ class WebSync:
 
     @property
     def pages_dir(self) -> Path:
+        """The folder of the kept page copies."""
         return self.settings.web_dir / PAGES
 
     def run(self) -> SyncReport:
+        """Delete the copies of pages whose source left ``sources.yaml``, then fetch every source's pages; the report."""
         state = WebState(self.settings.web_dir / STATE)
         try:
             self._retire(state)

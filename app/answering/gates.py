@@ -103,6 +103,7 @@ def stands_alone(text: str) -> bool:
 
 
 def years_in(text: str) -> set[str]:
+    """The years (19xx, 20xx) that ``text`` mentions."""
     return {m.group(0) for m in YEAR.finditer(text)}
 
 

@@ -191,6 +191,7 @@ class LLMComposer:
         self.extractive = extractive
 
     def abstain(self, referral: Referral | None, place: str | None = None) -> Draft:
+        """The extractive composer's German "no answer", with the cited referral if there is one."""
         return self.extractive.abstain(referral, place)
 
     def _reply(self, question: str, chunks: list[RetrievedChunk], language: str = GERMAN) -> str:
@@ -201,6 +202,8 @@ class LLMComposer:
         return "".join(str(piece.content) for piece in self.model.stream(messages))
 
     def compose(self, evidence: Evidence) -> Draft:
+        """The model's checked answer (in the asker's language if it writes that); the extractive abstention on weak
+        evidence, the extractive answer with a note when the model fails or nothing it wrote passes the checks."""
         baseline = self.extractive.compose(evidence)
         if baseline.abstained:
             return baseline

@@ -58,12 +58,16 @@ class MarginSelector(SentenceSelector):
 
     @property
     def abstention_threshold(self) -> float:
+        """``min_score``: a page whose best cosine similarity is below it has no answer."""
         return self.min_score
 
     def scores(self, question: str, query: np.ndarray, vectors: np.ndarray, lines: list[str]) -> np.ndarray:
+        """Each line's cosine similarity to the question (both embeddings are normalised)."""
         return np.asarray(vectors @ query)
 
     def choose(self, scores: np.ndarray) -> list[int]:
+        """Up to ``max_sentences`` lines within ``margin`` of the best, in page order; ``[]`` if the best is below
+        ``min_score``."""
         best = float(scores.max())
         if best < self.min_score:
             return []
@@ -116,9 +120,11 @@ class LearnedSelector(SentenceSelector):
 
     @property
     def abstention_threshold(self) -> float:
+        """``answer_threshold``: a page whose best line probability is below it has no answer."""
         return self.answer_threshold
 
     def choose(self, scores: np.ndarray) -> list[int]:
+        """The best lines grown to their neighbours (``grow_spans``), or ``[]`` if the best is below ``answer_threshold``."""
         return grow_spans(scores, self.line_threshold) if scores.max() >= self.answer_threshold else []
 
 

@@ -43,17 +43,20 @@ class Head:
     """False: trained and reported, but the cues decide."""
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """The softmax probability of each class for one feature vector."""
         logits = self.weights @ features + self.bias
         exp = np.exp(logits - logits.max())
         return np.asarray(exp / exp.sum())
 
     def predict(self, features: np.ndarray) -> tuple[str, float]:
+        """The most probable class and its probability."""
         p = self.probabilities(features)
         best = int(p.argmax())
         return self.classes[best], float(p[best])
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Head:
+        """A head from its stored form in ``intent.json`` (floor 0 and applied unless it says otherwise)."""
         return cls(
             tuple(data["classes"]),
             np.asarray(data["weights"], dtype=np.float32),

@@ -39,6 +39,7 @@ class RetrievedChunk:
         )
 
     def to_dict(self) -> dict[str, Any]:
+        """The chunk as the ``lotse ask --json`` contract lists it: ids, score and text."""
         return {"doc_id": self.doc_id, "chunk_id": self.chunk_id, "score": self.score, "text": self.text}
 
 
@@ -97,6 +98,7 @@ class Answer:
     conversation before it; empty when it is the question as typed."""
 
     def to_dict(self) -> dict[str, Any]:
+        """The answer as the ``lotse ask --json`` contract serialises it."""
         return {
             "question": self.question,
             "answer": self.answer,

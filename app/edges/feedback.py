@@ -186,6 +186,7 @@ class FeedbackStore:
             return db.execute(delete(FEEDBACK).where(FEEDBACK.c.created_at < cutoff)).rowcount
 
     def rows(self) -> list[tuple[Any, ...]]:
+        """Every entry's ``COLUMNS``, ordered by id."""
         with self.engine.connect() as db:
             return [tuple(row) for row in db.execute(select(*(FEEDBACK.c[name] for name in COLUMNS)).order_by(FEEDBACK.c.id))]
 
@@ -243,6 +244,7 @@ class FeedbackStore:
             return self.export_csv(out)
 
     def close(self) -> None:
+        """Release the database connections."""
         self.engine.dispose()
 
 
@@ -258,19 +260,25 @@ class NoFeedback(FeedbackStore):
         self.reason = reason
 
     def record(self, answer: Answer, verdict: str, answer_id: str | None = None) -> int:
+        """Refuse with a German ``LotseError``: nothing is stored."""
         raise LotseError("Rückmeldungen werden zurzeit nicht gespeichert.", detail=self.reason)
 
     def purge(self, older_than_days: int) -> int:
+        """Nothing to delete: 0."""
         return 0
 
     def rows(self) -> list[tuple[Any, ...]]:
+        """No rows."""
         return []
 
     def problems(self, days: int, limit: int) -> list[Entry]:
+        """No entries."""
         return []
 
     def counts_by_day(self, days: int) -> list[tuple[str, str, int]]:
+        """No counts."""
         return []
 
     def close(self) -> None:
+        """Nothing to close."""
         pass

@@ -36,14 +36,17 @@ class Gap:
 
     @property
     def unanswered(self) -> int:
+        """How many of the topic's questions Lotse could not answer."""
         return sum(e.verdict == "abstained" for e in self.entries)
 
     @property
     def disliked(self) -> int:
+        """How many of the topic's answers got a 👎."""
         return sum(e.verdict == "down" for e in self.entries)
 
     @property
     def last_seen(self) -> str:
+        """When the topic's newest entry was stored (ISO 8601, UTC)."""
         return max(e.created_at for e in self.entries)
 
 

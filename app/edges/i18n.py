@@ -27,6 +27,7 @@ def N_(text: str) -> str:  # noqa: N802 - gettext's conventional marker name
 
 
 def catalogue_path(language: str) -> Path:
+    """The hand-written ``.po`` catalogue of ``language``."""
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 

@@ -47,6 +47,7 @@ class Programme:
     stems: frozenset[str] = field(default=frozenset(), compare=False)
 
     def row(self) -> list[str]:
+        """The table fields, in the order of ``FIELDS``."""
         return [self.name, self.where, self.since, self.money, self.operator]
 
     def statements(self, source_label: str) -> list[str]:
@@ -178,6 +179,8 @@ class ProgrammeDirectory:
 
     @classmethod
     def load(cls, corpus_dir: Path, glossary: Glossary | None = None) -> ProgrammeDirectory:
+        """Every programme description in ``corpus_dir`` and the press releases they cite (with the corpus's
+        glossary unless ``glossary`` is given)."""
         programmes = load_programmes(corpus_dir)
         cited = {s for p in programmes for s in p.sources}
         return cls(
@@ -185,4 +188,5 @@ class ProgrammeDirectory:
         )
 
     def filter(self, place: str | None, search: str) -> list[Programme]:
+        """The programmes about ``place`` (or statewide) that match every word of ``search``."""
         return filter_programmes(self.programmes, place, search, self.glossary)

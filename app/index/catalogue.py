@@ -25,6 +25,7 @@ class Catalogue:
 
     @classmethod
     def load(cls, index: Index) -> Catalogue:
+        """Every chunk the index's generation sees, read in one scan, and how many other rows the collection holds."""
         stored = index.chunks.get(where=index.visible(), include=["documents", "metadatas"])
         rows = list(zip(stored["ids"], stored["documents"] or [], stored["metadatas"] or []))
         return cls(
@@ -43,6 +44,7 @@ class Catalogue:
         return iter(self.meta)
 
     def doc_id(self, chunk_id: str) -> str:
+        """The document the chunk belongs to."""
         return str(self.meta[chunk_id]["doc_id"])
 
     def position(self, chunk_id: str) -> int:

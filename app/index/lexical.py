@@ -125,6 +125,7 @@ class LexicalIndex:
 
     @classmethod
     def empty(cls) -> LexicalIndex:
+        """An index without chunks (what an empty corpus builds)."""
         return cls(
             np.asarray([], dtype="S1"),
             np.asarray([], dtype="S1"),

@@ -162,6 +162,7 @@ class SentenceStore:
             return {row[0] for row in db.execute("SELECT DISTINCT chunk_id FROM sentences")}
 
     def count(self) -> int:
+        """How many sentences are stored."""
         with self._connect() as db:
             return int(db.execute("SELECT COUNT(*) FROM sentences").fetchone()[0])
 

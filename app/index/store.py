@@ -87,6 +87,7 @@ class Pointer:
 
 
 def pointer_name(collection: str) -> str:
+    """The name of the collection holding ``collection``'s pointer; a German error if the name is too short."""
     if len(collection) < 3:
         raise ConfigurationError("Der Name der Sammlung (LOTSE_COLLECTION) braucht mindestens 3 Zeichen.")
     return f"{collection}-pointer"
@@ -225,6 +226,7 @@ class Index:
 
     @property
     def embedder_id(self) -> str:
+        """The id of the embedder the chunks were embedded with (empty if the collection does not say)."""
         return str((self.chunks.metadata or {}).get(EMBEDDER_KEY, ""))
 
     def visible(self) -> Where:

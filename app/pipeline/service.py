@@ -70,6 +70,8 @@ class Lotse:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Lotse:
+        """Lotse as ``settings`` configure it: embedder, glossary, composer (with the chat model if one is set)
+        and the index; fails now, with a clear message, if there is no index."""
         embeddings = load_embeddings(settings.embeddings)
         glossary = Glossary.load(settings.glossary_path)
         extractive = ExtractiveComposer(
@@ -127,10 +129,12 @@ class Lotse:
 
     @property
     def index(self) -> Index:
+        """The index of the committed generation."""
         return self.snapshot().index
 
     @property
     def retriever(self) -> HybridRetriever:
+        """The retriever over the committed generation."""
         return self.snapshot().retriever
 
     def resolve_place(self, place: str | None) -> str | None:

@@ -40,10 +40,12 @@ class Page:
 
     @property
     def vectors(self) -> np.ndarray:
+        """The lines' stored sentence vectors, one row per line."""
         return np.stack([line.vector for line in self.lines])
 
     @property
     def texts(self) -> list[str]:
+        """The lines' texts, in document order."""
         return [line.text for line in self.lines]
 
 

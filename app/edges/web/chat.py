@@ -225,6 +225,8 @@ class Chat:
         shown_handout: str,
         request: gr.Request | None = None,
     ) -> Iterator[Turn]:
+        """The chat's states for one message: a refusal, or a searching note, the answer as it grows and the
+        finished answer (led by an emergency notice when the message speaks of harm)."""
         text = normalize_text(message or "").strip()
         refused = self.refusal(text, history, language, request)
         if refused is not None:  # no empty or unanswered bubble; a question stays in the box, nothing is lost
@@ -280,6 +282,8 @@ class Chat:
         raise AssertionError("Lotse.stream ends with the Answer")
 
     def on_like(self, data: gr.LikeData, session: Session | None, language: str, request: gr.Request | None = None) -> None:
+        """Store a 👍/👎 on a signed answer (at most ``VERDICTS_PER_MINUTE`` per client), thanking the asker or
+        saying that it was not stored."""
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         if not self.verdicts.allow(client_of(request)):
             log.warning("Rückmeldung verworfen: mehr als %d pro Minute von einem Client", VERDICTS_PER_MINUTE)

@@ -51,6 +51,7 @@ class EmergencyNumbers:
 
     @classmethod
     def load(cls, path: Path) -> EmergencyNumbers:
+        """The numbers and their sources from the YAML file at ``path``; a ``KeyError`` if a role is missing."""
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         sources = tuple(
             Source(s["publisher"], s["url"], " ".join(s["passage"].split()), tuple(s["states"])) for s in data["sources"]

@@ -74,6 +74,7 @@ class RouteGate:
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Refuse routes off the allow list (404) and bodies over ``max_body_bytes`` (413); pass everything else on."""
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         if not allowed(scope["method"], scope["path"]):
@@ -142,6 +143,7 @@ class LoginThrottle:
             return max(0.0, last + own - now, (self._recent[-1] + everyone - now) if everyone else 0.0)
 
     def note(self, address: str, succeeded: bool) -> None:
+        """Count a failed login from ``address``, or forget its failures after a successful one."""
         now = self.clock()
         with self._lock:
             if succeeded:
@@ -154,6 +156,8 @@ class LoginThrottle:
                 del self._failures[next(iter(self._failures))]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Make a login that comes too soon wait (a German 429 with ``Retry-After``); pass the rest on, noting
+        whether each login succeeded."""
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in LOGIN_PATHS:
             return await self.app(scope, receive, send)
         address = str((scope.get("client") or ("unbekannt", 0))[0])
@@ -224,6 +228,7 @@ class SessionLifetime:
         return f"{name}={value}{flags}".encode("latin-1")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Forget expired logins on every request; give the cookies a login sets the session's flags."""
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         tokens = getattr(scope.get("app"), "tokens", None)

@@ -127,6 +127,7 @@ class GermanPage(BaseHTTPMiddleware):
     gets what ``readable_login`` adds)."""
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        """An HTML response with ``lang="de"`` (and, on the login page, what ``readable_login`` adds); others as they are."""
         response = await call_next(request)
         if not response.headers.get("content-type", "").startswith("text/html"):
             return response
@@ -144,6 +145,8 @@ class GermanApiErrors(BaseHTTPMiddleware):
     API = ("/gradio_api/call/", "/gradio_api/run/", "/gradio_api/queue/join")
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        """The response, or the German ``error`` object for an ``/ask`` body that leaves out fields or an API
+        request that could not be parsed."""
         if request.method == "POST" and ASK_ROUTE.fullmatch(request.url.path) and too_few_values(await request.body()):
             return JSONResponse({"error": TOO_FEW_VALUES}, status_code=422)
         response = await call_next(request)

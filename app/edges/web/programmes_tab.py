@@ -39,6 +39,7 @@ def programme_details(programme: Programme, directory: ProgrammeDirectory, langu
 
 
 def table(programmes: list[Programme], language: str) -> pd.DataFrame:
+    """The programmes as table rows, with the column headings in ``language``."""
     return pd.DataFrame([p.row() for p in programmes], columns=[translate(language, h) for h in FIELDS])
 
 

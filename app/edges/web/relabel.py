@@ -46,6 +46,7 @@ class Relabel:
 
     @property
     def components(self) -> list[Any]:
+        """Every component that registered a text, in the order of registration."""
         return [component for component, _ in self._updates.values()]
 
     def apply(self, language: str) -> list[dict[str, Any]]:
