@@ -112,6 +112,7 @@ def run_robustness(lotse: Lotse, progress: Callable[..., Any] = tqdm) -> SuiteRe
             abstained, top = _outcome(lotse, changed, previous)
             row[name] = {
                 "text": changed,
+                "top": top,
                 "abstain_kept": abstained == original[0],
                 "kept": abstained == original[0] and (abstained or top == original[1]),
             }

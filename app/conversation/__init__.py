@@ -11,7 +11,7 @@ from app.conversation.glossary import Glossary
 from app.conversation.intent import DEFAULT_MODEL as INTENT_MODEL
 from app.conversation.intent import UNRELATED, by_cues, classifier_for, feature_vector
 from app.conversation.questions import clean_question
-from app.conversation.spelling import restore_spelling
+from app.conversation.spelling import WithWords, restore_spelling
 from app.conversation.understanding import (
     Condenser,
     Intent,
@@ -45,6 +45,7 @@ __all__ = [
     "places_digest",
     "resolve_followup",
     "restore_spelling",
+    "WithWords",
     "speaks_of",
     "speaks_of_harm",
     "split_ask",

@@ -55,7 +55,7 @@ class Gazetteer:
     districts: dict[str, str] = field(default_factory=dict)
     """Lower-case form → the city it is a district of, in a text that names that city."""
     after_place_word: re.Pattern[str] = re.compile(r"(?!)")
-    """A word of at least six letters right after a place word ("in", "Kreis", …): the name, in group "name"."""
+    """A word of at least four letters right after place words ("in", "im Kreis", …): the name, in group "name"."""
 
     @classmethod
     def build(
@@ -73,7 +73,7 @@ class Gazetteer:
         )
         cues = "|".join(re.escape(c) for c in cue_words)
         pattern = re.compile(rf"(?:\b(?P<cue>{cues})\s+)?(?<![\w-])(?P<name>{alternatives})", re.IGNORECASE)
-        after = re.compile(rf"\b(?:{cues})\s+(?P<name>\w{{6,}})", re.IGNORECASE)
+        after = re.compile(rf"\b(?:(?:{cues})\s+)+(?P<name>\w{{4,}})", re.IGNORECASE)
         return cls(
             canonical,
             frozenset(f.lower() for c in needs_cue for f in _spellings(c)),

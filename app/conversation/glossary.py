@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from app.conversation.gazetteer import Gazetteer
-from app.core import STATEWIDE, is_german, without_umlauts
+from app.core import STATEWIDE, is_german, spelling_key, without_umlauts
 
 _NAME_PARTS = re.compile(r"[\s-]+|(?<=[a-zäöüß]{3})(?=[A-ZÄÖÜ][a-zäöüß]{2})")
 """Where a name's parts meet: a space, a hyphen or a capital inside a word ("GriffbereitMini")."""
@@ -96,6 +96,11 @@ class Glossary:
         if not is_german(question):
             found += [name for name in self.programmes_in(question) if name.lower() not in lowered]
         return list(dict.fromkeys(found))
+
+    def words(self) -> dict[str, str]:
+        """The single words of the synonym groups by ``spelling_key`` ("hilfe" -> "Hilfe"): words
+        questions use that the documents may only write inside longer ones."""
+        return {spelling_key(word): word for group in self.synonyms for word in group if word.isalpha()}
 
     def alternatives(self, term: str) -> list[str]:
         """``term`` and every member of each synonym group that has a member ``term`` starts with

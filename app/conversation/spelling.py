@@ -6,6 +6,9 @@ as the documents are, so such a turn finds and picks other sentences than the we
 The documents' own spellings decide the repair (ingest counts every word form,
 ``SentenceStore.spellings``); the text the user typed is kept for the answer.
 
+- the glossary's words count as the documents' own: a question asks for "Hilfe" or
+  "Einbürgerung", which the documents only write inside longer words ("Sozialhilfe",
+  "Einbürgerungsstelle");
 - a word typed without its umlauts gets them back when the documents write it with them;
 - in a German sentence typed all in lower case, words get the documents' case ("kreis" ->
   "Kreis"; in another language a word may only look like a document's: Turkish "kim" is no KIM);
@@ -19,7 +22,8 @@ The documents' own spellings decide the repair (ingest counts every word form,
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Container
+from collections.abc import Collection, Container, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
@@ -35,6 +39,20 @@ class Spellings(Protocol):
     def spellings(self, keys: Collection[str]) -> dict[str, str]:
         """For each key the documents use, the form they use most."""
         ...
+
+
+@dataclass(frozen=True)
+class WithWords:
+    """The documents' spellings, and for a key they do not use, the spelling of a word list
+    (``Glossary.words``)."""
+
+    documents: Spellings
+    words: Mapping[str, str]
+    """``spelling_key`` of a word -> the word ("einburgerung" -> "Einbürgerung")."""
+
+    def spellings(self, keys: Collection[str]) -> dict[str, str]:
+        """For each key the documents or the word list use, the documents' form first."""
+        return {key: self.words[key] for key in keys if key in self.words} | self.documents.spellings(keys)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzäöüßéèêàç"

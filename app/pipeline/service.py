@@ -16,7 +16,16 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable
 
 from app.answering import Composer, ExtractiveComposer, LLMComposer, LLMCondenser, Thresholds, load_chat_model, selector_for
-from app.conversation import Glossary, Query, Understanding, Vocabulary, classifier_for, clean_question, needs_context
+from app.conversation import (
+    Glossary,
+    Query,
+    Understanding,
+    Vocabulary,
+    WithWords,
+    classifier_for,
+    clean_question,
+    needs_context,
+)
 from app.core import Answer, DamagedIndex, IndexMissing, InvalidQuestion, Settings
 from app.index import (
     Index,
@@ -123,7 +132,7 @@ class Lotse:
             LLMCondenser(self.chat_model) if self.chat_model is not None else None,
             self.embeddings.embed_query,
             classifier_for(self.embeddings.id),
-            index.sentences,
+            WithWords(index.sentences, self.glossary.words()),
         )
         return Snapshot(pointer, index, retriever, reader, understand, build_chain(retriever, reader, self.composer))
 

@@ -2,7 +2,8 @@ from collections.abc import Collection
 
 import pytest
 
-from app.conversation.spelling import one_edit_apart, restore_spelling
+from app.conversation import Glossary
+from app.conversation.spelling import WithWords, one_edit_apart, restore_spelling
 from app.core import spelling_keys
 
 DOCUMENT_WORDS = (
@@ -130,3 +131,12 @@ def test_a_slip_in_a_common_german_word_is_corrected_when_the_word_cannot_be_a_n
 
 def test_a_common_german_word_is_no_correction_for_a_word_of_another_language() -> None:
     assert restore_spelling("Wer leeitet das?", Spellings(), recase=False) == "Wer leeitet das?"
+
+
+def test_words_of_the_glossary_are_spelled_where_the_documents_only_use_them_inside_longer_words() -> None:
+    glossary = Glossary(synonyms=[["Unterstützung", "Hilfe", "Case Management"], ["Einbürgerung", "einbürgern"]])
+    spellings = WithWords(Spellings(), glossary.words())
+    assert restore_spelling("Ich brauche Hlife bei der Einburgerung in Koln", spellings) == (
+        "Ich brauche Hilfe bei der Einbürgerung in Köln"
+    )
+    assert restore_spelling("Ich brauche Hlife", Spellings()) == "Ich brauche Hlife"

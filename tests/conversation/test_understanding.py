@@ -188,6 +188,8 @@ def test_the_askers_boss_is_no_leader_question_and_no_unknown_term() -> None:
         ("wo ist das ki in bielefled", "wo ist das ki in bielefeld"),
         ("Ich wohne in Münstre.", "Ich wohne in Münster."),
         ("Gibt es ein Welcome Center in Aacchen?", "Gibt es ein Welcome Center in Aachen?"),  # short, but no common word
+        ("Wo kann ich mich im Kreis Keve einbürgern lassen?", "Wo kann ich mich im Kreis Kleve einbürgern lassen?"),
+        ("ich wohne in bochm", "ich wohne in bochum"),
         # not after a place word, lower case in a normal sentence, a word the corpus uses, a common word
         # one slip from a short name ("Herren", Herten)
         ("Dortmnud ist groß.", "Dortmnud ist groß."),
