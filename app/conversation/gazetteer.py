@@ -28,7 +28,9 @@ _PLACE_PHRASE = re.compile(
 """The words that lead into a place name, removed with it."""
 MIN_TAIL_CHARS = 6
 """Forms at least this long also match with an ending ("Dortmunder", "Bochums"); shorter ones
-only whole ("Hamm" is not "Hammer")."""
+only whole ("Hamm" is not "Hammer") or with the Kurmanji ending ("li Hammê", "li Bonnê")."""
+KURMANJI_ENDING = r"(?:y?ê)?"
+"""Kurmanji puts a place after "li" (in) or "ji" (from) in the oblique case: "-ê", after a vowel "-yê"."""
 
 
 def kreis_name(name: str, kind: str) -> str:
@@ -69,7 +71,8 @@ class Gazetteer:
         """A gazetteer from canonical name → surface forms."""
         canonical = {form.lower(): name for name, names in forms.items() for form in names}
         alternatives = "|".join(
-            re.escape(f) + (r"\w*" if len(f) >= MIN_TAIL_CHARS else r"(?!\w)") for f in sorted(canonical, key=len, reverse=True)
+            re.escape(f) + (r"\w*" if len(f) >= MIN_TAIL_CHARS else rf"{KURMANJI_ENDING}(?!\w)")
+            for f in sorted(canonical, key=len, reverse=True)
         )
         cues = "|".join(re.escape(c) for c in cue_words)
         pattern = re.compile(rf"(?:\b(?P<cue>{cues})\s+)?(?<![\w-])(?P<name>{alternatives})", re.IGNORECASE)

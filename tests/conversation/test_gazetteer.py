@@ -21,6 +21,9 @@ PLACES = Gazetteer.official()
         ("Де допомога в Кельні?", ["Köln"]),
         ("ich wohne in koeln", ["Köln"]),
         ("Die Dortmunder Nordstadt", ["Dortmund"]),  # an ending on a long enough name
+        ("li Bonnê KI heye?", ["Bonn"]),  # a short name with the Kurmanji ending
+        ("Silav, li Hammê Integrationsagentur heye?", ["Hamm"]),  # … after the Kurmanji "in"
+        ("li herneyê kursa almanî heye?", ["Herne"]),
         # Essen, Hamm, Lage, Senden, Marl: places only after a place word.
         ("ich wohne in essen und suche arbeit", ["Essen"]),
         ("Gibt es Essen in der Kita?", []),
