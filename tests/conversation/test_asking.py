@@ -65,6 +65,11 @@ def test_sentences_that_only_thank_or_greet_are_left_out(message: str, searched:
         ("Eine Familie aus Afghanistan lebt seit acht Jahren hier. Gibt es eine Stelle für alles?", []),  # a broad need told
         ("Ich bin schwul und habe Angst in meiner Unterkunft. Gibt es Hilfe für LGBT Flüchtlinge in Dortmund?", ["queer"]),
         ("آیا در کلن جایی یا انجمنی برای پناهجویان کوییر هست؟", ["queer"]),
+        ("Meine Mutter braucht einen Pflegedienst in Hamm. Wer hilft uns?", ["care"]),
+        ("Ich will mich in Essen selbstständig machen, wer berät mich zur Gewerbeanmeldung?", ["business"]),
+        ("Gibt es in Bochum einen Schwimmkurs nur für Frauen?", ["sport"]),
+        ("در مونستر وکیلی می شناسید؟", ["legal"]),  # an ending on the word
+        ("Mein Sohn spielt Fußball beim BVB. Gibt es in Dortmund ein Angebot für Familien?", ["family"]),  # sport only told
     ],
 )
 def test_the_needs_a_turn_seeks_come_from_its_ask_or_a_sentence_that_seeks(message: str, needs: list[str]) -> None:
