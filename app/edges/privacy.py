@@ -10,9 +10,10 @@ E-mail addresses are also found written out ("name (at) web de"), street address
 English, French, Turkish, Russian, Ukrainian, Arabic and Persian forms, written dates in the
 month names of Babel's locale data.
 
-Names of persons are found three ways: after a cue that introduces a name ("ich heiße …",
+Names of persons are found four ways: after a cue that introduces a name ("ich heiße …",
 "je m'appelle …", "меня зовут …", "اسمي …"), after a title ("Frau Dr. …", "Mr …", "пан …",
-"آقای …"), and by a list of given names, alone or followed by capitalised family names. After
+"آقای …"), after a relative of the writer ("mein Sohn Karim", "my husband …", "oğlum …",
+"meine Tochter heißt …"), and by a list of given names, alone or followed by capitalised family names. After
 "ich bin …", "I'm …", "ben …", "я …", "أنا …" a word is a name only if it is a known given
 name or, written with a capital, no known word and no German or Turkish predicate (-in, -er,
 -lich, -yim …): "ich bin Lehrerin" stays. Lotse ships no general word list, so a name that is
@@ -63,6 +64,8 @@ _TAX_ID = re.compile(r"(?<![\d.,])[1-9]\d(?:[ ./-]?\d{3}){3}(?![\d.,]\d)")
 _SOCIAL_INSURANCE = re.compile(r"\b\d{2}\s?[0-3]\d[01]\d{3}\s?[A-Z]\s?\d{3}\b")
 """A German social-insurance number: area, birth date, initial, serial ("65 170839 J 003")."""
 _LONG_NUMBER = re.compile(r"\b\d{9,}\b")
+_TURKISH_CASE = re.compile(r"['’]\w+$")
+"""A Turkish case ending after an apostrophe ("Dortmund'da"): a place or a noun, no family name."""
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?؟]\s+|\n")
 _HOUSE_NUMBER = r"\d{1,4}\s?[a-zA-Z]?(?![\w])"
@@ -75,6 +78,7 @@ class _Rules:
 
     naming_cue: re.Pattern[str]
     self_cue: re.Pattern[str]
+    relation_cue: re.Pattern[str]
     title: re.Pattern[str]
     place_prefix: re.Pattern[str]
     academic_titles: frozenset[str]
@@ -110,6 +114,15 @@ def _term(term: str) -> str:
     if term.endswith("="):
         return rf"(?<![\w]){re.escape(term[:-1])}(?![\w])"
     return rf"(?<![\w]){re.escape(term)}[\w-]*"
+
+
+def _relation_pattern(data: dict[str, Any]) -> re.Pattern[str]:
+    """A relative with the possessive ("mein Sohn", "oğlum", "پسرم"), then perhaps a naming
+    verb (group ``verb``: "heißt", "зовут")."""
+    relative = rf"(?:{_alternation(data['possessives'])})\s+(?:{_alternation(data['relatives'])})"
+    relation = rf"{relative}|{_alternation(data['with_possessive'])}"
+    verb = rf"(?:\s+(?P<verb>{_alternation(data['naming_verbs'])})(?![\w]))?"
+    return re.compile(rf"(?<![\w])(?:{relation})(?![\w]){verb}", re.I)
 
 
 def _email_pattern(data: dict[str, Any]) -> re.Pattern[str]:
@@ -182,6 +195,7 @@ def _rules() -> _Rules:
     return _Rules(
         naming_cue=re.compile(_whole(data["naming_cues"]), re.I),
         self_cue=re.compile(_whole(data["self_cues"]), re.I),
+        relation_cue=_relation_pattern(data["relation_cues"]),
         title=re.compile(rf"(?<![\w])(?:{_alternation(data['titles'])})(?=\s)", re.I),
         place_prefix=re.compile(rf"(?<![\w])(?:{_alternation(data['place_prefixes'])})\s+$"),
         academic_titles=frozenset(data["academic_titles"]),
@@ -251,7 +265,7 @@ def _name_run(text: str, position: int, first_must_be_given: bool) -> tuple[int,
     end = first.end()
     for _, following in zip(range(2), words):
         more = following.group()
-        if _known(more) or (_cased(more) and not _capitalised(more) and _capitalised(word)):
+        if _known(more) or (_cased(more) and not _capitalised(more) and _capitalised(word)) or _TURKISH_CASE.search(more):
             break
         if not _cased(more) and more.casefold() not in _rules().given_names:
             break
@@ -292,6 +306,7 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
     spans = [
         *(_name_run(text, cue.end(), first_must_be_given=False) for cue in rules.naming_cue.finditer(text)),
         *(_name_run(text, cue.end(), first_must_be_given=True) for cue in rules.self_cue.finditer(text)),
+        *(_name_run(text, cue.end(), first_must_be_given=not cue["verb"]) for cue in rules.relation_cue.finditer(text)),
         *(_after_title(text, title.end()) for title in rules.title.finditer(text)),
         *_given_name_spans(text),
     ]
