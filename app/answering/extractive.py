@@ -169,7 +169,7 @@ class ExtractiveComposer:
             return self.decline(evidence)
         scored: list[Scored] | None = None  # every sentence of the retrieved pages, scored once
         if query.wants_offers:
-            listed = offers(query, evidence.retrieval.vector, retrieved, evidence.pages)
+            listed = offers(query, evidence.retrieval.vector, evidence.retrieval.ask_vector, retrieved, evidence.pages)
             lines = [(chunk, offer_line(chunk.title, sentence), sentence) for chunk, sentence in listed]
             separator = "\n"
         else:

@@ -2,12 +2,15 @@
 they do, local ones first and then the statewide ones that apply there; pure, like the
 extractive composer that calls it.
 
-Each offer (a retrieved document) is shown with its sentence most similar to the question
+Each offer (a retrieved document) is shown with its sentence most similar to the whole message
 among those that stand alone (and speak of what the asker seeks, if any does), so "Hilfe für
-Eltern" shows what an offer does for parents;
-offers are ordered by that similarity. A sentence that speaks of the need may also point back
-("Train of Hope: Beispiele für solche Angebote sind … Angebote für LSBTIQ*-Geflüchtete"): the
-offer's name before it says what it points at. A document about several places shows only a
+Eltern" shows what an offer does for parents and a baker asking for apprentices sees the line
+for employers. Offers whose sentence speaks of the need come first, then they are ordered by
+their sentence's similarity to the ask alone: a preamble about the asker's shelter or children
+does not reorder "Welche Hilfe gibt es in Köln?" (measured in ``lotse eval robustness``).
+A sentence that speaks of the need may also point back ("Train of Hope: Beispiele für solche
+Angebote sind … Angebote für LSBTIQ*-Geflüchtete"): the offer's name before it says what it
+points at. A document about several places shows only a
 sentence naming the asked one.
 """
 
@@ -30,18 +33,18 @@ gets none (the asker in Dortmund wants Dortmund's offers, not the Land's program
 
 @dataclass(frozen=True)
 class Offer:
-    """A retrieved document offered as help, shown by one of its sentences."""
+    """A retrieved document offered as help, shown by one of its sentences: whether that
+    sentence speaks of the asker's need, and its similarity to the ask."""
 
     chunk: RetrievedChunk
     line: Line
+    fits_need: bool
     similarity: float
 
 
-def shown_line(
-    page: Page, chunk_ids: set[str], query: Query, vector: np.ndarray, places: tuple[str, ...]
-) -> tuple[Line, float] | None:
-    """The page's stand-alone sentence (in a retrieved chunk) most similar to the question,
-    with its similarity; on a page about several places, only sentences naming the asked place;
+def shown_line(page: Page, chunk_ids: set[str], query: Query, vector: np.ndarray, places: tuple[str, ...]) -> Line | None:
+    """The page's stand-alone sentence (in a retrieved chunk) most similar to the message;
+    on a page about several places, only sentences naming the asked place;
     one that speaks of what the asker seeks (a Kita place) before others, even if it points back
     when the need is a specific one (for a family's, "Dazu zählen Bildungspartnerschaften …"
     would be filler)."""
@@ -52,8 +55,7 @@ def shown_line(
     full = is_statement if not all(need.broad for need in query.needs) else stands_alone
     speaking = [line for line in retrieved if speaks_of(query.needs, line.text) and full(line.text)]
     candidates = speaking or [line for line in retrieved if stands_alone(line.text)]
-    scored = [(line, float(line.vector @ vector)) for line in candidates]
-    return max(scored, key=lambda pair: pair[1], default=None)
+    return max(candidates, key=lambda line: float(line.vector @ vector), default=None)
 
 
 def _said(offer: Offer) -> str:
@@ -64,8 +66,18 @@ def _said(offer: Offer) -> str:
 
 def choose_offers(offers: list[Offer], place: str | None) -> list[Offer]:
     """Best first: offers in ``place``, then statewide ones (only to fill a list of fewer than
-    ``FILLED_UP_TO`` local ones), ``MAX_OFFERS`` in all, each sentence once."""
-    ranked = sorted(offers, key=lambda o: (-o.similarity, len(o.chunk.places)))  # equal sentences: the most specific page
+    ``FILLED_UP_TO`` local ones), ``MAX_OFFERS`` in all, each sentence once. Within each group
+    those that speak of the need lead; without a place, statewide offers lead the rest (one
+    city's office is no answer to "Wo bekomme ich Hilfe?")."""
+    ranked = sorted(
+        offers,
+        key=lambda o: (
+            not o.fits_need,
+            not place and STATEWIDE not in o.chunk.places,
+            -o.similarity,
+            len(o.chunk.places),  # equal sentences: the most specific page
+        ),
+    )
     local = [o for o in ranked if place and place in o.chunk.places]
     others = [o for o in ranked if o not in local]
     unique = {_said(o): o for o in reversed(local + others)}  # the first of equal sentences wins
@@ -88,13 +100,17 @@ def offer_line(title: str, sentence: str) -> str:
     return text if not name or name.lower() in text.lower() else f"{name}: {text}"
 
 
-def offers(query: Query, vector: np.ndarray, chunks: list[RetrievedChunk], pages: list[Page]) -> list[tuple[RetrievedChunk, str]]:
-    """(chunk, quoted sentence) for each offer to list, best first."""
+def offers(
+    query: Query, vector: np.ndarray, ask_vector: np.ndarray, chunks: list[RetrievedChunk], pages: list[Page]
+) -> list[tuple[RetrievedChunk, str]]:
+    """(chunk, quoted sentence) for each offer to list, best first; ``vector`` is the whole
+    message's embedding, ``ask_vector`` the ask's."""
     by_chunk = {c.chunk_id: c for c in chunks}
     places = {c.doc_id: c.places for c in chunks}
     found = []
     for page in pages:
-        shown = shown_line(page, set(by_chunk), query, vector, places.get(page.doc_id, ()))
-        if shown is not None:
-            found.append(Offer(by_chunk[shown[0].chunk_id], *shown))
+        line = shown_line(page, set(by_chunk), query, vector, places.get(page.doc_id, ()))
+        if line is not None:
+            fits = speaks_of(query.needs, line.text)
+            found.append(Offer(by_chunk[line.chunk_id], line, fits, float(line.vector @ ask_vector)))
     return [(o.chunk, o.line.text) for o in choose_offers(found, query.place_filter)]

@@ -9,6 +9,8 @@ from app.core import RetrievedChunk
 from app.retrieval import Line, Page
 
 QUESTION = np.array([1.0, 0.0], dtype=np.float32)
+ASK = np.array([0.0, 1.0], dtype=np.float32)
+"""The ask alone, far from the whole message: a line's similarity to it is sqrt(1 - s**2)."""
 
 
 def chunk(doc: str, places: tuple[str, ...]) -> RetrievedChunk:
@@ -20,7 +22,7 @@ def line(doc: str, text: str, similarity: float, position: int = 0) -> Line:
 
 
 def offer(doc: str, places: tuple[str, ...], similarity: float) -> Offer:
-    return Offer(chunk(doc, places), line(doc, f"{doc} hilft Familien.", similarity), similarity)
+    return Offer(chunk(doc, places), line(doc, f"{doc} hilft Familien.", similarity), False, similarity)
 
 
 def test_local_offers_come_first_and_statewide_ones_only_fill_a_short_list() -> None:
@@ -35,6 +37,11 @@ def test_local_offers_come_first_and_statewide_ones_only_fill_a_short_list() -> 
     assert [o.chunk.doc_id for o in choose_offers(found, "Köln")] == ["koeln-e", "koeln-b", "land-a"]
     more_local = [*found, offer("koeln-f", ("Köln",), 0.4)]
     assert [o.chunk.doc_id for o in choose_offers(more_local, "Köln")] == ["koeln-e", "koeln-b", "koeln-f"]
+
+
+def test_without_a_place_statewide_offers_lead_one_citys() -> None:
+    found = [offer("koeln", ("Köln",), 0.9), offer("land", ("Nordrhein-Westfalen",), 0.5)]
+    assert [o.chunk.doc_id for o in choose_offers(found, None)] == ["land", "koeln"]
 
 
 def test_each_offer_shows_its_sentence_most_like_the_question_that_stands_alone() -> None:
@@ -67,7 +74,7 @@ def test_each_offer_shows_its_sentence_most_like_the_question_that_stands_alone(
             ],
         ),
     ]
-    listed = [sentence for _, sentence in offers(query, QUESTION, chunks, pages)]
+    listed = [sentence for _, sentence in offers(query, QUESTION, QUESTION, chunks, pages)]
     # the fragment and the sentence pointing back are never shown; the page about two places
     # shows only what it says about Köln
     assert listed == [
@@ -97,9 +104,44 @@ def test_a_sentence_that_speaks_of_the_need_is_shown_even_if_it_points_back_and_
         )
         for doc in ("train-of-hope", "vmdo")
     ]
-    listed = offers(query, QUESTION, chunks, pages)
+    listed = offers(query, QUESTION, QUESTION, chunks, pages)
     assert [(c.doc_id, sentence) for c, sentence in listed] == [("train-of-hope", shared), ("vmdo", shared)]
     assert offer_line("Train-Of-Hope", shared).startswith("Train-Of-Hope: Beispiele für solche Angebote")
+
+
+def cologne_query(question: str, needs: str = "") -> Query:
+    return Query(question, question, True, ("Köln",), (), (), place_filter="Köln", intent=Intent.HELP, needs=sought(needs, ""))
+
+
+def test_each_offer_shows_its_line_closest_to_the_whole_message_and_the_ask_orders_them() -> None:
+    """A preamble ("ich wohne in einer Unterkunft, ich habe zwei Kinder …") may choose what an
+    offer's line says, not which offer comes first."""
+    chunks = [chunk("a", ("Köln",)), chunk("b", ("Köln",))]
+    pages = [
+        Page(
+            "a",
+            [
+                line("a", "In Köln hilft die Initiative A Familien.", 0.9, 0),
+                line("a", "In Köln berät die Initiative A alle Menschen.", 0.3, 1),
+            ],
+        ),
+        Page("b", [line("b", "In Köln berät die Beratungsstelle B Zugewanderte.", 0.5, 0)]),
+    ]
+    listed = offers(cologne_query("Welche Hilfe gibt es in Köln?"), QUESTION, ASK, chunks, pages)
+    assert [(c.doc_id, sentence) for c, sentence in listed] == [
+        ("b", "In Köln berät die Beratungsstelle B Zugewanderte."),
+        ("a", "In Köln hilft die Initiative A Familien."),
+    ]
+
+
+def test_an_offer_whose_line_speaks_of_the_need_comes_first() -> None:
+    chunks = [chunk("c", ("Köln",)), chunk("b", ("Köln",))]
+    pages = [
+        Page("c", [line("c", "In Köln ist die Gruppe C für LSBTIQ*-Geflüchtete da.", 0.9, 0)]),
+        Page("b", [line("b", "In Köln berät die Beratungsstelle B Zugewanderte.", 0.5, 0)]),
+    ]
+    query = cologne_query("Ich bin schwul. Wer hilft mir in Köln?", needs="Gibt es Hilfe für LGBT Geflüchtete?")
+    assert [c.doc_id for c, _ in offers(query, QUESTION, ASK, chunks, pages)] == ["c", "b"]
 
 
 def test_an_offer_line_names_the_offer_once() -> None:
@@ -115,6 +157,6 @@ def test_an_offer_line_names_the_offer_once() -> None:
 
 def test_a_sentence_two_pages_share_is_listed_once_from_the_more_specific_page() -> None:
     shared = "In Köln engagiert sich der Verein SOFRA für queere Menschen."
-    general = Offer(chunk("mso", ("Nordrhein-Westfalen", "Köln")), line("mso", shared, 0.8), 0.8)
-    specific = Offer(chunk("sofra", ("Köln",)), line("sofra", shared, 0.8), 0.8)
+    general = Offer(chunk("mso", ("Nordrhein-Westfalen", "Köln")), line("mso", shared, 0.8), False, 0.8)
+    specific = Offer(chunk("sofra", ("Köln",)), line("sofra", shared, 0.8), False, 0.8)
     assert [o.chunk.doc_id for o in choose_offers([general, specific], "Köln")] == ["sofra"]
