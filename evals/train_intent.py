@@ -141,6 +141,11 @@ def train_topic(rows: list[dict[str, str]], x: np.ndarray, applied: bool) -> tup
                 "unrelated_caught": round(sum(s for s, t in zip(said, truth) if t == UNRELATED) / (len(truth) - related), 3),
             }
     allowed = [g for g in grid.values() if g["false_unrelated"] <= MAX_FALSE_UNRELATED]
+    if not allowed:
+        raise click.ClickException(
+            f"Kein (C, Schwelle) des Rasters hält höchstens {MAX_FALSE_UNRELATED:.1%} verwandte Fragen für themenfremd; "
+            "bitte TOPIC_FLOOR_GRID erweitern oder die Fragenbanken prüfen."
+        )
     best = max(allowed, key=lambda g: (g["unrelated_caught"], -g["C"], g["floor"]))
     report = {
         "grid_by_cv": grid,
