@@ -1,10 +1,11 @@
-"""``lotse train-intent``: train the intent, detail and topic heads of ``app.conversation.intent``
+"""``lotse train-intent``: train the intent, detail, topic and need heads of ``app.conversation.intent``
 on the labelled question bank (``evals/datasets/intent_bank_*.jsonl``, nine languages, written
 the way people type; ``intent_bank_d.jsonl`` holds messages about nothing the documents could
 answer, labelled "unrelated"), choose the regularisation by stratified cross-validation, report
 cross-validated accuracy per language and class beside the rules alone (the cues; for the topic:
 everything is related), and store the weights as JSON (``app/conversation/models/intent.json``).
-The intent and detail heads learn from the related rows only."""
+The intent and detail heads learn from the related rows only; the need head from the need banks
+(``NEED_BANKS``) and the related rows that seek no need."""
 
 from __future__ import annotations
 
@@ -17,12 +18,17 @@ from typing import Any
 import click
 import numpy as np
 
-from app.conversation import INTENT_MODEL, UNRELATED, by_cues, cues, feature_vector, split_ask
+from app.conversation import INTENT_MODEL, NO_NEED, UNRELATED, by_cues, cues, feature_vector, sought, split_ask
 from app.core import Settings
 from app.index import load_embeddings
 from evals.dataset import DATASETS
 
 BANKS = sorted(DATASETS.glob("intent_bank_*.jsonl"))
+NEED_BANKS = sorted(DATASETS.glob("need_bank*.jsonl"))
+"""Help requests labelled with the need they seek help with (a ``cues.yaml`` need or "none"):
+``need_bank.jsonl`` written for it, ``need_bank_b.jsonl`` the intent bank's help requests labelled
+by a second helper; trained on together with the intent bank's questions that seek none
+(``without_need``)."""
 C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
 FLOOR_GRID = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 FOLDS = 5
@@ -33,6 +39,12 @@ MAX_FALSE_UNRELATED = 0.001
 question Lotse could answer, declined as off-topic, costs the asker more than an off-topic
 message answered with the nearest offers. Among the (C, floor) pairs that keep to it, the one
 that declines the most unrelated rows."""
+NEED_FLOOR_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+MAX_FALSE_NEED = 0.02
+"""The need head may give at most this share of its rows (out of fold) a need they do not seek: a
+wrong need narrows the evidence to documents about it, and the question is declined. Among the
+(C, floor) pairs that keep to it, the most accurate together with the rules. (The folds do not
+model ``Understanding``'s gate: the head is asked only for help and service requests.)"""
 
 
 def load_bank(paths: list[Path] = BANKS) -> list[dict[str, str]]:
@@ -40,11 +52,11 @@ def load_bank(paths: list[Path] = BANKS) -> list[dict[str, str]]:
     return [json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _folds(rows: list[dict[str, str]]) -> np.ndarray:
-    """A fold number per row, stratified by language and intent."""
+def _folds(rows: list[dict[str, str]], label: str = "intent") -> np.ndarray:
+    """A fold number per row, stratified by language and ``label``."""
     from sklearn.model_selection import StratifiedKFold
 
-    strata = [f"{r['lang']}|{r['intent']}" for r in rows]
+    strata = [f"{r['lang']}|{r[label]}" for r in rows]
     counts: dict[str, int] = defaultdict(int)
     for s in strata:
         counts[s] += 1
@@ -158,8 +170,74 @@ def train_topic(rows: list[dict[str, str]], x: np.ndarray, applied: bool) -> tup
     return report, {**_head(_fit(x, truth, best["C"])), "floor": best["floor"], "applied": applied}
 
 
+def without_need(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The intent bank's fact, definition and service questions in which the cues find no need,
+    labelled "none": what the need head meets most ("Welche Angebote hat das Welcome Center?",
+    "Wie viel Geld bekommen die KI?") and must not take for a need. Help requests stay out: they
+    may seek one the cues miss."""
+    return [
+        {"question": r["question"], "lang": r["lang"], "need": NO_NEED}
+        for r in rows
+        if r["intent"] not in (UNRELATED, "help") and rules_need(r["question"]) == NO_NEED
+    ]
+
+
+def rules_need(question: str) -> str:
+    """The need the rules find: the first specific one sought, else a broad one, else "none"."""
+    split = split_ask(question)
+    found = sorted(sought(split.ask, split.context), key=lambda need: need.broad)
+    return found[0].name if found else NO_NEED
+
+
+def with_need_head(rules: list[str], predicted: list[str], confidence: np.ndarray, floor: float) -> list[str]:
+    """As ``Understanding`` decides: a specific need the rules find stands; else the head's, where it
+    is at least ``floor`` sure, else the rules' (a broad need or none)."""
+    broad = {need.name for need in cues().needs if need.broad} | {NO_NEED}
+    return [p if r in broad and p != NO_NEED and c >= floor else r for r, p, c in zip(rules, predicted, confidence)]
+
+
+def train_need(rows: list[dict[str, str]], x: np.ndarray, applied: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The need head: (C, floor) chosen by cross-validation under ``MAX_FALSE_NEED``, the most
+    accurate pair together with the rules."""
+    truth, rules = [r["need"] for r in rows], [rules_need(r["question"]) for r in rows]
+    fold = _folds(rows, "need")
+    grid: dict[str, dict[str, float]] = {}
+    for c in C_GRID:
+        predicted, confidence = cross_validated(x, truth, fold, c)
+        for floor in NEED_FLOOR_GRID:
+            combined = with_need_head(rules, predicted, confidence, floor)
+            by_head = [n != r for n, r in zip(combined, rules)]
+            grid[f"C={c} floor={floor}"] = {
+                "C": c,
+                "floor": floor,
+                "accuracy": _accuracy(truth, combined),
+                "false_need": round(sum(h and n != t for h, n, t in zip(by_head, combined, truth)) / len(rows), 4),
+            }
+    allowed = [g for g in grid.values() if g["false_need"] <= MAX_FALSE_NEED]
+    if not allowed:
+        raise click.ClickException(
+            f"Kein (C, Schwelle) des Rasters gibt höchstens {MAX_FALSE_NEED:.1%} der Fragen ein falsches Anliegen."
+        )
+    best = max(allowed, key=lambda g: (g["accuracy"], -g["C"], g["floor"]))
+    combined = with_need_head(rules, *cross_validated(x, truth, fold, best["C"]), best["floor"])
+    report = {
+        "grid_by_cv": grid,
+        "C": best["C"],
+        "floor": best["floor"],
+        "applied": applied,
+        "false_need": best["false_need"],
+        "cv_accuracy": best["accuracy"],
+        "rules_accuracy": _accuracy(truth, rules),
+        "cv_by_language": accuracy_by(rows, "lang", truth, combined),
+        "rules_by_language": accuracy_by(rows, "lang", truth, rules),
+        "cv_by_need": accuracy_by([{"need": t} for t in truth], "need", truth, combined),
+        "rules_by_need": accuracy_by([{"need": t} for t in truth], "need", truth, rules),
+    }
+    return report, {**_head(_fit(x, truth, best["C"])), "floor": best["floor"], "applied": applied}
+
+
 def train(settings: Settings, out: Path = INTENT_MODEL, cues_decide: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Train the three heads, write the model, return the report. The heads in ``cues_decide`` are
+    """Train the four heads, write the model, return the report. The heads in ``cues_decide`` are
     trained and reported but not applied."""
     rows = load_bank()
     embeddings = load_embeddings(settings.embeddings)
@@ -186,11 +264,16 @@ def train(settings: Settings, out: Path = INTENT_MODEL, cues_decide: tuple[str, 
         )
     if len(related) < len(rows):  # a bank without unrelated messages trains no topic head
         report["topic"], heads["topic"] = train_topic(rows, x, "topic" not in cues_decide)
+    if NEED_BANKS:  # the need head reads the whole message: a need may be told before the ask
+        need_rows = load_bank(NEED_BANKS) + without_need(rows)
+        messages = [r["question"] for r in need_rows]
+        need_x = np.stack([feature_vector(v, m, cue_names) for v, m in zip(embeddings.embed_queries(messages), messages)])
+        report["need"], heads["need"] = train_need(need_rows, need_x, "need" not in cues_decide)
     model = {
         "embedder": embeddings.id,
         "cue_names": list(cue_names),
         **heads,
-        "trained_on": [p.name for p in BANKS],
+        "trained_on": [p.name for p in [*BANKS, *NEED_BANKS]],
         "report": report,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -202,9 +285,9 @@ def train(settings: Settings, out: Path = INTENT_MODEL, cues_decide: tuple[str, 
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=INTENT_MODEL, show_default=True)
 @click.option(
     "--cues-decide",
-    type=click.Choice(["intent", "detail", "topic"]),
+    type=click.Choice(["intent", "detail", "topic", "need"]),
     multiple=True,
-    default=("detail",),
+    default=("detail", "need"),
     show_default=True,
     help="Köpfe, die trainiert und berichtet, aber nicht angewandt werden (die Regeln entscheiden).",
 )

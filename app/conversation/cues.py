@@ -94,6 +94,10 @@ class Cues:
         words = folded(text)
         return tuple(need for need in self.needs if need.asked.search(words))
 
+    def need_named(self, name: str | None) -> Need | None:
+        """The need called ``name`` (None for None or a name ``cues.yaml`` no longer has)."""
+        return next((need for need in self.needs if need.name == name), None)
+
     def features(self, text: str) -> dict[str, float]:
         """The cue features of a message for the intent and detail classifier (1.0: a cue is there)."""
         words = folded(text)

@@ -1,8 +1,10 @@
 """What a message asks, learned: the intent (help, definition, service, fact), the asked
-detail (phone, opening hours, amount, date, …, or none) and whether it is about anything the
-documents could answer at all (the topic: a poem, the weather or football results are not),
-each from a logistic-regression head over the multilingual question embedding Lotse computes
-anyway plus the cue features of ``cues.yaml``. Trained by ``lotse train-intent`` on ``evals/datasets/intent_bank_*.jsonl``
+detail (phone, opening hours, amount, date, …, or none), whether it is about anything the
+documents could answer at all (the topic: a poem, the weather or football results are not)
+and the need it seeks help with (a dentist, a flat, starting a business), each from a
+logistic-regression head over the multilingual question embedding Lotse computes anyway plus
+the cue features of ``cues.yaml``. Trained by ``lotse train-intent`` on
+``evals/datasets/intent_bank_*.jsonl`` and ``need_bank*.jsonl``
 (cross-validated numbers in ``models/README.md``); stored as plain weights in
 ``models/intent.json`` and applied with numpy (well under a millisecond).
 
@@ -28,6 +30,8 @@ INTENTS = ("help", "definition", "service", "fact")
 DETAILS = ("none", "phone", "email", "opening_hours", "address", "website", "age", "leader", "amount", "date", "count")
 UNRELATED = "unrelated"
 """The topic head's class (and the bank's intent label) for a message the documents are not about."""
+NO_NEED = "none"
+"""The need head's class for a message that seeks help with nothing in particular."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,10 @@ class IntentModel:
     intent: Head
     detail: Head
     topic: Head | None = None
+    need: Head | None = None
+    """The need a help or service request seeks help with (a ``cues.yaml`` need, or ``NO_NEED``),
+    from the whole message: trained on ``need_bank*.jsonl``; consulted only where the cues find no
+    specific need (trained but not applied today: ``models/README.md``)."""
 
     @classmethod
     def load(cls, path: Path = DEFAULT_MODEL) -> IntentModel | None:
@@ -112,8 +120,8 @@ class IntentModel:
         if not path.is_file():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        topic = Head.of(data["topic"]) if "topic" in data else None
-        return cls(data["embedder"], tuple(data["cue_names"]), Head.of(data["intent"]), Head.of(data["detail"]), topic)
+        topic, need = (Head.of(data[name]) if name in data else None for name in ("topic", "need"))
+        return cls(data["embedder"], tuple(data["cue_names"]), Head.of(data["intent"]), Head.of(data["detail"]), topic, need)
 
     def asked(self, vector: np.ndarray, text: str) -> Asked:
         """Each head's answer where it is at least as sure as its floor, else the cues'."""
@@ -128,6 +136,14 @@ class IntentModel:
         if detail != "none":
             intent = "fact"
         return Asked(intent, detail, min(p_intent, p_detail), self._unrelated(features))
+
+    def sought_need(self, vector: np.ndarray, text: str) -> str | None:
+        """The need the head is at least as sure as its floor that ``text`` (the whole message,
+        embedded as ``vector``) seeks help with; None for none, below the floor or not applied."""
+        if self.need is None:
+            return None
+        need, probability = self.need.predict(feature_vector(vector, text, self.cue_names))
+        return need if need != NO_NEED and self.need.decides(probability) else None
 
     def _unrelated(self, features: np.ndarray) -> bool:
         if self.topic is None:

@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from app.conversation.asking import sought, split_ask, without_courtesies
-from app.conversation.cues import Need, folded
+from app.conversation.cues import Need, cues, folded
 from app.conversation.followup import is_elliptical, resolve_followup
 from app.conversation.gazetteer import Gazetteer
 from app.conversation.glossary import Glossary
@@ -290,7 +290,8 @@ class Query:
     """About nothing the documents could answer (the learned topic head: a poem, the weather, a
     football result): declined, whatever retrieval finds."""
     needs: tuple[Need, ...] = ()
-    """What the turn seeks help with (``asking.sought``: a flat, a German course); only documents
+    """What the turn seeks help with (``asking.sought``: a flat, a German course; where the cues
+    name none in a help or service request, the learned need head's, if applied); only documents
     that speak of one of them answer it."""
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
     """The embedding of ``text`` (None when understood without an embedder)."""
@@ -388,6 +389,11 @@ class Understanding:
         vector = np.asarray(self.embed(text), dtype=np.float32) if self.embed is not None else None
         ask_vector = vector if ask == text or self.embed is None else np.asarray(self.embed(ask), dtype=np.float32)
         asked = self.classifier.asked(ask_vector, ask) if self.classifier is not None and ask_vector is not None else by_cues(ask)
+        needs = sought(own_ask, split.context)  # not the focused ask: a programme the situation names is sought by no one
+        seeks = Intent(asked.intent) in (Intent.HELP, Intent.SERVICE) and all(need.broad for need in needs)
+        if seeks and self.classifier is not None and vector is not None:  # the cues name no specific need
+            learned = cues().need_named(self.classifier.sought_need(vector, text))
+            needs = (learned, *needs) if learned and learned not in needs else needs
         return Query(
             turn=typed,
             text=text,
@@ -403,7 +409,7 @@ class Understanding:
             detail=asked.detail,
             says_nothing=says_nothing(plain, self.vocabulary),  # as typed: respelling makes every word a document's
             unrelated=asked.unrelated,
-            needs=sought(own_ask, split.context),  # not the focused ask: a programme the situation names is sought by no one
+            needs=needs,
             vector=vector,
             ask_vector=ask_vector,
         )

@@ -62,3 +62,38 @@ def test_the_stored_model_declines_an_off_topic_message_but_not_a_newcomers_ques
     assert unrelated("can u write me a short poem for my mums birthday?")
     assert not unrelated("Wo bekomme ich in Dortmund Hilfe mit den Papieren?")
     assert not unrelated("نامه از Ausländerbehörde برام اومده هیچی نمیفهمم کی میتونه برام توضیح بده")
+
+
+def test_the_need_head_names_a_need_only_above_its_floor_and_never_none() -> None:
+    intent, detail = head(("help", "fact"), "help"), head(("none", "phone"), "none")
+    needs = ("business", "none")
+
+    def with_need(favourite: str, floor: float) -> IntentModel:
+        return IntentModel("test", CUE_NAMES, intent, detail, need=head(needs, favourite, floor=floor))
+
+    assert with_need("business", 0.85).sought_need(VECTOR, "Ich will einen Laden eröffnen") == "business"
+    assert with_need("business", 0.96).sought_need(VECTOR, "Ich will einen Laden eröffnen") is None  # 0.953 is not enough
+    assert with_need("none", 0.0).sought_need(VECTOR, "Wer hilft mir?") is None
+    assert model(intent, detail).sought_need(VECTOR, "Ich will einen Laden eröffnen") is None
+
+
+def test_the_stored_need_head_finds_needs_the_cues_miss_but_is_not_applied() -> None:
+    """Trained and reported, not applied: applied, it declined four robustness questions for a need
+    their preamble only mentions (``models/README.md``)."""
+    from app.conversation import classifier_for, feature_vector
+    from app.conversation.asking import needs_of
+    from app.core import Settings
+    from app.index import load_embeddings
+
+    embeddings = load_embeddings(Settings().embeddings)
+    stored = classifier_for(embeddings.id)
+    assert stored is not None and stored.need is not None and not stored.need.applied
+
+    def need(message: str) -> str:
+        vector = np.asarray(embeddings.embed_query(message), dtype=np.float32)
+        return stored.need.predict(feature_vector(vector, message, stored.cue_names))[0]  # type: ignore[union-attr]
+
+    racism = "got racially abused on the tram in cologne today, where can i report this and get support"
+    assert needs_of(racism) == () and need(racism) == "discrimination"
+    assert stored.sought_need(np.asarray(embeddings.embed_query(racism), dtype=np.float32), racism) is None
+    assert need("Welche Angebote hat das Welcome Center im Kreis Kleve?") == "none"

@@ -286,3 +286,27 @@ SLIP_GLOSSARY = Glossary(
 def test_a_programme_name_typed_with_one_slip_is_read_right(typed: str, meant: str) -> None:
     known = VOCAB | {s for w in "Hope Train Rain Integrativ NRW".split() for s in stems(w)}
     assert fix_programme_slips(typed, SLIP_GLOSSARY, known) == meant
+
+
+def test_the_need_head_is_asked_only_where_the_cues_name_no_specific_need() -> None:
+    import numpy as np
+
+    from app.conversation import cues
+    from app.conversation.intent import Head, IntentModel
+
+    cue_names = tuple(cues().features("").keys())
+
+    def sure_of(classes: tuple[str, ...], favourite: str) -> Head:
+        bias = np.asarray([5.0 if c == favourite else 0.0 for c in classes], dtype=np.float32)
+        return Head(classes, np.zeros((len(classes), 2 + len(cue_names)), dtype=np.float32), bias, floor=0.5)
+
+    heads = IntentModel(
+        "test",
+        cue_names,
+        sure_of(("help", "fact"), "help"),
+        sure_of(("none", "phone"), "none"),
+        need=sure_of(("business", "none"), "business"),
+    )
+    understand = Understanding(GLOSSARY, NAMES, embed=lambda text: [0.6, 0.8], classifier=heads)
+    assert [n.name for n in understand("Ich will in Essen einen Laden aufmachen, wer berät mich?").needs] == ["business"]
+    assert [n.name for n in understand("Wo finde ich in Essen eine Wohnung?").needs] == ["housing"]  # the cues' need stands
