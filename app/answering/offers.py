@@ -10,8 +10,7 @@ their sentence's similarity to the ask alone: a preamble about the asker's shelt
 does not reorder "Welche Hilfe gibt es in Köln?" (measured in ``lotse eval robustness``).
 A sentence that speaks of the need may also point back ("Train of Hope: Beispiele für solche
 Angebote sind … Angebote für LSBTIQ*-Geflüchtete"): the offer's name before it says what it
-points at. A document about several places shows only a
-sentence naming the asked one.
+points at. A document about several places shows only a sentence naming the asked one.
 """
 
 from __future__ import annotations

@@ -140,7 +140,7 @@ class IntentModel:
     def sought_need(self, vector: np.ndarray, text: str) -> str | None:
         """The need the head is at least as sure as its floor that ``text`` (the whole message,
         embedded as ``vector``) seeks help with; None for none, below the floor or not applied."""
-        if self.need is None:
+        if self.need is None or not self.need.applied:  # not applied: nothing to compute
             return None
         need, probability = self.need.predict(feature_vector(vector, text, self.cue_names))
         return need if need != NO_NEED and self.need.decides(probability) else None

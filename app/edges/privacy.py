@@ -12,11 +12,11 @@ month names of Babel's locale data.
 
 Names of persons are found four ways: after a cue that introduces a name ("ich heiße …",
 "je m'appelle …", "меня зовут …", "اسمي …"), after a title ("Frau Dr. …", "Mr …", "пан …",
-"آقای …"), after a relative of the writer ("mein Sohn Karim", "my husband …", "oğlum …",
-"meine Tochter heißt …"), and by a list of given names, alone or followed by capitalised family names. After
-"ich bin …", "I'm …", "ben …", "я …", "أنا …" a word is a name only if it is a known given
-name or, written with a capital, no known word and no German or Turkish predicate (-in, -er,
--lich, -yim …): "ich bin Lehrerin" stays. Lotse ships no general word list, so a name that is
+"آقای …"), after a relative or a person of the writer's life ("Mein Berater Yilmaz", "my
+husband …", "oğlum …", "meine Tochter heißt …"), and by a list of given names, alone or followed
+by capitalised family names. After "ich bin …", "I'm …", "ben …", "я …", "أنا …" a word is a
+name only if it is a known given name or, written with a capital, no known word and no German
+or Turkish predicate (-in, -er, -lich, -yim …): "ich bin Lehrerin" stays. Lotse ships no general word list, so a name that is
 neither introduced nor known is missed (the tests list such misses).
 
 Dates and the special categories are replaced only in a sentence that speaks about the writer
