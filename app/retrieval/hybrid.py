@@ -22,6 +22,8 @@ STATEWIDE_OFFER_CANDIDATES = 3
 """Statewide programme descriptions retrieved beside the local ones for offers in a place."""
 DESCRIPTION_CANDIDATES = 3
 """Chunks of a programme's own description ranked in for "Was ist …"."""
+DESCRIPTION_POOL = 12
+"""How many of the programme's chunks are read to find its own description's."""
 DENSE_SLACK = 10
 """Extra dense results fetched to cover rows of other generations (an ingest under way)."""
 Mode = Literal["dense", "lexical", "hybrid"]
@@ -177,11 +179,22 @@ class HybridRetriever(BaseRetriever):
         return [hits[cid] for cid in order[: self.k]]
 
     def _description(self, vector: list[float]) -> list[Hit]:
-        """The chunks of the programme description of ``describes`` nearest the question."""
+        """The chunks of the programme description of ``describes`` nearest the question, about
+        the asked place or the whole Land: first those of a page whose title names the programme
+        and no other place ("What is ein KI?" is answered from the KI page, not the KI Dortmund's)."""
         if self.describes is None:
             return []
-        where = {"$and": [{"kind": "programme"}, {"programmes": {"$contains": self.describes}}]}
-        return self._dense(vector, DESCRIPTION_CANDIDATES, where)
+        clauses = [{"kind": "programme"}, {"programmes": {"$contains": self.describes}}]
+        scope = self._where(land=False) if self.place else None
+        found = self._dense(vector, DESCRIPTION_POOL, {"$and": [*clauses, *([scope] if scope else [])]})
+        return sorted(found, key=self._not_the_programmes_own)[:DESCRIPTION_CANDIDATES]
+
+    def _not_the_programmes_own(self, hit: Hit) -> tuple[bool, bool]:
+        """Sort key: whether the hit's title does not name the programme, and whether it names
+        another place than the asked one."""
+        title = str(hit.meta.get("title", ""))
+        other_places = set(self.glossary.places_in(title)) - {self.place, STATEWIDE}
+        return self.describes not in self.glossary.programmes_in(title), bool(other_places)
 
     def hits(self, question: str) -> list[Hit]:
         """Best-first hits for a question, at most ``k``."""

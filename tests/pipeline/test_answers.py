@@ -138,6 +138,24 @@ def test_place_filter_keeps_that_place_and_statewide_chunks(lotse: Lotse) -> Non
     assert places and all("Köln" in p or "Nordrhein-Westfalen" in p for p in places)
 
 
+@pytest.mark.parametrize(
+    "question", ["What is ein Kommunales Integrationszentrum?", "Was ist ein Kommunales Integrationszentrum?"]
+)
+def test_what_a_programme_is_comes_from_its_land_wide_description_not_a_citys(lotse: Lotse, question: str) -> None:
+    answer = lotse.ask(question)
+    assert answer.citations[0].doc_id == "programmes/kommunale-integrationszentren", answer.answer
+
+
+def test_a_programme_described_for_one_city_only_is_answered_from_that_description(lotse: Lotse) -> None:
+    assert lotse.ask("Was ist SOFRA?").citations[0].doc_id == "programmes/sofra-koeln"
+
+
+def test_what_a_programme_is_in_a_place_is_searched_in_that_place_and_the_land_only(lotse: Lotse) -> None:
+    answer = lotse.ask("Was ist das Kommunale Integrationszentrum in Bochum?")
+    places = [r.places for r in answer.retrieved]
+    assert places and all("Bochum" in p or "Nordrhein-Westfalen" in p for p in places), places
+
+
 def test_unknown_place_is_a_clear_german_error(lotse: Lotse) -> None:
     with pytest.raises(InvalidQuestion, match="Den Ort 'Atlantis' kenne ich nicht"):
         lotse.ask("Was gibt es?", place="Atlantis")
