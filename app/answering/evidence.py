@@ -113,6 +113,13 @@ def unclear_place(query: Query, retrieved: list[RetrievedChunk], glossary: Gloss
     return places if len(places) > 1 else []
 
 
+def names_a_place(scored: Scored) -> bool:
+    """Whether the sentence (or its document's title) names a place of its chunk: then it is
+    about that place, whatever else the chunk names ("Der Kreis Minden-Lübbecke setzt …" in a
+    press release that also speaks of Kleve answers nothing about Kleve)."""
+    return bool(scored.entities & set(scored.chunk.places))
+
+
 def admissible(scored: Scored, query: Query) -> bool:
     """Whether a scored sentence may answer the query: the selector found an answer on its
     page (German questions only: the selector learned its no-answer decision from German
@@ -121,7 +128,7 @@ def admissible(scored: Scored, query: Query) -> bool:
     "Telefon: …"), names what the question names, and fits the
     expected answer type and years. A question naming several programmes or places may be
     answered sentence by sentence: each sentence must name one of them."""
-    named = set(scored.entities) | (set(scored.chunk.places) - {STATEWIDE})
+    named = set(scored.entities) | (set() if names_a_place(scored) else set(scored.chunk.places) - {STATEWIDE})
     full_or_labelled = is_answer_sentence(scored.text) or is_labelled_detail(scored.text, query.detail)
     return (
         (scored.answered or not query.german)

@@ -1,7 +1,7 @@
 """Which place a detail is asked for: a question that names no place is not answered with one
 place's phone number or amount when the documents give it for several places."""
 
-from app.answering.evidence import Scored, one_source_per_sentence, unclear_place
+from app.answering.evidence import Scored, admissible, one_source_per_sentence, unclear_place
 from app.answering.extractive import which_place
 from app.conversation import Glossary, Query
 from app.conversation.glossary import _Names
@@ -61,3 +61,18 @@ def test_a_sentence_two_documents_share_is_cited_from_the_one_retrieval_ranked_h
     ]
     kept = one_source_per_sentence(scored, [programme, press])
     assert [(s.chunk.doc_id, s.score) for s in kept] == [("programmes/p", 0.8), ("press/p", 0.6)]
+
+
+def test_a_sentence_about_another_place_does_not_answer_for_the_place_its_chunk_also_names() -> None:
+    release = RetrievedChunk(
+        "press/tour", "t", 0.8, "…", "Chancentour", places=("Kreis Kleve", "Kreis Minden-Lübbecke", STATEWIDE)
+    )
+    asked = query("Wo ist die Ausländerbehörde im Kreis Kleve?", "none", places=("Kreis Kleve",))
+    kleve = Scored(
+        0.9, "Im Welcome Center des Kreises Kleve sitzt die Ausländerbehörde.", release, True, 0, frozenset({"Kreis Kleve"})
+    )
+    minden = Scored(
+        0.8, "Der Kreis Minden-Lübbecke setzt auf Mehrsprachigkeit.", release, True, 1, frozenset({"Kreis Minden-Lübbecke"})
+    )
+    unnamed = Scored(0.7, "Dort sitzt auch die Einbürgerungsstelle.", release, True, 2)
+    assert [admissible(s, asked) for s in (kleve, minden, unnamed)] == [True, False, True]
