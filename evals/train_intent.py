@@ -27,8 +27,9 @@ BANKS = sorted(DATASETS.glob("intent_bank_*.jsonl"))
 NEED_BANKS = sorted(DATASETS.glob("need_bank*.jsonl"))
 """Help requests labelled with the need they seek help with (a ``cues.yaml`` need or "none"):
 ``need_bank.jsonl`` written for it, ``need_bank_b.jsonl`` the intent bank's help requests labelled
-by a second helper; trained on together with the intent bank's questions that seek none
-(``without_need``)."""
+by a second helper, ``need_bank_c.jsonl`` situations told apart from needs (a shelter or the
+Jobcenter mentioned, general help asked); trained on together with the intent bank's questions
+that seek none (``without_need``)."""
 C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
 FLOOR_GRID = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 FOLDS = 5
