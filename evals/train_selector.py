@@ -5,11 +5,13 @@ gets thresholds chosen on the other folds (F1 + no-answer F1, one-standard-error
 scored with them (the nested estimate and its spread, ``evals.calibration``), and the shipped
 thresholds are the median of those five choices. The number of boosting rounds comes from grouped cross-validation on
 the training questions. The artefact is one JSON file with the LightGBM model as text (no
-pickle), the thresholds, the fold estimates and the attribution.
+pickle) and as ONNX (``as_onnx``: what Lotse runs), the thresholds, the fold estimates and the
+attribution.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import statistics
 import time
@@ -21,7 +23,7 @@ import click
 import numpy as np
 from tqdm import tqdm
 
-from app.answering import DEFAULT_MODEL, FEATURES, LearnedSelector, line_features
+from app.answering import DEFAULT_MODEL, FEATURES, ONNX_INPUT, LearnedSelector, line_features
 from app.conversation import restore_spelling
 from app.core import Settings
 from app.index import load_embeddings
@@ -33,6 +35,8 @@ from evals.vector_cache import OMOS_CACHE_DIR, VectorCache
 if TYPE_CHECKING:
     from evals.calibration import FoldResult
 
+ONNX_OPSET = 15
+"""The highest opset onnxmltools 1.16 converts LightGBM to."""
 ATTRIBUTION = (
     "Trained on OMoS-QA (digitalfabrik/integreat-qa-dataset), CC BY 4.0, Tür an Tür - Digitalfabrik gGmbH; "
     "paper: OMoS-QA, KONVENS 2024 (aclanthology.org/2024.konvens-main.25)."
@@ -122,6 +126,19 @@ def train_line_model(train: Examples, seed: int) -> tuple[Any, int]:
     return lightgbm.train(params, lightgbm.Dataset(x, y, feature_name=list(FEATURES)), num_boost_round=rounds), rounds
 
 
+def as_onnx(model: Any) -> str:
+    """The LightGBM line model converted to ONNX by onnxmltools (base64): ``LearnedSelector``
+    runs it with onnxruntime, so answering imports neither LightGBM nor scikit-learn (predictions
+    agree to about 1e-7)."""
+    from onnxmltools import convert_lightgbm  # training only; imports scikit-learn
+    from onnxmltools.convert.common.data_types import FloatTensorType
+
+    graph = convert_lightgbm(
+        model, initial_types=[(ONNX_INPUT, FloatTensorType([None, len(FEATURES)]))], zipmap=False, target_opset=ONNX_OPSET
+    )
+    return base64.b64encode(graph.SerializeToString()).decode("ascii")
+
+
 def decide(probabilities: list[np.ndarray], line_threshold: float, answer_threshold: float) -> list[list[int]]:
     """The selector's decision for each page's line probabilities."""
     chooser = LearnedSelector(None, line_threshold, answer_threshold, embedder="")
@@ -183,6 +200,7 @@ def train_selector(
         "training_seconds": round(time.perf_counter() - started, 1),
         "attribution": ATTRIBUTION,
         "model": model.model_to_string(),
+        "onnx": as_onnx(model),
     }
     return artefact, estimate
 

@@ -10,6 +10,7 @@ from app.answering.gates import is_fragment, looks_back
 from app.answering.llm import FALLBACK_NOTE, LLMComposer, LLMCondenser, load_chat_model
 from app.answering.selector import (
     DEFAULT_MODEL,
+    ONNX_INPUT,
     LearnedSelector,
     MarginSelector,
     SentenceSelector,
@@ -21,6 +22,7 @@ from app.answering.verify import CITATION_MARK, citation_problems
 __all__ = [
     "CITATION_MARK",
     "DEFAULT_MODEL",
+    "ONNX_INPUT",
     "FALLBACK_NOTE",
     "FEATURES",
     "Composer",

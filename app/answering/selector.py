@@ -1,6 +1,6 @@
 """Sentence selection on one page: (question, lines) -> the answer's line indices, or none.
 
-``LearnedSelector`` is the default: a LightGBM model scores every line (features in
+``LearnedSelector`` is the default: a LightGBM model, run as ONNX by onnxruntime, scores every line (features in
 ``app.answering.features``), the page has no answer when even the best line scores below
 ``answer_threshold``; otherwise the answer is every line of at least twice ``line_threshold``
 (and at least the best one), grown to neighbours of at least ``line_threshold``, because
@@ -11,20 +11,26 @@ answers are mostly contiguous spans. Model and thresholds come from ``lotse trai
 
 from __future__ import annotations
 
-import importlib
+import base64
+import binascii
 import json
-import sys
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import onnxruntime
+from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidProtobuf
 
 from app.answering.features import FEATURES, line_features
 from app.core import ConfigurationError
 
 DEFAULT_MODEL = Path(__file__).parent / "models" / "selector.json"
+ONNX_INPUT = "features"
+"""The name of the line model's input in its ONNX graph (``lotse train-selector`` writes it)."""
+ONNX_PROBABILITIES = "probabilities"
+"""The line model's output: per line, the probability of each class (no answer, answer)."""
 
 
 class SentenceSelector(ABC):
@@ -92,7 +98,7 @@ def grow_spans(probabilities: np.ndarray, line_threshold: float) -> list[int]:
 class LearnedSelector(SentenceSelector):
     """A trained line model with its two thresholds (see the module docstring)."""
 
-    model: Any  # lightgbm.Booster
+    model: Any  # onnxruntime.InferenceSession
     line_threshold: float
     answer_threshold: float
     embedder: str
@@ -100,23 +106,24 @@ class LearnedSelector(SentenceSelector):
     @classmethod
     def from_file(cls, path: Path = DEFAULT_MODEL) -> LearnedSelector:
         """Load an artefact written by ``lotse train-selector``."""
-        lightgbm = _lightgbm()
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
             if stored["features"] != list(FEATURES):
                 raise ConfigurationError(f"{path}: Merkmale passen nicht zum Code; bitte 'lotse train-selector' ausführen.")
             return cls(
-                lightgbm.Booster(model_str=stored["model"]),
+                line_model(base64.b64decode(stored["onnx"], validate=True)),
                 float(stored["line_threshold"]),
                 float(stored["answer_threshold"]),
                 str(stored["embedder"]),
             )
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, binascii.Error, Fail, InvalidProtobuf) as error:
             raise ConfigurationError(f"Auswahlmodell {path} ist nicht lesbar: {error}") from error
 
     def scores(self, question: str, query: np.ndarray, vectors: np.ndarray, lines: list[str]) -> np.ndarray:
         """Each line's probability of belonging to the answer."""
-        return np.asarray(self.model.predict(line_features(question, query, vectors, lines), num_threads=1))
+        features = np.asarray(line_features(question, query, vectors, lines), dtype=np.float32)
+        (probabilities,) = self.model.run([ONNX_PROBABILITIES], {ONNX_INPUT: features})
+        return np.asarray(probabilities[:, 1], dtype=np.float64)
 
     @property
     def abstention_threshold(self) -> float:
@@ -128,16 +135,13 @@ class LearnedSelector(SentenceSelector):
         return grow_spans(scores, self.line_threshold) if scores.max() >= self.answer_threshold else []
 
 
-def _lightgbm() -> Any:
-    """lightgbm without its optional scikit-learn API, which the Booster does not use: importing
-    scikit-learn cost ~1.4 s of every start (measured with ``python -X importtime``)."""
-    if "lightgbm" in sys.modules or "sklearn" in sys.modules:
-        return importlib.import_module("lightgbm")
-    sys.modules["sklearn"] = None  # type: ignore[assignment]  # lightgbm.compat then treats it as not installed
-    try:
-        return importlib.import_module("lightgbm")
-    finally:
-        del sys.modules["sklearn"]
+def line_model(onnx: bytes) -> Any:
+    """The line model as an onnxruntime session on one thread (a page has a few dozen lines);
+    onnxruntime comes with Chroma, so answering imports neither LightGBM nor scikit-learn."""
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # errors only: the unused label output's shape warns on every call
+    return onnxruntime.InferenceSession(onnx, options, providers=["CPUExecutionProvider"])
 
 
 def selector_for(embedder: str, min_score: float, model: Path = DEFAULT_MODEL) -> SentenceSelector:

@@ -1,6 +1,8 @@
 """The learned sentence selector: features, span decoding, the committed artefact."""
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -98,3 +100,14 @@ def test_an_unreadable_or_stale_artefact_is_a_clear_error(tmp_path) -> None:
     broken.write_text(json.dumps(stale), encoding="utf-8")
     with pytest.raises(ConfigurationError, match="train-selector"):
         LearnedSelector.from_file(broken)
+    for onnx in ("kein base64!", "a2FwdXR0"):  # not base64; base64 of no ONNX graph ("kaputt")
+        broken.write_text(json.dumps({**stale, "features": list(FEATURES), "onnx": onnx}), encoding="utf-8")
+        with pytest.raises(ConfigurationError, match="nicht lesbar"):
+            LearnedSelector.from_file(broken)
+
+
+def test_the_selector_runs_without_importing_lightgbm_or_scikit_learn() -> None:
+    loaded = "from app.answering import LearnedSelector; import sys; LearnedSelector.from_file(); "
+    shown = "print(sorted({'lightgbm', 'sklearn'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", loaded + shown], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
