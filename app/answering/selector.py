@@ -137,7 +137,7 @@ class LearnedSelector(SentenceSelector):
 
 def line_model(onnx: bytes) -> Any:
     """The line model as an onnxruntime session on one thread (a page has a few dozen lines);
-    onnxruntime comes with Chroma, so answering imports neither LightGBM nor scikit-learn."""
+    onnxruntime is installed with Chroma, and answering imports neither LightGBM nor scikit-learn."""
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = options.inter_op_num_threads = 1
     options.log_severity_level = 3  # errors only: the unused label output's shape warns on every call
