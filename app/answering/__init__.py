@@ -22,9 +22,9 @@ from app.answering.verify import CITATION_MARK, citation_problems
 __all__ = [
     "CITATION_MARK",
     "DEFAULT_MODEL",
-    "ONNX_INPUT",
     "FALLBACK_NOTE",
     "FEATURES",
+    "ONNX_INPUT",
     "Composer",
     "Draft",
     "Evidence",

@@ -1,7 +1,7 @@
 """Sentence selection on one page: (question, lines) -> the answer's line indices, or none.
 
-``LearnedSelector`` is the default: a LightGBM model, run as ONNX by onnxruntime, scores every line (features in
-``app.answering.features``), the page has no answer when even the best line scores below
+``LearnedSelector`` is the default: a LightGBM model, run as ONNX by onnxruntime, scores every
+line (features in ``app.answering.features``), the page has no answer when even the best line scores below
 ``answer_threshold``; otherwise the answer is every line of at least twice ``line_threshold``
 (and at least the best one), grown to neighbours of at least ``line_threshold``, because
 answers are mostly contiguous spans. Model and thresholds come from ``lotse train-selector``

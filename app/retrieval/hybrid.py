@@ -184,9 +184,9 @@ class HybridRetriever(BaseRetriever):
         and no other place ("What is ein KI?" is answered from the KI page, not the KI Dortmund's)."""
         if self.describes is None:
             return []
-        clauses = [{"kind": "programme"}, {"programmes": {"$contains": self.describes}}]
-        scope = self._where(land=False) if self.place else None
-        found = self._dense(vector, DESCRIPTION_POOL, {"$and": [*clauses, *([scope] if scope else [])]})
+        clauses: list[dict[str, Any]] = [{"kind": "programme"}, {"programmes": {"$contains": self.describes}}]
+        scope = self._where(land=False)  # the asked place or the whole Land (none without a place)
+        found = self._dense(vector, DESCRIPTION_POOL, {"$and": [*clauses, scope] if scope else clauses})
         return sorted(found, key=self._not_the_programmes_own)[:DESCRIPTION_CANDIDATES]
 
     def _not_the_programmes_own(self, hit: Hit) -> tuple[bool, bool]:
