@@ -35,18 +35,20 @@ from app.index import (
     LIVE,
     Index,
     LexicalIndex,
+    LexicalRow,
     LotseEmbeddings,
     Pointer,
     StoredSentence,
     drop_build,
-    generation_folder,
+    forget_lexical,
     is_visible,
+    lexical_folder,
     open_build,
     recovered_pointer,
     sentences_file,
     store_errors,
+    sync_lexical,
     this_process,
-    visible_at,
 )
 from ingest.chunking import Chunk, chunk_paragraphs
 from ingest.clean import clean_page
@@ -262,7 +264,7 @@ def index_is_current(client: ClientAPI, settings: Settings) -> bool:
     pointer = Pointer.read(client, settings.collection)
     if pointer is None or not pointer.live or pointer.pipeline != PIPELINE_VERSION:
         return False
-    return LexicalIndex.open(generation_folder(settings.lexical_path, pointer.live, pointer.generation)) is not None
+    return LexicalIndex.open(lexical_folder(settings.lexical_path, pointer.live), pointer.generation) is not None
 
 
 def run_ingest(
@@ -282,7 +284,7 @@ def run_ingest(
     with ingest_lock(settings), store_errors(settings):
         report = IngestReport()
         target = _open_target(client, settings, embeddings, rebuild)
-        _purge_retired(target.index)
+        _purge_retired(target.index, settings.lexical_path)
         glossary_path = settings.glossary_path
         context = _context_digest((glossary_path.read_bytes() if glossary_path.is_file() else b"") + places_digest())
         if web is not None:
@@ -305,25 +307,24 @@ def run_ingest(
                 writer.write(batch)
                 bar.update(len(batch))
         _retire_removed(target, {f.doc_id for f in files}, report)
-        current = generation_folder(settings.lexical_path, target.index.chunks.name, target.index.generation)
-        outdated = target.readers.pipeline != PIPELINE_VERSION or LexicalIndex.open(current) is None  # e.g. an older format
-        if writer.changes or report.removed or outdated:
-            _build_lexical(target, settings.lexical_path, settings.collection, progress)
+        lexical = lexical_folder(settings.lexical_path, target.index.chunks.name)
+        unreadable = LexicalIndex.open(lexical, target.index.generation) is None  # missing, damaged or an older format
+        if writer.changes or report.removed or unreadable or target.readers.pipeline != PIPELINE_VERSION:
+            _sync_lexical(target, settings.lexical_path, settings.collection, full=unreadable, progress=progress)
             replace(target.commit, pipeline=PIPELINE_VERSION, writer=this_process()).write(client, settings.collection)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build_lexical(target: _Target, root: Path, collection: str, progress: bool) -> None:
-    """The BM25 index of the next generation, streamed from its chunks. Indexes of older
-    generations are removed; the one readers use now stays until the next run."""
+def _sync_lexical(target: _Target, root: Path, collection: str, *, full: bool, progress: bool) -> None:
+    """Add the next generation's rows to the build's BM25 index (with ``full``, build it from
+    every row). The BM25 folders of this collection's other builds and of older formats go,
+    except the one readers use now."""
     index, generation = target.index, target.next
-    rows = tqdm(_visible_texts(index, generation), desc="Stichwortindex", unit="Abschn.", disable=not progress)
-    LexicalIndex.build(rows).save(generation_folder(root, index.chunks.name, generation))
-    keep = {
-        generation_folder(root, index.chunks.name, generation).name,
-        generation_folder(root, target.readers.live, target.readers.generation).name,
-    }
+    where = None if full else cast(Where, {"born": generation})
+    rows = tqdm(_row_texts(index, where), desc="Stichwortindex", unit="Abschn.", disable=not progress)
+    sync_lexical(lexical_folder(root, index.chunks.name), rows, generation, full=full)
+    keep = {lexical_folder(root, index.chunks.name).name, lexical_folder(root, target.readers.live).name}
     ours = own_folders(collection)
     for folder in root.iterdir():
         if folder.name not in keep and ours.fullmatch(folder.name):
@@ -331,19 +332,21 @@ def _build_lexical(target: _Target, root: Path, collection: str, progress: bool)
 
 
 def own_folders(collection: str) -> re.Pattern[str]:
-    """The BM25 folder names of this collection's builds (``<collection>-b<id>-g<n>``, and the
-    legacy ``<collection>-g<n>``): another collection in the same folder is never touched."""
-    return re.compile(rf"{re.escape(collection)}(?:-b[0-9a-f]+)?-g\d+")
+    """The BM25 folder names of this collection's builds (``<collection>-b<id>-bm25``, and the
+    older per-generation ``<collection>[-b<id>]-g<n>``): another collection in the same folder
+    is never touched."""
+    return re.compile(rf"{re.escape(collection)}(?:-b[0-9a-f]+)?-(?:g\d+|bm25(?:\.partial)?)")
 
 
-def _visible_texts(index: Index, generation: int) -> Iterator[tuple[str, str, str]]:
-    """(chunk id, "title\ntext", Land) of every chunk of ``generation``, page by page."""
+def _row_texts(index: Index, where: Where | None) -> Iterator[LexicalRow]:
+    """(chunk id, "title\ntext", Land, born) of the build's rows matching ``where``, page by page."""
     offset = 0
-    while got := index.chunks.get(where=visible_at(generation), include=["documents", "metadatas"], limit=PAGE, offset=offset):
+    while got := index.chunks.get(where=where, include=["documents", "metadatas"], limit=PAGE, offset=offset):
         if not got["ids"]:
             return
         for chunk_id, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
-            yield chunk_id, titled(str(meta.get("title", "")), str(text)), str(meta.get("land", STATEWIDE))
+            title, land = str(meta.get("title", "")), str(meta.get("land", STATEWIDE))
+            yield chunk_id, titled(title, str(text)), land, int(str(meta.get("born", 0)))
         offset += len(got["ids"])
 
 
@@ -486,9 +489,11 @@ def _delete_rows(index: Index, row_ids: list[str]) -> None:
         index.chunks.delete(ids=list(batch))
 
 
-def _purge_retired(index: Index) -> None:
-    """Delete rows retired at or before the committed generation: no reader of it sees them."""
+def _purge_retired(index: Index, root: Path) -> None:
+    """Delete rows retired at or before the committed generation: no reader of it sees them.
+    They leave the BM25 index first, so a stop in between leaves none behind there."""
     while ids := index.chunks.get(where=cast(Where, {"died": {"$lte": index.generation}}), include=[], limit=WRITE_BATCH)["ids"]:
+        forget_lexical(lexical_folder(root, index.chunks.name), ids)
         _delete_rows(index, ids)
 
 

@@ -439,7 +439,7 @@ def test_feedback_rates_only_what_the_server_answered_and_is_rate_limited(lotse:
 
 
 def test_collections_sharing_a_lexical_folder_keep_each_others_index(tmp_path: Path) -> None:
-    from app.index import LexicalIndex, generation_folder, live_pointer
+    from app.index import LexicalIndex, lexical_folder, live_pointer
 
     corpus = tmp_path / "corpus"
     (corpus / "press").mkdir(parents=True)
@@ -451,7 +451,7 @@ def test_collections_sharing_a_lexical_folder_keep_each_others_index(tmp_path: P
         run_ingest(settings, open_client(settings), HashEmbeddings(), Glossary(), progress=False, rebuild=True)
     for settings in (first, second):
         pointer = live_pointer(open_client(settings), settings.collection)
-        assert LexicalIndex.open(generation_folder(settings.lexical_path, pointer.live, pointer.generation)) is not None
+        assert LexicalIndex.open(lexical_folder(settings.lexical_path, pointer.live), pointer.generation) is not None
     ROWS.append(
         (
             "20",
@@ -462,15 +462,15 @@ def test_collections_sharing_a_lexical_folder_keep_each_others_index(tmp_path: P
     )
 
 
-@pytest.mark.parametrize("damage", ["truncated", "zero-filled docs.npy", "deleted"])
+@pytest.mark.parametrize("damage", ["truncated", "zero-filled", "deleted"])
 def test_a_damaged_bm25_file_is_one_german_line_and_a_plain_ingest_repairs_it(small: Settings, damage: str) -> None:
-    from app.index import generation_folder, live_pointer
+    from app.index import lexical_folder, live_pointer
 
     env = cli_env(small, LOTSE_FEEDBACK_DB=str(small.feedback_db))
     subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
     pointer = live_pointer(open_client(small), small.collection)
-    folder = generation_folder(small.lexical_path, pointer.live, pointer.generation)
-    target = folder / ("docs.npy" if damage.startswith("zero") else "weights.npy")
+    folder = lexical_folder(small.lexical_path, pointer.live)
+    target = max(folder.glob("*.idx"), key=lambda p: p.stat().st_size)  # the postings of the largest segment
     if damage == "truncated":
         target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
     elif damage == "deleted":

@@ -5,7 +5,7 @@ the catalogue of committed chunks, and the German BM25 side. Ingest writes it; r
 from app.index.catalogue import Catalogue
 from app.index.current import open_generation
 from app.index.embeddings import DEFAULT_EMBEDDER, LotseEmbeddings, load_embeddings
-from app.index.lexical import LexicalIndex, generation_folder, stop_word_stems
+from app.index.lexical import LexicalIndex, LexicalRow, forget_lexical, lexical_folder, stop_word_stems, sync_lexical
 from app.index.sentences import SentenceStore, StoredSentence, sentences_file
 from app.index.store import (
     LIVE,
@@ -33,12 +33,14 @@ __all__ = [
     "LexicalIndex",
     "LotseEmbeddings",
     "Pointer",
+    "LexicalRow",
     "SentenceStore",
     "StoredSentence",
     "drop_build",
-    "generation_folder",
+    "forget_lexical",
     "index_exists",
     "is_visible",
+    "lexical_folder",
     "live_pointer",
     "load_embeddings",
     "open_build",
@@ -51,5 +53,6 @@ __all__ = [
     "store_errors",
     "this_process",
     "stop_word_stems",
+    "sync_lexical",
     "visible_at",
 ]

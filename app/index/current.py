@@ -7,7 +7,7 @@ from chromadb.api import ClientAPI
 
 from app.core import IndexMissing, Settings
 from app.index.embeddings import LotseEmbeddings
-from app.index.lexical import LexicalIndex, generation_folder
+from app.index.lexical import LexicalIndex, lexical_folder
 from app.index.store import Index, Pointer, live_pointer, open_build
 
 
@@ -17,8 +17,8 @@ def open_generation(
     """The build and BM25 index of ``pointer`` (default: the committed one)."""
     pointer = pointer or live_pointer(client, settings.collection)
     index = open_build(client, pointer.live, embeddings, settings.lexical_path, pointer.generation)
-    folder = generation_folder(settings.lexical_path, pointer.live, pointer.generation)
-    lexical = LexicalIndex.open(folder)
+    folder = lexical_folder(settings.lexical_path, pointer.live)
+    lexical = LexicalIndex.open(folder, pointer.generation)
     if lexical is None:
         raise IndexMissing(
             f"Der Stichwortindex zum aktuellen Stand ({folder}) fehlt oder ist beschädigt. "

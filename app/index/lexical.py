@@ -1,41 +1,35 @@
-"""German BM25 over the chunks, built once per generation by ingest and memory-mapped by
-readers, so opening it costs the same at 100 or 500,000 chunks.
+"""German BM25 over the chunks, in a Tantivy index per build: ingest adds each generation's
+new rows and deletes purged ones (no full rebuild, bounded writer memory), readers open the
+memory-mapped segments, so opening and searching cost the same at 100 or 500,000 chunks.
 
-Scoring is bm25s's default (Lucene idf, Robertson tf part, k1 1.5, b 0.75) with the same
-tokens (words of two or more characters, German stop words removed, Snowball stems); a
-test checks the scores against bm25s. bm25s itself is not used for the index because it
-needs every token of the corpus in memory to build and loads the vocabulary as a dict.
+Each row carries the generation it was born in; a reader searches only rows born at or
+before its generation. Rows that died later are dropped by the caller's visibility filter,
+as in Chroma. Terms are ours (words of two or more characters, German stop words removed,
+Snowball stems), indexed as given; scoring is Tantivy's BM25 (k1 1.2, b 0.75).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import shutil
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+import tantivy
 from bm25s.stopwords import STOPWORDS_GERMAN
 
 from app.core import german_stemmer
 
-K1 = 1.5
-B = 0.75
 MAX_TERM_BYTES = 64
-FORMAT = 3  # 3: size and sampled checksum per array in meta.json
-ARRAYS = ("ids", "terms", "indptr", "docs", "weights", "land_codes")
+WRITER_HEAP_BYTES = 32_000_000
+"""Tantivy flushes a segment when its one writer thread holds this much: ingest memory is
+bounded by it, not by the corpus."""
+MARKER = "lotse.json"
+"""The generation the index was last synced to, written after Tantivy's commit."""
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_GERMAN)
-
-
-def generation_folder(root: Path, build: str, generation: int) -> Path:
-    """Where the BM25 index of one build's generation lives."""
-    return root / f"{build}-g{generation}"
 
 
 def terms(text: str) -> list[str]:
@@ -49,157 +43,126 @@ def stop_word_stems() -> frozenset[str]:
     return frozenset(german_stemmer().stemWords(sorted(_STOPWORDS)))
 
 
-SAMPLE_BYTES = 64 * 1024
+def lexical_folder(root: Path, build: str) -> Path:
+    """Where the BM25 index of one build lives."""
+    return root / f"{build}-bm25"
 
 
-def fingerprint(path: Path) -> str:
-    """Size and the SHA-256 of a file's first and last 64 KiB: constant cost at any corpus size,
-    and enough to notice a truncated, zero-filled or swapped file."""
-    size = path.stat().st_size
-    digest = hashlib.sha256(str(size).encode())
-    with open(path, "rb") as handle:
-        digest.update(handle.read(SAMPLE_BYTES))
-        if size > SAMPLE_BYTES:
-            handle.seek(max(SAMPLE_BYTES, size - SAMPLE_BYTES))
-            digest.update(handle.read(SAMPLE_BYTES))
-    return f"{size}:{digest.hexdigest()[:32]}"
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("terms", tokenizer_name="whitespace", index_option="freq")
+    builder.add_text_field("land", tokenizer_name="raw")
+    builder.add_unsigned_field("born", indexed=True, fast=True)
+    return builder.build()
 
 
-@dataclass
+SCHEMA = _schema()
+
+
+def _filter(query: tantivy.Query) -> tantivy.Query:
+    """``query`` as a condition that adds nothing to the score."""
+    return tantivy.Query.const_score_query(query, 0.0)
+
+
+def _born(first: int | None, last: int | None) -> tantivy.Query:
+    """Rows born from generation ``first`` to ``last`` (None: no bound)."""
+    return tantivy.Query.range_query(SCHEMA, "born", tantivy.FieldType.Unsigned, first, last)
+
+
+def synced_generation(folder: Path) -> int:
+    """The generation ``folder``'s index was last synced to (-1: none, or not readable)."""
+    try:
+        return int(json.loads((folder / MARKER).read_text(encoding="utf-8"))["generation"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return -1
+
+
 class LexicalIndex:
-    """Postings per term (chunk numbers and precomputed BM25 weights) in numpy arrays that
-    may be memory-mapped; the terms are a sorted byte array searched by bisection. Each chunk's
-    Land is one small number (``land_codes``, names in ``lands``), so a search can keep one Land
-    before it ranks."""
+    """A reader's view of a build's BM25 index at one generation."""
 
-    ids: np.ndarray
-    terms: np.ndarray
-    indptr: np.ndarray
-    docs: np.ndarray
-    weights: np.ndarray
-    land_codes: np.ndarray
-    lands: tuple[str, ...] = ()
+    def __init__(self, index: tantivy.Index, generation: int) -> None:
+        self._searcher = index.searcher()
+        self._visible = _filter(_born(None, generation))
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[str, str, str]]) -> LexicalIndex:
-        """Index (chunk id, text, Land) rows, streamed; only postings are held, not texts."""
-        ids: list[str] = []
-        land_names: dict[str, int] = {}
-        codes: list[int] = []
-        lengths: list[int] = []
-        vocabulary: dict[str, int] = {}
-        term_parts: list[np.ndarray] = []
-        doc_parts: list[np.ndarray] = []
-        tf_parts: list[np.ndarray] = []
-        for chunk_id, text, land in rows:
-            codes.append(land_names.setdefault(land, len(land_names)))
-            found = terms(text)
-            counts = Counter(vocabulary.setdefault(t, len(vocabulary)) for t in found)
-            term_parts.append(np.fromiter(counts.keys(), dtype=np.int32, count=len(counts)))
-            tf_parts.append(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
-            doc_parts.append(np.full(len(counts), len(ids), dtype=np.int32))
-            ids.append(chunk_id)
-            lengths.append(max(len(found), 1))  # bm25s counts an empty text as one empty token
-        if not ids:
-            return cls.empty()
-        term_ids, docs, tf = (np.concatenate(parts) for parts in (term_parts, doc_parts, tf_parts))
-        length = np.asarray(lengths, dtype=np.float32)
-        df = np.bincount(term_ids, minlength=len(vocabulary))
-        idf = np.log(1 + (len(ids) - df + 0.5) / (df + 0.5)).astype(np.float32)
-        weights = idf[term_ids] * tf / (K1 * ((1 - B) + B * length[docs] / length.mean()) + tf)
-        sorted_terms = sorted(vocabulary, key=lambda t: t.encode())
-        rank = np.empty(len(vocabulary), dtype=np.int64)
-        rank[[vocabulary[t] for t in sorted_terms]] = np.arange(len(vocabulary))
-        order = np.argsort(rank[term_ids], kind="stable")
-        indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rank[term_ids], minlength=len(vocabulary)), out=indptr[1:])
-        return cls(
-            ids=np.asarray(ids, dtype="S"),
-            terms=np.asarray([t.encode() for t in sorted_terms], dtype="S"),
-            indptr=indptr,
-            docs=docs[order],
-            weights=weights[order].astype(np.float32),
-            land_codes=np.asarray(codes, dtype=np.uint16),
-            lands=tuple(land_names),
-        )
-
-    @classmethod
-    def empty(cls) -> LexicalIndex:
-        """An index without chunks (what an empty corpus builds)."""
-        return cls(
-            np.asarray([], dtype="S1"),
-            np.asarray([], dtype="S1"),
-            np.zeros(1, dtype=np.int64),
-            np.asarray([], dtype=np.int32),
-            np.asarray([], dtype=np.float32),
-            np.asarray([], dtype=np.uint16),
-        )
-
-    def save(self, folder: Path) -> None:
-        """Write the arrays beside ``folder`` and move them in place in one rename, so a
-        reader finds the complete index or none."""
-        partial = folder.with_name(folder.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        for name in ARRAYS:
-            np.save(partial / f"{name}.npy", getattr(self, name))
-        meta = {
-            "format": FORMAT,
-            "chunks": len(self.ids),
-            "lands": list(self.lands),
-            "files": {name: fingerprint(partial / f"{name}.npy") for name in ARRAYS},
-        }
-        (partial / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(partial, folder)
-
-    @classmethod
-    def open(cls, folder: Path) -> LexicalIndex | None:
-        """The index saved in ``folder``, memory-mapped; None if it is missing, incomplete or
-        damaged (a file's size or sampled checksum differs from what ``save`` recorded), so the
-        next ``lotse ingest`` builds it again."""
-        path = folder / "meta.json"
-        try:
-            meta = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-            if meta.get("format") != FORMAT:
-                return None
-            if any(fingerprint(folder / f"{name}.npy") != meta["files"][name] for name in ARRAYS):
-                return None
-            arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    def open(cls, folder: Path, generation: int) -> LexicalIndex | None:
+        """The index in ``folder`` as of ``generation``; None if it is missing, was not synced
+        that far, or is damaged (Tantivy checks each file's footer on opening), so the next
+        ``lotse ingest`` builds it again."""
+        if synced_generation(folder) < generation:
             return None
-        return cls(**arrays, lands=tuple(meta["lands"]))
+        try:
+            return cls(tantivy.Index.open(str(folder)), generation)
+        except ValueError:
+            return None
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return int(self._searcher.num_docs)
 
     def __contains__(self, term: object) -> bool:
         """Whether ``term`` (a stem) occurs in any chunk."""
-        return isinstance(term, str) and self._position(term) is not None
-
-    def _position(self, term: str) -> int | None:
-        key = term.encode()
-        if not self.terms.size or len(key) > MAX_TERM_BYTES:
-            return None
-        at = int(np.searchsorted(self.terms, key))
-        return at if at < len(self.terms) and self.terms[at] == key else None
+        if not isinstance(term, str) or not term or len(term.encode()) > MAX_TERM_BYTES:
+            return False
+        return int(self._searcher.doc_freq("terms", term)) > 0
 
     def search(self, query: str, k: int, land: str | None = None) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, BM25 score) pairs with a positive score, best first; with
         ``land``, only chunks of that Land (filtered before ranking, so other Länder's chunks
-        cannot crowd them out)."""
-        positions = [p for p in (self._position(t) for t in terms(query)) if p is not None]
-        if not positions or not len(self) or (land is not None and land not in self.lands):
+        cannot crowd them out). A term the query repeats counts as often as it is repeated."""
+        found = terms(query)
+        if not found or k <= 0:
             return []
-        scores = np.zeros(len(self.ids), dtype=np.float32)
-        for at in positions:
-            start, end = int(self.indptr[at]), int(self.indptr[at + 1])
-            np.add.at(scores, self.docs[start:end], self.weights[start:end])
-        if land is not None and len(self.lands) > 1:
-            scores[self.land_codes != self.lands.index(land)] = 0.0
-        k = min(k, int(np.count_nonzero(scores)))
-        if k <= 0:
-            return []
-        best = np.argpartition(-scores, k - 1)[:k]
-        best = best[np.lexsort((best, -scores[best]))]
-        return [(self.ids[i].decode(), float(scores[i])) for i in best]
+        words = [(tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "terms", t, index_option="freq")) for t in found]
+        clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(words)), (tantivy.Occur.Must, self._visible)]
+        if land is not None:
+            clauses.append((tantivy.Occur.Must, _filter(tantivy.Query.term_query(SCHEMA, "land", land))))
+        result = self._searcher.search(tantivy.Query.boolean_query(clauses), k)
+        return [(str(self._searcher.doc(address)["id"][0]), float(score)) for score, address in result.hits if score > 0]
+
+
+LexicalRow = tuple[str, str, str, int]
+"""(chunk id, text, Land, generation the row was born in)."""
+
+
+def sync_lexical(folder: Path, rows: Iterable[LexicalRow], generation: int, *, full: bool) -> None:
+    """Bring ``folder``'s index to ``generation``: ``rows`` are the rows born in it (rows of a
+    run that stopped before its commit are replaced), or with ``full`` every row of the build,
+    written beside the folder and moved in place, so a damaged index is never read again."""
+    target = folder.with_name(folder.name + ".partial") if full else folder
+    if full:
+        shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True, exist_ok=True)
+    writer = tantivy.Index(SCHEMA, path=str(target)).writer(WRITER_HEAP_BYTES, 1)
+    if not full:
+        writer.delete_documents_by_query(_born(generation, None))
+    for chunk_id, text, land, born in rows:
+        document = tantivy.Document(id=chunk_id, terms=" ".join(terms(text)), land=land)
+        document.add_unsigned("born", born)
+        writer.add_document(document)
+    writer.commit()
+    writer.wait_merging_threads()
+    _write_marker(target, generation)
+    if full:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(target, folder)
+
+
+def forget_lexical(folder: Path, chunk_ids: Iterable[str]) -> None:
+    """Delete rows from ``folder``'s index (before they leave Chroma, so none is left behind)."""
+    if synced_generation(folder) < 0:
+        return
+    try:
+        writer = tantivy.Index.open(str(folder)).writer(WRITER_HEAP_BYTES, 1)
+    except ValueError:  # damaged: this run finds it unreadable and builds it again in full
+        return
+    for chunk_id in chunk_ids:
+        writer.delete_documents_by_term("id", chunk_id)
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def _write_marker(folder: Path, generation: int) -> None:
+    partial = folder / (MARKER + ".partial")
+    partial.write_text(json.dumps({"generation": generation}), encoding="utf-8")
+    os.replace(partial, folder / MARKER)

@@ -10,6 +10,7 @@ an ingest writes generation G+1 beside G and switches all readers by writing the
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import time
 from collections.abc import Iterator, Mapping
@@ -31,6 +32,7 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from app.core import ConfigurationError, DamagedIndex, EmbedderMismatch, IndexMissing, Settings, StoreUnavailable
+from app.index.lexical import lexical_folder
 from app.index.sentences import SentenceStore, sentence_files, sentences_file
 
 EMBEDDER_KEY = "lotse_embedder"
@@ -303,13 +305,14 @@ def recovered_pointer(client: ClientAPI, collection: str, embeddings: Embeddings
 
 def drop_build(client: ClientAPI, build: str, folder: Path) -> None:
     """Delete one build: its collection (and the sentence collection of older versions), if
-    they exist, and its sentence file."""
+    they exist, its sentence file and its BM25 index."""
     existing = {c.name for c in client.list_collections()}
     for name in (build, legacy_sentences_name(build)):
         if name in existing:
             client.delete_collection(name)
     for path in sentence_files(folder, build):
         path.unlink(missing_ok=True)
+    shutil.rmtree(lexical_folder(folder, build), ignore_errors=True)
 
 
 def index_exists(client: ClientAPI, collection: str) -> bool:
