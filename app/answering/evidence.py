@@ -11,7 +11,7 @@ import numpy as np
 from app.answering.gates import evidence_fits, is_answer_sentence, is_labelled_detail
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Intent, Query
-from app.core import STATEWIDE, RetrievedChunk, collapse_whitespace, without_source_note
+from app.core import STATEWIDE, RetrievedChunk, stems, without_source_note
 from app.retrieval import Page
 
 
@@ -49,18 +49,37 @@ def score_pages(
     return sorted(scored, key=lambda s: -s.score)
 
 
+RESTATED = 0.85
+"""Two sentences say the same when each has at least this share of the other's stems (and the
+same numbers): a programme description rephrasing its press release, two pages quoting one."""
+
+
+def _gist(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A sentence's stems and its numbers, without the source note."""
+    found = stems(without_source_note(text))
+    return frozenset(found), frozenset(w for w in found if w.isdigit())
+
+
+def _same_statement(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]]) -> bool:
+    (a_stems, a_numbers), (b_stems, b_numbers) = a, b
+    return a_numbers == b_numbers and len(a_stems & b_stems) >= RESTATED * max(len(a_stems), len(b_stems), 1)
+
+
 def one_source_per_sentence(scored: list[Scored], retrieved: list[RetrievedChunk]) -> list[Scored]:
-    """A sentence that several documents share word for word (a programme description quotes
+    """A statement that several documents share (a programme description quotes or rephrases
     its press release) once, with the best score any of its copies got, cited from the copy
     retrieval ranked highest: which copy the selector happens to score higher flips with a
     typo or a greeting, the document retrieval finds most relevant does much less."""
     rank = {r.chunk_id: i for i, r in enumerate(retrieved)}
-    copies: dict[str, list[Scored]] = {}
+    groups: list[tuple[tuple[frozenset[str], frozenset[str]], list[Scored]]] = []
     for s in scored:
-        copies.setdefault(collapse_whitespace(without_source_note(s.text)), []).append(s)
-    kept = [
-        replace(min(group, key=lambda s: rank[s.chunk.chunk_id]), score=max(s.score for s in group)) for group in copies.values()
-    ]
+        gist = _gist(s.text)
+        group = next((copies for first, copies in groups if _same_statement(first, gist)), None)
+        if group is None:
+            groups.append((gist, [s]))
+        else:
+            group.append(s)
+    kept = [replace(min(group, key=lambda s: rank[s.chunk.chunk_id]), score=max(s.score for s in group)) for _, group in groups]
     return sorted(kept, key=lambda s: -s.score)
 
 

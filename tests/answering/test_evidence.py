@@ -1,6 +1,8 @@
 """Which place a detail is asked for: a question that names no place is not answered with one
 place's phone number or amount when the documents give it for several places."""
 
+from dataclasses import replace
+
 from app.answering.evidence import Scored, admissible, one_source_per_sentence, unclear_place
 from app.answering.extractive import which_place
 from app.conversation import Glossary, Query
@@ -61,6 +63,24 @@ def test_a_sentence_two_documents_share_is_cited_from_the_one_retrieval_ranked_h
     ]
     kept = one_source_per_sentence(scored, [programme, press])
     assert [(s.chunk.doc_id, s.score) for s in kept] == [("programmes/p", 0.8), ("press/p", 0.6)]
+
+
+def test_a_rephrased_statement_counts_as_one_but_other_numbers_or_a_part_do_not() -> None:
+    """Two programme pages giving one amount in other words (nrw-016's "for" flipped which one
+    answered); a different amount, or one fact taken out of a longer sentence, stays separate."""
+    first = RetrievedChunk("programmes/kim", "a", 0.9, "…", "Kommunales Integrationsmanagement")
+    second = RetrievedChunk("programmes/foerderung", "b", 0.8, "…", "Landesförderung")
+    rephrased = [
+        Scored(0.7, "Für das Jahr 2020 stellte das Land 25 Millionen Euro für das KIM zur Verfügung.", first, True),
+        Scored(0.8, "Für das KIM stellte das Land 2020 25 Millionen Euro zur Verfügung.", second, True),
+    ]
+    kept = one_source_per_sentence(rephrased, [first, second])
+    assert [(s.chunk.doc_id, s.score) for s in kept] == [("programmes/kim", 0.8)]
+    other_amount = [rephrased[0], replace(rephrased[1], text=rephrased[1].text.replace("25", "30"))]
+    assert len(one_source_per_sentence(other_amount, [first, second])) == 2
+    longer = "Das KI Dortmund ist eines der 54 KI in Nordrhein-Westfalen und bereits 2013 eingerichtet worden."
+    part = [Scored(0.7, "Das KI Dortmund wurde bereits 2013 eingerichtet.", first, True), Scored(0.8, longer, second, True)]
+    assert len(one_source_per_sentence(part, [first, second])) == 2
 
 
 def test_a_sentence_about_another_place_does_not_answer_for_the_place_its_chunk_also_names() -> None:
