@@ -23,7 +23,6 @@ timings are real but the answers are meaningless, so quality is left out there.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import resource
@@ -35,13 +34,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 
 from app.conversation import Glossary  # noqa: E402
 from app.core import Settings  # noqa: E402
-from app.index import DEFAULT_EMBEDDER, LotseEmbeddings, load_embeddings, open_client, open_generation  # noqa: E402
+from app.index import DEFAULT_EMBEDDER, load_embeddings, open_client, open_generation  # noqa: E402
+from app.testing import HashEmbeddings  # noqa: E402
 from evals.dataset import OMOS_DIR, load_questions  # noqa: E402
 from evals.metrics import contains_fact, percentile  # noqa: E402
 from evals.omosqa import load_split, pooled_pages  # noqa: E402
@@ -53,20 +51,11 @@ BASE_DOCS = sum(1 for p in PROJECT_CORPUS.rglob("*") if p.is_file() and p.suffix
 QUESTION_ROWS: list[str] = []
 
 
-class HashEmbeddings(LotseEmbeddings):
-    """Same shape as the default embedder, no model: a vector from the text's hash. It carries
-    the default embedder's id so that a real ``lotse`` process opens the index: its question
+def hash_embeddings() -> HashEmbeddings:
+    """A fake embedder of the default embedder's shape, no model: a vector from the text's hash. It
+    carries the default embedder's id so that a real ``lotse`` process opens the index: its question
     vectors are real, the stored ones are not, the costs are those of a real index."""
-
-    id = load_embeddings(DEFAULT_EMBEDDER).id
-
-    def _embed(self, texts: list[str], *, is_query: bool) -> np.ndarray:
-        rows = [
-            np.random.default_rng(int.from_bytes(hashlib.sha256(t.encode()).digest()[:4], "little")).standard_normal(EMBED_DIM)
-            for t in texts
-        ]
-        matrix = np.asarray(rows, dtype=np.float32)
-        return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    return HashEmbeddings(EMBED_DIM, load_embeddings(DEFAULT_EMBEDDER).id)
 
 
 def omos_pages() -> dict[str, str]:
@@ -101,7 +90,7 @@ def folder_mb(path: Path) -> float:
 def child(corpus: Path, chroma: Path, fake: bool) -> None:
     """Ingest in this process and print the report with this process's peak RSS."""
     settings = Settings(corpus_dir=corpus, chroma_dir=chroma)
-    embeddings = HashEmbeddings() if fake else load_embeddings(settings.embeddings)
+    embeddings = hash_embeddings() if fake else load_embeddings(settings.embeddings)
     glossary = Glossary.load(settings.glossary_path)
     report = run_ingest(settings, open_client(settings), embeddings, glossary, progress=False)
     sentences = open_generation(open_client(settings), settings, embeddings)[0].sentences.count()

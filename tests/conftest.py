@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pytest
 
 from app.core import Settings, stay_offline
@@ -17,33 +16,29 @@ stay_offline()  # the test session is an entry point: before chromadb, gradio an
 
 from app.conversation import Glossary
 from app.edges import FeedbackStore, ProgrammeDirectory
-from app.index import LotseEmbeddings, open_client
+from app.index import LotseEmbeddings, load_embeddings, open_client
 from app.pipeline import Lotse
+from app.testing import HashEmbeddings
 from benchmarks.loopback import free_port
-from ingest.pipeline import run_ingest
+from ingest.pipeline import IngestReport, run_ingest
 from tests.browser import CHROMIUM, FLAGS
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 
 
-class HashEmbeddings(LotseEmbeddings):
-    """A deterministic fake embedder: fast, for tests of bookkeeping, not of meaning."""
-
-    id = "fake:hash"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls = 0
-
-    def _embed(self, texts: list[str], *, is_query: bool) -> np.ndarray:
-        self.calls += len(texts)
-        rows = []
-        for text in texts:
-            seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
-            v = np.random.default_rng(seed).standard_normal(16).astype(np.float32)
-            rows.append(v / np.linalg.norm(v))
-        return np.stack(rows)
+def ingest(
+    settings: Settings, embeddings: LotseEmbeddings | None = None, *, glossary: Glossary | None = None, **options: Any
+) -> IngestReport:
+    """Ingest ``settings``' corpus quietly: hash vectors and the corpus's glossary unless given."""
+    return run_ingest(
+        settings,
+        open_client(settings),
+        HashEmbeddings() if embeddings is None else embeddings,
+        Glossary.load(settings.glossary_path) if glossary is None else glossary,
+        progress=False,
+        **options,
+    )
 
 
 def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
@@ -80,15 +75,7 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         collection="lotse",
         rate_limit_per_minute=1_000_000,
     )
-    from app.index import load_embeddings
-
-    run_ingest(
-        settings,
-        open_client(settings),
-        load_embeddings(settings.embeddings),
-        Glossary.load(settings.glossary_path),
-        progress=False,
-    )
+    ingest(settings, load_embeddings(settings.embeddings))
     return settings
 
 

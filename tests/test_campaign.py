@@ -22,20 +22,18 @@ import gradio as gr
 import httpx
 import pytest
 
-from app.conversation import Glossary
 from app.core import Answer, Citation, InvalidQuestion, Settings
 from app.edges import FeedbackStore
 from app.edges.web.chat import Chat, remembered
 from app.edges.web.gate import REFUSED
 from app.edges.web.limits import RateLimiter
-from app.index import load_embeddings, open_client
+from app.index import load_embeddings
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
-from ingest.pipeline import run_ingest
 from tests.api_client import ask_json, call_ask
 from tests.browser import ask as ask_in_browser
 from tests.browser import open_chat
-from tests.conftest import cli_env
+from tests.conftest import cli_env, ingest
 from tests.hostile_report import write_section
 
 pytestmark = pytest.mark.integration
@@ -209,13 +207,7 @@ PROBES = [
 
 def test_instructions_planted_in_a_document_are_never_evidence(tmp_settings: Settings) -> None:
     (tmp_settings.corpus_dir / "press" / "hamm-beratung.txt").write_text(PLANTED, encoding="utf-8")
-    report = run_ingest(
-        tmp_settings,
-        open_client(tmp_settings),
-        load_embeddings(tmp_settings.embeddings),
-        Glossary.load(tmp_settings.glossary_path),
-        progress=False,
-    )
+    report = ingest(tmp_settings, load_embeddings(tmp_settings.embeddings))
     assert any(w.startswith("press/hamm-beratung: 2 Sätze richten Anweisungen an eine KI") for w in report.warnings)
     lotse = Lotse.from_settings(tmp_settings)
     quoted, refused = 0, 0

@@ -29,9 +29,8 @@ from app.edges import ProgrammeDirectory
 from app.index import live_pointer, load_embeddings, open_client
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
-from ingest.pipeline import run_ingest
 from tests.api_client import ask_json
-from tests.conftest import CORPUS, HashEmbeddings, cli_env
+from tests.conftest import CORPUS, cli_env, ingest
 from tests.hostile_report import write_section
 
 pytestmark = pytest.mark.integration
@@ -65,32 +64,21 @@ def small(tmp_path: Path) -> Settings:
     return Settings(corpus_dir=tmp_path / "corpus", chroma_dir=tmp_path / "chroma", feedback_db=tmp_path / "fb.sqlite3")
 
 
-def ingest(settings: Settings, rebuild: bool = False) -> None:
-    run_ingest(
-        settings,
-        open_client(settings),
-        load_embeddings(settings.embeddings),
-        Glossary.load(settings.glossary_path),
-        progress=False,
-        rebuild=rebuild,
-    )
-
-
 def test_rebuilds_never_reuse_a_build_name_and_a_stale_snapshot_is_reopened(small: Settings) -> None:
-    ingest(small)
+    ingest(small, load_embeddings(small.embeddings))
     lotse = Lotse.from_settings(small)
     names = [lotse.snapshot().pointer.live]
     failed = 0
     for _ in range(3):
-        ingest(small, rebuild=True)
+        ingest(small, load_embeddings(small.embeddings), rebuild=True)
         names.append(open_client(small).get_collection(f"{small.collection}-pointer").metadata["live"])
         answer = lotse.ask("Was ist KOMM-AN NRW?")
         failed += answer.abstained or not answer.citations
     assert len(set(names)) == len(names) == 4 and failed == 0
     # Handles to a deleted build under the live pointer's name (what b1 -> b2 -> b1 did before): reopened, answered.
     stale = lotse.snapshot()
-    ingest(small, rebuild=True)
-    ingest(small, rebuild=True)  # the second one drops the build the stale snapshot reads
+    ingest(small, load_embeddings(small.embeddings), rebuild=True)
+    ingest(small, load_embeddings(small.embeddings), rebuild=True)  # the second one drops the build the stale snapshot reads
     lotse._snapshot = dataclasses.replace(stale, pointer=live_pointer(lotse.client, small.collection))
     answer = lotse.ask("Was ist KOMM-AN NRW?")
     assert not answer.abstained and answer.citations
@@ -185,7 +173,7 @@ def test_a_metadata_file_nested_100000_deep_fails_alone(tmp_path: Path) -> None:
         "---\ntitle: " + "[" * 100_000 + "]" * 100_000 + "\n---\nText mit tiefer Kopfzeile.", encoding="utf-8"
     )
     settings = Settings(corpus_dir=corpus, chroma_dir=tmp_path / "chroma", collection="deep")
-    report = run_ingest(settings, open_client(settings), HashEmbeddings(), Glossary.load(settings.glossary_path), progress=False)
+    report = ingest(settings)
     assert report.documents == 3 and report.failed == 2
     assert any("tief:" in w and "tief verschachtelt" in w for w in report.warnings), report.warnings
     assert any("tief2:" in w for w in report.warnings), report.warnings
@@ -448,7 +436,7 @@ def test_collections_sharing_a_lexical_folder_keep_each_others_index(tmp_path: P
         Settings(corpus_dir=corpus, chroma_dir=tmp_path / "chroma", collection=name) for name in ("lotse", "lotse-zwei")
     )
     for settings in (first, second, first):
-        run_ingest(settings, open_client(settings), HashEmbeddings(), Glossary(), progress=False, rebuild=True)
+        ingest(settings, glossary=Glossary(), rebuild=True)
     for settings in (first, second):
         pointer = live_pointer(open_client(settings), settings.collection)
         assert LexicalIndex.open(lexical_folder(settings.lexical_path, pointer.live), pointer.generation) is not None
@@ -630,13 +618,7 @@ def test_the_ingest_lock_holds_through_a_symlinked_path_and_skips_count_only_ski
     (corpus / "press" / "gut.txt").write_text("Meldung\n\nDas Integrationszentrum berät Familien in Köln.", encoding="utf-8")
     (corpus / "press" / "gut.meta.json").write_text('{"title": "Meldung", "unbekannt": 1}', encoding="utf-8")  # a dropped field
     (corpus / "press" / "bild.png").write_bytes(b"\x89PNG")
-    report = run_ingest(
-        Settings(corpus_dir=corpus, chroma_dir=tmp_path / "c2", collection="skip"),
-        open_client(Settings(corpus_dir=corpus, chroma_dir=tmp_path / "c2", collection="skip")),
-        HashEmbeddings(),
-        Glossary(),
-        progress=False,
-    )
+    report = ingest(Settings(corpus_dir=corpus, chroma_dir=tmp_path / "c2", collection="skip"), glossary=Glossary())
     assert report.documents == 1 and report.skipped == 1 and "übersprungen 1 " in report.summary()
     ROWS.append(
         (

@@ -16,12 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.answering import citation_problems
-from app.conversation import Glossary
 from app.core import Answer, InvalidQuestion, Settings
-from app.index import load_embeddings, open_client
+from app.index import load_embeddings
 from app.pipeline import Lotse
-from ingest.pipeline import run_ingest
-from tests.conftest import cli_env
+from tests.conftest import cli_env, ingest
 from tests.hostile_report import write_section
 
 pytestmark = pytest.mark.integration
@@ -196,13 +194,7 @@ def test_hostile_files_are_named_and_skipped_and_the_rest_is_ingested(tmp_settin
             path.write_bytes(data)
     (corpus / "press" / "liste.meta.json").write_text("[1, 2]", encoding="utf-8")
     (corpus / "press" / "schleife").symlink_to(corpus / "press", target_is_directory=True)
-    report = run_ingest(
-        tmp_settings,
-        open_client(tmp_settings),
-        load_embeddings(tmp_settings.embeddings),
-        Glossary.load(tmp_settings.glossary_path),
-        progress=False,
-    )
+    report = ingest(tmp_settings, load_embeddings(tmp_settings.embeddings))
     assert report.documents == 30
     for case, rel, _ in FILES:
         name = rel.rsplit(".", 1)[0] if not rel.endswith(".docx") else rel

@@ -6,13 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.conversation import Glossary
 from app.core import Settings
-from app.index import Catalogue, load_embeddings, open_client
+from app.index import Catalogue, load_embeddings
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
-from ingest.pipeline import run_ingest
 from tests.chroma_server import ChromaServer
+from tests.conftest import ingest
 
 pytestmark = pytest.mark.integration
 
@@ -34,25 +33,15 @@ def settings(request: pytest.FixtureRequest, tmp_settings: Settings) -> Settings
     return tmp_settings
 
 
-def ingest(settings: Settings):
-    return run_ingest(
-        settings,
-        open_client(settings),
-        load_embeddings(settings.embeddings),
-        Glossary.load(settings.glossary_path),
-        progress=False,
-    )
-
-
 def test_ingest_is_idempotent_and_follows_changes(settings: Settings) -> None:
-    first = ingest(settings)
+    first = ingest(settings, load_embeddings(settings.embeddings))
     assert first.documents == 30 and first.rows_written == first.chunks > 30
-    again = ingest(settings)
+    again = ingest(settings, load_embeddings(settings.embeddings))
     assert (again.rows_written, again.added, again.updated, again.removed) == (0, 0, 0, 0)
     (settings.corpus_dir / "programmes" / "sofra-koeln.md").unlink()
     path = settings.corpus_dir / "programmes" / "komm-an-nrw.md"
     path.write_text(path.read_text(encoding="utf-8").replace("seit 2015", "seit dem Jahr 2015"), encoding="utf-8")
-    changed = ingest(settings)
+    changed = ingest(settings, load_embeddings(settings.embeddings))
     assert (changed.updated, changed.removed, changed.documents) == (1, 1, 29)
     lotse = Lotse.from_settings(settings)
     assert not any(m["doc_id"] == "programmes/sofra-koeln" for m in Catalogue.load(lotse.index).meta.values())
@@ -61,7 +50,7 @@ def test_ingest_is_idempotent_and_follows_changes(settings: Settings) -> None:
 
 
 def test_ask_answers_with_citations_and_abstains(settings: Settings) -> None:
-    ingest(settings)
+    ingest(settings, load_embeddings(settings.embeddings))
     lotse = Lotse.from_settings(settings)
     answer = lotse.ask("Wie viele Kommunale Integrationszentren gibt es in Nordrhein-Westfalen?")
     assert not answer.abstained and any("54" in c.quote for c in answer.citations)

@@ -14,13 +14,11 @@ from collections.abc import Iterator
 import pytest
 
 from app.answering import FALLBACK_NOTE, citation_problems
-from app.conversation import Glossary
 from app.core import Answer, Settings
-from app.index import load_embeddings, open_client
+from app.index import load_embeddings
 from app.pipeline import Lotse
-from ingest.pipeline import run_ingest
 from tests.answering.fake_llm_server import FakeLLMServer
-from tests.conftest import CORPUS, cli_env
+from tests.conftest import CORPUS, cli_env, ingest
 
 pytestmark = pytest.mark.integration
 QUESTION = "Wie viele Kommunale Integrationszentren gibt es in Nordrhein-Westfalen?"
@@ -48,13 +46,7 @@ def injected_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         encoding="utf-8",
     )
     settings = Settings(corpus_dir=corpus, chroma_dir=root / "chroma")
-    run_ingest(
-        settings,
-        open_client(settings),
-        load_embeddings(settings.embeddings),
-        Glossary.load(settings.glossary_path),
-        progress=False,
-    )
+    ingest(settings, load_embeddings(settings.embeddings))
     return settings
 
 

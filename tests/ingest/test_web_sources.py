@@ -18,11 +18,11 @@ from app.core import ConfigurationError, Settings
 from app.index import open_client
 from benchmarks.ministry_site import PDF_TEXT, MinistrySite, press_page
 from ingest.loaders import discover, load
-from ingest.pipeline import IngestReport, run_ingest
+from ingest.pipeline import run_ingest
 from ingest.web_fetch import PoliteFetcher
 from ingest.web_sources import FetchPolicy, SourcesFile, load_sources
 from ingest.web_sync import PAGES, SyncReport, WebSync
-from tests.conftest import CORPUS, HashEmbeddings, cli_env
+from tests.conftest import CORPUS, HashEmbeddings, cli_env, ingest
 
 FAST = {"seconds_between_requests": 0.0, "timeout_s": 2.0, "retries": 2, "max_bytes": 1024 * 1024, "allow_private_hosts": "true"}
 
@@ -60,10 +60,6 @@ def sync(settings: Settings) -> SyncReport:
         return WebSync(settings, sources, fetcher, progress=False).run()
     finally:
         fetcher.close()
-
-
-def ingest(settings: Settings, embeddings: HashEmbeddings) -> IngestReport:
-    return run_ingest(settings, open_client(settings), embeddings, Glossary.load(settings.glossary_path), progress=False)
 
 
 def copies(settings: Settings) -> dict[str, dict]:

@@ -10,12 +10,10 @@ from typing import Any
 import pytest
 from chromadb.api.models.Collection import Collection
 
-from app.conversation import Glossary
 from app.core import Settings
-from app.index import load_embeddings, open_client
+from app.index import load_embeddings
 from app.pipeline import Lotse
-from ingest.pipeline import run_ingest
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, ingest
 
 pytestmark = pytest.mark.integration
 DOCS = [
@@ -28,16 +26,6 @@ DOCS = [
 ]
 
 
-def ingest(settings: Settings) -> None:
-    run_ingest(
-        settings,
-        open_client(settings),
-        load_embeddings(settings.embeddings),
-        Glossary.load(settings.glossary_path),
-        progress=False,
-    )
-
-
 def cited_docs(lotse: Lotse, question: str) -> set[str]:
     return {c.doc_id for c in lotse.ask(question).citations}
 
@@ -48,7 +36,7 @@ def settings(tmp_path: Path) -> Settings:
         (tmp_path / "corpus" / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(CORPUS / rel, tmp_path / "corpus" / rel)
     settings = Settings(corpus_dir=tmp_path / "corpus", chroma_dir=tmp_path / "chroma")
-    ingest(settings)
+    ingest(settings, load_embeddings(settings.embeddings))
     return settings
 
 
@@ -58,7 +46,7 @@ def test_a_new_ingest_is_answered_without_restart(settings: Settings) -> None:
     assert "programmes/welcome-center-kreis-kleve" not in cited_docs(lotse, "Was macht das Welcome Center im Kreis Kleve?")
     shutil.copy(CORPUS / "programmes" / "welcome-center-kreis-kleve.md", settings.corpus_dir / "programmes")
     (settings.corpus_dir / "programmes" / "sofra-koeln.md").unlink()
-    ingest(settings)
+    ingest(settings, load_embeddings(settings.embeddings))
 
     assert "programmes/welcome-center-kreis-kleve" in cited_docs(lotse, "Was macht das Welcome Center im Kreis Kleve?")
     assert "programmes/sofra-koeln" not in cited_docs(lotse, "Was ist SOFRA in Köln?")

@@ -7,11 +7,9 @@ import json
 
 import pytest
 
-from app.conversation import Glossary
 from app.core import STATEWIDE, Settings
-from app.index import live_pointer, load_embeddings, open_client
+from app.index import live_pointer, load_embeddings
 from app.pipeline import Lotse
-from ingest.pipeline import run_ingest
 
 pytestmark = pytest.mark.integration
 MUNICH = (
@@ -28,7 +26,7 @@ REMS_MURR = (
 def lotse_with_other_lands(tmp_path_factory: pytest.TempPathFactory) -> Lotse:
     import shutil
 
-    from tests.conftest import CORPUS
+    from tests.conftest import CORPUS, ingest
 
     root = tmp_path_factory.mktemp("region")
     corpus = root / "corpus"
@@ -39,13 +37,7 @@ def lotse_with_other_lands(tmp_path_factory: pytest.TempPathFactory) -> Lotse:
     (corpus / "pages" / "rems-murr-1.txt").write_text(REMS_MURR, encoding="utf-8")
     (corpus / "pages" / "rems-murr-1.meta.json").write_text(json.dumps({"land": "Baden-Württemberg"}), encoding="utf-8")
     settings = Settings(corpus_dir=corpus, chroma_dir=root / "chroma", collection="region")
-    run_ingest(
-        settings,
-        open_client(settings),
-        load_embeddings(settings.embeddings),
-        Glossary.load(settings.glossary_path),
-        progress=False,
-    )
+    ingest(settings, load_embeddings(settings.embeddings))
     return Lotse.from_settings(settings)
 
 

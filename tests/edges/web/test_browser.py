@@ -9,15 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from app.conversation import Glossary
 from app.core import Settings
 from app.edges import FeedbackStore, ProgrammeDirectory
-from app.index import load_embeddings, open_client
+from app.index import load_embeddings
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
-from ingest.pipeline import run_ingest
 from tests.browser import ask, bot_text, card_of, open_chat
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, ingest
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "screenshot.png"
@@ -108,13 +106,7 @@ def hostile_corpus_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         encoding="utf-8",
     )
     settings = Settings(corpus_dir=corpus, chroma_dir=root / "chroma")
-    run_ingest(
-        settings,
-        open_client(settings),
-        load_embeddings(settings.embeddings),
-        Glossary.load(settings.glossary_path),
-        progress=False,
-    )
+    ingest(settings, load_embeddings(settings.embeddings))
     web = build_app(
         Lotse.from_settings(settings), FeedbackStore(root / "fb.sqlite3"), ProgrammeDirectory.load(settings.corpus_dir)
     )
