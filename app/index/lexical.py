@@ -101,7 +101,8 @@ class LexicalIndex:
         return int(self._searcher.num_docs)
 
     def __contains__(self, term: object) -> bool:
-        """Whether ``term`` (a stem) occurs in any chunk."""
+        """Whether ``term`` (a stem) occurs in any chunk (Tantivy still counts a deleted row's
+        terms until its segment is merged: a word of a removed page may count for a while)."""
         if not isinstance(term, str) or not term or len(term.encode()) > MAX_TERM_BYTES:
             return False
         return int(self._searcher.doc_freq("terms", term)) > 0

@@ -8,7 +8,7 @@ from chromadb.api.models.Collection import Collection
 
 import ingest.pipeline as pipeline
 from app.core import EmbedderMismatch, IndexMissing, Settings
-from app.index import Pointer, open_client, open_generation, sentences_file
+from app.index import LexicalIndex, Pointer, lexical_folder, live_pointer, open_client, open_generation, sentences_file
 from tests.conftest import HashEmbeddings, ingest
 
 
@@ -78,6 +78,27 @@ def test_deleted_file_disappears_from_the_index(tmp_settings: Settings) -> None:
     ingest(tmp_settings)
     index = open_generation(open_client(tmp_settings), tmp_settings, HashEmbeddings())[0]
     assert index.sentences.of_documents(["programmes/sofra-koeln"]) == []
+
+
+def test_the_bm25_index_grows_by_each_generation_and_loses_purged_rows(tmp_settings: Settings) -> None:
+    """A changed document adds its new rows to the build's one BM25 index; readers of the older
+    generation still find the old text, the new one only the new; the next run purges the old rows."""
+    page = tmp_settings.corpus_dir / "programmes" / "sofra-koeln.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\n- Der Verein trifft sich im Schwalbennest.\n", encoding="utf-8")
+    ingest(tmp_settings)
+    page.write_text(text + "\n- Der Verein trifft sich im Zollverein.\n", encoding="utf-8")
+    ingest(tmp_settings)
+    pointer = live_pointer(open_client(tmp_settings), tmp_settings.collection)
+    folder = lexical_folder(tmp_settings.lexical_path, pointer.live)
+    older, newer = (LexicalIndex.open(folder, generation) for generation in (1, 2))
+    assert pointer.generation == 2 and older is not None and newer is not None
+    assert older.search("Schwalbennest", 5) and not older.search("Zollverein", 5)
+    assert newer.search("Zollverein", 5)
+    assert newer.search("Schwalbennest", 5)  # retired at 2 but kept for generation 1's readers (retrieval drops it)
+    ingest(tmp_settings)  # no reader is on generation 1 any more: its retired rows leave
+    purged = LexicalIndex.open(folder, 2)
+    assert purged is not None and not purged.search("Schwalbennest", 5) and purged.search("Zollverein", 5)
 
 
 def test_the_whole_generation_is_read_page_by_page(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
