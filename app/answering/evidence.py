@@ -11,7 +11,7 @@ import numpy as np
 from app.answering.gates import evidence_fits, is_answer_sentence, is_labelled_detail
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Intent, Query
-from app.core import STATEWIDE, RetrievedChunk, stems, without_source_note
+from app.core import STATEWIDE, RetrievedChunk, collapse_whitespace, stems, without_source_note
 from app.retrieval import Page
 
 
@@ -67,9 +67,9 @@ def _same_statement(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset
 
 def one_source_per_sentence(scored: list[Scored], retrieved: list[RetrievedChunk]) -> list[Scored]:
     """A statement that several documents share (a programme description quotes or rephrases
-    its press release) once, with the best score any of its copies got, cited from the copy
-    retrieval ranked highest: which copy the selector happens to score higher flips with a
-    typo or a greeting, the document retrieval finds most relevant does much less."""
+    its press release) once, cited from the copy retrieval ranked highest: which copy the
+    selector happens to score higher flips with a typo or a greeting, the document retrieval
+    finds most relevant does much less."""
     rank = {r.chunk_id: i for i, r in enumerate(retrieved)}
     groups: list[tuple[tuple[frozenset[str], frozenset[str]], list[Scored]]] = []
     for s in scored:
@@ -79,8 +79,21 @@ def one_source_per_sentence(scored: list[Scored], retrieved: list[RetrievedChunk
             groups.append((gist, [s]))
         else:
             group.append(s)
-    kept = [replace(min(group, key=lambda s: rank[s.chunk.chunk_id]), score=max(s.score for s in group)) for _, group in groups]
+    kept = [_cited_copy(group, rank) for _, group in groups]
     return sorted(kept, key=lambda s: -s.score)
+
+
+def _cited_copy(copies: list[Scored], rank: dict[str, int]) -> Scored:
+    """The copy from the chunk retrieval ranked highest, with the best score its word-for-word
+    copies got (a rephrasing's score is its own: a label like "KOMM-AN NRW gibt es seit 2015:"
+    raised it for reasons the cited copy does not share)."""
+    cited = min(copies, key=lambda s: rank[s.chunk.chunk_id])
+    same = _words(cited.text)
+    return replace(cited, score=max(s.score for s in copies if _words(s.text) == same))
+
+
+def _words(text: str) -> str:
+    return collapse_whitespace(without_source_note(text))
 
 
 def names_what_is_asked(query: Query, named: set[str], anywhere: bool = False) -> bool:
