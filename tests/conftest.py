@@ -41,6 +41,17 @@ def ingest(
     )
 
 
+def damage_bm25(folder: Path, damage: str) -> None:
+    """Damage the postings file of a BM25 index's largest segment: "truncated", "zero-filled" or "deleted"."""
+    target = max(folder.glob("*.idx"), key=lambda p: p.stat().st_size)
+    if damage == "truncated":
+        target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
+    elif damage == "deleted":
+        target.unlink()
+    else:
+        target.write_bytes(b"\0" * target.stat().st_size)
+
+
 def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
     """The environment for a ``lotse`` subprocess that uses ``settings`` (plus ``extra``)."""
     return {

@@ -30,7 +30,7 @@ from app.index import live_pointer, load_embeddings, open_client
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
 from tests.api_client import ask_json
-from tests.conftest import CORPUS, cli_env, ingest
+from tests.conftest import CORPUS, cli_env, damage_bm25, ingest
 from tests.hostile_report import write_section
 
 pytestmark = pytest.mark.integration
@@ -458,13 +458,7 @@ def test_a_damaged_bm25_file_is_one_german_line_and_a_plain_ingest_repairs_it(sm
     subprocess.run([sys.executable, "-m", "app", "ingest", "--quiet"], env=env, check=True, capture_output=True)
     pointer = live_pointer(open_client(small), small.collection)
     folder = lexical_folder(small.lexical_path, pointer.live)
-    target = max(folder.glob("*.idx"), key=lambda p: p.stat().st_size)  # the postings of the largest segment
-    if damage == "truncated":
-        target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
-    elif damage == "deleted":
-        target.unlink()
-    else:
-        target.write_bytes(b"\0" * target.stat().st_size)
+    damage_bm25(folder, damage)
     asked = subprocess.run([sys.executable, "-m", "app", "ask", "Was ist KOMM-AN NRW?"], env=env, capture_output=True, text=True)
     assert asked.returncode == 1 and "Traceback" not in asked.stderr + asked.stdout
     assert "beschädigt" in asked.stderr and "lotse ingest" in asked.stderr and len(asked.stderr.strip().splitlines()) == 1

@@ -8,7 +8,7 @@ import pytest
 from app.core import german_stemmer
 from app.index import LexicalIndex, forget_lexical, sync_lexical
 from app.index.lexical import terms
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, damage_bm25
 
 TEXTS = [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "press").glob("*.txt"))]
 TEXTS += [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "programmes").glob("*.md"))]
@@ -103,12 +103,6 @@ def test_generations_are_added_not_rebuilt(tmp_path: Path) -> None:
 def test_a_damaged_segment_is_not_opened(tmp_path: Path, damage: str) -> None:
     folder = tmp_path / "bm25"
     built(folder)
-    target = max(folder.glob("*.idx"), key=lambda p: p.stat().st_size)
-    if damage == "truncated":
-        target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
-    elif damage == "deleted":
-        target.unlink()
-    else:
-        target.write_bytes(b"\0" * target.stat().st_size)
+    damage_bm25(folder, damage)
     assert LexicalIndex.open(folder, 1) is None
     assert built(folder).search("Dortmund", 1)  # a full sync builds it again
