@@ -66,6 +66,7 @@ bench: index
 # Ingest and questions at 1x, 15x and 75x the corpus (sizes over 20 minutes are extrapolated) plus hash-vector runs.
 bench-scale: setup
 	$(PY) -m benchmarks.scale
+	$(PY) -m benchmarks.lexical
 
 clean:
 	rm -rf var/ reports/ .pytest_cache

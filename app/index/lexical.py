@@ -1,8 +1,9 @@
 """German BM25 over the chunks, in a Tantivy index per build: ingest adds each generation's
 new rows and deletes purged ones (no full rebuild; the writer's memory is bounded, not the
 corpus's), readers open the memory-mapped segments (the same cost at any size) and a search
-reads only its terms' postings. Tantivy was measured against the hand-held numpy index it
-replaces and against Chroma's sparse index (not enabled in local mode): stop 44's note.
+reads only its terms' postings (``python -m benchmarks.lexical``). Chosen over the hand-held
+numpy index it replaces, whose build held every posting in memory, and over Chroma's sparse
+index, which is not enabled in local mode.
 
 Each row carries the generation it was born in; a reader searches only rows born at or
 before its generation. Rows that died later are dropped by the caller's visibility filter,
