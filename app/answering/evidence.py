@@ -49,18 +49,20 @@ def score_pages(
     return sorted(scored, key=lambda s: -s.score)
 
 
+Gist = tuple[frozenset[str], frozenset[str]]
+"""A sentence's stems and its numbers."""
 RESTATED = 0.85
 """Two sentences say the same when each has at least this share of the other's stems (and the
 same numbers): a programme description rephrasing its press release, two pages quoting one."""
 
 
-def _gist(text: str) -> tuple[frozenset[str], frozenset[str]]:
+def _gist(text: str) -> Gist:
     """A sentence's stems and its numbers, without the source note."""
     found = stems(without_source_note(text))
     return frozenset(found), frozenset(w for w in found if w.isdigit())
 
 
-def _same_statement(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]]) -> bool:
+def _same_statement(a: Gist, b: Gist) -> bool:
     (a_stems, a_numbers), (b_stems, b_numbers) = a, b
     return a_numbers == b_numbers and len(a_stems & b_stems) >= RESTATED * max(len(a_stems), len(b_stems), 1)
 
@@ -71,7 +73,7 @@ def one_source_per_sentence(scored: list[Scored], retrieved: list[RetrievedChunk
     selector happens to score higher flips with a typo or a greeting, the document retrieval
     finds most relevant does much less."""
     rank = {r.chunk_id: i for i, r in enumerate(retrieved)}
-    groups: list[tuple[tuple[frozenset[str], frozenset[str]], list[Scored]]] = []
+    groups: list[tuple[Gist, list[Scored]]] = []
     for s in scored:
         gist = _gist(s.text)
         group = next((copies for first, copies in groups if _same_statement(first, gist)), None)
