@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ from urllib.parse import urlsplit
 
 from tqdm import tqdm
 
-from app.core import Settings, collapse_whitespace
+from app.core import Settings, collapse_whitespace, write_atomically
 from ingest.loaders import HtmlText, LoadError, html_main_text, read_pdf, sidecar_of
 from ingest.web_discovery import canonical, discover
 from ingest.web_fetch import Fetched, FetchError, PoliteFetcher
@@ -133,14 +132,6 @@ class WebState:
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename (creating the folder if needed)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def page_text(body: bytes, suffix: str) -> HtmlText:

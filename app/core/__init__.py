@@ -12,6 +12,7 @@ from app.core.errors import (
     LotseError,
     StoreUnavailable,
 )
+from app.core.files import write_atomically
 from app.core.frontmatter import BadMetadata, read_front_matter, read_json_metadata
 from app.core.languages import GERMAN, LANGUAGES, browser_language, detect_language, is_german, question_language
 from app.core.offline import stay_offline
@@ -101,4 +102,5 @@ __all__ = [
     "without_source_note",
     "without_umlauts",
     "words",
+    "write_atomically",
 ]

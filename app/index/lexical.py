@@ -17,13 +17,14 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import tantivy
 from bm25s.stopwords import STOPWORDS_GERMAN
 
-from app.core import german_stemmer
+from app.core import german_stemmer, write_atomically
 
 MAX_TERM_BYTES = 64
 WRITER_HEAP_BYTES = 32_000_000
@@ -152,16 +153,14 @@ def sync_lexical(folder: Path, rows: Iterable[LexicalRow], generation: int, *, f
     if full:
         shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True, exist_ok=True)
-    writer = tantivy.Index(SCHEMA, path=str(target)).writer(WRITER_HEAP_BYTES, 1)
-    if not full:
-        writer.delete_documents_by_query(_born(generation, None))
-    for chunk_id, text, land, born in rows:
-        document = tantivy.Document(id=chunk_id, terms=" ".join(terms(text)), land=land)
-        document.add_unsigned("born", born)
-        writer.add_document(document)
-    writer.commit()
-    writer.wait_merging_threads()
-    _write_marker(target, generation)
+    with _committed(tantivy.Index(SCHEMA, path=str(target))) as writer:
+        if not full:
+            writer.delete_documents_by_query(_born(generation, None))
+        for chunk_id, text, land, born in rows:
+            document = tantivy.Document(id=chunk_id, terms=" ".join(terms(text)), land=land)
+            document.add_unsigned("born", born)
+            writer.add_document(document)
+    write_atomically(target / MARKER, json.dumps({"generation": generation}).encode())
     if full:
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(target, folder)
@@ -172,16 +171,18 @@ def forget_lexical(folder: Path, chunk_ids: Iterable[str]) -> None:
     if synced_generation(folder) < 0:
         return
     try:
-        writer = tantivy.Index.open(str(folder)).writer(WRITER_HEAP_BYTES, 1)
+        index = tantivy.Index.open(str(folder))
     except ValueError:  # damaged: this run finds it unreadable and builds it again in full
         return
-    for chunk_id in chunk_ids:
-        writer.delete_documents_by_term("id", chunk_id)
+    with _committed(index) as writer:
+        for chunk_id in chunk_ids:
+            writer.delete_documents_by_term("id", chunk_id)
+
+
+@contextmanager
+def _committed(index: tantivy.Index) -> Iterator[tantivy.IndexWriter]:
+    """A writer whose changes are committed at the end, its merges finished and its lock freed."""
+    writer = index.writer(WRITER_HEAP_BYTES, 1)
+    yield writer
     writer.commit()
     writer.wait_merging_threads()
-
-
-def _write_marker(folder: Path, generation: int) -> None:
-    partial = folder / (MARKER + ".partial")
-    partial.write_text(json.dumps({"generation": generation}), encoding="utf-8")
-    os.replace(partial, folder / MARKER)
