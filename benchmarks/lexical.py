@@ -23,9 +23,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.index import LexicalIndex, sync_lexical
+from benchmarks.scale import omos_pages
 from evals.dataset import OMOS_DIR
 from evals.metrics import percentile
-from evals.omosqa import load_split, pooled_pages
+from evals.omosqa import load_split
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS_PER_CHUNK = 150
@@ -34,9 +35,8 @@ LAND = "Nordrhein-Westfalen"
 
 def chunks(n: int) -> Iterator[str]:
     """``n`` chunk texts, made on the fly (the benchmark process holds none of them)."""
-    rows = [row for split in ("train", "dev") for row in load_split(OMOS_DIR / f"{split}_de.jsonl")]
     pieces = []
-    for page in pooled_pages(rows).values():
+    for page in omos_pages().values():
         words = page.split()
         pieces += [" ".join(words[i : i + WORDS_PER_CHUNK]) for i in range(0, len(words), WORDS_PER_CHUNK)]
     rng = random.Random(0)
