@@ -128,8 +128,11 @@ def fix_programme_slips(text: str, glossary: Glossary, vocabulary: Container[str
     "NRWIntegrativ", "Welcome Cneter"): a span of the text one slip from exactly one programme's
     name of ``MIN_NAME_SLIP_CHARS`` or more, holding a word the corpus does not use (so
     "Kommunalen Integrationszentren" stays as it is), for a programme the text does not name yet."""
-    named = set(glossary.programmes_in(text))
     tokens = list(_NAME_TOKEN.finditer(text))
+    unknown = [any(not any(s in vocabulary for s in stems(w)) for w in words(t.group())) for t in tokens]
+    if not any(unknown):  # the usual case: every word is one the corpus uses
+        return text
+    named = set(glossary.programmes_in(text))
     fixes: dict[tuple[int, int], set[str]] = {}
     for name, forms in glossary.programmes.forms.items():
         if name in named:
@@ -137,10 +140,11 @@ def fix_programme_slips(text: str, glossary: Glossary, vocabulary: Container[str
         for form in (f for f in forms if len(f) >= MIN_NAME_SLIP_CHARS):
             size = len(form.split())
             for first in range(len(tokens) - size + 1):
+                if not any(unknown[first : first + size]):
+                    continue
                 start, end = tokens[first].start(), tokens[first + size - 1].end()
-                span = text[start:end]
-                typed = _slipped_start(form, span)
-                if typed and any(not any(s in vocabulary for s in stems(w)) for w in words(span)):
+                typed = _slipped_start(form, text[start:end])
+                if typed:
                     fixes.setdefault((start, start + typed), set()).add(form)
     for (start, end), found in sorted(fixes.items(), reverse=True):
         if len(found) == 1:
