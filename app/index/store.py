@@ -28,11 +28,11 @@ from chromadb.api.models.Collection import Collection
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
-from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from app.core import ConfigurationError, DamagedIndex, EmbedderMismatch, IndexMissing, Settings, StoreUnavailable
 from app.index.lexical import lexical_folder
+from app.index.rows import ChunkRows
 from app.index.sentences import SentenceStore, sentence_files, sentences_file
 
 EMBEDDER_KEY = "lotse_embedder"
@@ -217,13 +217,13 @@ def reopen_client(client: ClientAPI, settings: Settings) -> ClientAPI:
 @dataclass(frozen=True)
 class Index:
     """One build as a reader of ``generation`` sees it: the chunk collection (retrieval), the
-    chunks' sentences (evidence selection, in a file beside the BM25 indexes), and the LangChain
-    vector store over the chunks that dense search goes through."""
+    chunks' sentences (evidence selection, in a file beside the BM25 indexes), and the chunk
+    rows this reader has read."""
 
     client: ClientAPI
     chunks: Collection
     sentences: SentenceStore
-    vectorstore: Chroma
+    rows: ChunkRows
     generation: int = 0
 
     @property
@@ -252,9 +252,7 @@ def open_build(
         client=client,
         chunks=chunks,
         sentences=SentenceStore(sentences_file(folder, build), create=create),
-        vectorstore=Chroma(
-            client=client, collection_name=build, embedding_function=embeddings, create_collection_if_not_exists=False
-        ),
+        rows=ChunkRows(chunks),
         generation=generation,
     )
     if index.embedder_id != embedder_id:

@@ -129,7 +129,7 @@ class HybridRetriever(BaseRetriever):
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def _dense(self, vector: list[float], n: int, where: dict[str, Any] | None = None) -> list[Hit]:
-        """Nearest chunks of this generation and Land through langchain-chroma (filtered by
+        """Nearest chunks of this generation and Land (filtered by
         ``where``, else by the place and kind filters); cosine distance -> similarity.
         Generation and Land are checked on a few extra results (a filter that matches most
         rows costs Chroma a pass over them); if those do not cover it, Chroma filters."""
@@ -144,21 +144,23 @@ class HybridRetriever(BaseRetriever):
         return kept[:n]
 
     def _nearest(self, vector: list[float], n: int, where: dict[str, Any] | None) -> list[Hit]:
-        found = self.index.vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
-        return [Hit(str(doc.id), 1.0 - float(distance), doc.page_content, dict(doc.metadata)) for doc, distance in found]
+        """Chroma's nearest rows: only ids and distances come from the search, the rows from
+        the reader's kept rows (reading documents and metadata doubles a search's cost)."""
+        found = self.index.chunks.query(query_embeddings=vector, n_results=n, where=where, include=["distances"])
+        ids, distances = found["ids"][0], (found["distances"] or [[]])[0]
+        rows = self.index.rows.get(ids)
+        return [Hit(cid, 1.0 - float(d), rows[cid].text, dict(rows[cid].meta)) for cid, d in zip(ids, distances) if cid in rows]
 
     def _lexical(self, question: str, vector: list[float]) -> list[Hit]:
         """BM25 candidates that pass the filters, with their cosine similarity to the question."""
         ranked = [cid for cid, _ in self.lexical.search(self.lexical_text(question), self.candidates * 3, self.land)]
         if not ranked:
             return []
-        got = self.index.chunks.get(ids=ranked, include=["documents", "metadatas", "embeddings"])
-        vectors = got["embeddings"] if got["embeddings"] is not None else []
         query = np.asarray(vector, dtype=np.float32)
         found = {
-            cid: Hit(cid, float(np.asarray(v, dtype=np.float32) @ query), str(text), dict(meta))
-            for cid, text, meta, v in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], vectors)
-            if self._allowed(dict(meta))
+            cid: Hit(cid, float(row.vector @ query), row.text, dict(row.meta))
+            for cid, row in self.index.rows.get(ranked).items()
+            if self._allowed(row.meta)
         }
         return [found[cid] for cid in ranked if cid in found][: self.candidates]
 

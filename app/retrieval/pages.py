@@ -3,11 +3,13 @@ with their stored vectors (a "page" for the sentence selector) and the referral 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from typing import cast
 
 import numpy as np
+from cachetools import LRUCache
 from chromadb.api.types import Where
 
 from app.core import RetrievedChunk, addresses_an_ai
@@ -57,20 +59,38 @@ class Referral:
     passage: str
 
 
+PAGES_KEPT = 512
+"""Pages a reader keeps: a page of a generation never changes, and reading one costs a Chroma
+lookup, a read of its sentences and a search for planted orders."""
+
+
 class PageReader:
-    """Reads pages and the referral from the index, only rows of the index's generation.
+    """Reads pages and the referral from the index, only rows of the index's generation, and
+    keeps the pages it read (thread-safe: the web chat answers in several threads).
 
     Rows are looked up by document and by id; the generation is checked on the fetched
     metadata (a range filter in Chroma costs ~20 ms at 12k chunks, the lookups ~7 ms)."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, kept: int = PAGES_KEPT) -> None:
         self.index = index
+        self._kept: LRUCache[str, Page] = LRUCache(maxsize=kept)
+        self._lock = threading.Lock()
 
     def pages(self, chunks: list[RetrievedChunk]) -> list[Page]:
         """The documents of these chunks as pages, in the order the documents first appear."""
         doc_ids = list(dict.fromkeys(c.doc_id for c in chunks))
-        if not doc_ids:
-            return []
+        with self._lock:
+            found = {doc_id: page for doc_id in doc_ids if (page := self._kept.get(doc_id)) is not None}
+        missing = [doc_id for doc_id in doc_ids if doc_id not in found]
+        if missing:
+            read = self._read(missing)
+            with self._lock:
+                self._kept.update(read)
+            found.update(read)
+        return [found[doc_id] for doc_id in doc_ids if found[doc_id].lines]
+
+    def _read(self, doc_ids: list[str]) -> dict[str, Page]:
+        """These documents' pages from the index (a page without visible sentences is empty)."""
         rows = self.index.chunks.get(where=cast(Where, {"doc_id": {"$in": doc_ids}}), include=["metadatas"])
         position = {
             cid: int(str(meta.get("position", 0)))
@@ -86,12 +106,11 @@ class PageReader:
             for s in stored
             if not (orders and addresses_an_ai(s.text))  # planted orders are data, never evidence
         ]
-        first = {doc_id: n for n, doc_id in enumerate(doc_ids)}
-        lines.sort(key=lambda item: (first[item[0]], item[1].order))
-        pages: dict[str, list[Line]] = {}
+        lines.sort(key=lambda item: item[1].order)
+        pages: dict[str, list[Line]] = {doc_id: [] for doc_id in doc_ids}
         for doc_id, line in lines:
-            pages.setdefault(doc_id, []).append(line)
-        return [Page(doc_id, found) for doc_id, found in pages.items()]
+            pages[doc_id].append(line)
+        return {doc_id: Page(doc_id, found) for doc_id, found in pages.items()}
 
     @cached_property
     def referral(self) -> Referral | None:
