@@ -11,6 +11,7 @@ heading's, a section's vector the mean of its lines (both re-normalised). ``NaN`
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -84,9 +85,11 @@ def is_heading(line: str) -> bool:
     return text.endswith(("?", ":")) or (len(text) < 80 and not CLOSING_PUNCTUATION.search(text))
 
 
-def content_stems(text: str) -> set[str]:
-    """Stems of the words that carry meaning (no stop words, no single letters)."""
-    return {s for w, s in zip(words(text), stems(text)) if w not in CONTENT_STOP_WORDS and len(w) > 1}
+@lru_cache(maxsize=16384)
+def content_stems(text: str) -> frozenset[str]:
+    """Stems of the words that carry meaning (no stop words, no single letters); kept for the
+    sentences of the pages a reader keeps, which every question about them scores again."""
+    return frozenset(s for w, s in zip(words(text), stems(text)) if w not in CONTENT_STOP_WORDS and len(w) > 1)
 
 
 def section_heads(lines: list[str]) -> np.ndarray:
