@@ -113,14 +113,20 @@ MIN_NAME_SLIP_CHARS = 8
 _NAME_TOKEN = re.compile(r"\w(?:[\w.\-]*\w)?")
 
 
-def _slipped_start(form: str, span: str) -> int:
-    """How much of ``span`` is ``form`` typed with one slip: all of it, or, since a glossary
-    form names the words it starts ("integration cent" for "… centres"), its start ("integration
-    cetres" -> 15 letters); 0 if neither."""
-    if one_edit_apart(form.lower(), span.lower()):
+def _slipped_start(form: str, span: str, typed: str) -> int:
+    """How much of ``span`` (``typed`` is it in lower case) is ``form`` (in lower case) typed
+    with one slip: all of it, or, since a glossary form names the words it starts ("integration
+    cent" for "… centres"), its start ("integration cetres" -> 15 letters); 0 if neither."""
+    if one_edit_apart(form, typed):
         return len(span)
     starts = (n for n in (len(form) - 1, len(form), len(form) + 1) if n < len(span) and span[n - 1].isalnum())
-    return next((n for n in starts if one_edit_apart(form.lower(), span[:n].lower())), 0)
+    return next((n for n in starts if one_edit_apart(form, span[:n].lower())), 0)
+
+
+def _may_be_one_slip(a: str, b: str) -> bool:
+    """A quick necessary condition for ``b`` (or its start) to be ``a`` with one slip: one slip
+    leaves the first or the second letter in place, or moves one of them by one."""
+    return a[:1] == b[:1] or a[1:2] == b[1:2] or a[:1] == b[1:2] or a[1:2] == b[:1]
 
 
 def fix_programme_slips(text: str, glossary: Glossary, vocabulary: Container[str]) -> str:
@@ -132,20 +138,28 @@ def fix_programme_slips(text: str, glossary: Glossary, vocabulary: Container[str
     unknown = [any(not any(s in vocabulary for s in stems(w)) for w in words(t.group())) for t in tokens]
     if not any(unknown):  # the usual case: every word is one the corpus uses
         return text
+    spans: dict[int, list[tuple[int, int, str]]] = {}  # by word count: (start, end, lower case) of spans with such a word
+
+    def spans_of(size: int) -> list[tuple[int, int, str]]:
+        if size not in spans:
+            ends = [
+                (tokens[i].start(), tokens[i + size - 1].end())
+                for i in range(len(tokens) - size + 1)
+                if any(unknown[i : i + size])
+            ]
+            spans[size] = [(start, end, text[start:end].lower()) for start, end in ends]
+        return spans[size]
+
     named = set(glossary.programmes_in(text))
     fixes: dict[tuple[int, int], set[str]] = {}
     for name, forms in glossary.programmes.forms.items():
         if name in named:
             continue
         for form in (f for f in forms if len(f) >= MIN_NAME_SLIP_CHARS):
-            size = len(form.split())
-            for first in range(len(tokens) - size + 1):
-                if not any(unknown[first : first + size]):
-                    continue
-                start, end = tokens[first].start(), tokens[first + size - 1].end()
-                typed = _slipped_start(form, text[start:end])
-                if typed:
-                    fixes.setdefault((start, start + typed), set()).add(form)
+            lower = form.lower()
+            for start, end, typed in spans_of(len(form.split())):
+                if _may_be_one_slip(lower, typed) and (slipped := _slipped_start(lower, text[start:end], typed)):
+                    fixes.setdefault((start, start + slipped), set()).add(form)
     for (start, end), found in sorted(fixes.items(), reverse=True):
         if len(found) == 1:
             text = text[:start] + found.pop() + text[end:]

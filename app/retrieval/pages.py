@@ -59,7 +59,7 @@ class Referral:
     passage: str
 
 
-PAGES_KEPT = 512
+PAGES_KEPT = 256
 """Pages a reader keeps: a page of a generation never changes, and reading one costs a Chroma
 lookup, a read of its sentences and a search for planted orders."""
 
