@@ -54,7 +54,8 @@ def allowed(method: str, path: str) -> bool:
     return any(method in methods and pattern.fullmatch(path) for methods, pattern in ALLOWED)
 
 
-async def _refuse(send: Send, status: int, body: dict[str, str]) -> None:
+async def send_json(send: Send, status: int, body: dict[str, str]) -> None:
+    """Send a whole JSON response (UTF-8, with its length)."""
     data = json.dumps(body, ensure_ascii=False).encode()
     await send(
         {
@@ -78,10 +79,10 @@ class RouteGate:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         if not allowed(scope["method"], scope["path"]):
-            return await _refuse(send, 404, REFUSED)
+            return await send_json(send, 404, REFUSED)
         declared = dict(scope.get("headers") or []).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
-            return await _refuse(send, 413, TOO_LARGE)
+            return await send_json(send, 413, TOO_LARGE)
         received, overflow, answered, started = 0, False, False, False
 
         async def capped_receive() -> Message:
@@ -102,7 +103,7 @@ class RouteGate:
             if overflow and not started:
                 if not answered:
                     answered = True
-                    await _refuse(send, 413, TOO_LARGE)
+                    await send_json(send, 413, TOO_LARGE)
                 return
             started = started or message["type"] == "http.response.start"
             await send(message)

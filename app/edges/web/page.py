@@ -7,13 +7,11 @@ from __future__ import annotations
 import os
 
 import gradio as gr
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 
 from app.edges.web.api import ASK_ROUTE, EXAMPLE, TOO_FEW_VALUES, too_few_values
-from app.edges.web.gate import RouteGate
+from app.edges.web.gate import ASGIApp, Message, Receive, RouteGate, Scope, Send, send_json
 from app.edges.web.gradio_labels import gradio_labels_script
 
 ACCENT = "#c2410c"
@@ -122,39 +120,97 @@ def readable_login(body: bytes) -> bytes:
     return body.replace(b"</gradio-app>", b"</gradio-app></main>", 1)
 
 
-class GermanPage(BaseHTTPMiddleware):
-    """Gradio's page template says ``lang="en"``; Lotse's page is German (and its login page
-    gets what ``readable_login`` adds)."""
+class GermanPage:
+    """ASGI middleware: Gradio's page template says ``lang="en"``; Lotse's page is German (and
+    its login page gets what ``readable_login`` adds). Pure ASGI like ``RouteGate``: other
+    responses, the streamed answers among them, pass through untouched."""
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        """An HTML response with ``lang="de"`` (and, on the login page, what ``readable_login`` adds); others as they are."""
-        response = await call_next(request)
-        if not response.headers.get("content-type", "").startswith("text/html"):
-            return response
-        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-        body = readable_login(body.replace(b'lang="en"', b'lang="de"', 1))
-        return Response(body, status_code=response.status_code, headers=headers)
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Hold an HTML response until its body is whole and send it rewritten; pass the rest on."""
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        held: Message | None = None
+        parts: list[bytes] = []
+
+        async def rewritten(message: Message) -> None:
+            nonlocal held
+            if message["type"] == "http.response.start" and Headers(raw=message["headers"]).get("content-type", "").startswith(
+                "text/html"
+            ):
+                held = message
+            elif held is None or message["type"] != "http.response.body":
+                await send(message)
+            else:
+                parts.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    page = readable_login(b"".join(parts).replace(b'lang="en"', b'lang="de"', 1))
+                    headers = MutableHeaders(raw=list(held["headers"]))
+                    headers["content-length"] = str(len(page))
+                    await send({**held, "headers": headers.raw})
+                    await send({"type": "http.response.body", "body": page})
+
+        await self.app(scope, receive, rewritten)
 
 
-class GermanApiErrors(BaseHTTPMiddleware):
-    """A request body the API cannot parse (not JSON, not UTF-8), or an ``/ask`` body that
-    leaves out fields, gets the same German ``error`` object as every other bad question.
-    (Routes Lotse does not use never get this far: ``RouteGate`` refuses them.)"""
+class GermanApiErrors:
+    """ASGI middleware: a request body the API cannot parse (not JSON, not UTF-8), or an ``/ask``
+    body that leaves out fields, gets the same German ``error`` object as every other bad
+    question. (Routes Lotse does not use never get this far: ``RouteGate`` refuses them.)"""
 
     API = ("/gradio_api/call/", "/gradio_api/run/", "/gradio_api/queue/join")
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        """The response, or the German ``error`` object for an ``/ask`` body that leaves out fields or an API
-        request that could not be parsed."""
-        if request.method == "POST" and ASK_ROUTE.fullmatch(request.url.path) and too_few_values(await request.body()):
-            return JSONResponse({"error": TOO_FEW_VALUES}, status_code=422)
-        response = await call_next(request)
-        if response.status_code in (400, 422) and request.url.path.startswith(self.API):
-            return JSONResponse(
-                {"error": f"Ungültige Anfrage: Der Inhalt muss JSON in UTF-8 sein, {EXAMPLE}."}, status_code=response.status_code
-            )
-        return response
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The response, or the German ``error`` object for an ``/ask`` body that leaves out
+        fields or an API request that could not be parsed."""
+        if scope["type"] != "http" or not scope["path"].startswith(self.API):
+            return await self.app(scope, receive, send)
+        if scope["method"] == "POST" and ASK_ROUTE.fullmatch(scope["path"]):
+            body = await whole_body(receive)
+            if too_few_values(body):
+                return await send_json(send, 422, {"error": TOO_FEW_VALUES})
+            receive = replayed(body, receive)
+        refused = False
+
+        async def german(message: Message) -> None:
+            nonlocal refused
+            if message["type"] == "http.response.start" and message["status"] in (400, 422):
+                refused = True
+                error = f"Ungültige Anfrage: Der Inhalt muss JSON in UTF-8 sein, {EXAMPLE}."
+                await send_json(send, message["status"], {"error": error})
+            elif not refused:
+                await send(message)
+
+        await self.app(scope, receive, german)
+
+
+async def whole_body(receive: Receive) -> bytes:
+    """A request's body, read to its end (``RouteGate`` caps its size)."""
+    parts = []
+    while True:
+        message = await receive()
+        parts.append(message.get("body", b""))
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return b"".join(parts)
+
+
+def replayed(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands the app ``body`` again, then what the client sends next."""
+    given = False
+
+    async def again() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return again
 
 
 def trust_proxies(trusted: str) -> None:
@@ -163,9 +219,21 @@ def trust_proxies(trusted: str) -> None:
     os.environ["FORWARDED_ALLOW_IPS"] = trusted
 
 
+QUEUE_SUMMARY_EVERY = 1000
+"""Gradio's queue rebuilds a pandas table of its last 10,000 events after each event for its own
+monitoring page (which Lotse does not serve): 2 ms per answer at first, 7 ms once the server
+has answered 10,000 questions. Lotse has it rebuilt after this many events instead."""
+
+
+def summarise_queue_rarely() -> None:
+    """Set Gradio's queue summary interval (read when the queue is made: before ``queue()``)."""
+    os.environ["GRADIO_ANALYTICS_CACHE_FREQUENCY"] = str(QUEUE_SUMMARY_EVERY)
+
+
 def launch(app: gr.Blocks, host: str, port: int, concurrency: int, *, block: bool = True, trusted_proxies: str = "") -> gr.Blocks:
     """Queue for a CPU-bound handler and serve; never ``share=True``."""
     trust_proxies(trusted_proxies)
+    summarise_queue_rarely()
     app.queue(default_concurrency_limit=concurrency, max_size=256)
     app.launch(
         server_name=host,

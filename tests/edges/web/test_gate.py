@@ -327,3 +327,11 @@ def test_a_dashboard_session_ends_and_its_cookies_carry_the_flags() -> None:
 )
 def test_an_ask_body_that_leaves_out_values_is_recognised_before_gradio_reads_it(body: bytes, short: bool) -> None:
     assert too_few_values(body) is short
+
+
+def test_the_queue_summarises_its_events_rarely(served: tuple[str, gr.Blocks]) -> None:
+    """Gradio's default rebuilds a table of its last 10,000 events after every answer."""
+    from app.edges.web.page import QUEUE_SUMMARY_EVERY
+
+    _, app = served
+    assert app._queue.ANAYLTICS_CACHE_FREQUENCY == QUEUE_SUMMARY_EVERY  # Gradio's own spelling
