@@ -1,11 +1,17 @@
 """Load test: concurrent chat sessions against `lotse serve` on loopback.
 
-    python -m benchmarks.load [--sessions 20 50] [--questions 3]
+    python -m benchmarks.load [--sessions 30 60] [--questions 3]
 
 Starts `lotse serve` on a free port (the index must exist: `lotse ingest`), then for each
 session count runs that many clients in parallel, each asking --questions questions one
 after another through the /ask endpoint. Bounded: at most sessions x questions requests and
---time-limit seconds per round. Prints one Markdown table.
+--time-limit seconds per round. Prints one Markdown table, with the server's CPU time per
+answer (less noisy than the wall clock on a shared machine).
+
+Each session is its own HTTP client with its own Gradio session, speaking Gradio's REST
+protocol (POST the question, read the answer from the event stream) as a browser or
+`gradio_client` would. `gradio_client` itself is not used: on two cores its 60 clients spent as
+much CPU as the server (20 s against 18 s for 180 answers), so the benchmark measured itself.
 """
 
 from __future__ import annotations
@@ -17,14 +23,16 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from gradio_client import Client
+import httpx
 
 from app.core import Settings
+from benchmarks.api_client import ask_json
 from benchmarks.loopback import free_port
 from evals.dataset import load_questions
 from evals.metrics import percentile
@@ -36,6 +44,12 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) process ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
@@ -76,32 +90,30 @@ def run_round(url: str, sessions: int, per_session: int, questions: list[str], l
 
     def session(n: int) -> None:
         nonlocal errors
-        try:
-            client = Client(url, verbose=False)
-        except Exception:
-            with lock:
-                errors += per_session
-            return
-        for i in range(per_session):
-            question = questions[(n * per_session + i) % len(questions)]
-            started = time.perf_counter()
-            try:
-                result = client.predict(question, None, api_name="/ask")
-                ok = result.get("question") == question and "answer" in result
-            except Exception:
-                ok = False
-            with lock:
-                latencies.append((time.perf_counter() - started) * 1000)
-                errors += 0 if ok else 1
+        gradio_session = uuid.uuid4().hex
+        with httpx.Client(timeout=limit_s) as client:
+            for i in range(per_session):
+                question = questions[(n * per_session + i) % len(questions)]
+                started = time.perf_counter()
+                try:
+                    status, result = ask_json(url, question, client=client, session=gradio_session)
+                    ok = status == 200 and isinstance(result, dict) and result.get("question") == question and "answer" in result
+                except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError):
+                    ok = False
+                with lock:
+                    latencies.append((time.perf_counter() - started) * 1000)
+                    errors += 0 if ok else 1
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    cpu_before = cpu_seconds(pid)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=sessions) as pool:
         done, pending = wait([pool.submit(session, n) for n in range(sessions)], timeout=limit_s)
         for future in pending:
             future.cancel()
     wall = time.perf_counter() - started
+    cpu = cpu_seconds(pid) - cpu_before
     stop.set()
     unfinished = sessions * per_session - len(latencies)
     return {
@@ -114,6 +126,7 @@ def run_round(url: str, sessions: int, per_session: int, questions: list[str], l
         "p95": percentile(latencies, 0.95),
         "p99": percentile(latencies, 0.99),
         "rss_mb": peak[0],
+        "cpu_ms": cpu * 1000 / max(len(latencies), 1),
     }
 
 
@@ -125,13 +138,12 @@ def rate_limit_round(questions: list[str], sent: int = 60) -> dict[str, float]:
     counts = {"answered": 0, "refused": 0, "other": 0}
     lock = threading.Lock()
 
-    def ask(i: int) -> None:
+    def one(i: int) -> None:
         try:
-            result = Client(url, verbose=False).predict(questions[i % len(questions)], None, api_name="/ask")
-            kind = (
-                "refused" if "Fragen gestellt" in str(result.get("error", "")) else "answered" if "answer" in result else "other"
-            )
-        except Exception:
+            _, result = ask_json(url, questions[i % len(questions)])
+            found = result if isinstance(result, dict) else {}
+            kind = "refused" if "Fragen gestellt" in str(found.get("error", "")) else "answered" if "answer" in found else "other"
+        except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError):
             kind = "other"
         with lock:
             counts[kind] += 1
@@ -139,7 +151,7 @@ def rate_limit_round(questions: list[str], sent: int = 60) -> dict[str, float]:
     try:
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=10) as pool:
-            list(pool.map(ask, range(sent)))
+            list(pool.map(one, range(sent)))
         wall = time.perf_counter() - started
     finally:
         server.terminate()
@@ -150,7 +162,7 @@ def rate_limit_round(questions: list[str], sent: int = 60) -> dict[str, float]:
 def main() -> None:
     """Run a round per session count and one over the per-client limit; print the results."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sessions", type=int, nargs="+", default=[20, 50])
+    parser.add_argument("--sessions", type=int, nargs="+", default=[30, 60])
     parser.add_argument("--questions", type=int, default=3, help="questions per session")
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per round at most")
     args = parser.parse_args()
@@ -166,12 +178,15 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     limited = rate_limit_round(questions)
-    print("| sessions | requests | errors | wall s | req/s | p50 ms | p95 ms | p99 ms | server RSS MB (peak) |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| sessions | requests | errors | wall s | req/s | p50 ms | p95 ms | p99 ms | server CPU ms per answer "
+        "| server RSS MB (peak) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
             f"| {r['sessions']} | {r['requests']} | {r['errors']} | {r['wall_s']:.1f} | {r['throughput']:.1f} | "
-            f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['rss_mb']:.0f} |"
+            f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['cpu_ms']:.0f} | {r['rss_mb']:.0f} |"
         )
     print(f"\nmedian request: {statistics.median([r['p50'] for r in rows]):.0f} ms (p50 over rounds)")
     print(

@@ -29,8 +29,8 @@ from app.edges.web.gate import REFUSED
 from app.edges.web.limits import RateLimiter
 from app.index import load_embeddings
 from app.pipeline import Lotse
+from benchmarks.api_client import ask_json, call_ask
 from benchmarks.loopback import free_port
-from tests.api_client import ask_json, call_ask
 from tests.browser import ask as ask_in_browser
 from tests.browser import open_chat
 from tests.conftest import cli_env, ingest

@@ -28,8 +28,8 @@ from app.core import Settings
 from app.edges import ProgrammeDirectory
 from app.index import live_pointer, load_embeddings, open_client
 from app.pipeline import Lotse
+from benchmarks.api_client import ask_json
 from benchmarks.loopback import free_port
-from tests.api_client import ask_json
 from tests.conftest import CORPUS, cli_env, damage_bm25, ingest
 from tests.hostile_report import write_section
 

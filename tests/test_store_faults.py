@@ -21,8 +21,8 @@ from app.edges.web import build_app, launch
 from app.edges.web.chat import ALL_PLACES, Chat
 from app.edges.web.limits import RateLimiter
 from app.pipeline import Lotse
+from benchmarks.api_client import ask_json
 from benchmarks.loopback import free_port
-from tests.api_client import ask_json
 from tests.chroma_server import ChromaServer
 from tests.conftest import CORPUS, cli_env
 from tests.hostile_report import write_section

@@ -135,8 +135,8 @@ def test_harm_brings_the_sourced_numbers_or_the_operators_text_above_the_answer(
 def test_the_api_shares_the_limit_and_answers_in_german(lotse: Lotse, tmp_path: Path) -> None:
     from app.edges import ProgrammeDirectory
     from app.edges.web import build_app, launch
+    from benchmarks.api_client import ask_json
     from benchmarks.loopback import free_port
-    from tests.api_client import ask_json
 
     limited = dataclasses.replace(lotse, settings=lotse.settings.model_copy(update={"rate_limit_per_minute": 1}))
     app = launch(
