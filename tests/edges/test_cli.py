@@ -169,3 +169,18 @@ def test_feedback_purge_reports_what_it_deleted(real_settings: Settings, tmp_pat
         timeout=120,
     )
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
+
+
+def test_serve_shares_the_cores_among_the_answers_it_runs_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.edges.cli import share_cores
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2, 3})
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    share_cores(2)
+    assert os.environ["OMP_NUM_THREADS"] == "2"
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the operator's choice wins
+    share_cores(8)
+    assert os.environ["OMP_NUM_THREADS"] == "3"
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    share_cores(8)
+    assert os.environ["OMP_NUM_THREADS"] == "1"
