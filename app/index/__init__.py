@@ -6,6 +6,7 @@ from app.index.catalogue import Catalogue
 from app.index.current import open_generation
 from app.index.embeddings import DEFAULT_EMBEDDER, LotseEmbeddings, load_embeddings
 from app.index.lexical import LexicalIndex, LexicalRow, forget_lexical, lexical_folder, stop_word_stems, sync_lexical
+from app.index.rows import Kept
 from app.index.sentences import SentenceStore, StoredSentence, sentences_file
 from app.index.store import (
     LIVE,
@@ -30,6 +31,7 @@ __all__ = [
     "LIVE",
     "Catalogue",
     "Index",
+    "Kept",
     "LexicalIndex",
     "LexicalRow",
     "LotseEmbeddings",

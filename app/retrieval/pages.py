@@ -3,17 +3,15 @@ with their stored vectors (a "page" for the sentence selector) and the referral 
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from functools import cached_property
 from typing import cast
 
 import numpy as np
-from cachetools import LRUCache
 from chromadb.api.types import Where
 
 from app.core import RetrievedChunk, addresses_an_ai
-from app.index import Index, is_visible
+from app.index import Index, Kept, is_visible
 
 REFERRAL_PASSAGES = (
     "Heute verfügen alle Kreise und kreisfreien Städte in Nordrhein-Westfalen über ein Kommunales Integrationszentrum.",
@@ -66,27 +64,19 @@ lookup, a read of its sentences and a search for planted orders."""
 
 class PageReader:
     """Reads pages and the referral from the index, only rows of the index's generation, and
-    keeps the pages it read (thread-safe: the web chat answers in several threads).
+    keeps the pages it read.
 
     Rows are looked up by document and by id; the generation is checked on the fetched
     metadata (a range filter in Chroma costs ~20 ms at 12k chunks, the lookups ~7 ms)."""
 
     def __init__(self, index: Index, kept: int = PAGES_KEPT) -> None:
         self.index = index
-        self._kept: LRUCache[str, Page] = LRUCache(maxsize=kept)
-        self._lock = threading.Lock()
+        self._pages = Kept(self._read, kept)
 
     def pages(self, chunks: list[RetrievedChunk]) -> list[Page]:
         """The documents of these chunks as pages, in the order the documents first appear."""
         doc_ids = list(dict.fromkeys(c.doc_id for c in chunks))
-        with self._lock:
-            found = {doc_id: page for doc_id in doc_ids if (page := self._kept.get(doc_id)) is not None}
-        missing = [doc_id for doc_id in doc_ids if doc_id not in found]
-        if missing:
-            read = self._read(missing)
-            with self._lock:
-                self._kept.update(read)
-            found.update(read)
+        found = self._pages.get(doc_ids)
         return [found[doc_id] for doc_id in doc_ids if found[doc_id].lines]
 
     def _read(self, doc_ids: list[str]) -> dict[str, Page]:
