@@ -59,6 +59,8 @@ class Glossary:
     """Abbreviations, synonym groups, programme names, NRW's places and other Länder's."""
 
     abbreviations: dict[str, str] = field(default_factory=dict)
+    misread: frozenset[str] = frozenset()
+    """Abbreviations everyday language uses for something else ("KI": Künstliche Intelligenz)."""
     synonyms: list[list[str]] = field(default_factory=list)
     programmes: _Names = field(default_factory=_Names)
     places: Gazetteer = field(default_factory=Gazetteer.official)
@@ -73,6 +75,7 @@ class Glossary:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         return cls(
             abbreviations=dict(data.get("abbreviations") or {}),
+            misread=frozenset(data.get("misread_abbreviations") or ()),
             synonyms=[list(group) for group in data.get("synonyms") or []],
             programmes=_Names.build(data.get("programmes") or {}),
             lands=_Names.build(data.get("lands") or {}),
@@ -82,10 +85,7 @@ class Glossary:
         """Terms to add to a question: full forms of its abbreviations (exact case, so
         "KI" is the Kommunales Integrationszentrum), the head of each synonym group hit, and the
         German name of a programme the question names in another language."""
-        found: list[str] = []
-        for abbreviation, full in self.abbreviations.items():
-            if re.search(rf"(?<!\w){re.escape(abbreviation)}(?!\w)", question):
-                found.append(full)
+        found = self.full_forms(question)
         lowered = question.lower()
         for group in self.synonyms:
             head = group[0]
@@ -112,9 +112,20 @@ class Glossary:
                 found += group
         return list(dict.fromkeys(found))
 
-    def expand(self, question: str) -> str:
-        """The question followed by its expansions (unchanged when there are none)."""
-        extra = self.expansions(question)
+    def full_forms(self, question: str, *, misread_only: bool = False) -> list[str]:
+        """The full forms of the question's abbreviations (exact case: "KI" is the Kommunales
+        Integrationszentrum, "ki" is not), or only of those everyday language misreads."""
+        return [
+            full
+            for abbreviation, full in self.abbreviations.items()
+            if (abbreviation in self.misread or not misread_only)
+            and re.search(rf"(?<!\w){re.escape(abbreviation)}(?!\w)", question)
+        ]
+
+    def expand(self, question: str, *, misread_only: bool = False) -> str:
+        """The question followed by its expansions, or only the full forms of the abbreviations
+        everyday language misreads (unchanged when there are none)."""
+        extra = self.full_forms(question, misread_only=True) if misread_only else self.expansions(question)
         return f"{question} ({'; '.join(extra)})" if extra else question
 
     def places_in(self, text: str) -> list[str]:

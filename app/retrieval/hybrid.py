@@ -100,6 +100,14 @@ class HybridRetriever(BaseRetriever):
         """The text the dense search embeds (and the composer scores sentences against)."""
         return self.glossary.expand(question) if self.expand == "all" else question
 
+    def selector_text(self, ask: str) -> str:
+        """The text the sentence selector scores against: the ask with the abbreviations everyday
+        language reads otherwise spelled out (multilingual-e5 reads "KI" as artificial
+        intelligence; the selector then preferred a sentence that writes "KI Dortmund" to the
+        one that says when the Kommunales Integrationszentrum Dortmund began), or, with full
+        expansion, as dense search reads it."""
+        return self.query_text(ask) if self.expand == "all" else self.glossary.expand(ask, misread_only=True)
+
     def lexical_text(self, question: str) -> str:
         """The text BM25 searches: with glossary expansions unless expansion is off."""
         return question if self.expand == "none" else self.glossary.expand(question)
@@ -221,7 +229,7 @@ class HybridRetriever(BaseRetriever):
             for hit in searcher._ranked(query.ask, vector):
                 ranked.setdefault(hit.chunk_id, hit)  # each chunk once, at its first place
         chunks = [RetrievedChunk.from_metadata(h.chunk_id, h.text, h.meta, round(h.score, 4)) for h in ranked.values()]
-        ask = self.query_text(query.ask)
+        ask = self.selector_text(query.ask)
         if ask == text:
             ask_vector: list[float] | np.ndarray = vector
         elif ask == query.ask and query.ask_vector is not None:

@@ -15,6 +15,13 @@ def test_lowercase_ki_in_a_word_is_not_expanded() -> None:
     assert "Kommunales Integrationszentrum" not in GLOSSARY.expansions("Wie funktioniert Kinderbetreuung?")
 
 
+def test_only_misread_abbreviations_are_spelled_out_for_the_selector() -> None:
+    question = "Seit wann gibt es das KI für Geflüchtete in NRW?"
+    assert GLOSSARY.expand(question, misread_only=True) == f"{question} (Kommunales Integrationszentrum)"
+    assert {"Zugewanderte", "Nordrhein-Westfalen"} <= set(GLOSSARY.expansions(question))  # only in the full expansion
+    assert GLOSSARY.expand("Wer leitet den VMDO?", misread_only=True) == "Wer leitet den VMDO?"
+
+
 def test_synonyms_add_the_group_head() -> None:
     assert "Migrantenselbstorganisation" in GLOSSARY.expansions("Was ist eine Migrant*innenselbstorganisation?")
     assert "Zugewanderte" in GLOSSARY.expansions("Hilfe für Geflüchtete")
