@@ -160,7 +160,8 @@ def share_cores(answers_at_once: int) -> None:
     Two answers with two threads each on two cores wait for each other: 60 sessions got 23
     answers/s with p95 2.3 s, with one thread each 28 answers/s with p95 2.0 s
     (``benchmarks.load``); a lone question takes ~12 ms longer."""
-    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, len(os.sched_getaffinity(0)) // answers_at_once)))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1  # Linux, else all
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, cores // max(1, answers_at_once))))
 
 
 def _feedback_or_none(settings: Settings, lotse: Lotse) -> FeedbackStore:

@@ -15,7 +15,7 @@ import socket
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -223,8 +223,12 @@ class Index:
     client: ClientAPI
     chunks: Collection
     sentences: SentenceStore
-    rows: ChunkRows
     generation: int = 0
+    rows: ChunkRows = field(init=False, repr=False, compare=False)
+    """Made with the index, so a copy for another generation or collection never shares it."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rows", ChunkRows(self.chunks))
 
     @property
     def embedder_id(self) -> str:
@@ -252,7 +256,6 @@ def open_build(
         client=client,
         chunks=chunks,
         sentences=SentenceStore(sentences_file(folder, build), create=create),
-        rows=ChunkRows(chunks),
         generation=generation,
     )
     if index.embedder_id != embedder_id:

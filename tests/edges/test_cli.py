@@ -184,3 +184,8 @@ def test_serve_shares_the_cores_among_the_answers_it_runs_at_once(monkeypatch: p
     monkeypatch.delenv("OMP_NUM_THREADS")
     share_cores(8)
     assert os.environ["OMP_NUM_THREADS"] == "1"
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    monkeypatch.delattr(os, "sched_getaffinity")  # macOS and Windows have no affinity call
+    monkeypatch.setattr(os, "cpu_count", lambda: 6)
+    share_cores(0)
+    assert os.environ["OMP_NUM_THREADS"] == "6"

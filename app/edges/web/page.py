@@ -137,9 +137,9 @@ class GermanPage:
 
         async def rewritten(message: Message) -> None:
             nonlocal held
-            if message["type"] == "http.response.start" and Headers(raw=message["headers"]).get("content-type", "").startswith(
-                "text/html"
-            ):
+            if message["type"] == "http.response.start" and Headers(raw=message.get("headers", [])).get(
+                "content-type", ""
+            ).startswith("text/html"):
                 held = message
             elif held is None or message["type"] != "http.response.body":
                 await send(message)
@@ -147,7 +147,7 @@ class GermanPage:
                 parts.append(message.get("body", b""))
                 if not message.get("more_body", False):
                     page = readable_login(b"".join(parts).replace(b'lang="en"', b'lang="de"', 1))
-                    headers = MutableHeaders(raw=list(held["headers"]))
+                    headers = MutableHeaders(raw=list(held.get("headers", [])))
                     headers["content-length"] = str(len(page))
                     await send({**held, "headers": headers.raw})
                     await send({"type": "http.response.body", "body": page})
@@ -190,7 +190,7 @@ class GermanApiErrors:
 
 
 async def whole_body(receive: Receive) -> bytes:
-    """A request's body, read to its end (``RouteGate`` caps its size)."""
+    """A request's body, read until it ends or the client goes away (``RouteGate`` caps its size)."""
     parts = []
     while True:
         message = await receive()
@@ -227,7 +227,7 @@ has answered 10,000 questions. Lotse has it rebuilt after this many events inste
 
 def summarise_queue_rarely() -> None:
     """Set Gradio's queue summary interval (read when the queue is made: before ``queue()``)."""
-    os.environ["GRADIO_ANALYTICS_CACHE_FREQUENCY"] = str(QUEUE_SUMMARY_EVERY)
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(QUEUE_SUMMARY_EVERY))  # an operator's setting wins
 
 
 def launch(app: gr.Blocks, host: str, port: int, concurrency: int, *, block: bool = True, trusted_proxies: str = "") -> gr.Blocks:
