@@ -5,9 +5,10 @@ extractive composer that calls it.
 Each offer (a retrieved document) is shown with its sentence most similar to the whole message
 among those that stand alone (and speak of what the asker seeks, if any does), so "Hilfe für
 Eltern" shows what an offer does for parents and a baker asking for apprentices sees the line
-for employers. Offers whose sentence speaks of the need come first, then they are ordered by
-their sentence's similarity to the ask alone: a preamble about the asker's shelter or children
-does not reorder "Welche Hilfe gibt es in Köln?" (measured in ``lotse eval robustness``).
+for employers. When some offers' sentences speak of the need, only those are listed; they
+are ordered by their sentence's similarity to the ask alone: a preamble about the asker's
+shelter or children does not reorder "Welche Hilfe gibt es in Köln?" (measured in ``lotse
+eval robustness``).
 A sentence that speaks of the need may also point back ("Train of Hope: Beispiele für solche
 Angebote sind … Angebote für LSBTIQ*-Geflüchtete"): the offer's name before it says what it
 points at. A document about several places shows only a sentence naming the asked one.
@@ -65,13 +66,14 @@ def _said(offer: Offer) -> str:
 
 def choose_offers(offers: list[Offer], place: str | None) -> list[Offer]:
     """Best first: offers in ``place``, then statewide ones (only to fill a list of fewer than
-    ``FILLED_UP_TO`` local ones), ``MAX_OFFERS`` in all, each sentence once. Within each group
-    those that speak of the need lead; without a place, statewide offers lead the rest (one
-    city's office is no answer to "Wo bekomme ich Hilfe?")."""
+    ``FILLED_UP_TO`` local ones), ``MAX_OFFERS`` in all, each sentence once. When some offer's
+    line speaks of the need, only those are listed (SOFRA's line for queer people is no answer
+    to a mother, although its page names families elsewhere); without a place, statewide offers
+    lead the rest (one city's office is no answer to "Wo bekomme ich Hilfe?")."""
+    fitting = [o for o in offers if o.fits_need]
     ranked = sorted(
-        offers,
+        fitting or offers,
         key=lambda o: (
-            not o.fits_need,
             not place and STATEWIDE not in o.chunk.places,
             -o.similarity,
             len(o.chunk.places),  # equal sentences: the most specific page

@@ -134,14 +134,20 @@ def test_each_offer_shows_its_line_closest_to_the_whole_message_and_the_ask_orde
     ]
 
 
-def test_an_offer_whose_line_speaks_of_the_need_comes_first() -> None:
-    chunks = [chunk("c", ("Köln",)), chunk("b", ("Köln",))]
+def test_only_offers_whose_line_speaks_of_the_need_are_listed_when_any_does() -> None:
+    """SOFRA's line for queer people is no answer to a mother, although its page names families."""
+    chunks = [chunk("c", ("Köln",)), chunk("b", ("Köln",)), chunk("s", ("Köln",))]
     pages = [
         Page("c", [line("c", "In Köln ist die Gruppe C für LSBTIQ*-Geflüchtete da.", 0.9, 0)]),
         Page("b", [line("b", "In Köln berät die Beratungsstelle B Zugewanderte.", 0.5, 0)]),
+        Page("s", [line("s", "Die Stadtteilmütter unterstützen Familien in Köln.", 0.7, 0)]),
     ]
-    query = cologne_query("Ich bin schwul. Wer hilft mir in Köln?", needs="Gibt es Hilfe für LGBT Geflüchtete?")
-    assert [c.doc_id for c, _ in offers(query, QUESTION, ASK, chunks, pages)] == ["c", "b"]
+    queer = cologne_query("Ich bin schwul. Wer hilft mir in Köln?", needs="Gibt es Hilfe für LGBT Geflüchtete?")
+    assert [c.doc_id for c, _ in offers(queer, QUESTION, ASK, chunks, pages)] == ["c"]
+    mother = cologne_query("Ich bin Mutter. Welche Hilfe gibt es für Eltern in Köln?", needs="Hilfe für Eltern")
+    assert [c.doc_id for c, _ in offers(mother, QUESTION, ASK, chunks, pages)] == ["s"]
+    flat = cologne_query("Wo finde ich eine Wohnung in Köln?", needs="Wo finde ich eine Wohnung?")
+    assert sorted(c.doc_id for c, _ in offers(flat, QUESTION, ASK, chunks, pages)) == ["b", "c", "s"]  # none fits: all
 
 
 def test_an_offer_line_names_the_offer_once() -> None:

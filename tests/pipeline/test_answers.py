@@ -226,6 +226,16 @@ def test_a_question_about_nothing_the_documents_name_gets_the_plain_abstention(l
     assert answer.abstained and answer.answer.startswith("Dazu finde ich in meinen Dokumenten keine verlässliche Antwort.")
 
 
+@pytest.mark.parametrize(
+    "question", ["Welche Angebote gibt es in Köln für Eltern?", "Какие есть предложения для родителей в Кёльне?"]
+)
+def test_a_help_list_for_parents_lists_only_offers_whose_line_speaks_of_families(lotse: Lotse, question: str) -> None:
+    """SOFRA's page names families in a sentence it does not show; its line is for queer people."""
+    answer = lotse.ask(question)
+    cited = {c.doc_id for c in answer.citations}
+    assert "programmes/stadtteilmuetter-koeln" in cited and "programmes/sofra-koeln" not in cited
+
+
 def test_stream_yields_the_verified_answer_line_by_line_then_the_answer(lotse: Lotse) -> None:
     items = list(lotse.stream("Wo bekomme ich Hilfe in Dortmund?"))
     *pieces, answer = items
