@@ -19,7 +19,7 @@ from datetime import date
 from app.answering.draft import Draft, Evidence
 from app.answering.evidence import Scored, admissible, one_source_per_sentence, score_pages, unclear_place
 from app.answering.gates import is_fragment, is_labelled_detail, looks_back, stands_alone
-from app.answering.near_miss import near_miss, referral_text
+from app.answering.near_miss import cited_referral, near_miss, referral_text
 from app.answering.offers import offer_line, offers, short_title
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Intent, Query
@@ -147,14 +147,8 @@ class ExtractiveComposer:
                 citations=[],
                 abstained=True,
             )
-        chunk, passage = referral.chunk, referral.passage
-        citation = Citation.of(1, chunk, passage)
-        return Draft(
-            answer=f"{ABSTAIN_TEXT} {referral_text(place, self.glossary, 'bitte')} {passage} [1]",
-            citations=[citation],
-            abstained=True,
-            extra=[chunk],
-        )
+        referred = cited_referral(referral, 1, local=True)
+        return replace(referred, answer=f"{ABSTAIN_TEXT} {referral_text(place, self.glossary, 'bitte')} {referred.answer}")
 
     def compose(self, evidence: Evidence) -> Draft:
         """A cited extractive answer, or the abstention when the evidence is weak."""

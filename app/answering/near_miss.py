@@ -16,6 +16,7 @@ from app.answering.gates import DETAILS, is_answer_sentence, is_fragment
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Query
 from app.core import FUNCTION_WORDS, STATEWIDE, Citation, without_source_note
+from app.retrieval import Referral
 
 
 def referral_text(place: str | None, glossary: Glossary, word: str = "dazu") -> str:
@@ -23,6 +24,18 @@ def referral_text(place: str | None, glossary: Glossary, word: str = "dazu") -> 
     question or the filter names a place in NRW, else "Ihres Kreises oder Ihrer kreisfreien Stadt"."""
     office = glossary.places.genitive(place) if place and place != STATEWIDE else "Ihres Kreises oder Ihrer kreisfreien Stadt"
     return f"Fragen Sie {word} beim Kommunalen Integrationszentrum {office} nach:"
+
+
+def cited_referral(referral: Referral, first: int, *, local: bool) -> Draft:
+    """The referral's passage, cited as ``[first]``, and with ``local`` its sentence about the
+    asked place's own KI if the documents have one: the text to append, the citations, the chunks."""
+    quoted = [referral] + ([referral.local] if local and referral.local else [])
+    return Draft(
+        answer=" ".join(f"{without_source_note(q.passage)} [{first + i}]" for i, q in enumerate(quoted)),
+        citations=[Citation.of(first + i, q.chunk, q.passage) for i, q in enumerate(quoted)],
+        abstained=True,
+        extra=[q.chunk for q in quoted],
+    )
 
 
 _CAPITALISED_RUN = re.compile(r"(?:\b[A-ZÄÖÜ][\w.-]*[?!.,]?(?:\s+|$)){2,}")
@@ -82,11 +95,11 @@ def near_miss(
     sentence = about_the_thing(silent, things)
     if sentence is None:
         return None
-    chunk, referral = sentence.chunk, evidence.referral
     shown = without_source_note(sentence.text)
-    citations = [Citation.of(1, chunk, sentence.text), Citation.of(2, referral.chunk, referral.passage)]
+    referred = cited_referral(evidence.referral, 2, local=False)  # the quoted sentence is about the place already
     answer = (
         f"{about(things, evidence.query, glossary)} nennen meine Dokumente {detail.missing}. Was sie darüber sagen: {shown} [1] "
-        f"{referral_text(evidence.query.place_filter, glossary)} {referral.passage} [2]"
+        f"{referral_text(evidence.query.place_filter, glossary)} {referred.answer}"
     )
-    return Draft(answer=answer, citations=citations, abstained=True, extra=[referral.chunk])
+    citations = [Citation.of(1, sentence.chunk, sentence.text), *referred.citations]
+    return Draft(answer=answer, citations=citations, abstained=True, extra=referred.extra)

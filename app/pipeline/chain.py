@@ -53,7 +53,8 @@ def build_chain(retriever: HybridRetriever, reader: PageReader, composer: Compos
     def answer(state: Retrieved) -> Answer:
         started = time.perf_counter()
         request, chunks = state.request, state.retrieval.chunks
-        evidence = Evidence(request.query, state.retrieval, reader.pages(chunks), reader.referral).on_the_need()
+        referral = reader.referral_for(request.query.place_filter)
+        evidence = Evidence(request.query, state.retrieval, reader.pages(chunks), referral).on_the_need()
         draft = composer.compose(evidence)
         problems = citation_problems(draft.answer, draft.citations, _with_extra(chunks, draft))
         if problems:

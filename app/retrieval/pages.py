@@ -3,14 +3,15 @@ with their stored vectors (a "page" for the sentence selector) and the referral 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import cast
 
 import numpy as np
 from chromadb.api.types import Where
 
-from app.core import RetrievedChunk, addresses_an_ai
+from app.core import STATEWIDE, RetrievedChunk, addresses_an_ai, without_source_note
 from app.index import Index, Kept, is_visible
 
 REFERRAL_PASSAGES = (
@@ -49,12 +50,25 @@ class Page:
         return [line.text for line in self.lines]
 
 
+REFERRAL_PROGRAMME = "Kommunale Integrationszentren"
+"""The programme (as ingest tags it) whose local descriptions a referral to a place's KI cites."""
+_NAMES_THE_KI = re.compile(r"Integrationszentr|\bKI\b")
+
+
 @dataclass(frozen=True)
-class Referral:
-    """The chunk and passage saying every Kreis and kreisfreie Stadt has a KI."""
+class Quoted:
+    """A passage and the chunk it is quoted from."""
 
     chunk: RetrievedChunk
     passage: str
+
+
+@dataclass(frozen=True)
+class Referral(Quoted):
+    """The chunk and passage saying every Kreis and kreisfreie Stadt has a KI, and, when the
+    documents describe the asked place's KI, a sentence of that description naming both."""
+
+    local: Quoted | None = None
 
 
 PAGES_KEPT = 256
@@ -72,6 +86,7 @@ class PageReader:
     def __init__(self, index: Index, kept: int = PAGES_KEPT) -> None:
         self.index = index
         self._pages = Kept(self._read, kept)
+        self._local_kis: dict[str, Quoted | None] = {}  # by place: a few hundred at most
 
     def pages(self, chunks: list[RetrievedChunk]) -> list[Page]:
         """The documents of these chunks as pages, in the order the documents first appear."""
@@ -111,4 +126,31 @@ class PageReader:
             )
             for chunk_id, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
                 return Referral(RetrievedChunk.from_metadata(chunk_id, str(text), dict(meta)), passage)
+        return None
+
+    def referral_for(self, place: str | None) -> Referral | None:
+        """The referral, with a sentence about ``place``'s own KI when the documents describe it
+        (looked up once per place)."""
+        general = self.referral
+        if general is None or place is None or place == STATEWIDE:
+            return general
+        if place not in self._local_kis:
+            self._local_kis[place] = self._local_ki(place)
+        return replace(general, local=self._local_kis[place])
+
+    def _local_ki(self, place: str) -> Quoted | None:
+        """The first sentence of the description of ``place``'s KI (a programme page whose title
+        names the KI) that names the place and the KI."""
+        about = [{"kind": "programme"}, {"programmes": {"$contains": REFERRAL_PROGRAMME}}, {"places": {"$contains": place}}]
+        where = cast(Where, {"$and": [self.index.visible(), *about]})
+        got = self.index.chunks.get(where=where, include=["documents", "metadatas"])
+        rows = zip(got["ids"], got["documents"] or [], got["metadatas"] or [])
+        chunks = {cid: RetrievedChunk.from_metadata(cid, str(text), dict(meta)) for cid, text, meta in rows}
+        chunks = {cid: c for cid, c in chunks.items() if _NAMES_THE_KI.search(c.title)}  # the KI's own page, not one naming it
+        for page in self.pages(list(chunks.values())):
+            for line in page.lines:
+                said = without_source_note(line.text).rstrip()
+                sentence = said.endswith((".", "!"))  # not the title or a heading
+                if sentence and line.chunk_id in chunks and place.split()[-1] in said and _NAMES_THE_KI.search(said):
+                    return Quoted(chunks[line.chunk_id], line.text)
         return None

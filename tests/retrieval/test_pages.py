@@ -49,3 +49,18 @@ def test_pages_are_read_once_and_kept_in_the_asked_order(index: Index) -> None:
     assert lines(later) == lines(PageReader(index).pages([c, b, a]))  # what a reader without kept pages reads
     assert [p.doc_id for p in later] == [c.doc_id, b.doc_id, a.doc_id]
     assert len(counting.asked) == 2  # only c's document was read
+
+
+def test_the_referral_quotes_the_asked_places_own_ki_once_looked_up(index: Index) -> None:
+    counting = CountingChunks(index.chunks)
+    reader = PageReader(dataclasses.replace(index, chunks=counting))  # type: ignore[arg-type]
+    general = reader.referral_for(None)
+    assert general is not None and general.local is None and "alle Kreise" in general.passage
+    bonn = reader.referral_for("Bonn")
+    assert bonn is not None and bonn.local is not None
+    assert bonn.local.chunk.doc_id == "programmes/ki-bonn-und-kreis-minden-luebbecke"
+    assert "der Stadt Bonn" in bonn.local.passage  # not the page's Minden-Lübbecke sentence, nor its title
+    asked = len(counting.asked)
+    assert reader.referral_for("Bonn") == bonn and len(counting.asked) == asked  # looked up once per place
+    essen = reader.referral_for("Essen")
+    assert essen is not None and essen.local is None  # the documents describe no KI of Essen
