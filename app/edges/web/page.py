@@ -81,6 +81,12 @@ JS = """
     copy.lang = 'de';
   };
   window.addEventListener('beforeprint', () => window.lotsePrintCopy());
+  new MutationObserver(() => {  // Gradio's toast header is a "button" holding the close button (axe: nested-interactive)
+    for (const header of document.querySelectorAll('.toast-header[role=button]')) {
+      header.removeAttribute('role');
+      header.removeAttribute('tabindex');
+    }
+  }).observe(document.body, {subtree: true, childList: true});
   document.addEventListener('click', (event) => {
     const link = event.target.closest('a[href^="#quelle-"]');
     if (!link) return;

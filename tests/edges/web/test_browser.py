@@ -14,7 +14,7 @@ from app.edges import FeedbackStore, ProgrammeDirectory
 from app.index import load_embeddings
 from app.pipeline import Lotse
 from benchmarks.loopback import free_port
-from tests.browser import ask, bot_text, card_of, open_chat
+from tests.browser import ask, axe_findings, bot_text, card_of, open_chat
 from tests.conftest import CORPUS, ingest
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -50,6 +50,7 @@ def test_thumbs_up_is_stored_in_sqlite(page, feedback_path: Path) -> None:
     page.locator("[data-testid=bot]").first.hover()
     page.get_by_label("Hilfreich", exact=True).first.click()
     page.wait_for_selector("text=Danke! Ihre Bewertung ist gespeichert.")
+    assert axe_findings(page) == []  # the thanks (Gradio's toast) holds no button inside a "button"
     rows = sqlite3.connect(feedback_path).execute("SELECT question, verdict, cited_chunk_ids FROM feedback").fetchall()
     assert ("Was ist GriffbereitMini?", "up") in [(q, v) for q, v, _ in rows]
     assert all(c.startswith("[") for _, _, c in rows)
