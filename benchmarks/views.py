@@ -2,7 +2,7 @@
 and what Chromium's accessibility checks say about it, against a running `lotse serve`.
 
     python -m benchmarks.views --url http://127.0.0.1:7860 --out docs/views/after \
-        [--dashboard http://127.0.0.1:7861 --user wartung --password …]
+        [--dashboard http://127.0.0.1:7861]   (password: LOTSE_DASHBOARD_PASSWORD)
 
 Debian's chromium (Playwright, `tests/browser.py`'s flags), German and Arabic, desktop
 1280 px and phone 390 px. Phone screenshots show the screen as it is (what is in view), the
@@ -16,15 +16,20 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tests.browser import CHROMIUM, FLAGS, ask, axe_findings
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator, Page, ViewportSize
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+from tests.browser import CHROMIUM, FLAGS, ask, axe_findings, open_chat
+
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 LOCALES = {"de": "de-DE", "ar": "ar-SY"}
 HELP = {"de": "Wo bekomme ich Hilfe in Dortmund?", "ar": "أين أجد مساعدة في دورتموند؟"}
 MOTHER = "Ich bin Mutter von zwei kleinen Kindern und wohne seit drei Monaten in Köln. Wo bekomme ich Hilfe?"
@@ -42,17 +47,13 @@ class View:
     axe: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-def _open(browser, url: str, code: str, size: dict[str, int]):
-    """A new browser session on the chat (``tests.browser.open_chat`` waits for a mark older
-    states do not set)."""
-    page = browser.new_context(locale=LOCALES[code], viewport=size).new_page()
-    page.goto(url)
-    page.wait_for_selector("#frage textarea")
+def _open(browser: Browser, url: str, code: str, size: ViewportSize) -> Page:
+    page: Page = open_chat(browser, url, LOCALES[code], size["width"], size["height"], marked=False)
     page.wait_for_timeout(1500)  # the interface language's labels arrive after the page
     return page
 
 
-def _in_view(page, element) -> bool:
+def _in_view(page: Page, element: Locator) -> bool:
     """Whether ``element``'s top is on the screen, inside the chat box's visible part."""
     top = element.bounding_box()
     box = page.locator("#chat .bubble-wrap").bounding_box() or page.locator("#chat").bounding_box()
@@ -60,7 +61,7 @@ def _in_view(page, element) -> bool:
     return bool(top and box and box["y"] <= top["y"] + 20 <= min(box["y"] + box["height"], height))
 
 
-def _answer_facts(page, turn: int = 1) -> dict[str, str]:
+def _answer_facts(page: Page, turn: int = 1) -> dict[str, str]:
     """The language the answer's German text is marked with (that of its first citation link),
     its first line, and (on a phone) whether the new question and that line are on the screen."""
     bot = page.locator("[data-testid=bot]").nth(turn - 1)
@@ -81,27 +82,42 @@ def _answer_facts(page, turn: int = 1) -> dict[str, str]:
     return facts
 
 
-def _shoot(page, out: Path, name: str, *, whole: bool) -> None:
+def _shoot(page: Page, out: Path, name: str, *, whole: bool) -> None:
     page.screenshot(path=str(out / f"{name}.png"), full_page=whole)
 
 
-def asked_view(name: str, code: str, size: dict[str, int], question: str) -> Callable:
+Take = Callable[["Browser", str, Path], View]
+"""A view: given the browser, the chat's URL and the folder for screenshots, what it shows."""
+
+
+def named(name: str) -> Callable[[Take], Take]:
+    """Name a view's function after the view (a failed view is reported under it)."""
+
+    def naming(take: Take) -> Take:
+        take.__name__ = name
+        return take
+
+    return naming
+
+
+def asked_view(name: str, code: str, size: ViewportSize, question: str) -> Take:
     """A view of one question and its answer."""
 
-    def take(browser, url: str, out: Path) -> View:
+    @named(name)
+    def take(browser: Browser, url: str, out: Path) -> View:
         page = _open(browser, url, code, size)
         ask(page, question, 1)
         page.wait_for_timeout(500)
         view = View(name, _answer_facts(page), axe_findings(page))
-        _shoot(page, out, name, whole=size is DESKTOP)
+        _shoot(page, out, name, whole=size["width"] >= DESKTOP["width"])
         page.context.close()
         return view
 
-    take.__name__ = name
     return take
 
 
-def arabic_field(browser, url: str, out: Path) -> View:
+@named("arabic-field-phone")
+def arabic_field(browser: Browser, url: str, out: Path) -> View:
     """The question field with Arabic typed into it, in the Arabic interface on a phone."""
     page = _open(browser, url, "ar", PHONE)
     box = page.locator("#frage textarea")
@@ -112,7 +128,8 @@ def arabic_field(browser, url: str, out: Path) -> View:
     return view
 
 
-def keyboard(browser, url: str, out: Path) -> View:
+@named("keyboard-two-tabs-de")
+def keyboard(browser: Browser, url: str, out: Path) -> View:
     """Where two presses of Tab after asking lead (a skip link to the newest answer, if any)."""
     page = _open(browser, url, "de", DESKTOP)
     ask(page, HELP["de"], 1)
@@ -128,7 +145,8 @@ def keyboard(browser, url: str, out: Path) -> View:
     return view
 
 
-def printed(browser, url: str, out: Path) -> View:
+@named("print-de")
+def printed(browser: Browser, url: str, out: Path) -> View:
     """What printing the page gives after a counsellor opened the handout (Chromium's PDF, as
     the print dialog would print it; its text read back)."""
     from pypdf import PdfReader
@@ -139,6 +157,7 @@ def printed(browser, url: str, out: Path) -> View:
     if opener.count():
         opener.first.click()
         page.wait_for_timeout(500)
+    found = axe_findings(page)  # the page with the handout open
     page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
     pdf = page.pdf(format="A4")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
@@ -151,17 +170,18 @@ def printed(browser, url: str, out: Path) -> View:
             "printed text starts": text[:90] + "…",
             "sources printed": str("Quellen:" in text),
         },
-        [],
+        found,
     )
     _shoot(page, out, view.name, whole=True)
     page.context.close()
     return view
 
 
-def dashboard(url: str, user: str, password: str) -> Callable:
+def dashboard(url: str, user: str, password: str) -> Take:
     """The maintainers' dashboard after login (topics of the stored questions)."""
 
-    def take(browser, _: str, out: Path) -> View:
+    @named("dashboard")
+    def take(browser: Browser, _: str, out: Path) -> View:
         page = browser.new_context(locale="de-DE", viewport=DESKTOP).new_page()
         page.goto(url)
         page.locator("input[type=password]").wait_for()
@@ -178,11 +198,11 @@ def dashboard(url: str, user: str, password: str) -> Callable:
         page.context.close()
         return view
 
-    take.__name__ = "dashboard"
     return take
 
 
-def voted_turns(browser, url: str, out: Path) -> View:
+@named("follow-up-de")
+def voted_turns(browser: Browser, url: str, out: Path) -> View:
     """Turns marked 👎, so the dashboard has something to show: a follow-up fragment ("Und in
     Bochum?") and a Kita question beside a general one for the same city."""
     page = _open(browser, url, "de", DESKTOP)
@@ -199,7 +219,7 @@ def voted_turns(browser, url: str, out: Path) -> View:
     return view
 
 
-VIEWS: list[Callable] = [
+VIEWS: list[Take] = [
     asked_view("help-de-desktop", "de", DESKTOP, HELP["de"]),
     asked_view("help-ar-desktop", "ar", DESKTOP, HELP["ar"]),
     asked_view("help-de-phone", "de", PHONE, HELP["de"]),
@@ -235,10 +255,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="folder for the screenshots")
     parser.add_argument("--dashboard", help="the dashboard's URL (after the chat views, so it has their questions)")
     parser.add_argument("--user", default="wartung")
-    parser.add_argument("--password", default="")
+
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    takes = VIEWS + ([dashboard(args.dashboard, args.user, args.password)] if args.dashboard else [])
+    password = os.environ.get("LOTSE_DASHBOARD_PASSWORD", "")
+    takes = VIEWS + ([dashboard(args.dashboard, args.user, password)] if args.dashboard else [])
     views = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)

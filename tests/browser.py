@@ -21,13 +21,16 @@ ARTEFACTS = Path(__file__).resolve().parent.parent / "reports" / "browser"
 """Screenshots kept as test artefacts (one per interface language and view)."""
 
 
-def open_chat(browser, url: str, locale: str = "de-DE", width: int = 1000, height: int = 1000):
-    """A new browser session (its own context) on the chat, with the browser language ``locale``."""
+def open_chat(browser, url: str, locale: str = "de-DE", width: int = 1000, height: int = 1000, *, marked: bool = True):
+    """A new browser session (its own context) on the chat, with the browser language ``locale``;
+    ``marked``: wait until the page has chosen its interface language (older versions of the chat,
+    which ``benchmarks.views`` also visits, do not mark it)."""
     page = browser.new_context(locale=locale, viewport={"width": width, "height": height}).new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"Dialog geöffnet: {dialog.message}"))
     page.goto(url)
     page.wait_for_selector("#frage textarea")
-    page.wait_for_function("document.documentElement.dataset.lotseLanguage !== undefined")
+    if marked:
+        page.wait_for_function("document.documentElement.dataset.lotseLanguage !== undefined")
     return page
 
 

@@ -148,7 +148,8 @@ class ExtractiveComposer:
                 abstained=True,
             )
         referred = cited_referral(referral, 1, local=True)
-        return replace(referred, answer=f"{ABSTAIN_TEXT} {referral_text(place, self.glossary, 'bitte')} {referred.answer}")
+        answer = f"{ABSTAIN_TEXT} {referral_text(place, self.glossary, 'bitte')} {referred.text}"
+        return Draft(answer=answer, citations=referred.citations, abstained=True, extra=referred.chunks)
 
     def compose(self, evidence: Evidence) -> Draft:
         """A cited extractive answer, or the abstention when the evidence is weak."""

@@ -9,13 +9,14 @@ a verbatim sentence of a retrieved chunk or the referral passage; nothing is inv
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from app.answering.draft import Draft, Evidence
 from app.answering.evidence import Scored, score_pages
 from app.answering.gates import DETAILS, is_answer_sentence, is_fragment
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Query
-from app.core import FUNCTION_WORDS, STATEWIDE, Citation, without_source_note
+from app.core import FUNCTION_WORDS, STATEWIDE, Citation, RetrievedChunk, without_source_note
 from app.retrieval import Referral
 
 
@@ -26,15 +27,23 @@ def referral_text(place: str | None, glossary: Glossary, word: str = "dazu") -> 
     return f"Fragen Sie {word} beim Kommunalen Integrationszentrum {office} nach:"
 
 
-def cited_referral(referral: Referral, first: int, *, local: bool) -> Draft:
+class CitedReferral(NamedTuple):
+    """The referral as it is appended to an answer: its text with the ``[n]`` marks, the
+    citations and the chunks they quote."""
+
+    text: str
+    citations: list[Citation]
+    chunks: list[RetrievedChunk]
+
+
+def cited_referral(referral: Referral, first: int, *, local: bool) -> CitedReferral:
     """The referral's passage, cited as ``[first]``, and with ``local`` its sentence about the
-    asked place's own KI if the documents have one: the text to append, the citations, the chunks."""
+    asked place's own KI if the documents have one, cited as ``[first + 1]``."""
     quoted = [referral] + ([referral.local] if local and referral.local else [])
-    return Draft(
-        answer=" ".join(f"{without_source_note(q.passage)} [{first + i}]" for i, q in enumerate(quoted)),
-        citations=[Citation.of(first + i, q.chunk, q.passage) for i, q in enumerate(quoted)],
-        abstained=True,
-        extra=[q.chunk for q in quoted],
+    return CitedReferral(
+        " ".join(f"{without_source_note(q.passage)} [{first + i}]" for i, q in enumerate(quoted)),
+        [Citation.of(first + i, q.chunk, q.passage) for i, q in enumerate(quoted)],
+        [q.chunk for q in quoted],
     )
 
 
@@ -96,10 +105,11 @@ def near_miss(
     if sentence is None:
         return None
     shown = without_source_note(sentence.text)
-    referred = cited_referral(evidence.referral, 2, local=False)  # the quoted sentence is about the place already
+    # one sentence about the thing asked for is enough: often it is the place's KI itself
+    referred = cited_referral(evidence.referral, 2, local=False)
     answer = (
         f"{about(things, evidence.query, glossary)} nennen meine Dokumente {detail.missing}. Was sie darüber sagen: {shown} [1] "
-        f"{referral_text(evidence.query.place_filter, glossary)} {referred.answer}"
+        f"{referral_text(evidence.query.place_filter, glossary)} {referred.text}"
     )
     citations = [Citation.of(1, sentence.chunk, sentence.text), *referred.citations]
-    return Draft(answer=answer, citations=citations, abstained=True, extra=referred.extra)
+    return Draft(answer=answer, citations=citations, abstained=True, extra=referred.chunks)

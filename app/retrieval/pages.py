@@ -86,7 +86,7 @@ class PageReader:
     def __init__(self, index: Index, kept: int = PAGES_KEPT) -> None:
         self.index = index
         self._pages = Kept(self._read, kept)
-        self._local_kis: dict[str, Quoted | None] = {}  # by place: a few hundred at most
+        self._local_kis: dict[str, Quoted | None] = {}  # by Kreis or kreisfreie Stadt: 53 at most
 
     def pages(self, chunks: list[RetrievedChunk]) -> list[Page]:
         """The documents of these chunks as pages, in the order the documents first appear."""
@@ -130,7 +130,8 @@ class PageReader:
 
     def referral_for(self, place: str | None) -> Referral | None:
         """The referral, with a sentence about ``place``'s own KI when the documents describe it
-        (looked up once per place)."""
+        (looked up once per place and generation; two threads asking at once both look it up and
+        store the same)."""
         general = self.referral
         if general is None or place is None or place == STATEWIDE:
             return general
@@ -140,7 +141,9 @@ class PageReader:
 
     def _local_ki(self, place: str) -> Quoted | None:
         """The first sentence of the description of ``place``'s KI (a programme page whose title
-        names the KI) that names the place and the KI."""
+        names the KI) that names the KI and the place (its last word, as ``Citation.place_to_show``
+        and the offer lines match it). It is the document's first such sentence, not the most
+        telling one: for Köln the corpus has only the ministers' visit of 2018."""
         about = [{"kind": "programme"}, {"programmes": {"$contains": REFERRAL_PROGRAMME}}, {"places": {"$contains": place}}]
         where = cast(Where, {"$and": [self.index.visible(), *about]})
         got = self.index.chunks.get(where=where, include=["documents", "metadatas"])

@@ -81,7 +81,9 @@ JS = """
     copy.lang = 'de';
   };
   window.addEventListener('beforeprint', () => window.lotsePrintCopy());
-  new MutationObserver(() => {  // Gradio's toast header is a "button" holding the close button (axe: nested-interactive)
+  // Gradio's toast header is a "button" (it folds a stack of toasts) holding the close button
+  // (axe: nested-interactive, serious): it stays clickable, but is no longer a keyboard stop.
+  new MutationObserver(() => {
     for (const header of document.querySelectorAll('.toast-header[role=button]')) {
       header.removeAttribute('role');
       header.removeAttribute('tabindex');
