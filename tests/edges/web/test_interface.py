@@ -196,7 +196,7 @@ def test_phone_shows_the_question_field_on_the_first_screen(browser, web_url: st
     page.context.close()
 
 
-@pytest.mark.parametrize("code", ["de", "ar"])
+@pytest.mark.parametrize("code", ["de", "ar", "en", "uk", "ru", "tr"])  # "de-simple" lays out as "de"
 def test_phone_shows_the_new_question_and_the_answers_first_line_in_view(browser, web_url: str, code: str) -> None:
     page = open_chat(browser, web_url, locale=BROWSER_LOCALE[code], width=390, height=844)
     wait_for_placeholder(page, code)
