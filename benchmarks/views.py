@@ -33,6 +33,7 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 LOCALES = {"de": "de-DE", "ar": "ar-SY"}
 HELP = {"de": "Wo bekomme ich Hilfe in Dortmund?", "ar": "أين أجد مساعدة في دورتموند؟"}
 MOTHER = "Ich bin Mutter von zwei kleinen Kindern und wohne seit drei Monaten in Köln. Wo bekomme ich Hilfe?"
+PARENTS = "Ich wohne mit meinen Kindern in Köln. Welche Angebote gibt es für Eltern?"
 NO_DOCUMENT = {"de": "Wo finde ich einen Kinderarzt in Bonn?", "ar": "أين أجد طبيب أطفال في بون؟"}
 VIOLENCE = {"de": "Mein Mann schlägt mich. Wo bekomme ich Hilfe in Köln?", "ar": "زوجي يضربني. أين أجد مساعدة في كولونيا؟"}
 HANDOUT = "Was macht das Welcome Center im Kreis Kleve?"
@@ -225,6 +226,7 @@ VIEWS: list[Take] = [
     asked_view("help-de-phone", "de", PHONE, HELP["de"]),
     asked_view("help-ar-phone", "ar", PHONE, HELP["ar"]),
     asked_view("mother-de-desktop", "de", DESKTOP, MOTHER),
+    asked_view("parents-de-desktop", "de", DESKTOP, PARENTS),
     asked_view("no-document-de-desktop", "de", DESKTOP, NO_DOCUMENT["de"]),
     asked_view("no-document-ar-phone", "ar", PHONE, NO_DOCUMENT["ar"]),
     asked_view("violence-de-phone", "de", PHONE, VIOLENCE["de"]),
