@@ -22,7 +22,7 @@ import numpy as np
 
 from app.answering.gates import is_statement, looks_back, stands_alone
 from app.conversation import Query, speaks_of
-from app.core import STATEWIDE, RetrievedChunk, without_source_note
+from app.core import STATEWIDE, RetrievedChunk, names_place, without_source_note
 from app.retrieval import Line, Page
 
 MAX_OFFERS = 5
@@ -51,7 +51,7 @@ def shown_line(page: Page, chunk_ids: set[str], query: Query, vector: np.ndarray
     retrieved = [line for line in page.lines if line.chunk_id in chunk_ids]
     place = query.place_filter
     if place and len(set(places) - {STATEWIDE}) > 1:
-        retrieved = [line for line in retrieved if place.split()[-1] in line.text]
+        retrieved = [line for line in retrieved if names_place(line.text, place)]
     full = is_statement if not all(need.broad for need in query.needs) else stands_alone
     speaking = [line for line in retrieved if speaks_of(query.needs, line.text) and full(line.text)]
     candidates = speaking or [line for line in retrieved if stands_alone(line.text)]

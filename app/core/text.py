@@ -24,6 +24,14 @@ if TYPE_CHECKING:
 STATEWIDE = "Nordrhein-Westfalen"
 """The place tag of documents and programmes that apply to the whole Land."""
 
+
+def names_place(text: str, place: str) -> bool:
+    """Whether ``text`` names ``place`` by its last word ("Kreis Viersen": "im Kreis Viersen",
+    "des Kreises Viersen"). A place whose last word is generic ("Märkischer Kreis", "Mülheim an
+    der Ruhr") is matched by that word alone."""
+    return place.split()[-1] in text
+
+
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]")
 """Zero-width characters, soft hyphens and bidi embeddings, overrides and isolates (which

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from app.core.text import STATEWIDE
+from app.core.text import STATEWIDE, names_place
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Citation:
     @property
     def place_to_show(self) -> str | None:
         """The document's place, unless its title names it already ("GriffbereitMini (Dortmund)")."""
-        return self.place if self.place and self.place.split()[-1] not in self.title else None
+        return self.place if self.place and not names_place(self.title, self.place) else None
 
     @property
     def undated(self) -> bool:

@@ -11,7 +11,7 @@ from typing import cast
 import numpy as np
 from chromadb.api.types import Where
 
-from app.core import STATEWIDE, RetrievedChunk, addresses_an_ai, without_source_note
+from app.core import STATEWIDE, RetrievedChunk, addresses_an_ai, names_place, without_source_note
 from app.index import Index, Kept, is_visible
 
 REFERRAL_PASSAGES = (
@@ -141,9 +141,9 @@ class PageReader:
 
     def _local_ki(self, place: str) -> Quoted | None:
         """The first sentence of the description of ``place``'s KI (a programme page whose title
-        names the KI) that names the KI and the place (its last word, as ``Citation.place_to_show``
-        and the offer lines match it). It is the document's first such sentence, not the most
-        telling one: for Köln the corpus has only the ministers' visit of 2018."""
+        names the KI) that names the KI and the place (``names_place``). It is the document's
+        first such sentence, not the most telling one: for Köln the corpus has only the
+        ministers' visit of 2018."""
         about = [{"kind": "programme"}, {"programmes": {"$contains": REFERRAL_PROGRAMME}}, {"places": {"$contains": place}}]
         where = cast(Where, {"$and": [self.index.visible(), *about]})
         got = self.index.chunks.get(where=where, include=["documents", "metadatas"])
@@ -154,6 +154,6 @@ class PageReader:
             for line in page.lines:
                 said = without_source_note(line.text).rstrip()
                 sentence = said.endswith((".", "!"))  # not the title or a heading
-                if sentence and line.chunk_id in chunks and place.split()[-1] in said and _NAMES_THE_KI.search(said):
+                if sentence and line.chunk_id in chunks and names_place(said, place) and _NAMES_THE_KI.search(said):
                     return Quoted(chunks[line.chunk_id], line.text)
         return None

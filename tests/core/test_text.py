@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core import addresses_an_ai, collapse_whitespace, normalize_text, sentences_of, split_sentences, stems
+from app.core import addresses_an_ai, collapse_whitespace, names_place, normalize_text, sentences_of, split_sentences, stems
 from evals.dataset import OMOS_DIR as OMOSQA
 
 
@@ -137,3 +137,9 @@ def test_no_sentence_of_the_corpus_or_the_omosqa_pages_counts_as_an_order() -> N
 )
 def test_reports_about_rules_and_the_ki_are_not_orders(sentence: str) -> None:
     assert not addresses_an_ai(sentence)
+
+
+def test_a_place_is_named_by_its_last_word_in_any_case_form() -> None:
+    assert names_place("Seit dem Jahr bietet das KI im Kreis Viersen Sprachkurse an.", "Kreis Viersen")
+    assert names_place("Fragen Sie beim KI des Kreises Viersen nach.", "Kreis Viersen")
+    assert not names_place("Im Kommunalen Integrationszentrum der Stadt Bonn …", "Köln")
