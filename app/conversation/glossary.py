@@ -54,6 +54,10 @@ class _Names:
         return [name for name, pats in self.patterns.items() if any(p.search(text) for p in pats)]
 
 
+def _followed_by(question: str, extra: list[str]) -> str:
+    return f"{question} ({'; '.join(extra)})" if extra else question
+
+
 @dataclass(frozen=True)
 class Glossary:
     """Abbreviations, synonym groups, programme names, NRW's places and other Länder's."""
@@ -122,11 +126,14 @@ class Glossary:
             and re.search(rf"(?<!\w){re.escape(abbreviation)}(?!\w)", question)
         ]
 
-    def expand(self, question: str, *, misread_only: bool = False) -> str:
-        """The question followed by its expansions, or only the full forms of the abbreviations
-        everyday language misreads (unchanged when there are none)."""
-        extra = self.full_forms(question, misread_only=True) if misread_only else self.expansions(question)
-        return f"{question} ({'; '.join(extra)})" if extra else question
+    def expand(self, question: str) -> str:
+        """The question followed by its expansions (unchanged when there are none)."""
+        return _followed_by(question, self.expansions(question))
+
+    def spelled_out(self, question: str) -> str:
+        """The question followed by the full forms of the abbreviations everyday language reads
+        otherwise (unchanged when it has none)."""
+        return _followed_by(question, self.full_forms(question, misread_only=True))
 
     def places_in(self, text: str) -> list[str]:
         """Canonical place names mentioned in a text."""

@@ -106,7 +106,7 @@ class HybridRetriever(BaseRetriever):
         intelligence; the selector then preferred a sentence that writes "KI Dortmund" to the
         one that says when the Kommunales Integrationszentrum Dortmund began), or, with full
         expansion, as dense search reads it."""
-        return self.query_text(ask) if self.expand == "all" else self.glossary.expand(ask, misread_only=True)
+        return self.query_text(ask) if self.expand == "all" else self.glossary.spelled_out(ask)
 
     def lexical_text(self, question: str) -> str:
         """The text BM25 searches: with glossary expansions unless expansion is off."""

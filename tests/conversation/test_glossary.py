@@ -17,9 +17,9 @@ def test_lowercase_ki_in_a_word_is_not_expanded() -> None:
 
 def test_only_misread_abbreviations_are_spelled_out_for_the_selector() -> None:
     question = "Seit wann gibt es das KI für Geflüchtete in NRW?"
-    assert GLOSSARY.expand(question, misread_only=True) == f"{question} (Kommunales Integrationszentrum)"
+    assert GLOSSARY.spelled_out(question) == f"{question} (Kommunales Integrationszentrum)"
     assert {"Zugewanderte", "Nordrhein-Westfalen"} <= set(GLOSSARY.expansions(question))  # only in the full expansion
-    assert GLOSSARY.expand("Wer leitet den VMDO?", misread_only=True) == "Wer leitet den VMDO?"
+    assert GLOSSARY.spelled_out("Wer leitet den VMDO?") == "Wer leitet den VMDO?"
 
 
 def test_synonyms_add_the_group_head() -> None:
