@@ -288,7 +288,7 @@ def train(settings: Settings, out: Path = INTENT_MODEL, cues_decide: tuple[str, 
     "--cues-decide",
     type=click.Choice(["intent", "detail", "topic", "need"]),
     multiple=True,
-    default=("detail", "need"),
+    default=("detail",),
     show_default=True,
     help="Köpfe, die trainiert und berichtet, aber nicht angewandt werden (die Regeln entscheiden).",
 )

@@ -388,6 +388,15 @@ class Understanding:
         places = [p for p in self.glossary.places_in(text) if p != STATEWIDE]
         return places[0] if len(places) == 1 else None
 
+    def learned_need(self, text: str, vector: np.ndarray, ask: str, ask_vector: np.ndarray) -> str | None:
+        """The need the learned head names for the whole message if it names the same one for the
+        ask alone: a need only the situation tells ("… wohne in einer Unterkunft. Wo finde ich
+        Unterstützung?") is not what the message seeks help with."""
+        if self.classifier is None:
+            return None
+        need = self.classifier.sought_need(vector, text)
+        return need if ask == text or need is None or self.classifier.sought_need(ask_vector, ask) == need else None
+
     def __call__(self, turn: str, previous: str | None = None, place_filter: str | None = None) -> Query:
         """Understand one (cleaned) turn of a conversation. A place the question names (also
         with a typing slip) narrows the search when the user has set no filter."""
@@ -409,8 +418,8 @@ class Understanding:
         asked = self.classifier.asked(ask_vector, ask) if self.classifier is not None and ask_vector is not None else by_cues(ask)
         needs = sought(own_ask, split.context)  # not the focused ask: a programme the situation names is sought by no one
         seeks = Intent(asked.intent) in (Intent.HELP, Intent.SERVICE) and all(need.broad for need in needs)
-        if seeks and self.classifier is not None and vector is not None:  # the cues name no specific need
-            learned = cues().need_named(self.classifier.sought_need(vector, text))
+        if seeks and vector is not None and ask_vector is not None:  # the cues name no specific need
+            learned = cues().need_named(self.learned_need(text, vector, ask, ask_vector))
             needs = (learned, *needs) if learned and learned not in needs else needs
         return Query(
             turn=typed,
