@@ -17,6 +17,18 @@ from app.conversation.asking import sought, split_ask, without_courtesies
         # the asking word last (Kurdish, Turkish): one question, not a context and a bare "çi ye?"
         ("Hejmara telefonê ya Iriba-Brunnen li Münsterê çi ye?", "Hejmara telefonê ya Iriba-Brunnen li Münsterê çi ye?", ""),
         ("Hilfe wo in Köln", "Hilfe wo in Köln", ""),
+        # "KI" is no asking word, though Kurdish "kî" (who) folds to it
+        ("whats the phone number of the KI in oberhausen", "whats the phone number of the KI in oberhausen", ""),
+        (
+            "Mein Sohn ist 12. KI Dortmund hat uns geschickt. Wo ist die Schule?",
+            "Wo ist die Schule?",
+            "Mein Sohn ist 12. KI Dortmund hat uns geschickt.",
+        ),
+        (
+            "em li bochumê dimînin û nizanin kî dikare alîkariya me bike",
+            "kî dikare alîkariya me bike",
+            "em li bochumê dimînin û nizanin",
+        ),
     ],
 )
 def test_the_ask_is_split_from_the_situation(message: str, ask: str, context: str) -> None:

@@ -61,6 +61,39 @@ def test_the_cues_alone_name_the_asked_detail() -> None:
     assert by_cues("Was ist KOMM-AN NRW?").detail == "none"
 
 
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("wie viel integrationszentrum gibt in nrw", "count"),
+        ("كم شخص ساعدهم Welcome Center السنة الماضية؟", "count"),
+        ("عدد مراكز الاندماج في NRW؟", "count"),
+        ("Welcome Center پارسال به چند نفر کمک کرده؟", "count"),
+        ("welcome center geçen yıl kaç kişiye yardım etti", "count"),
+        ("на скількох мовах консультують у migrationsberatung", "count"),
+        ("ኣብ NRW ክንደይ Kommunale Integrationszentren ኣለዉ?", "count"),
+        # an age or an amount asked with the same words stays an age or an amount
+        ("griffbereitmini kaç yaşındaki çocuklar için", "age"),
+        ("со скольки лет можно ходить на integrationskurs", "age"),
+        ("ab wie viel monaten kann man mit dem baby zu griffbereitmini", "age"),
+        ("wie viel foerdert das land komm-an nrw", "amount"),
+        ("сколько миллионов получает KIM", "amount"),
+        # "a few" is no count
+        ("سلام، چند سوال درباره KI کلن داشتم", "none"),
+        # Farsi "کی" asks "who" as often as "when": no date
+        ("کی میتونه تو دورتموند کمکم کنه کار پیدا کنم", "none"),
+        ("مرکز انتگراسیون دورتموند از چه سالی هست؟", "date"),
+        ("komm-an nrw ne zamandan beri var", "date"),
+        ("امتى بيفتح Welcome Office ببوخوم؟", "opening_hours"),
+        ("ممكن رقم التلفون تبع Welcome Center Kreis Kleve لو سمحت", "phone"),
+        ("ቁጽሪ ስልኪ Welcome Office ቦኹም ሃበኒ በጃኻ", "phone"),
+        ("ki dortmund hangi sokakta", "address"),
+        ("sofra kölnün eposta adresi lazim", "email"),
+    ],
+)
+def test_the_cues_name_the_asked_detail_in_the_ways_people_type_it(question: str, detail: str) -> None:
+    assert by_cues(question).detail == detail
+
+
 NAMES = VOCAB | {s for w in "Köln KOMM-AN NRW".split() for s in stems(w)}
 GLOSSARY = Glossary(programmes=_Names.build({"KOMM-AN NRW": ["KOMM-AN"]}))
 
