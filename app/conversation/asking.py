@@ -30,9 +30,12 @@ def _asks(sentence: str) -> bool:
 
 def _run_on_ask(sentence: str) -> int | None:
     """Where the ask starts in a long run-on sentence (voice typing), if anywhere: at the first
-    asking word after a few words of telling, leaving a few words to ask with."""
+    asking word after a few words of telling, leaving a few words to ask with. A sentence that
+    opens with an asking word is all ask (a later "what", "who" or "wo" continues it)."""
     rules = cues()
     text = folded(sentence)  # folding keeps the words (ß -> ss), so word counts match the original
+    if rules.asking.match(text.lstrip()):  # it opens with its ask: "was ist KIM und was machen die da"
+        return None
     tokens = list(re.finditer(r"\S+", sentence))
     for match in rules.asking.finditer(text):
         before = len(text[: match.start()].split())

@@ -390,12 +390,14 @@ class Understanding:
 
     def learned_need(self, text: str, vector: np.ndarray, ask: str, ask_vector: np.ndarray) -> str | None:
         """The need the learned head names for the whole message if it names the same one for the
-        ask alone: a need only the situation tells ("… wohne in einer Unterkunft. Wo finde ich
-        Unterstützung?") is not what the message seeks help with."""
+        ask (with the places and programmes the situation names): a need only the situation tells
+        ("… wohne in einer Unterkunft. Wo finde ich Unterstützung?") is not what the message seeks."""
         if self.classifier is None:
             return None
         need = self.classifier.sought_need(vector, text)
-        return need if ask == text or need is None or self.classifier.sought_need(ask_vector, ask) == need else None
+        if need is None or ask == text:  # one sentence: the message is its ask
+            return need
+        return need if self.classifier.sought_need(ask_vector, ask) == need else None
 
     def __call__(self, turn: str, previous: str | None = None, place_filter: str | None = None) -> Query:
         """Understand one (cleaned) turn of a conversation. A place the question names (also

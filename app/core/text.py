@@ -88,10 +88,12 @@ CONTENT_STOP_WORDS = frozenset(
 GENERIC_QUESTION_NOUNS = frozenset(
     "thema themen frage fragen information informationen möglichkeit möglichkeiten problem probleme "
     "person personen leute menschen stelle stellen art arten bereich bereiche umgebung nähe gegend "
-    "chef chefin kollege kollegin kollegen freund freundin nachbar nachbarin".split()
+    "chef chefin kollege kollegin kollegen freund freundin nachbar nachbarin "
+    "frau mann ehefrau ehemann sohn tochter bruder schwester mutter vater oma opa onkel tante cousin cousine "
+    "schwager schwägerin enkel enkelin".split()
 )
 """Nouns a question uses without naming a thing the documents may lack ("Bei welchen Themen …", "Meine
-Chefin fragt, …")."""
+Chefin fragt, …", "Meine Frau sagen, …": the people of the asker's situation)."""
 
 
 def normalize_text(text: str) -> str:

@@ -29,6 +29,13 @@ from app.conversation.asking import sought, split_ask, without_courtesies
             "kî dikare alîkariya me bike",
             "em li bochumê dimînin û nizanin",
         ),
+        # a run-on that opens with its ask is all ask: a later asking word continues it
+        ("what does KIM stand for and what do they do", "what does KIM stand for and what do they do", ""),
+        (
+            "are there homework clubs for kids who don't speak german well in bonn",
+            "are there homework clubs for kids who don't speak german well in bonn",
+            "",
+        ),
     ],
 )
 def test_the_ask_is_split_from_the_situation(message: str, ask: str, context: str) -> None:

@@ -95,6 +95,8 @@ def test_a_learned_need_counts_only_when_the_ask_alone_gets_it_too() -> None:
     assert "Unterkunft" not in told.ask and told.needs == ()
     asked = understand("Wer hilft mir, aus der Unterkunft in Dortmund herauszukommen?")
     assert [n.name for n in asked.needs] == ["housing"]
+    agreed = understand("Ich bin seit Mai in Dortmund. Wer hilft mir, aus der Unterkunft herauszukommen?")
+    assert "Unterkunft" in agreed.ask and [n.name for n in agreed.needs] == ["housing"]
 
 
 def test_the_stored_need_head_finds_needs_the_cues_miss() -> None:
