@@ -112,7 +112,7 @@ class IntentModel:
     need: Head | None = None
     """The need a help or service request seeks help with (a ``cues.yaml`` need, or ``NO_NEED``),
     from the whole message: trained on ``need_bank*.jsonl``; consulted only where the cues find no
-    specific need, and its need counts only when the ask alone gets the same (``Understanding.learned_need``)."""
+    specific need, and its need counts only when the ask gets the same (``Understanding.learned_need``)."""
 
     @classmethod
     def load(cls, path: Path = DEFAULT_MODEL) -> IntentModel | None:
