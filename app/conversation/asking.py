@@ -21,11 +21,13 @@ class Split:
     context: str
 
 
+def _opens_with_ask(text: str) -> bool:
+    """Whether ``text`` (folded) begins with an asking word."""
+    return cues().asking.match(text.lstrip()) is not None
+
+
 def _asks(sentence: str) -> bool:
-    if sentence.rstrip().endswith(("?", "؟")):
-        return True
-    match = cues().asking.search(folded(sentence))
-    return match is not None and match.start() == len(sentence) - len(sentence.lstrip())
+    return sentence.rstrip().endswith(("?", "؟")) or _opens_with_ask(folded(sentence))
 
 
 def _run_on_ask(sentence: str) -> int | None:
@@ -34,7 +36,7 @@ def _run_on_ask(sentence: str) -> int | None:
     opens with an asking word is all ask (a later "what", "who" or "wo" continues it)."""
     rules = cues()
     text = folded(sentence)  # folding keeps the words (ß -> ss), so word counts match the original
-    if rules.asking.match(text.lstrip()):  # it opens with its ask: "was ist KIM und was machen die da"
+    if _opens_with_ask(text):  # "was ist KIM und was machen die da"
         return None
     tokens = list(re.finditer(r"\S+", sentence))
     for match in rules.asking.finditer(text):
