@@ -7,7 +7,9 @@ doctor), half of it not in the documents, written by a second author as a check 
 ``realistic_needs_dev.jsonl``: 60 such messages by a third author, which the needs rule was tuned on;
 ``realistic_more_dev.jsonl``: 60 more by a fourth author, 36 of them not answerable, a development
 set for declining; ``realistic_needs_dev2.jsonl``: 48 help requests by a fifth author, 28 for a need
-no offer in the documents serves, measured once before anything was tuned on it).
+no offer in the documents serves, measured once before anything was tuned on it;
+``realistic_needs_dev3.jsonl``: 60 help requests and look-ups by a sixth author in ten languages
+(Tigrinya among them), 30 not answerable, 10 of those near-miss, likewise measured before tuning).
 
 Metrics: key fact shown (an answerable question's answer cites a listed source and shows a
 listed fact), false refusals (answerable questions refused), answers to unanswerable questions

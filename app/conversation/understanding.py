@@ -383,10 +383,15 @@ class Understanding:
         extra = [name for name in dict.fromkeys(named) if name not in own and name != STATEWIDE]
         return " ".join([ask, *extra])
 
-    def scope(self, text: str) -> str | None:
-        """The one place (Kreis or Stadt, not the whole Land) a question names, if exactly one."""
-        places = [p for p in self.glossary.places_in(text) if p != STATEWIDE]
-        return places[0] if len(places) == 1 else None
+    def scope(self, text: str, ask: str) -> str | None:
+        """The one place (Kreis or Stadt, not the whole Land) a question names, if exactly one; of a
+        message naming several, the one its ask names ("Eine Freundin in Dortmund macht bei
+        GriffbereitMini mit. Wir wohnen aber in Essen – gibt es das da auch?" asks about Essen)."""
+        for named in (text, ask):
+            places = [p for p in self.glossary.places_in(named) if p != STATEWIDE]
+            if len(places) == 1:
+                return places[0]
+        return None
 
     def learned_need(self, text: str, vector: np.ndarray, ask: str, ask_vector: np.ndarray) -> str | None:
         """The need the learned head names for the whole message if it names the same one for the
@@ -430,7 +435,7 @@ class Understanding:
             places=tuple(self.glossary.places_in(turn)),
             programmes=tuple(self.glossary.programmes_in(turn)),
             unknown_terms=tuple(unknown_terms(split.ask, self.vocabulary)),
-            place_filter=place_filter or self.scope(text),
+            place_filter=place_filter or self.scope(text, own_ask),
             intent=Intent(asked.intent),
             land=STATEWIDE if place_filter else self.glossary.land_in(text),
             language=language,

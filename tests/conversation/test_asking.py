@@ -81,6 +81,7 @@ def test_sentences_that_only_thank_or_greet_are_left_out(message: str, searched:
         ("How do I get my engineering degree from Pakistan recognised? I live in Aachen.", ["recognition"]),
         ("Welche Hilfe gibt es in Köln für Eltern?", ["family"]),  # broad: it only ranks the offers
         ("Wo finde ich in Köln einen Kinderarzt für mein Kind?", ["doctor"]),  # a specific need before the broad one
+        ("Mein Sohn ist krank und wir haben kein Kinderarzt in Hamm. Wer kann helfen?", ["doctor"]),  # "kein" seeks too
         ("Eine Familie aus Afghanistan lebt seit acht Jahren hier. Gibt es eine Stelle für alles?", []),  # a broad need told
         ("Ich bin schwul und habe Angst in meiner Unterkunft. Gibt es Hilfe für LGBT Flüchtlinge in Dortmund?", ["queer"]),
         ("آیا در کلن جایی یا انجمنی برای پناهجویان کوییر هست؟", ["queer"]),

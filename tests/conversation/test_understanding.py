@@ -97,6 +97,7 @@ def test_the_cues_alone_name_the_asked_detail() -> None:
         ("sofra kölnün eposta adresi lazim", "email"),
         ("Wer ist eigentlich gerade Oberbuergermeister in Koeln?", "leader"),
         ("Îsal li Bielefeldê şahiya Newrozê kengê ye?", "date"),
+        ("ናይ Iriba-Brunnen ኣብ Münster ኣድራሻን እንታይ እዩ?", "address"),  # Tigrinya "-ን" (and) on the word
     ],
 )
 def test_the_cues_name_the_asked_detail_in_the_ways_people_type_it(question: str, detail: str) -> None:
@@ -270,6 +271,14 @@ def test_a_place_in_cyrillic_or_arabic_script_typed_with_one_slip_is_found(typed
 )
 def test_a_word_one_slip_from_a_place_stays_as_typed_unless_it_stands_where_places_do(text: str) -> None:
     assert fix_exonym_slips(text, Gazetteer.official()) == text
+
+
+def test_of_a_message_naming_several_places_the_place_its_ask_names_narrows_the_search() -> None:
+    understand = Understanding(GLOSSARY, NAMES)
+    asked = understand("Eine Freundin in Dortmund macht bei GriffbereitMini mit. Wir wohnen aber in Essen, gibt es das da auch?")
+    assert asked.places == ("Dortmund", "Essen") and asked.place_filter == "Essen"
+    told = understand("Wir sind von Dortmund nach Essen gezogen. Wo finde ich Hilfe?")  # the ask names none
+    assert told.place_filter is None
 
 
 def test_a_question_in_another_language_after_a_german_preamble_is_not_judged_as_german() -> None:
