@@ -82,6 +82,12 @@ def test_sentences_that_only_thank_or_greet_are_left_out(message: str, searched:
         ("Welche Hilfe gibt es in Köln für Eltern?", ["family"]),  # broad: it only ranks the offers
         ("Wo finde ich in Köln einen Kinderarzt für mein Kind?", ["doctor"]),  # a specific need before the broad one
         ("Mein Sohn ist krank und wir haben kein Kinderarzt in Hamm. Wer kann helfen?", ["doctor"]),  # "kein" seeks too
+        ("ኣብ Köln ናይ ኤርትራ ኦርቶዶክስ ቤተ ክርስትያን ኣሎ ዶ?", ["worship"]),  # no document speaks of one: declined
+        ("Gibt es in Mönchengladbach eine Moschee mit arabischer Freitagspredigt?", ["worship"]),
+        ("Wir haben in der Kirche von der Caritas gehört. Wer hilft uns in Bonn?", []),  # only told
+        ("سلام، تو بیلفلد خونه گرفتیم ولی هیچ وسیله‌ای نداریم. جایی هست مبل و تخت دست دوم ارزون یا مجانی بده؟", ["goods"]),
+        ("Wo bekomme ich in Essen eine Kleiderspende für meine Kinder?", ["goods"]),  # before the broad need
+        ("Wo bekomme ich Hilfe in Essen?", []),  # the city, not a meal
         ("Eine Familie aus Afghanistan lebt seit acht Jahren hier. Gibt es eine Stelle für alles?", []),  # a broad need told
         ("Ich bin schwul und habe Angst in meiner Unterkunft. Gibt es Hilfe für LGBT Flüchtlinge in Dortmund?", ["queer"]),
         ("آیا در کلن جایی یا انجمنی برای پناهجویان کوییر هست؟", ["queer"]),
