@@ -52,6 +52,35 @@ def is_visible(meta: Mapping[str, Any], generation: int) -> bool:
     return int(meta.get("born", 0)) <= generation < int(meta.get("died", LIVE))
 
 
+def matches(meta: Mapping[str, Any], where: Where | None) -> bool:
+    """Whether a fetched row's metadata passes a Chroma filter, as Chroma would decide it, for the
+    operators Lotse writes (``$and``, ``$or``, equality, ``$contains`` on a list, ``$lte``, ``$gt``)."""
+    for key, condition in (where or {}).items():
+        if key in ("$and", "$or"):
+            passed = (all if key == "$and" else any)(matches(meta, clause) for clause in condition)
+        elif isinstance(condition, dict):
+            passed = all(_compares(meta.get(key), op, value) for op, value in condition.items())
+        else:
+            passed = meta.get(key) == condition
+        if not passed:
+            return False
+    return True
+
+
+def _compares(field: Any, op: str, value: Any) -> bool:
+    if op == "$contains":
+        return isinstance(field, (list, tuple)) and value in field
+    if op == "$eq":
+        return bool(field == value)
+    if field is None:
+        return False
+    if op == "$lte":
+        return bool(field <= value)
+    if op == "$gt":
+        return bool(field > value)
+    raise ValueError(f"Filter-Operator {op} wird hier nicht ausgewertet.")
+
+
 @dataclass(frozen=True)
 class Pointer:
     """Which build readers use and up to which generation (the ingest's commit point: one

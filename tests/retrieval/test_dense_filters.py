@@ -1,0 +1,31 @@
+"""A filtered dense search: the filters are checked on an unfiltered search first (Chroma scans
+every row to filter), and Chroma filters only when that leaves too few. Whichever step answers,
+the chunks are the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core import STATEWIDE
+from app.pipeline import Lotse
+from app.retrieval import hybrid
+
+
+@pytest.mark.parametrize(
+    ("question", "place", "kind"),
+    [
+        ("Wo bekomme ich Hilfe?", "Köln", None),
+        ("Seit wann gibt es das Kommunale Integrationszentrum?", "Dortmund", "programme"),
+        ("Was macht das Welcome Center?", "Kreis Kleve", None),
+    ],
+)
+def test_the_filtered_search_finds_the_same_chunks_whichever_step_answers(
+    lotse: Lotse, monkeypatch: pytest.MonkeyPatch, question: str, place: str, kind: str | None
+) -> None:
+    retriever = lotse.retriever.with_filters(place=place, kind=kind)
+    unfiltered_first = [h.chunk_id for h in retriever.hits(question)]
+    monkeypatch.setattr(hybrid, "DENSE_OVERFETCH", 1)  # the unfiltered search now finds too few that pass
+    monkeypatch.setattr(hybrid, "DENSE_SLACK", 0)
+    by_chroma = [h.chunk_id for h in retriever.hits(question)]
+    assert unfiltered_first == by_chroma and unfiltered_first
+    assert all(place in h.meta["places"] or STATEWIDE in h.meta["places"] for h in retriever.hits(question))
