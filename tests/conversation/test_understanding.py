@@ -172,6 +172,12 @@ def test_an_elliptical_ask_after_the_askers_situation_is_completed_with_the_prev
         ("Де я можу отримати допомогу в Дортмунді?", Intent.HELP),
         ("What help is there for refugees in Cologne?", Intent.HELP),
         ("Köln'de mülteciler için hangi yardımlar var?", Intent.HELP),
+        # "where do I go (first)" asks for help, in every language
+        ("щойно приїхала в Хаген, куди йти з питаннями??", Intent.HELP),
+        ("куда идти если на работе дискриминируют, я в кёльне", Intent.HELP),
+        ("just moved to hagen, where should i go with all my questions", Intent.HELP),
+        ("ኣብ Krefeld ሓዲሽ መጺአ። ፈለማ ናበይ ክኸይድ ይግባእ?", Intent.HELP),
+        ("Cihek heye ku şêwirê bide dilxwazên wek min?", Intent.HELP),
         ("Was ist KOMM-AN NRW?", Intent.DEFINITION),
         ("ما هو مركز الاندماج البلدي؟", Intent.DEFINITION),
         ("KOMM-AN NRW nedir?", Intent.DEFINITION),
