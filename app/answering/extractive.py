@@ -166,6 +166,7 @@ class ExtractiveComposer:
         if query.wants_offers:
             listed = offers(query, evidence.retrieval.vector, evidence.retrieval.ask_vector, retrieved, evidence.pages)
             lines = [(chunk, offer_line(chunk.title, sentence), sentence) for chunk, sentence in listed]
+            lines = self.with_the_local_ki(lines, query, evidence.referral)
             separator = "\n"
         else:
             scored = score_pages(evidence.retrieval.ask, evidence.retrieval.ask_vector, evidence.pages, retrieved, self.selector)
@@ -177,7 +178,25 @@ class ExtractiveComposer:
             chosen = with_follow_ups(chosen, admitted, self.thresholds.max_sentences)
             lines = [(s.chunk, shown(s, query), s.text) for s in chosen]
             separator = " "
-        return _cited(dated(lines, self.current_year), separator) if lines else self.decline(evidence, scored)
+        if not lines:
+            return self.decline(evidence, scored)
+        beyond = list({chunk.chunk_id: chunk for chunk, _, _ in lines if chunk not in retrieved}.values())  # the referral's
+        return replace(_cited(dated(lines, self.current_year), separator), extra=beyond)
+
+    def with_the_local_ki(
+        self, lines: list[tuple[RetrievedChunk, str, str]], query: Query, referral: Referral | None
+    ) -> list[tuple[RetrievedChunk, str, str]]:
+        """A list of offers for a place in NRW whose own offers the documents lack (every line is
+        from a statewide document) opens with that place's KI, as the abstention would send the
+        asker there: "Wo gehe ich in Hagen zuerst hin?" is not answered with a statewide
+        programme's final report alone."""
+        place = query.place_filter
+        if not lines or referral is None or not place or place == STATEWIDE or query.land != STATEWIDE:
+            return lines
+        if any(place in chunk.places for chunk, _, _ in lines):
+            return lines
+        lead = f"{referral_text(place, self.glossary, 'zuerst')} {without_source_note(referral.passage)}"
+        return [(referral.chunk, lead, referral.passage), *lines]
 
     def decline(self, evidence: Evidence, scored: list[Scored] | None = None) -> Draft:
         """No answer: the question back when the asked detail differs by place and the question names

@@ -253,6 +253,18 @@ def test_a_help_list_for_parents_lists_only_offers_whose_line_speaks_of_families
     assert "programmes/stadtteilmuetter-koeln" in cited and "programmes/sofra-koeln" not in cited
 
 
+@pytest.mark.parametrize("question", ["Wo bekomme ich Hilfe in Hagen?", "щойно приїхала в Хаген, куди йти з питаннями??"])
+def test_a_help_list_for_a_place_without_offers_of_its_own_opens_with_its_ki(lotse: Lotse, question: str) -> None:
+    answer = lotse.ask(question)
+    assert_verified(answer)
+    assert not answer.abstained and answer.answer.startswith(
+        "Fragen Sie zuerst beim Kommunalen Integrationszentrum der Stadt Hagen nach: Heute verfügen alle Kreise"
+    )
+    assert len(answer.pieces) > 1  # the statewide offers follow
+    local = lotse.ask("Wo bekomme ich Hilfe in Dortmund?")  # Dortmund's own offers: no such line
+    assert "Fragen Sie zuerst" not in local.answer and not local.abstained
+
+
 def test_stream_yields_the_verified_answer_line_by_line_then_the_answer(lotse: Lotse) -> None:
     items = list(lotse.stream("Wo bekomme ich Hilfe in Dortmund?"))
     *pieces, answer = items
