@@ -9,7 +9,8 @@ doctor), half of it not in the documents, written by a second author as a check 
 set for declining; ``realistic_needs_dev2.jsonl``: 48 help requests by a fifth author, 28 for a need
 no offer in the documents serves, measured once before anything was tuned on it;
 ``realistic_needs_dev3.jsonl``: 60 help requests and look-ups by a sixth author in ten languages
-(Tigrinya among them), 30 not answerable, 10 of those near-miss, likewise measured before tuning).
+(Tigrinya among them), 30 not answerable, 10 of those near-miss, measured before tuning (correct
+0.783), then tuned on in stop 48).
 
 Metrics: key fact shown (an answerable question's answer cites a listed source and shows a
 listed fact), false refusals (answerable questions refused), answers to unanswerable questions

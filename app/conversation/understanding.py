@@ -386,12 +386,15 @@ class Understanding:
     def scope(self, text: str, ask: str) -> str | None:
         """The one place (Kreis or Stadt, not the whole Land) a question names, if exactly one; of a
         message naming several, the one its ask names ("Eine Freundin in Dortmund macht bei
-        GriffbereitMini mit. Wir wohnen aber in Essen – gibt es das da auch?" asks about Essen)."""
-        for named in (text, ask):
-            places = [p for p in self.glossary.places_in(named) if p != STATEWIDE]
-            if len(places) == 1:
-                return places[0]
-        return None
+        GriffbereitMini mit. Wir wohnen aber in Essen, gibt es das da auch?" asks about Essen),
+        unless the ask also names the Land ("Gibt es in NRW so etwas wie in Dortmund?")."""
+        places = self.glossary.places_in(text)
+        if len(local := [p for p in places if p != STATEWIDE]) == 1:
+            return local[0]
+        if ask == text or STATEWIDE in (asked := self.glossary.places_in(ask)):
+            return None
+        local = [p for p in asked if p != STATEWIDE]
+        return local[0] if len(local) == 1 else None
 
     def learned_need(self, text: str, vector: np.ndarray, ask: str, ask_vector: np.ndarray) -> str | None:
         """The need the learned head names for the whole message if it names the same one for the

@@ -68,17 +68,15 @@ def matches(meta: Mapping[str, Any], where: Where | None) -> bool:
 
 
 def _compares(field: Any, op: str, value: Any) -> bool:
+    if op not in ("$contains", "$eq", "$lte", "$gt"):
+        raise ValueError(f"Filter-Operator {op} wird hier nicht ausgewertet.")
     if op == "$contains":
         return isinstance(field, (list, tuple)) and value in field
     if op == "$eq":
         return bool(field == value)
     if field is None:
         return False
-    if op == "$lte":
-        return bool(field <= value)
-    if op == "$gt":
-        return bool(field > value)
-    raise ValueError(f"Filter-Operator {op} wird hier nicht ausgewertet.")
+    return bool(field <= value) if op == "$lte" else bool(field > value)
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ DESCRIPTION_POOL = 12
 DENSE_SLACK = 10
 """Extra dense results fetched to cover rows of other generations (an ingest under way)."""
 DENSE_OVERFETCH = 4
-"""A filtered dense search fetches this many times the results it needs, unfiltered, and filters
-them itself: Chroma evaluates a metadata filter on every row (at 12,000 chunks a search with a
+"""A dense search with a place or kind filter first fetches this many times the results it needs,
+unfiltered, and filters them itself: Chroma evaluates a metadata filter on every row (at 12,000 chunks a search with a
 place filter took 30-35 ms, one without 2 ms; ``make bench-scale``)."""
 Mode = Literal["dense", "lexical", "hybrid"]
 Expansion = Literal["none", "lexical", "all"]
@@ -135,27 +135,34 @@ class HybridRetriever(BaseRetriever):
         filters); cosine distance -> similarity. Chroma evaluates a filter on every row, so the
         filters are first checked here on an unfiltered search of ``DENSE_OVERFETCH`` times ``n``;
         if that leaves too few, Chroma filters by place and kind (generation and Land are checked
-        on a few extra results: they match most rows), and if even that leaves too few, by all."""
-        search = where or self._where(land=False)
-        for filtered, fetched in ((None, max(n * DENSE_OVERFETCH, n + DENSE_SLACK)), (search, n + DENSE_SLACK)):
-            hits = self._nearest(vector, fetched, filtered)
-            kept = [h for h in hits if self._current(h.meta) and matches(h.meta, search)]
-            if len(kept) >= n or len(hits) < fetched:  # enough, or every row that could pass was seen
+        on a few extra results: they match most rows), and if even that leaves too few, by all.
+        (The first step can differ from a filtered search where the index's nearest-neighbour
+        search is approximate or vectors tie.)"""
+        scope = where or self._where(land=False)
+        steps: list[tuple[dict[str, Any] | None, int]] = [(None, n + DENSE_SLACK)]
+        if scope is not None:
+            steps = [(None, max(n * DENSE_OVERFETCH, n + DENSE_SLACK)), (scope, n + DENSE_SLACK)]
+        for filtered, fetched in steps:
+            hits, returned = self._nearest(vector, fetched, filtered)
+            kept = [h for h in hits if self._current(h.meta) and matches(h.meta, scope)]
+            if len(kept) >= n or returned < fetched:  # enough, or every row that could pass was seen
                 return kept[:n]
-        clauses = [c for c in (where or self._where(), self.index.visible()) if c]
-        return self._nearest(vector, n, clauses[0] if len(clauses) == 1 else {"$and": clauses})
+        clauses = [c for c in (scope, {"land": self.land} if self.land else None, self.index.visible()) if c]
+        return self._nearest(vector, n, clauses[0] if len(clauses) == 1 else {"$and": clauses})[0]
 
     def _current(self, meta: dict[str, Any]) -> bool:
         """Whether a row belongs to this generation and Land."""
         return is_visible(meta, self.index.generation) and (not self.land or meta.get("land") == self.land)
 
-    def _nearest(self, vector: list[float], n: int, where: dict[str, Any] | None) -> list[Hit]:
-        """Chroma's nearest rows: only ids and distances come from the search, the rows from
-        the reader's kept rows (reading documents and metadata doubles a search's cost)."""
+    def _nearest(self, vector: list[float], n: int, where: dict[str, Any] | None) -> tuple[list[Hit], int]:
+        """Chroma's nearest rows and how many ids it returned: only ids and distances come from the
+        search, the rows from the reader's kept rows (reading documents and metadata doubles a
+        search's cost; a row retired meanwhile is left out)."""
         found = self.index.chunks.query(query_embeddings=vector, n_results=n, where=where, include=["distances"])
         ids, distances = found["ids"][0], (found["distances"] or [[]])[0]
         rows = self.index.rows.get(ids)
-        return [Hit(cid, 1.0 - float(d), rows[cid].text, dict(rows[cid].meta)) for cid, d in zip(ids, distances) if cid in rows]
+        hits = [Hit(cid, 1.0 - float(d), rows[cid].text, dict(rows[cid].meta)) for cid, d in zip(ids, distances) if cid in rows]
+        return hits, len(ids)
 
     def _lexical(self, question: str, vector: list[float]) -> list[Hit]:
         """BM25 candidates that pass the filters, with their cosine similarity to the question."""

@@ -285,6 +285,8 @@ def test_of_a_message_naming_several_places_the_place_its_ask_names_narrows_the_
     assert asked.places == ("Dortmund", "Essen") and asked.place_filter == "Essen"
     told = understand("Wir sind von Dortmund nach Essen gezogen. Wo finde ich Hilfe?")  # the ask names none
     assert told.place_filter is None
+    statewide = understand("Wir wohnen in Essen. Gibt es in NRW ein Programm wie GriffbereitMini in Dortmund?")
+    assert statewide.place_filter is None  # the ask is about the Land
 
 
 def test_a_question_in_another_language_after_a_german_preamble_is_not_judged_as_german() -> None:

@@ -15,6 +15,7 @@ ROWS: dict[str, dict[str, Any]] = {
     "land-press": {"kind": "press", "land": "NW", "places": [STATEWIDE], "born": 2, "died": 99},
     "bonn-and-land": {"kind": "programme", "land": "NW", "places": ["Bonn", STATEWIDE], "born": 1, "died": 3},
     "berlin": {"kind": "press", "land": "BE", "places": ["Berlin"], "born": 3, "died": 99},
+    "no-places": {"kind": "press", "land": "NW", "born": 1, "died": 99},  # ingest leaves out empty lists
 }
 FILTERS: list[dict[str, Any]] = [
     {"kind": "programme"},
@@ -39,5 +40,6 @@ def test_a_row_passes_a_filter_exactly_when_chroma_returns_it(tmp_settings: Sett
 
 def test_no_filter_passes_every_row_and_an_unknown_operator_is_refused() -> None:
     assert all(matches(meta, None) and matches(meta, {}) for meta in ROWS.values())
-    with pytest.raises(ValueError):
-        matches(ROWS["berlin"], {"born": {"$in": [3]}})
+    for where in ({"born": {"$in": [3]}}, {"missing": {"$in": [3]}}):
+        with pytest.raises(ValueError):
+            matches(ROWS["berlin"], where)

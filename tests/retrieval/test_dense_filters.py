@@ -1,6 +1,7 @@
 """A filtered dense search: the filters are checked on an unfiltered search first (Chroma scans
-every row to filter), and Chroma filters only when that leaves too few. Whichever step answers,
-the chunks are the same."""
+every row to filter), and Chroma filters only when that leaves too few. On the project's index,
+whichever step answers, the chunks are the same (on a large one, approximate search and tied
+vectors may order them differently)."""
 
 from __future__ import annotations
 
