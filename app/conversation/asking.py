@@ -82,10 +82,10 @@ def sought(ask: str, context: str) -> tuple[Need, ...]:
     named = rules.needs_in(ask)
     specific = [need for need in named if not need.broad]
     if not specific and context:  # only then are the telling sentences read
-        seeking = " ".join(
-            s for s in _SENTENCE_END.split(context) if s.strip() and (_asks(s.strip()) or rules.seeking.search(folded(s)))
-        )
-        specific = [need for need in rules.needs_in(seeking) if not need.broad]
+        told = [folded(s) for s in _SENTENCE_END.split(context) if s.strip()]
+        seeking = [s for s in told if _asks(s.strip()) or rules.seeking.search(s)]
+        lacked = [m.group(1) for s in told for m in rules.lacking.finditer(s)]  # "kein Kinderarzt"
+        specific = [need for need in rules.needs_in(" ".join(seeking + lacked)) if not need.broad]
     return tuple(specific) or tuple(need for need in named if need.broad)
 
 

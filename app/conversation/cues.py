@@ -88,6 +88,9 @@ class Cues:
     needs: tuple[Need, ...] = ()
     seeking: re.Pattern[str] = re.compile(r"(?!)")
     """Words with which a telling sentence seeks ("… und suchen eine Wohnung")."""
+    lacking: re.Pattern[str] = re.compile(r"(?!)")
+    """A word saying the asker lacks something, with the one or two words after it as group 1
+    ("kein Kinderarzt in …")."""
 
     def needs_in(self, text: str) -> tuple[Need, ...]:
         """The needs a text names."""
@@ -132,6 +135,7 @@ def cues() -> Cues:
         harm=_words_pattern(every("harm")),
         needs=tuple(_need(name, need) for name, need in data["needs"].items()),
         seeking=_words_pattern(every("seeking")),
+        lacking=re.compile(_words_pattern(every("lacking")).pattern + r"\s+(\w+(?:\s+\w+)?)"),
     )
 
 

@@ -81,7 +81,10 @@ def test_sentences_that_only_thank_or_greet_are_left_out(message: str, searched:
         ("How do I get my engineering degree from Pakistan recognised? I live in Aachen.", ["recognition"]),
         ("Welche Hilfe gibt es in Köln für Eltern?", ["family"]),  # broad: it only ranks the offers
         ("Wo finde ich in Köln einen Kinderarzt für mein Kind?", ["doctor"]),  # a specific need before the broad one
-        ("Wir haben kein Problem mit dem Jobcenter. Wo bekommen wir in Köln Hilfe?", []),  # "kein" does not seek
+        ("Mein Sohn ist krank und wir haben kein Kinderarzt in Hamm. Wer kann helfen?", ["doctor"]),  # lacks one
+        ("Wir haben kein Problem mit dem Jobcenter. Wo bekommen wir in Köln Hilfe?", []),  # lacks nothing sought
+        ("Ich habe kein Auto, aber einen Führerschein aus Syrien. Welche Beratung gibt es in Bonn?", []),
+        ("we have no paediatrician in Hamm and my son is ill. who can help us?", ["doctor"]),
         ("ኣብ Köln ናይ ኤርትራ ኦርቶዶክስ ቤተ ክርስትያን ኣሎ ዶ?", ["worship"]),  # no document speaks of one: declined
         ("Gibt es in Mönchengladbach eine Moschee mit arabischer Freitagspredigt?", ["worship"]),
         ("Wir haben in der Kirche von der Caritas gehört. Wer hilft uns in Bonn?", []),  # only told
