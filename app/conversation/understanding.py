@@ -391,10 +391,8 @@ class Understanding:
         places = self.glossary.places_in(text)
         if len(local := [p for p in places if p != STATEWIDE]) == 1:
             return local[0]
-        if ask == text or STATEWIDE in (asked := self.glossary.places_in(ask)):
-            return None
-        local = [p for p in asked if p != STATEWIDE]
-        return local[0] if len(local) == 1 else None
+        asked = self.glossary.places_in(ask) if ask != text else []
+        return asked[0] if len(asked) == 1 and asked[0] != STATEWIDE else None
 
     def learned_need(self, text: str, vector: np.ndarray, ask: str, ask_vector: np.ndarray) -> str | None:
         """The need the learned head names for the whole message if it names the same one for the
