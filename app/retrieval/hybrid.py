@@ -14,7 +14,7 @@ from pydantic import ConfigDict
 
 from app.conversation import Glossary, Intent, Query
 from app.core import STATEWIDE, RetrievedChunk
-from app.index import Index, LexicalIndex, LotseEmbeddings, is_visible, matches
+from app.index import Index, LexicalIndex, LotseEmbeddings, matches
 
 OFFER_CANDIDATES = 8
 """Programme descriptions retrieved for a question that asks for offers."""
@@ -32,6 +32,12 @@ unfiltered, and filters them itself: Chroma evaluates a metadata filter on every
 place filter took 30-35 ms, one without 2 ms; ``make bench-scale``)."""
 Mode = Literal["dense", "lexical", "hybrid"]
 Expansion = Literal["none", "lexical", "all"]
+
+
+def _all_of(*clauses: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A Chroma filter that every given clause must pass (None for none)."""
+    present = [c for c in clauses if c]
+    return None if not present else present[0] if len(present) == 1 else {"$and": present}
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
@@ -126,9 +132,7 @@ class HybridRetriever(BaseRetriever):
             clauses.append({"kind": self.kind})
         if self.land and land:
             clauses.append({"land": self.land})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        return _all_of(*clauses)
 
     def _dense(self, vector: list[float], n: int, where: dict[str, Any] | None = None) -> list[Hit]:
         """Nearest chunks of this generation and Land that pass ``where`` (else the place and kind
@@ -139,20 +143,16 @@ class HybridRetriever(BaseRetriever):
         (The first step can differ from a filtered search where the index's nearest-neighbour
         search is approximate or vectors tie.)"""
         scope = where or self._where(land=False)
+        wanted = _all_of(scope, {"land": self.land} if self.land else None, self.index.visible())
         steps: list[tuple[dict[str, Any] | None, int]] = [(None, n + DENSE_SLACK)]
         if scope is not None:
             steps = [(None, max(n * DENSE_OVERFETCH, n + DENSE_SLACK)), (scope, n + DENSE_SLACK)]
         for filtered, fetched in steps:
             hits, returned = self._nearest(vector, fetched, filtered)
-            kept = [h for h in hits if self._current(h.meta) and matches(h.meta, scope)]
+            kept = [h for h in hits if matches(h.meta, wanted)]
             if len(kept) >= n or returned < fetched:  # enough, or every row that could pass was seen
                 return kept[:n]
-        clauses = [c for c in (scope, {"land": self.land} if self.land else None, self.index.visible()) if c]
-        return self._nearest(vector, n, clauses[0] if len(clauses) == 1 else {"$and": clauses})[0]
-
-    def _current(self, meta: dict[str, Any]) -> bool:
-        """Whether a row belongs to this generation and Land."""
-        return is_visible(meta, self.index.generation) and (not self.land or meta.get("land") == self.land)
+        return self._nearest(vector, n, wanted)[0]
 
     def _nearest(self, vector: list[float], n: int, where: dict[str, Any] | None) -> tuple[list[Hit], int]:
         """Chroma's nearest rows and how many ids it returned: only ids and distances come from the
