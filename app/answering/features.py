@@ -11,9 +11,11 @@ heading's, a section's vector the mean of its lines (both re-normalised). ``NaN`
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from app.core import CLOSING_PUNCTUATION, CONTACT_LINE, CONTENT_STOP_WORDS, DIGIT, stems, words
 
@@ -137,24 +139,67 @@ def _lines_since(flags: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What the features read of a page's texts alone, the same for every question about it."""
+
+    heads: np.ndarray
+    sections: np.ndarray
+    """Where each section (a run of lines under one heading) starts."""
+    section_of: np.ndarray
+    """Each line's section, as an index into ``sections``."""
+    heading: np.ndarray
+    line_terms: list[frozenset[str]]
+    page_terms: frozenset[str]
+    chars: np.ndarray
+    colon: np.ndarray
+    question: np.ndarray
+    bullet: np.ndarray
+    digit: np.ndarray
+    contact: np.ndarray
+    repeats: np.ndarray
+
+
+@lru_cache(maxsize=1024)
+def _layout(lines: tuple[str, ...]) -> _Layout:
+    """The layout of a page, kept: a reader keeps its pages, and every question about one reads it again."""
+    line_terms = [content_stems(line) for line in lines]
+    heads = section_heads(list(lines))
+    starts_section = np.r_[True, heads[1:] != heads[:-1]]
+    return _Layout(
+        heads=heads,
+        sections=np.flatnonzero(starts_section),
+        section_of=np.cumsum(starts_section) - 1,
+        heading=np.array([is_heading(line) for line in lines], dtype=float),
+        line_terms=line_terms,
+        page_terms=frozenset().union(*line_terms),
+        chars=np.array([len(line) for line in lines], dtype=float),
+        colon=np.array([line.strip().endswith(":") for line in lines], dtype=float),
+        question=np.array([line.strip().endswith("?") for line in lines], dtype=float),
+        bullet=np.array([bool(_BULLET.match(line)) for line in lines], dtype=float),
+        digit=np.array([bool(DIGIT.search(line)) for line in lines], dtype=float),
+        contact=np.array([bool(CONTACT_LINE.search(line)) for line in lines], dtype=float),
+        repeats=np.array([i > 0 and lines[i].strip() == lines[i - 1].strip() for i in range(len(lines))], dtype=float),
+    )
+
+
 def line_features(question: str, query: np.ndarray, vectors: np.ndarray, lines: list[str]) -> np.ndarray:
     """One row of ``FEATURES`` per line (float32, shape ``(len(lines), len(FEATURES))``)."""
     n = len(lines)
     sim = vectors @ query
     best_line = int(sim.argmax())
-    heads = section_heads(lines)
+    layout = _layout(tuple(lines))
+    heads, heading, chars, colon = layout.heads, layout.heading, layout.chars, layout.colon
     has_head = heads >= 0
-    heading = np.array([is_heading(line) for line in lines], dtype=float)
 
     context = vectors + np.where(has_head[:, None] & (heads != np.arange(n))[:, None], vectors[heads], 0.0)
     context_sim = _normalised(context) @ query
 
-    section_keys = sorted(set(heads.tolist()))
-    section_vectors = _normalised(np.stack([vectors[heads == k].mean(axis=0) for k in section_keys]))
+    bounds = list(zip(layout.sections, [*layout.sections[1:], n]))
+    section_vectors = _normalised(np.stack([vectors[a:b].mean(axis=0) for a, b in bounds]))
     section_sims = section_vectors @ query
-    section_of = {k: s for k, s in zip(section_keys, section_sims)}
-    section_sim = np.array([section_of[h] for h in heads])
-    section_rank = np.array([float((section_sims > section_of[h]).sum()) for h in heads])
+    section_sim = section_sims[layout.section_of]
+    section_rank = (section_sims[None, :] > section_sim[:, None]).sum(axis=1).astype(float)
 
     heading_lines = np.flatnonzero(heading)
     heading_best = sim[heading_lines].max() if len(heading_lines) else np.nan
@@ -162,26 +207,17 @@ def line_features(question: str, query: np.ndarray, vectors: np.ndarray, lines: 
     heading_sim = np.where(has_head, sim[heads], np.nan)
     heading_rank = np.array([heading_order.get(h, np.nan) for h in heads])
 
-    section_best = np.zeros(n)
-    section_mean = np.zeros(n)
-    section_lines = np.zeros(n)
-    for k in section_keys:
-        members = heads == k
-        section_best[members] = sim[members].max()
-        section_mean[members] = sim[members].mean()
-        section_lines[members] = members.sum()
+    section_best = np.array([sim[a:b].max() for a, b in bounds])[layout.section_of]
+    section_mean = np.array([sim[a:b].mean() for a, b in bounds])[layout.section_of]
+    section_lines = np.array([float(b - a) for a, b in bounds])[layout.section_of]
 
     terms = content_stems(question)
-    line_terms = [content_stems(line) for line in lines]
-    lexical = np.array([len(terms & t) / max(len(terms), 1) for t in line_terms])
-    page_terms = set().union(*line_terms)
+    lexical = np.array([len(terms & t) / max(len(terms), 1) for t in layout.line_terms])
     heading_lexical = np.where(has_head, lexical[heads], np.nan)
 
     neighbour_similarity = np.sum(vectors[1:] * vectors[:-1], axis=1)
     offset = np.arange(n) - best_line
-    chars = np.array([len(line) for line in lines], dtype=float)
-    colon = np.array([line.strip().endswith(":") for line in lines], dtype=float)
-    window = np.array([sim[max(0, i - 2) : i + 3].max() for i in range(n)]) - sim.max()
+    window = sliding_window_view(np.pad(sim, 2, constant_values=-np.inf), 5).max(axis=1) - sim.max()
     asks = [float(any(w.startswith(q) for w in words(question)[:3])) for q in QUESTION_WORDS]
 
     columns = [
@@ -218,9 +254,9 @@ def line_features(question: str, query: np.ndarray, vectors: np.ndarray, lines: 
         np.r_[np.nan, neighbour_similarity],
         np.r_[neighbour_similarity, np.nan],
         heading,
-        np.array([line.strip().endswith("?") for line in lines], dtype=float),
+        layout.question,
         colon,
-        np.array([bool(_BULLET.match(line)) for line in lines], dtype=float),
+        layout.bullet,
         np.r_[0.0, colon[:-1]],
         _lines_since(colon),
         lexical,
@@ -232,13 +268,13 @@ def line_features(question: str, query: np.ndarray, vectors: np.ndarray, lines: 
         np.arange(n) / n,
         np.arange(n),
         np.full(n, n),
-        np.array([bool(DIGIT.search(line)) for line in lines], dtype=float),
-        np.array([bool(CONTACT_LINE.search(line)) for line in lines], dtype=float),
-        np.array([i > 0 and lines[i].strip() == lines[i - 1].strip() for i in range(n)], dtype=float),
+        layout.digit,
+        layout.contact,
+        layout.repeats,
         np.full(n, sim.max()),
         np.full(n, len(question)),
         np.full(n, len(terms)),
-        np.full(n, len(terms & page_terms) / max(len(terms), 1)),
+        np.full(n, len(terms & layout.page_terms) / max(len(terms), 1)),
         *(np.full(n, a) for a in asks),
     ]
     return np.column_stack(columns).astype(np.float32)
