@@ -94,7 +94,7 @@ def _run(
     help="Fragen der Suite newcomer oder realistic (JSONL; realistic: Standard "
     "evals/datasets/realistic.jsonl, Prüfmengen realistic_check.jsonl und "
     "realistic_needs.jsonl, Entwicklungsmengen realistic_needs_dev.jsonl, realistic_more_dev.jsonl, "
-    "realistic_needs_dev2.jsonl und realistic_needs_dev3.jsonl).",
+    "realistic_needs_dev2.jsonl, realistic_needs_dev3.jsonl und realistic_needs_dev4.jsonl).",
 )
 @click.option(
     "--predictions-out",

@@ -10,7 +10,8 @@ set for declining; ``realistic_needs_dev2.jsonl``: 48 help requests by a fifth a
 no offer in the documents serves, measured once before anything was tuned on it;
 ``realistic_needs_dev3.jsonl``: 60 help requests and look-ups by a sixth author in ten languages
 (Tigrinya among them), 30 not answerable, 10 of those near-miss, measured before tuning (correct
-0.783), then tuned on in stop 48).
+0.783), then tuned on in stop 48; ``realistic_needs_dev4.jsonl``: 60 more by a seventh author in ten
+languages (Somali among them), 30 not answerable, measured before tuning (correct 0.767), then tuned on).
 
 Metrics: key fact shown (an answerable question's answer cites a listed source and shows a
 listed fact), false refusals (answerable questions refused), answers to unanswerable questions
