@@ -103,6 +103,12 @@ def test_sentences_that_only_thank_or_greet_are_left_out(message: str, searched:
         ("Gibt es in Bochum einen Schwimmkurs nur für Frauen?", ["sport"]),
         ("در مونستر وکیلی می شناسید؟", ["legal"]),  # an ending on the word
         ("Mein Sohn spielt Fußball beim BVB. Gibt es in Dortmund ein Angebot für Familien?", ["family"]),  # sport only told
+        ("oglum 9 yasinda futbol kulubune yazdirmak istiyoruz. aidat ne kadar, nereden basvurulur?", ["sport"]),  # wants it
+        ("Хочу працювати як перекладачка. Куди звернутися?", []),  # she is the translator: no interpreter sought
+        ("essen başkonsolosluğu pasaport randevusu nasıl alınır acil", ["travel_documents"]),  # no document speaks of these
+        ("deutschlandticket çend euro ye", ["transport"]),
+        ("Welcome Office Bochum ma leeyahay turjubaan Soomaali ah?", ["interpreter"]),
+        ("قديش مبلغ الكيندر جلد لكل ولد؟", ["benefits"]),  # Kindergeld as spoken
     ],
 )
 def test_the_needs_a_turn_seeks_come_from_its_ask_or_a_sentence_that_seeks(message: str, needs: list[str]) -> None:
