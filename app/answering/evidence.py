@@ -107,14 +107,18 @@ def names_what_is_asked(query: Query, named: set[str], anywhere: bool = False) -
     return (not places or bool(places & named)) and (not programmes or bool(programmes & named))
 
 
-def holds_everywhere(query: Query, chunk: RetrievedChunk) -> bool:
+def holds_everywhere(query: Query, scored: Scored) -> bool:
     """Whether the Land's own description answers the query wherever the asker lives: what a
     programme of the Land is ("Meine Beraterin in Münster hat von KIM erzählt. Was ist das?"),
-    never a detail that differs by place (its phone number, its budget there)."""
+    and whether it is there ("Gibt es in Hamm ein Kommunales Integrationszentrum?": every Kreis
+    and kreisfreie Stadt has one) from a sentence that names no place but the Land (a press
+    release's sentence on the Welcome Center of the Kreis Kleve does not say there is one in
+    Aachen); never a detail that differs by place (its phone number, its budget there)."""
+    local = scored.entities & set(scored.chunk.places) - {STATEWIDE}
     return (
-        query.intent is Intent.DEFINITION
-        and bool(query.programmes)
-        and STATEWIDE in chunk.places
+        bool(query.programmes)
+        and STATEWIDE in scored.chunk.places
+        and (query.intent is Intent.DEFINITION or (query.intent is Intent.SERVICE and not local))
         and query.detail not in PLACE_BOUND_DETAILS
     )
 
@@ -167,7 +171,7 @@ def admissible(scored: Scored, query: Query) -> bool:
     return (
         (scored.answered or not query.german)
         and full_or_labelled
-        and names_what_is_asked(query, named, holds_everywhere(query, scored.chunk))
+        and names_what_is_asked(query, named, holds_everywhere(query, scored))
         and from_the_asked_level(query, scored.chunk)
         and evidence_fits(query.ask, without_source_note(scored.text), query.detail)
     )

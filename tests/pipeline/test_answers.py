@@ -174,6 +174,28 @@ def test_what_a_programme_is_in_a_place_is_searched_in_that_place_and_the_land_o
     assert places and all("Bochum" in p or "Nordrhein-Westfalen" in p for p in places), places
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Gibt es in Hamm ein Kommunales Integrationszentrum?",
+        "Is there a Kommunales Integrationszentrum in Hamm?",
+        "Есть ли в Хамме Kommunales Integrationszentrum?",
+    ],
+)
+def test_whether_a_programme_of_the_land_exists_in_a_place_is_answered_from_the_lands_description(
+    lotse: Lotse, question: str
+) -> None:
+    """The documents describe no KI of Hamm, but the Land's description says every kreisfreie Stadt has one."""
+    answer = lotse.ask(question)
+    assert_verified(answer)
+    assert not answer.abstained, answer.answer
+    assert "Kommunale Integrationszentren" in answer.answer and "Hamm" not in answer.answer
+
+
+def test_whether_a_citys_own_programme_exists_elsewhere_is_not_answered_from_its_description(lotse: Lotse) -> None:
+    assert lotse.ask("Gibt es in Essen auch GriffbereitMini?").abstained
+
+
 def test_unknown_place_is_a_clear_german_error(lotse: Lotse) -> None:
     with pytest.raises(InvalidQuestion, match="Den Ort 'Atlantis' kenne ich nicht"):
         lotse.ask("Was gibt es?", place="Atlantis")
