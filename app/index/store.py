@@ -13,7 +13,7 @@ import os
 import shutil
 import socket
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -55,28 +55,39 @@ def is_visible(meta: Mapping[str, Any], generation: int) -> bool:
 def matches(meta: Mapping[str, Any], where: Where | None) -> bool:
     """Whether a fetched row's metadata passes a Chroma filter, as Chroma would decide it, for the
     operators Lotse writes (``$and``, ``$or``, equality, ``$contains`` on a list, ``$lte``, ``$gt``)."""
-    for key, condition in (where or {}).items():
-        if key in ("$and", "$or"):
-            passed = (all if key == "$and" else any)(matches(meta, clause) for clause in condition)
-        elif isinstance(condition, dict):
-            passed = all(_compares(meta.get(key), op, value) for op, value in condition.items())
-        else:
-            passed = meta.get(key) == condition
-        if not passed:
-            return False
-    return True
+    return matcher(where)(meta)
 
 
-def _compares(field: Any, op: str, value: Any) -> bool:
-    if op not in ("$contains", "$eq", "$lte", "$gt"):
-        raise ValueError(f"Filter-Operator {op} wird hier nicht ausgewertet.")
+Test = Callable[[Mapping[str, Any]], bool]
+
+
+def matcher(where: Where | None) -> Test:
+    """``matches`` for one filter, read once: the test to run on each of many rows."""
+    tests = [_clause(key, condition) for key, condition in (where or {}).items()]
+    return lambda meta: all(test(meta) for test in tests)
+
+
+def _clause(key: str, condition: Any) -> Test:
+    if key in ("$and", "$or"):
+        parts = [matcher(clause) for clause in condition]
+        join = all if key == "$and" else any
+        return lambda meta: join(part(meta) for part in parts)
+    if isinstance(condition, dict):
+        comparisons = [_comparison(op, value) for op, value in condition.items()]
+        return lambda meta: all(compares(meta.get(key)) for compares in comparisons)
+    return lambda meta: bool(meta.get(key) == condition)
+
+
+def _comparison(op: str, value: Any) -> Callable[[Any], bool]:
     if op == "$contains":
-        return isinstance(field, (list, tuple)) and value in field
+        return lambda field: isinstance(field, (list, tuple)) and value in field
     if op == "$eq":
-        return bool(field == value)
-    if field is None:
-        return False
-    return bool(field <= value) if op == "$lte" else bool(field > value)
+        return lambda field: bool(field == value)
+    if op == "$lte":
+        return lambda field: field is not None and bool(field <= value)
+    if op == "$gt":
+        return lambda field: field is not None and bool(field > value)
+    raise ValueError(f"Filter-Operator {op} wird hier nicht ausgewertet.")
 
 
 @dataclass(frozen=True)

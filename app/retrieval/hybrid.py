@@ -14,7 +14,7 @@ from pydantic import ConfigDict
 
 from app.conversation import Glossary, Intent, Query
 from app.core import STATEWIDE, RetrievedChunk
-from app.index import Index, LexicalIndex, LotseEmbeddings, matches
+from app.index import Index, LexicalIndex, LotseEmbeddings, matcher
 
 OFFER_CANDIDATES = 8
 """Programme descriptions retrieved for a question that asks for offers."""
@@ -147,9 +147,10 @@ class HybridRetriever(BaseRetriever):
         steps: list[tuple[dict[str, Any] | None, int]] = [(None, n + DENSE_SLACK)]
         if scope is not None:
             steps = [(None, max(n * DENSE_OVERFETCH, n + DENSE_SLACK)), (scope, n + DENSE_SLACK)]
+        passes = matcher(wanted)
         for filtered, fetched in steps:
             hits, returned = self._nearest(vector, fetched, filtered)
-            kept = [h for h in hits if matches(h.meta, wanted)]
+            kept = [h for h in hits if passes(h.meta)]
             if len(kept) >= n or returned < fetched:  # enough, or every row that could pass was seen
                 return kept[:n]
         return self._nearest(vector, n, wanted)[0]
@@ -169,11 +170,11 @@ class HybridRetriever(BaseRetriever):
         ranked = [cid for cid, _ in self.lexical.search(self.lexical_text(question), self.candidates * 3, self.land)]
         if not ranked:
             return []
-        query, where = np.asarray(vector, dtype=np.float32), self._where()
+        query, passes = np.asarray(vector, dtype=np.float32), matcher(self._where())
         found = {
             cid: Hit(cid, float(row.vector @ query), row.text, dict(row.meta))
             for cid, row in self.index.rows.get(ranked).items()
-            if matches(row.meta, where)
+            if passes(row.meta)
         }
         return [found[cid] for cid in ranked if cid in found][: self.candidates]
 
