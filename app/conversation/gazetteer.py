@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from app.core import STATEWIDE, without_umlauts
+from app.core.kept import kept_per_text
 
 PLACES = Path(__file__).parent / "places"
 _PLACE_PHRASE = re.compile(
@@ -122,6 +123,7 @@ class Gazetteer:
         """The forms written in a script other than Latin ("дортмунді", "كولونيا")."""
         return tuple(f for f in self.canonical if f[:1].isalpha() and not unicodedata.name(f[0], "").startswith("LATIN"))
 
+    @kept_per_text
     def find(self, text: str) -> list[str]:
         """The canonical places a text names, in order, each once (a district as its city
         when the text names that city)."""

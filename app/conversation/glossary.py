@@ -11,6 +11,7 @@ import yaml
 
 from app.conversation.gazetteer import Gazetteer
 from app.core import STATEWIDE, is_german, spelling_key, without_umlauts
+from app.core.kept import kept_per_text
 
 _NAME_PARTS = re.compile(r"[\s-]+|(?<=[a-zäöüß]{3})(?=[A-ZÄÖÜ][a-zäöüß]{2})")
 """Where a name's parts meet: a space, a hyphen or a capital inside a word ("GriffbereitMini")."""
@@ -50,6 +51,7 @@ class _Names:
             {name: list(forms) for name, forms in table.items()},
         )
 
+    @kept_per_text
     def find(self, text: str) -> list[str]:
         return [name for name, pats in self.patterns.items() if any(p.search(text) for p in pats)]
 

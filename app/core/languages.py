@@ -7,7 +7,7 @@ names only is ``None``: the interface then keeps the language the browser asked 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 GERMAN = "de"
@@ -42,6 +42,7 @@ def _fasttext() -> Any:
     return LangDetector(LangDetectConfig(model="lite"))
 
 
+@lru_cache(maxsize=4096)  # a turn's text, ask and context are asked several times
 def detect_language(text: str, min_score: float = MIN_SCORE) -> str | None:
     """The language a message is written in, among ``RECOGNISED`` (None if it is none of
     them or too unclear): fastText's best recognised candidate among its top three. Names
