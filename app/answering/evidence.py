@@ -12,7 +12,7 @@ from app.answering.gates import evidence_fits, is_answer_sentence, is_labelled_d
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Intent, Query
 from app.core import STATEWIDE, RetrievedChunk, collapse_whitespace, stems, without_source_note
-from app.retrieval import Page
+from app.retrieval import REFERRAL_PROGRAMME, Page
 
 
 @dataclass(frozen=True)
@@ -110,15 +110,17 @@ def names_what_is_asked(query: Query, named: set[str], anywhere: bool = False) -
 def holds_everywhere(query: Query, scored: Scored) -> bool:
     """Whether the Land's own description answers the query wherever the asker lives: what a
     programme of the Land is ("Meine Beraterin in Münster hat von KIM erzählt. Was ist das?"),
-    and whether it is there ("Gibt es in Hamm ein Kommunales Integrationszentrum?": every Kreis
-    and kreisfreie Stadt has one) from a sentence that names no place but the Land (a press
-    release's sentence on the Welcome Center of the Kreis Kleve does not say there is one in
-    Aachen); never a detail that differs by place (its phone number, its budget there)."""
+    and, for the Kommunale Integrationszentren, which the documents say every Kreis and kreisfreie
+    Stadt has (the referral passage), whether there is one ("Gibt es in Hamm ein Kommunales
+    Integrationszentrum?"), from a sentence naming no other place. Not for other programmes (the
+    Land funding Integrationsagenturen does not put one in every town), nor for a detail that
+    differs by place (its phone number, its budget there)."""
     local = scored.entities & set(scored.chunk.places) - {STATEWIDE}
+    everywhere = query.intent is Intent.SERVICE and REFERRAL_PROGRAMME in query.programmes and not local
     return (
         bool(query.programmes)
         and STATEWIDE in scored.chunk.places
-        and (query.intent is Intent.DEFINITION or (query.intent is Intent.SERVICE and not local))
+        and (query.intent is Intent.DEFINITION or everywhere)
         and query.detail not in PLACE_BOUND_DETAILS
     )
 

@@ -424,7 +424,8 @@ class Understanding:
         vector = np.asarray(self.embed(text), dtype=np.float32) if self.embed is not None else None
         ask_vector = vector if ask == text or self.embed is None else np.asarray(self.embed(ask), dtype=np.float32)
         asked = self.classifier.asked(ask_vector, ask) if self.classifier is not None and ask_vector is not None else by_cues(ask)
-        needs = sought(own_ask, split.context)  # not the focused ask: a programme the situation names is sought by no one
+        told = "" if Intent(asked.intent) is Intent.DEFINITION else split.context  # "Was ist KIM?" asks that, whatever is told
+        needs = sought(own_ask, told)  # not the focused ask: a programme the situation names is sought by no one
         seeks = Intent(asked.intent) in (Intent.HELP, Intent.SERVICE) and all(need.broad for need in needs)
         if seeks and vector is not None and ask_vector is not None:  # the cues name no specific need
             learned = cues().need_named(self.learned_need(text, vector, ask, ask_vector))

@@ -4,9 +4,10 @@ ranked chunks with the query vector; the page reader then reads the retrieved do
 sentences and the referral passage. Every index read at question time happens here."""
 
 from app.retrieval.hybrid import HybridRetriever, Retrieval, reciprocal_rank_fusion
-from app.retrieval.pages import Line, Page, PageReader, Quoted, Referral
+from app.retrieval.pages import REFERRAL_PROGRAMME, Line, Page, PageReader, Quoted, Referral
 
 __all__ = [
+    "REFERRAL_PROGRAMME",
     "HybridRetriever",
     "Line",
     "Page",

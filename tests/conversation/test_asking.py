@@ -109,6 +109,9 @@ def test_sentences_that_only_thank_or_greet_are_left_out(message: str, searched:
         ("deutschlandticket çend euro ye", ["transport"]),
         ("Welcome Office Bochum ma leeyahay turjubaan Soomaali ah?", ["interpreter"]),
         ("قديش مبلغ الكيندر جلد لكل ولد؟", ["benefits"]),  # Kindergeld as spoken
+        ("Ich bin Übersetzerin und möchte in Dortmund arbeiten. Wo bekomme ich Beratung?", []),  # she interprets
+        ("هل يجب أن تكون الشهادات مترجمة للاعتراف بها؟", []),  # translated certificates, no interpreter
+        ("Wo bekomme ich Tickets für das Fest der Kulturen in Köln?", []),  # tickets for a festival, not transport
     ],
 )
 def test_the_needs_a_turn_seeks_come_from_its_ask_or_a_sentence_that_seeks(message: str, needs: list[str]) -> None:

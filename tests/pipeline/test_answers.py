@@ -192,8 +192,20 @@ def test_whether_a_programme_of_the_land_exists_in_a_place_is_answered_from_the_
     assert "Kommunale Integrationszentren" in answer.answer and "Hamm" not in answer.answer
 
 
-def test_whether_a_citys_own_programme_exists_elsewhere_is_not_answered_from_its_description(lotse: Lotse) -> None:
-    assert lotse.ask("Gibt es in Essen auch GriffbereitMini?").abstained
+@pytest.mark.parametrize(
+    "question", ["Gibt es in Essen auch GriffbereitMini?", "Gibt es in Gelsenkirchen eine Integrationsagentur?"]
+)
+def test_whether_another_programme_is_in_a_place_is_not_answered_from_a_description_elsewhere(
+    lotse: Lotse, question: str
+) -> None:
+    """GriffbereitMini is Dortmund's; that the Land funds Integrationsagenturen does not put one in every town."""
+    assert lotse.ask(question).abstained
+
+
+def test_what_a_programme_is_is_answered_whatever_the_asker_seeks_besides(lotse: Lotse) -> None:
+    """The flat the situation seeks (no document speaks of one) does not turn "Was ist KIM?" into a refusal."""
+    answer = lotse.ask("Wir suchen seit Monaten eine Wohnung in Köln. Was ist KIM?")
+    assert not answer.abstained and "programmes/kommunales-integrationsmanagement" in {c.doc_id for c in answer.citations}
 
 
 def test_unknown_place_is_a_clear_german_error(lotse: Lotse) -> None:
