@@ -159,6 +159,11 @@ class _Layout:
     contact: np.ndarray
     repeats: np.ndarray
 
+    def __post_init__(self) -> None:
+        for value in vars(self).values():  # kept and shared: no caller may change them
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+
 
 @lru_cache(maxsize=1024)
 def _layout(lines: tuple[str, ...]) -> _Layout:
@@ -186,6 +191,7 @@ def _layout(lines: tuple[str, ...]) -> _Layout:
 def line_features(question: str, query: np.ndarray, vectors: np.ndarray, lines: list[str]) -> np.ndarray:
     """One row of ``FEATURES`` per line (float32, shape ``(len(lines), len(FEATURES))``)."""
     n = len(lines)
+    vectors = np.ascontiguousarray(vectors)  # a section's mean adds in memory order
     sim = vectors @ query
     best_line = int(sim.argmax())
     layout = _layout(tuple(lines))
