@@ -19,8 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from app.core import STATEWIDE, without_umlauts
-from app.core.kept import kept_per_text
+from app.core import STATEWIDE, kept_per_text, without_umlauts
 
 PLACES = Path(__file__).parent / "places"
 _PLACE_PHRASE = re.compile(

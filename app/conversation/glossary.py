@@ -10,8 +10,7 @@ from pathlib import Path
 import yaml
 
 from app.conversation.gazetteer import Gazetteer
-from app.core import STATEWIDE, is_german, spelling_key, without_umlauts
-from app.core.kept import kept_per_text
+from app.core import STATEWIDE, is_german, kept_per_text, spelling_key, without_umlauts
 
 _NAME_PARTS = re.compile(r"[\s-]+|(?<=[a-zäöüß]{3})(?=[A-ZÄÖÜ][a-zäöüß]{2})")
 """Where a name's parts meet: a space, a hyphen or a capital inside a word ("GriffbereitMini")."""

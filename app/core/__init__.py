@@ -14,6 +14,7 @@ from app.core.errors import (
 )
 from app.core.files import write_atomically
 from app.core.frontmatter import BadMetadata, read_front_matter, read_json_metadata
+from app.core.kept import kept_per_text
 from app.core.languages import GERMAN, LANGUAGES, browser_language, detect_language, is_german, question_language
 from app.core.offline import stay_offline
 from app.core.settings import Settings
@@ -91,6 +92,7 @@ __all__ = [
     "german_stemmer",
     "grouped",
     "is_german",
+    "kept_per_text",
     "names_place",
     "normalize_text",
     "sentences_of",

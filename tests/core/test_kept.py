@@ -1,6 +1,6 @@
 from dataclasses import dataclass, field
 
-from app.core.kept import kept_per_text
+from app.core import kept_per_text
 
 
 @dataclass(frozen=True)
