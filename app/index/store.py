@@ -52,17 +52,13 @@ def is_visible(meta: Mapping[str, Any], generation: int) -> bool:
     return int(meta.get("born", 0)) <= generation < int(meta.get("died", LIVE))
 
 
-def matches(meta: Mapping[str, Any], where: Where | None) -> bool:
-    """Whether a fetched row's metadata passes a Chroma filter, as Chroma would decide it, for the
-    operators Lotse writes (``$and``, ``$or``, equality, ``$contains`` on a list, ``$lte``, ``$gt``)."""
-    return matcher(where)(meta)
-
-
 Test = Callable[[Mapping[str, Any]], bool]
 
 
 def matcher(where: Where | None) -> Test:
-    """``matches`` for one filter, read once: the test to run on each of many rows."""
+    """The test whether a fetched row's metadata passes a Chroma filter, as Chroma would decide it,
+    for the operators Lotse writes (``$and``, ``$or``, equality, ``$contains`` on a list, ``$lte``,
+    ``$gt``; another one is refused here): the filter is read once, the test runs on each of many rows."""
     tests = [_clause(key, condition) for key, condition in (where or {}).items()]
     return lambda meta: all(test(meta) for test in tests)
 

@@ -1,4 +1,4 @@
-"""``matches``: a fetched row's metadata checked against a Chroma filter as Chroma decides it
+"""``matcher``: a fetched row's metadata checked against a Chroma filter as Chroma decides it
 (retrieval filters what an unfiltered search found instead of letting Chroma scan every row)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.core import STATEWIDE, Settings
-from app.index import matches, open_client, visible_at
+from app.index import matcher, open_client, visible_at
 
 ROWS: dict[str, dict[str, Any]] = {
     "koeln-programme": {"kind": "programme", "land": "NW", "places": ["Köln"], "born": 1, "died": 99},
@@ -34,12 +34,12 @@ def test_a_row_passes_a_filter_exactly_when_chroma_returns_it(tmp_settings: Sett
     collection = open_client(tmp_settings).get_or_create_collection("filters")
     collection.add(ids=list(ROWS), embeddings=[[float(i), 1.0] for i in range(len(ROWS))], metadatas=list(ROWS.values()))
     by_chroma = set(collection.get(where=where)["ids"])
-    assert {cid for cid, meta in ROWS.items() if matches(meta, where)} == by_chroma
+    assert {cid for cid, meta in ROWS.items() if matcher(where)(meta)} == by_chroma
     assert 0 < len(by_chroma) < len(ROWS)  # each filter tells rows apart
 
 
 def test_no_filter_passes_every_row_and_an_unknown_operator_is_refused() -> None:
-    assert all(matches(meta, None) and matches(meta, {}) for meta in ROWS.values())
+    assert all(matcher(None)(meta) and matcher({})(meta) for meta in ROWS.values())
     for where in ({"born": {"$in": [3]}}, {"missing": {"$in": [3]}}):
         with pytest.raises(ValueError):
-            matches(ROWS["berlin"], where)
+            matcher(where)(ROWS["berlin"])
