@@ -175,7 +175,7 @@ def _layout(lines: tuple[str, ...]) -> _Layout:
         heads=heads,
         sections=np.flatnonzero(starts_section),
         section_of=np.cumsum(starts_section) - 1,
-        heading=np.array([is_heading(line) for line in lines], dtype=float),
+        heading=(heads == np.arange(len(lines))).astype(float),  # a heading heads its own section
         line_terms=line_terms,
         page_terms=frozenset().union(*line_terms),
         chars=np.array([len(line) for line in lines], dtype=float),

@@ -424,9 +424,10 @@ class Understanding:
         vector = np.asarray(self.embed(text), dtype=np.float32) if self.embed is not None else None
         ask_vector = vector if ask == text or self.embed is None else np.asarray(self.embed(ask), dtype=np.float32)
         asked = self.classifier.asked(ask_vector, ask) if self.classifier is not None and ask_vector is not None else by_cues(ask)
-        told = "" if Intent(asked.intent) is Intent.DEFINITION else split.context  # "Was ist KIM?" asks that, whatever is told
+        intent = Intent(asked.intent)
+        told = "" if intent is Intent.DEFINITION else split.context  # "Was ist KIM?" asks that, whatever is told
         needs = sought(own_ask, told)  # not the focused ask: a programme the situation names is sought by no one
-        seeks = Intent(asked.intent) in (Intent.HELP, Intent.SERVICE) and all(need.broad for need in needs)
+        seeks = intent in (Intent.HELP, Intent.SERVICE) and all(need.broad for need in needs)
         if seeks and vector is not None and ask_vector is not None:  # the cues name no specific need
             learned = cues().need_named(self.learned_need(text, vector, ask, ask_vector))
             needs = (learned, *needs) if learned and learned not in needs else needs
@@ -438,7 +439,7 @@ class Understanding:
             programmes=tuple(self.glossary.programmes_in(turn)),
             unknown_terms=tuple(unknown_terms(split.ask, self.vocabulary)),
             place_filter=place_filter or self.scope(text, own_ask),
-            intent=Intent(asked.intent),
+            intent=intent,
             land=STATEWIDE if place_filter else self.glossary.land_in(text),
             language=language,
             ask=ask,
