@@ -20,7 +20,7 @@ from app.answering.draft import Draft, Evidence
 from app.answering.evidence import Scored, admissible, one_source_per_sentence, score_pages, unclear_place
 from app.answering.gates import is_fragment, is_labelled_detail, looks_back, stands_alone
 from app.answering.near_miss import cited_referral, near_miss, referral_text
-from app.answering.offers import offer_line, offers, short_title
+from app.answering.offers import offers, short_title
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Intent, Query
 from app.core import (
@@ -164,8 +164,7 @@ class ExtractiveComposer:
             return self.decline(evidence)
         scored: list[Scored] | None = None  # every sentence of the retrieved pages, scored once
         if query.wants_offers:
-            listed = offers(query, evidence.retrieval.vector, evidence.retrieval.ask_vector, retrieved, evidence.pages)
-            lines = [(chunk, offer_line(chunk.title, sentence), sentence) for chunk, sentence in listed]
+            lines = offers(query, evidence.retrieval.vector, evidence.retrieval.ask_vector, retrieved, evidence.pages)
             lines = self.with_the_local_ki(lines, query, evidence.referral)
             separator = "\n"
         else:
@@ -253,7 +252,7 @@ def spanning(text: str, first: str, second: str) -> str:
 
 def _cited(lines: list[tuple[RetrievedChunk, str, str]], separator: str) -> Draft:
     """(chunk, shown text, verbatim quote) -> the answer with an [n] after each line; a list of
-    offers has one line each (``separator`` "\\n"). Sentences from the same chunk share one
+    offers has one line per sentence (``separator`` "\\n"). Sentences from the same chunk share one
     source, whose quote is the passage spanning them, unless that passage would take in a
     sentence that gives orders to an AI (never evidence): then the sentence gets its own source."""
     pieces: list[str] = []

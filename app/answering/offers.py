@@ -1,4 +1,4 @@
-"""The answer to "where do I get help": the offers in the asked place, one line each with what
+"""The answer to "where do I get help": the offers in the asked place, one line each (two for an offer listed alone) with what
 they do, local ones first and then the statewide ones that apply there; pure, like the
 extractive composer that calls it.
 
@@ -12,6 +12,8 @@ eval robustness``).
 A sentence that speaks of the need may also point back ("Train of Hope: Beispiele für solche
 Angebote sind … Angebote für LSBTIQ*-Geflüchtete"): the offer's name before it says what it
 points at. A document about several places shows only a sentence naming the asked one.
+An offer listed alone is shown with its next sentence as well, in document order: one line saying
+whom the Servicestelle in Köln serves does not yet say what it does for them.
 """
 
 from __future__ import annotations
@@ -40,14 +42,15 @@ class Offer:
     line: Line
     fits_need: bool
     similarity: float
+    next_line: Line | None = None
+    """Its stand-alone sentence second most similar to the message, shown if the offer is listed alone."""
 
 
-def shown_line(page: Page, chunk_ids: set[str], query: Query, vector: np.ndarray, places: tuple[str, ...]) -> Line | None:
-    """The page's stand-alone sentence (in a retrieved chunk) most similar to the message;
-    on a page about several places, only sentences naming the asked place;
-    one that speaks of what the asker seeks (a Kita place) before others, even if it points back
-    when the need is a specific one (for a family's, "Dazu zählen Bildungspartnerschaften …"
-    would be filler)."""
+def shown_lines(page: Page, chunk_ids: set[str], query: Query, vector: np.ndarray, places: tuple[str, ...]) -> list[Line]:
+    """The page's stand-alone sentences (in a retrieved chunk) most similar to the message first;
+    on a page about several places, only sentences naming the asked place; those that speak of
+    what the asker seeks (a Kita place) instead of the others, even if they point back when the
+    need is a specific one (for a family's, "Dazu zählen Bildungspartnerschaften …" would be filler)."""
     retrieved = [line for line in page.lines if line.chunk_id in chunk_ids]
     place = query.place_filter
     if place and len(set(places) - {STATEWIDE}) > 1:
@@ -55,7 +58,7 @@ def shown_line(page: Page, chunk_ids: set[str], query: Query, vector: np.ndarray
     full = is_statement if not all(need.broad for need in query.needs) else stands_alone
     speaking = [line for line in retrieved if speaks_of(query.needs, line.text) and full(line.text)]
     candidates = speaking or [line for line in retrieved if stands_alone(line.text)]
-    return max(candidates, key=lambda line: float(line.vector @ vector), default=None)
+    return sorted(candidates, key=lambda line: -float(line.vector @ vector))
 
 
 def _said(offer: Offer) -> str:
@@ -101,17 +104,34 @@ def offer_line(title: str, sentence: str) -> str:
     return text if not name or name.lower() in text.lower() else f"{name}: {text}"
 
 
+def alone(offer: Offer, chunks: dict[str, RetrievedChunk]) -> list[tuple[RetrievedChunk, str, str]]:
+    """A lone offer's lines: its sentence and the next one that stands alone, in document order,
+    the first with the offer's name."""
+    lines = [offer.line]
+    if offer.next_line is not None and stands_alone(offer.next_line.text):
+        lines = sorted([offer.line, offer.next_line], key=lambda line: line.order)
+    first, *rest = lines
+    return [
+        (chunks[first.chunk_id], offer_line(offer.chunk.title, first.text), first.text),
+        *((chunks[line.chunk_id], without_source_note(line.text), line.text) for line in rest),
+    ]
+
+
 def offers(
     query: Query, vector: np.ndarray, ask_vector: np.ndarray, chunks: list[RetrievedChunk], pages: list[Page]
-) -> list[tuple[RetrievedChunk, str]]:
-    """(chunk, quoted sentence) for each offer to list, best first; ``vector`` is the whole
-    message's embedding, ``ask_vector`` the ask's."""
+) -> list[tuple[RetrievedChunk, str, str]]:
+    """(chunk, shown line, quoted sentence) for each offer to list, best first (two for an offer
+    listed alone); ``vector`` is the whole message's embedding, ``ask_vector`` the ask's."""
     by_chunk = {c.chunk_id: c for c in chunks}
     places = {c.doc_id: c.places for c in chunks}
     found = []
     for page in pages:
-        line = shown_line(page, set(by_chunk), query, vector, places.get(page.doc_id, ()))
-        if line is not None:
-            fits = speaks_of(query.needs, line.text)
-            found.append(Offer(by_chunk[line.chunk_id], line, fits, float(line.vector @ ask_vector)))
-    return [(o.chunk, o.line.text) for o in choose_offers(found, query.place_filter)]
+        lines = shown_lines(page, set(by_chunk), query, vector, places.get(page.doc_id, ()))
+        if lines:
+            line, fits = lines[0], speaks_of(query.needs, lines[0].text)
+            after = lines[1] if len(lines) > 1 else None
+            found.append(Offer(by_chunk[line.chunk_id], line, fits, float(line.vector @ ask_vector), after))
+    chosen = choose_offers(found, query.place_filter)
+    if len(chosen) == 1:
+        return alone(chosen[0], by_chunk)
+    return [(o.chunk, offer_line(o.chunk.title, o.line.text), o.line.text) for o in chosen]

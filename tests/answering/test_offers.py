@@ -74,7 +74,7 @@ def test_each_offer_shows_its_sentence_most_like_the_question_that_stands_alone(
             ],
         ),
     ]
-    listed = [sentence for _, sentence in offers(query, QUESTION, QUESTION, chunks, pages)]
+    listed = [sentence for _, _, sentence in offers(query, QUESTION, QUESTION, chunks, pages)]
     # the fragment and the sentence pointing back are never shown; the page about two places
     # shows only what it says about Köln
     assert listed == [
@@ -105,7 +105,7 @@ def test_a_sentence_that_speaks_of_the_need_is_shown_even_if_it_points_back_and_
         for doc in ("train-of-hope", "vmdo")
     ]
     listed = offers(query, QUESTION, QUESTION, chunks, pages)
-    assert [(c.doc_id, sentence) for c, sentence in listed] == [("train-of-hope", shared), ("vmdo", shared)]
+    assert [(c.doc_id, sentence) for c, _, sentence in listed] == [("train-of-hope", shared), ("vmdo", shared)]
     assert offer_line("Train-Of-Hope", shared).startswith("Train-Of-Hope: Beispiele für solche Angebote")
 
 
@@ -128,7 +128,7 @@ def test_each_offer_shows_its_line_closest_to_the_whole_message_and_the_ask_orde
         Page("b", [line("b", "In Köln berät die Beratungsstelle B Zugewanderte.", 0.5, 0)]),
     ]
     listed = offers(cologne_query("Welche Hilfe gibt es in Köln?"), QUESTION, ASK, chunks, pages)
-    assert [(c.doc_id, sentence) for c, sentence in listed] == [
+    assert [(c.doc_id, sentence) for c, _, sentence in listed] == [
         ("b", "In Köln berät die Beratungsstelle B Zugewanderte."),
         ("a", "In Köln hilft die Initiative A Familien."),
     ]
@@ -143,11 +143,11 @@ def test_only_offers_whose_line_speaks_of_the_need_are_listed_when_any_does() ->
         Page("s", [line("s", "Die Stadtteilmütter unterstützen Familien in Köln.", 0.7, 0)]),
     ]
     queer = cologne_query("Ich bin schwul. Wer hilft mir in Köln?", needs="Gibt es Hilfe für LGBT Geflüchtete?")
-    assert [c.doc_id for c, _ in offers(queer, QUESTION, ASK, chunks, pages)] == ["c"]
+    assert [c.doc_id for c, _, _ in offers(queer, QUESTION, ASK, chunks, pages)] == ["c"]
     mother = cologne_query("Ich bin Mutter. Welche Hilfe gibt es für Eltern in Köln?", needs="Hilfe für Eltern")
-    assert [c.doc_id for c, _ in offers(mother, QUESTION, ASK, chunks, pages)] == ["s"]
+    assert [c.doc_id for c, _, _ in offers(mother, QUESTION, ASK, chunks, pages)] == ["s"]
     flat = cologne_query("Wo finde ich eine Wohnung in Köln?", needs="Wo finde ich eine Wohnung?")
-    assert sorted(c.doc_id for c, _ in offers(flat, QUESTION, ASK, chunks, pages)) == ["b", "c", "s"]  # none fits: all
+    assert sorted(c.doc_id for c, _, _ in offers(flat, QUESTION, ASK, chunks, pages)) == ["b", "c", "s"]  # none fits: all
 
 
 def test_an_offer_line_names_the_offer_once() -> None:
@@ -166,3 +166,24 @@ def test_a_sentence_two_pages_share_is_listed_once_from_the_more_specific_page()
     general = Offer(chunk("mso", ("Nordrhein-Westfalen", "Köln")), line("mso", shared, 0.8), False, 0.8)
     specific = Offer(chunk("sofra", ("Köln",)), line("sofra", shared, 0.8), False, 0.8)
     assert [o.chunk.doc_id for o in choose_offers([general, specific], "Köln")] == ["sofra"]
+
+
+def test_an_offer_listed_alone_shows_its_next_sentence_too_in_document_order() -> None:
+    """Whom the Servicestelle serves, and what it does for them; the name once, before the first."""
+    whom = "Das Angebot richtet sich an Menschen of Color. (Quelle: PM 02.10.2018)"
+    what = "Im Mittelpunkt steht die Unterstützung beim Umgang mit Diskriminierungserfahrungen."
+    lines = [
+        line("servicestelle", "Die Servicestelle ist in Trägerschaft eines Vereins.", 0.2, 0),
+        line("servicestelle", what, 0.8, 1),
+        line("servicestelle", whom, 0.9, 2),
+    ]
+    chunks = [chunk("servicestelle", ("Köln",))]
+    query = cologne_query("Wer hilft bei Diskriminierung in Köln?")
+    listed = offers(query, QUESTION, ASK, chunks, [Page("servicestelle", lines)])
+    assert [(shown, quote) for _, shown, quote in listed] == [
+        (f"Servicestelle: {what}", what),
+        ("Das Angebot richtet sich an Menschen of Color.", whom),
+    ]
+    pointing_back = [lines[2], line("servicestelle", "Dazu gehören Workshops und Vernetzungstreffen.", 0.85, 3)]
+    listed = offers(cologne_query("Wer hilft in Köln?"), QUESTION, ASK, chunks, [Page("servicestelle", pointing_back)])
+    assert [quote for _, _, quote in listed] == [whom]
