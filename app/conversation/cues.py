@@ -91,6 +91,8 @@ class Cues:
     lacking: re.Pattern[str] = re.compile(r"(?!)")
     """A word saying the asker lacks something, with the one or two words after it as group 1
     ("kein Kinderarzt in …")."""
+    the_land: re.Pattern[str] = re.compile(r"(?!)")
+    """Words for the Land as the one who pays or acts ("Wie viel Geld hat das Land …?")."""
 
     def needs_in(self, text: str) -> tuple[Need, ...]:
         """The needs a text names."""
@@ -136,6 +138,7 @@ def cues() -> Cues:
         needs=tuple(_need(name, need) for name, need in data["needs"].items()),
         seeking=_words_pattern(every("seeking")),
         lacking=re.compile(_words_pattern(every("lacking")).pattern + r"\s+(\w+(?:\s+\w+)?)"),
+        the_land=_words_pattern(every("the_land")),
     )
 
 

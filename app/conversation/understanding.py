@@ -332,6 +332,11 @@ class Query:
         return {*self.programmes, *self.places} - {STATEWIDE}
 
 
+def about_the_land(ask: str) -> bool:
+    """Whether an ask speaks of the Land as the one who pays or acts (``cues.yaml``, ``the_land``)."""
+    return cues().the_land.search(folded(ask)) is not None
+
+
 @dataclass(frozen=True)
 class Understanding:
     """What understanding a turn needs: the glossary, the corpus vocabulary and, optionally,
@@ -373,22 +378,30 @@ class Understanding:
             return None
         return self.glossary.places.without_places(previous) if self.glossary.places_in(context) else previous
 
-    def focus(self, ask: str, context: str) -> str:
+    def focus(self, ask: str, context: str, unasked: set[str]) -> str:
         """The ask with the programmes and places only the context names ("Was machen die?"
-        after "… ich soll zur Integrationsagentur gehen.")."""
+        after "… ich soll zur Integrationsagentur gehen."), except the ``unasked`` places."""
         if not context:
             return ask
         named = [*self.glossary.programmes_in(context), *self.glossary.places_in(context)]
         own = {*self.glossary.programmes_in(ask), *self.glossary.places_in(ask)}
-        extra = [name for name in dict.fromkeys(named) if name not in own and name != STATEWIDE]
+        extra = [name for name in dict.fromkeys(named) if name not in own | unasked and name != STATEWIDE]
         return " ".join([ask, *extra])
 
-    def scope(self, text: str, ask: str) -> str | None:
+    def unasked(self, ask: str, context: str) -> set[str]:
+        """The places only the situation names when the ask is about the Land: they do not narrow
+        it ("Wie viel Geld hat das Land 2022 … ausgegeben? … für unseren Verein hier in Krefeld")."""
+        if not context or not about_the_land(ask):
+            return set()
+        return set(self.glossary.places_in(context)) - set(self.glossary.places_in(ask))
+
+    def scope(self, text: str, ask: str, unasked: set[str]) -> str | None:
         """The one place (Kreis or Stadt, not the whole Land) a question names, if exactly one; of a
         message naming several, the one its ask names ("Eine Freundin in Dortmund macht bei
         GriffbereitMini mit. Wir wohnen aber in Essen, gibt es das da auch?" asks about Essen),
-        unless the ask also names the Land ("Gibt es in NRW so etwas wie in Dortmund?")."""
-        places = self.glossary.places_in(text)
+        unless the ask also names the Land ("Gibt es in NRW so etwas wie in Dortmund?");
+        never an ``unasked`` place."""
+        places = [p for p in self.glossary.places_in(text) if p not in unasked]
         if len(local := [p for p in places if p != STATEWIDE]) == 1:
             return local[0]
         asked = self.glossary.places_in(ask) if ask != text else []
@@ -413,13 +426,14 @@ class Understanding:
         before = self.respelled(without_courtesies(previous)) if previous else None
         split = split_ask(turn)
         completed = self.standalone(split.ask, self._subject(before, split.context)) if split.context and before else split.ask
+        unasked = self.unasked(split.ask, split.context)
         if completed != split.ask:  # an elliptical ask after the asker's situation ("… Und in Bochum?")
             text, ask = f"{split.context} {completed}", completed
             own_ask = completed
         else:
             text = self.standalone(turn, before)
             own_ask = text if text != turn else split.ask
-            ask = text if text != turn else self.focus(split.ask, split.context)
+            ask = text if text != turn else self.focus(split.ask, split.context, unasked)
         language = detect_language(turn)
         vector = np.asarray(self.embed(text), dtype=np.float32) if self.embed is not None else None
         ask_vector = vector if ask == text or self.embed is None else np.asarray(self.embed(ask), dtype=np.float32)
@@ -435,10 +449,10 @@ class Understanding:
             turn=typed,
             text=text,
             german=(language if ask == turn else detect_language(ask)) == GERMAN,  # the ask's: the selector judges it
-            places=tuple(self.glossary.places_in(turn)),
+            places=tuple(p for p in self.glossary.places_in(turn) if p not in unasked),
             programmes=tuple(self.glossary.programmes_in(turn)),
             unknown_terms=tuple(unknown_terms(split.ask, self.vocabulary)),
-            place_filter=place_filter or self.scope(text, own_ask),
+            place_filter=place_filter or self.scope(text, own_ask, unasked),
             intent=intent,
             land=STATEWIDE if place_filter else self.glossary.land_in(text),
             language=language,

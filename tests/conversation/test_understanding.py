@@ -289,6 +289,21 @@ def test_of_a_message_naming_several_places_the_place_its_ask_names_narrows_the_
     assert statewide.place_filter is None  # the ask is about the Land
 
 
+def test_a_place_only_the_situation_names_does_not_narrow_an_ask_about_what_the_land_pays() -> None:
+    understand = Understanding(GLOSSARY, NAMES)
+    land = understand(
+        "Wieviel Geld hat das Land 2022 fuer die Kommunalen Integrationszentren ausgegeben? "
+        "Brauch die Zahl fuer unseren Foerderantrag im Verein hier in Krefeld"
+    )
+    assert land.places == () and land.place_filter is None and "Krefeld" not in land.ask
+    zemlya = understand("Я живу в Билефельде. Сколько денег земля выделила на Kommunales Integrationsmanagement?")
+    assert zemlya.place_filter is None
+    local = understand("Ich wohne in Bonn. Wie viel Geld bekommt das KI vom Land?")  # Bonn's KI
+    assert local.places == ("Bonn",) and local.place_filter == "Bonn"
+    asked = understand("Wir sind ein Verein in Krefeld. Wie viel Geld gibt das Land dem KI in Krefeld?")
+    assert asked.place_filter == "Krefeld"
+
+
 def test_a_question_in_another_language_after_a_german_preamble_is_not_judged_as_german() -> None:
     query = Understanding(GLOSSARY, NAMES)(
         "Hallo, ich wohne seit drei Monaten in einer Unterkunft. كم عدد مراكز الاندماج البلدية في شمال الراين وستفاليا؟"
