@@ -47,18 +47,19 @@ class Offer:
 
 
 def shown_lines(page: Page, chunk_ids: set[str], query: Query, vector: np.ndarray, places: tuple[str, ...]) -> list[Line]:
-    """The page's stand-alone sentences (in a retrieved chunk) most similar to the message first;
-    on a page about several places, only sentences naming the asked place; those that speak of
-    what the asker seeks (a Kita place) instead of the others, even if they point back when the
+    """The page's stand-alone sentences (in a retrieved chunk), most similar to the message first;
+    on a page about several places, only sentences naming the asked place. Those that speak of
+    what the asker seeks (a Kita place) come before the others, even if they point back when the
     need is a specific one (for a family's, "Dazu zählen Bildungspartnerschaften …" would be filler)."""
     retrieved = [line for line in page.lines if line.chunk_id in chunk_ids]
     place = query.place_filter
     if place and len(set(places) - {STATEWIDE}) > 1:
         retrieved = [line for line in retrieved if names_place(line.text, place)]
     full = is_statement if not all(need.broad for need in query.needs) else stands_alone
-    speaking = [line for line in retrieved if speaks_of(query.needs, line.text) and full(line.text)]
-    candidates = speaking or [line for line in retrieved if stands_alone(line.text)]
-    return sorted(candidates, key=lambda line: -float(line.vector @ vector))
+    speaks = [speaks_of(query.needs, line.text) and full(line.text) for line in retrieved]
+    speaking = [line for line, said in zip(retrieved, speaks) if said]
+    others = [line for line, said in zip(retrieved, speaks) if not said and stands_alone(line.text)]
+    return [line for group in (speaking, others) for line in sorted(group, key=lambda line: -float(line.vector @ vector))]
 
 
 def _said(offer: Offer) -> str:
