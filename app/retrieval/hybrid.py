@@ -151,18 +151,20 @@ class HybridRetriever(BaseRetriever):
         scope = where or self._where(land=False)
         wanted = _all_of(scope, {"land": self.land} if self.land else None, self.index.visible())
         passes = matcher(wanted)
-        if scope is None:
-            return [h for h in self._nearest(vector, n + DENSE_SLACK, None)[0] if passes(h.meta)][:n]
-        hits, returned = self._nearest(vector, (fetched := max(n * DENSE_OVERFETCH, n + DENSE_SLACK)), None)
+        fetched = n + DENSE_SLACK if scope is None else max(n * DENSE_OVERFETCH, n + DENSE_SLACK)
+        hits, returned = self._nearest(vector, fetched, None)
         kept = [h for h in hits if passes(h.meta)]
         if len(kept) >= n or returned < fetched:  # enough, or every row that could pass was seen
             return kept[:n]
-        by_hand = self._scored_by_hand(vector, scope)
-        if by_hand is not None:
-            return [h for h in by_hand if passes(h.meta)][:n]
-        hits, returned = self._nearest(vector, (fetched := n + DENSE_SLACK), scope)
-        kept = [h for h in hits if passes(h.meta)]
-        return kept[:n] if len(kept) >= n or returned < fetched else self._nearest(vector, n, wanted)[0]
+        if scope is not None:
+            by_hand = self._scored_by_hand(vector, scope)
+            if by_hand is not None:
+                return [h for h in by_hand if passes(h.meta)][:n]
+            hits, returned = self._nearest(vector, (fetched := n + DENSE_SLACK), scope)
+            kept = [h for h in hits if passes(h.meta)]
+            if len(kept) >= n or returned < fetched:
+                return kept[:n]
+        return self._nearest(vector, n, wanted)[0]
 
     def _scored_by_hand(self, vector: list[float], scope: dict[str, Any]) -> list[Hit] | None:
         """Every row that passes ``scope``, best first, scored on its kept vector; None if more

@@ -66,3 +66,15 @@ def test_a_question_naming_a_place_in_another_land_is_answered_from_there(lotse_
     answer = lotse_with_other_lands.ask("Wer kann in München einen Antrag auf Einbürgerung stellen?")
     assert not answer.abstained and {c.doc_id for c in answer.citations} == {"pages/muenchen-1"}
     assert any("acht Jahren" in c.quote for c in answer.citations)
+
+
+def test_a_land_filtered_search_is_filled_up_when_other_lands_crowd_the_nearest(
+    lotse_with_other_lands: Lotse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.retrieval import hybrid
+
+    monkeypatch.setattr(hybrid, "DENSE_SLACK", 0)  # the unfiltered search fetches only as many as are needed
+    searcher = lotse_with_other_lands.retriever.with_filters(land=STATEWIDE)
+    dense = searcher.model_copy(update={"mode": "dense", "k": searcher.candidates})
+    hits = dense.hits("Wer kann in München einen Antrag auf Einbürgerung stellen?")  # nearest: München's page
+    assert len(hits) == searcher.candidates and all(h.meta["land"] == STATEWIDE for h in hits)
