@@ -39,7 +39,7 @@ def _run_on_ask(sentence: str) -> int | None:
     if _opens_with_ask(text):  # "was ist KIM und was machen die da"
         return None
     tokens = list(re.finditer(r"\S+", sentence))
-    for match in rules.asking.finditer(text):
+    for match in rules.run_on_asking.finditer(text):
         before = len(text[: match.start()].split())
         if before >= rules.run_on_min_words and len(tokens) - before >= rules.run_on_min_ask_words:
             return tokens[before].start()

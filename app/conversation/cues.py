@@ -72,6 +72,8 @@ class Cues:
     """The compiled rules."""
 
     asking: re.Pattern[str]
+    run_on_asking: re.Pattern[str]
+    """The asking words that may also start the ask inside a run-on sentence."""
     run_on_min_words: int
     run_on_min_ask_words: int
     continuing: re.Pattern[str]
@@ -125,6 +127,7 @@ def cues() -> Cues:
     continuing = "|".join(re.escape(c) for c in sorted(set(every("continuing")), key=len, reverse=True))
     return Cues(
         asking=_words_pattern(every("asking")),
+        run_on_asking=_words_pattern(sorted(set(every("asking")) - set(every("asking_at_start_only")))),
         run_on_min_words=int(data["run_on_min_words"]),
         run_on_min_ask_words=int(data["run_on_min_ask_words"]),
         continuing=re.compile(rf"^\W*(?:{continuing})(?!\w)"),

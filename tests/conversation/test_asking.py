@@ -36,6 +36,18 @@ from app.conversation.asking import sought, split_ask, without_courtesies
             "are there homework clubs for kids who don't speak german well in bonn",
             "",
         ),
+        # inside a run-on, Arabic "ما" says "not" and "من" "from"; "بدي" (I want) asks
+        (
+            "السلام عليكم انا من سوريا وساكن في هام من شهرين، بدي رقم تلفون Integrationsagentur اللي بهام",
+            "بدي رقم تلفون Integrationsagentur اللي بهام",
+            "السلام عليكم انا من سوريا وساكن في هام من شهرين،",
+        ),
+        (
+            "مرحبا، أنا ساكنة بكولن مولهايم وعندي ٣ ولاد، بدي حدا يساعدني بأسئلة عن الـ Kita لأني ما بعرف كيف النظام هون",
+            "بدي حدا يساعدني بأسئلة عن الـ Kita لأني ما بعرف كيف النظام هون",
+            "مرحبا، أنا ساكنة بكولن مولهايم وعندي ٣ ولاد،",
+        ),
+        ("ما هو KOMM-AN NRW وشو بيعملوا", "ما هو KOMM-AN NRW وشو بيعملوا", ""),  # opening with "ما", all ask
     ],
 )
 def test_the_ask_is_split_from_the_situation(message: str, ask: str, context: str) -> None:
@@ -108,6 +120,8 @@ def test_sentences_that_only_thank_or_greet_are_left_out(message: str, searched:
         ("essen başkonsolosluğu pasaport randevusu nasıl alınır acil", ["travel_documents"]),  # no document speaks of these
         ("deutschlandticket çend euro ye", ["transport"]),
         ("Welcome Office Bochum ma leeyahay turjubaan Soomaali ah?", ["interpreter"]),
+        ("li bielefeld dolmetscher ji bo kurmancî heye ku bi min re were?", ["interpreter"]),  # for a language: sought
+        ("Ich arbeite als Dolmetscher für Arabisch. Wer hilft mir?", []),  # he is the interpreter
         ("قديش مبلغ الكيندر جلد لكل ولد؟", ["benefits"]),  # Kindergeld as spoken
         ("Ich bin Übersetzerin und möchte in Dortmund arbeiten. Wo bekomme ich Beratung?", []),  # she interprets
         ("هل يجب أن تكون الشهادات مترجمة للاعتراف بها؟", []),  # translated certificates, no interpreter
