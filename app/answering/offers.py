@@ -1,6 +1,6 @@
-"""The answer to "where do I get help": the offers in the asked place, one line each (two for an offer listed alone) with what
-they do, local ones first and then the statewide ones that apply there; pure, like the
-extractive composer that calls it.
+"""The answer to "where do I get help": the offers in the asked place, one line each (two for
+an offer listed alone) with what they do, local ones first and then the statewide ones that
+apply there; pure, like the extractive composer that calls it.
 
 Each offer (a retrieved document) is shown with its sentence most similar to the whole message
 among those that stand alone (and speak of what the asker seeks, if any does), so "Hilfe für
