@@ -151,19 +151,22 @@ class HybridRetriever(BaseRetriever):
         scope = where or self._where(land=False)
         wanted = _all_of(scope, {"land": self.land} if self.land else None, self.index.visible())
         passes = matcher(wanted)
-        fetched = n + DENSE_SLACK if scope is None else max(n * DENSE_OVERFETCH, n + DENSE_SLACK)
-        hits, returned = self._nearest(vector, fetched, None)
-        kept = [h for h in hits if passes(h.meta)]
-        if len(kept) >= n or returned < fetched:  # enough, or every row that could pass was seen
-            return kept[:n]
-        if scope is not None:
-            by_hand = self._scored_by_hand(vector, scope)
-            if by_hand is not None:
-                return [h for h in by_hand if passes(h.meta)][:n]
-            hits, returned = self._nearest(vector, (fetched := n + DENSE_SLACK), scope)
+
+        def settled(filtered: dict[str, Any] | None, fetched: int) -> list[Hit] | None:
+            """The first ``n`` hits of a search that pass, if that many pass or the search saw
+            every row that could pass; else None."""
+            hits, returned = self._nearest(vector, fetched, filtered)
             kept = [h for h in hits if passes(h.meta)]
-            if len(kept) >= n or returned < fetched:
-                return kept[:n]
+            return kept[:n] if len(kept) >= n or returned < fetched else None
+
+        first = n + DENSE_SLACK if scope is None else max(n * DENSE_OVERFETCH, n + DENSE_SLACK)
+        if (kept := settled(None, first)) is not None:
+            return kept
+        if scope is not None:
+            if (by_hand := self._scored_by_hand(vector, scope)) is not None:
+                return [h for h in by_hand if passes(h.meta)][:n]
+            if (kept := settled(scope, n + DENSE_SLACK)) is not None:
+                return kept
         return self._nearest(vector, n, wanted)[0]
 
     def _scored_by_hand(self, vector: list[float], scope: dict[str, Any]) -> list[Hit] | None:
