@@ -4,6 +4,7 @@ can become evidence, and the gates decide which of them can answer the understoo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -47,6 +48,16 @@ def score_pages(
             if line.chunk_id in by_id
         ]
     return sorted(scored, key=lambda s: -s.score)
+
+
+def unknown_to_the_evidence(query: Query, retrieved: list[RetrievedChunk]) -> list[str]:
+    """The query's unknown terms that no retrieved chunk uses as the last part of a compound: the
+    corpus never says "Stück" alone, but a chunk about the "Musiktheaterstück" knows the thing."""
+    return [
+        term
+        for term in query.unknown_terms
+        if not any(re.search(rf"\w{re.escape(term)}\b", chunk.text, re.IGNORECASE) for chunk in retrieved)
+    ]
 
 
 Gist = tuple[frozenset[str], frozenset[str]]

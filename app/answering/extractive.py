@@ -17,7 +17,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from app.answering.draft import Draft, Evidence
-from app.answering.evidence import Scored, admissible, one_source_per_sentence, score_pages, unclear_place
+from app.answering.evidence import (
+    Scored,
+    admissible,
+    one_source_per_sentence,
+    score_pages,
+    unclear_place,
+    unknown_to_the_evidence,
+)
 from app.answering.gates import is_fragment, is_labelled_detail, looks_back, stands_alone
 from app.answering.near_miss import cited_referral, near_miss, referral_text
 from app.answering.offers import offers, short_title
@@ -156,9 +163,10 @@ class ExtractiveComposer:
         query, retrieved = evidence.query, evidence.retrieval.chunks
         # Offers in the asked place are listed even if the question also uses words the documents
         # lack ("Jobsuche", "Syrien"); anything else with such a word cannot be answered from them
-        # (nor can a need in a place whose own offers the documents do not have: housing in Essen).
+        # (nor can a need in a place whose own offers the documents do not have: housing in Essen),
+        # unless a retrieved chunk has it at the end of a compound ("Stück": "Musiktheaterstück").
         local_offers = query.wants_offers and any(query.place_filter in r.places for r in retrieved if query.place_filter)
-        unknown_matters = bool(query.unknown_terms) and not local_offers
+        unknown_matters = bool(unknown_to_the_evidence(query, retrieved)) and not local_offers
         weak = not retrieved or max(r.score for r in retrieved) < self.thresholds.min_chunk_score
         if weak or unknown_matters or query.says_nothing or query.unrelated:
             return self.decline(evidence)

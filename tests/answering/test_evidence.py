@@ -3,7 +3,7 @@ place's phone number or amount when the documents give it for several places."""
 
 from dataclasses import replace
 
-from app.answering.evidence import Scored, admissible, one_source_per_sentence, unclear_place
+from app.answering.evidence import Scored, admissible, one_source_per_sentence, unclear_place, unknown_to_the_evidence
 from app.answering.extractive import which_place
 from app.conversation import Glossary, Query
 from app.conversation.glossary import _Names
@@ -96,3 +96,16 @@ def test_a_sentence_about_another_place_does_not_answer_for_the_place_its_chunk_
     )
     unnamed = Scored(0.7, "Dort sitzt auch die Einbürgerungsstelle.", release, True, 2)
     assert [admissible(s, asked) for s in (kleve, minden, unnamed)] == [True, False, True]
+
+
+def test_an_unknown_word_a_retrieved_chunk_ends_a_compound_with_is_known_to_the_evidence() -> None:
+    play = RetrievedChunk("press/tonika", "t", 0.9, "Tonika zeigt das Musiktheaterstück „Die Kinder der toten Stadt“.", "PM")
+    asked = replace(query("Wie heißt das Stück?", "none"), unknown_terms=("Stück",))
+    assert unknown_to_the_evidence(asked, [play]) == []
+    assert unknown_to_the_evidence(asked, RETRIEVED) == ["Stück"]
+
+
+def test_an_unknown_word_that_only_begins_a_compound_or_stands_alone_elsewhere_stays_unknown() -> None:
+    chunk = RetrievedChunk("press/x", "x", 0.9, "Die Stückzahl ist klein. Ein Bürgergeldantrag.", "PM")
+    asked = replace(query("Stück und Bürgergeld?", "none"), unknown_terms=("Stück", "Bürgergeld"))
+    assert unknown_to_the_evidence(asked, [chunk]) == ["Stück", "Bürgergeld"]
