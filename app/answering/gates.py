@@ -153,7 +153,7 @@ DETAILS: dict[str, Detail] = {
         "nicht, wer es leitet",
         re.compile(
             r"\bleitet\b|\bLeiter(in)?\b|\bLeitung\b|\bgeleitet\b|\bLandr(at|ätin)\b|(Ober)?[Bb]ürgermeister(in)?\b|\bVorsitz"
-            r"|\bDirektor(in)?\b|\bGeschäftsführer(in)?\b|\bMinister(in)?\b",
+            r"|\bDirektor(in)?\b|\bGeschäftsführer(in)?\b|\bMinister(in)?\b|\bTräger\b",
             re.I,
         ),
     ),

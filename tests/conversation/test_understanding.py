@@ -96,6 +96,7 @@ def test_the_cues_alone_name_the_asked_detail() -> None:
         ("ki dortmund hangi sokakta", "address"),
         ("sofra kölnün eposta adresi lazim", "email"),
         ("Wer ist eigentlich gerade Oberbuergermeister in Koeln?", "leader"),
+        ("Wer ist in NRW gerade Integrationsministerin?", "leader"),
         ("Îsal li Bielefeldê şahiya Newrozê kengê ye?", "date"),
         ("ናይ Iriba-Brunnen ኣብ Münster ኣድራሻን እንታይ እዩ?", "address"),  # Tigrinya "-ን" (and) on the word
     ],
