@@ -51,7 +51,9 @@ YEAR = re.compile(r"\b(19|20)\d{2}\b")
 DIGIT = re.compile(r"\d")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 """A number as written in a text ("75", "1.500", "2,5"): must be copied exactly."""
-NUMBER_OR_NUMBER_WORD = re.compile(r"\d|\b(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend)\b", re.I)
+NUMBER_OR_NUMBER_WORD = re.compile(
+    r"\d|\b(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend|hälfte|drittel|viertel)\b", re.I
+)
 WEB_OR_MAIL_ADDRESS = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", re.IGNORECASE)
 CONTACT_LINE = re.compile(r"@|https?://|www\.|\b\d{3,}[ /-]?\d{3,}", re.I)
 """The selector's contact feature: a mail or web address or a phone-like number."""
