@@ -13,6 +13,12 @@ def test_evidence_must_carry_the_answer_type_and_the_years_asked_for() -> None:
     assert evidence_fits("Was ist KOMM-AN NRW?", "Ein Satz ohne Zahl.", "none")
 
 
+def test_the_body_that_carries_an_offer_answers_who_runs_it() -> None:
+    asked = "who runs the Integrationsagentur?"
+    assert evidence_fits(asked, "Träger der Integrationsagenturen ist die Freie Wohlfahrtspflege.", "leader")
+    assert not evidence_fits(asked, "Die Integrationsagenturen beraten Zugewanderte.", "leader")
+
+
 def test_a_share_in_words_answers_how_many() -> None:
     assert evidence_fits("Wie viele haben eine Einwanderungsgeschichte?", "Rund ein Drittel der Menschen hat eine.", "count")
     assert evidence_fits("Wie viele?", "Fast die Hälfte kam 2015.", "count")
