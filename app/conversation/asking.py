@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from app.conversation.cues import Need, cues, folded
+from app.core import detect_language
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟;。])\s+|\n+")
 
@@ -22,8 +23,14 @@ class Split:
 
 
 def _opens_with_ask(text: str) -> bool:
-    """Whether ``text`` (folded) begins with an asking word."""
-    return cues().asking.match(text.lstrip()) is not None
+    """Whether ``text`` (folded) begins with an asking word of its language: "من" asks "who" in
+    Arabic but says "I" in Farsi ("من یک زن افغان هستم."); a sentence too short to tell asks."""
+    rules = cues()
+    found = rules.asking.match(text.lstrip())
+    if found is None:
+        return False
+    own = rules.asking_only_in.get(found.group(0))
+    return own is None or detect_language(text) in (own, None)
 
 
 def _asks(sentence: str) -> bool:

@@ -74,6 +74,8 @@ class Cues:
     asking: re.Pattern[str]
     run_on_asking: re.Pattern[str]
     """The asking words that may also start the ask inside a run-on sentence."""
+    asking_only_in: dict[str, str]
+    """Asking words that ask only in a sentence of one language, with that language ("من": ar)."""
     run_on_min_words: int
     run_on_min_ask_words: int
     continuing: re.Pattern[str]
@@ -128,6 +130,7 @@ def cues() -> Cues:
     return Cues(
         asking=_words_pattern(every("asking")),
         run_on_asking=_words_pattern(sorted(set(every("asking")) - set(every("asking_at_start_only")))),
+        asking_only_in={folded(w): lang for lang, words in data["asking_at_start_only"].items() for w in words},
         run_on_min_words=int(data["run_on_min_words"]),
         run_on_min_ask_words=int(data["run_on_min_ask_words"]),
         continuing=re.compile(rf"^\W*(?:{continuing})(?!\w)"),

@@ -48,6 +48,14 @@ from app.conversation.asking import sought, split_ask, without_courtesies
             "مرحبا، أنا ساكنة بكولن مولهايم وعندي ٣ ولاد،",
         ),
         ("ما هو KOMM-AN NRW وشو بيعملوا", "ما هو KOMM-AN NRW وشو بيعملوا", ""),  # opening with "ما", all ask
+        # in Farsi, "من" and "ما" say "I" and "we": a sentence opening with them tells
+        (
+            "سلام. من یک زن افغان هستم و دو سال است در کلن زندگی می کنم. در کلن جایی هست که کمک کند؟",
+            "در کلن جایی هست که کمک کند؟",
+            "سلام. من یک زن افغان هستم و دو سال است در کلن زندگی می کنم.",
+        ),
+        ("ما یه خانواده افغان هستیم. کسی هست که کمک کنه؟", "کسی هست که کمک کنه؟", "ما یه خانواده افغان هستیم."),
+        ("من هو مسؤول المركز في كولن. شكرا", "من هو مسؤول المركز في كولن.", "شكرا"),  # Arabic "من" asks "who"
     ],
 )
 def test_the_ask_is_split_from_the_situation(message: str, ask: str, context: str) -> None:
