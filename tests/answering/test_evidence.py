@@ -105,7 +105,7 @@ def test_an_unknown_word_a_retrieved_chunk_ends_a_compound_with_is_known_to_the_
     assert unknown_to_the_evidence(asked, RETRIEVED) == ["Stück"]
 
 
-def test_an_unknown_word_that_only_begins_a_compound_or_stands_alone_elsewhere_stays_unknown() -> None:
+def test_an_unknown_word_that_only_begins_a_compound_stays_unknown() -> None:
     chunk = RetrievedChunk("press/x", "x", 0.9, "Die Stückzahl ist klein. Ein Bürgergeldantrag.", "PM")
     asked = replace(query("Stück und Bürgergeld?", "none"), unknown_terms=("Stück", "Bürgergeld"))
     assert unknown_to_the_evidence(asked, [chunk]) == ["Stück", "Bürgergeld"]
