@@ -450,6 +450,7 @@ class _BatchWriter:
                         s,
                         np.asarray(reuse.vector(s), dtype=np.float32),
                         frozenset(self.glossary.entities_in(f"{s} {doc.title}")),
+                        frozenset(self.glossary.places_in(s)),
                     )
                     for i, s in enumerate(chunk.sentences)
                 ]

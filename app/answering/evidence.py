@@ -27,6 +27,8 @@ class Scored:
     position: int = 0  # the sentence's place on its page
     entities: frozenset[str] = frozenset()
     """Programmes and places the sentence and its document's title name (tagged at ingest)."""
+    places: frozenset[str] = frozenset()
+    """The places the sentence itself names, the whole Land included (tagged at ingest)."""
 
     def follows(self, other: Scored) -> bool:
         """Whether this sentence comes right after ``other`` in the same document."""
@@ -43,7 +45,7 @@ def score_pages(
         scores = selector.scores(question, vector, page.vectors, page.texts)
         answered = bool(selector.choose(scores))
         scored += [
-            Scored(float(score), line.text, by_id[line.chunk_id], answered, position, line.entities)
+            Scored(float(score), line.text, by_id[line.chunk_id], answered, position, line.entities, line.places)
             for position, (score, line) in enumerate(zip(scores, page.lines))
             if line.chunk_id in by_id
         ]
@@ -136,11 +138,13 @@ def holds_everywhere(query: Query, scored: Scored) -> bool:
     )
 
 
-def from_the_asked_level(query: Query, chunk: RetrievedChunk) -> bool:
+def from_the_asked_level(query: Query, scored: Scored) -> bool:
     """A question about the whole Land (it names NRW and no place in it) is answered from
-    documents about the whole Land: one Kreis's figure is not the Land's."""
+    documents about the whole Land, or from a sentence that names the Land and no place in it
+    ("Rund ein Drittel der Menschen in Nordrhein-Westfalen hat eine Einwanderungsgeschichte." in a
+    press release about Dortmund): one Kreis's figure is not the Land's."""
     statewide_question = STATEWIDE in query.places and not set(query.places) - {STATEWIDE}
-    return not statewide_question or STATEWIDE in chunk.places
+    return not statewide_question or STATEWIDE in scored.chunk.places or scored.places == {STATEWIDE}
 
 
 PLACE_BOUND_DETAILS = frozenset({"phone", "email", "opening_hours", "address", "website", "amount", "count", "leader"})
@@ -185,6 +189,6 @@ def admissible(scored: Scored, query: Query) -> bool:
         (scored.answered or not query.german)
         and full_or_labelled
         and names_what_is_asked(query, named, holds_everywhere(query, scored))
-        and from_the_asked_level(query, scored.chunk)
+        and from_the_asked_level(query, scored)
         and evidence_fits(query.ask, without_source_note(scored.text), query.detail)
     )

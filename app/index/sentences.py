@@ -9,7 +9,8 @@ nothing but the batch it writes.
 Rows are keyed by (chunk row id, position). Chunk row ids change with a document's content
 and glossary, so no version column is needed: a sentence is visible when its chunk is. Each row
 also keeps what ingest found in the sentence (the programmes and places it and its document's
-title name), so that no question re-tags candidate sentences.
+title name, and the places it names itself, the Land among them), so that no question re-tags
+candidate sentences.
 
 A second table counts how the documents spell each word (the first word of a sentence, capitalised
 by position, is left out), keyed by the word as people may type it (``spelling_keys``). Question
@@ -37,6 +38,7 @@ CREATE TABLE IF NOT EXISTS sentences (
     text TEXT NOT NULL,
     vector BLOB NOT NULL,
     entities TEXT NOT NULL,
+    places TEXT NOT NULL,
     PRIMARY KEY (chunk_id, position)
 );
 CREATE INDEX IF NOT EXISTS sentences_by_doc ON sentences (doc_id);
@@ -49,9 +51,10 @@ CREATE TABLE IF NOT EXISTS spellings (
 """
 """A table with rowids: each row holds a 1.5 KB vector, and SQLite stores such rows in less than
 half the space of a ``WITHOUT ROWID`` table (106 vs 237 MB for 50,000 sentences, measured)."""
-FORMAT = 3
-"""2: the entities column; 3: the spellings table. A build whose file has another format is
-rebuilt by the next ingest."""
+FORMAT = 4
+"""2: the entities column; 3: the spellings table; 4: the places column. A build whose file has
+another format is rebuilt by the next ingest."""
+_COLUMNS = "chunk_id, position, doc_id, text, vector, entities, places"
 _VARIABLES = 500
 """Ids per ``IN (…)`` list, well below SQLite's limit on bound variables."""
 _MISSING = "Die Sätze zum Index fehlen ({path}). Bitte 'lotse ingest --rebuild' ausführen."
@@ -70,6 +73,8 @@ class StoredSentence:
     vector: np.ndarray
     entities: frozenset[str] = frozenset()
     """Programmes and places the sentence and its document's title name (ingest's tagging)."""
+    places: frozenset[str] = frozenset()
+    """The places the sentence itself names, the whole Land included ("Nordrhein-Westfalen")."""
 
 
 def sentences_file(folder: Path, build: str) -> Path:
@@ -111,7 +116,7 @@ class SentenceStore:
         spelled = spelling_counts(r.text for r in rows)
         with self._connect(write=True) as db:
             db.executemany(
-                "INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r.chunk_id,
@@ -120,6 +125,7 @@ class SentenceStore:
                         r.text,
                         np.asarray(r.vector, dtype=np.float32).tobytes(),
                         "\n".join(sorted(r.entities)),
+                        "\n".join(sorted(r.places)),
                     )
                     for r in rows
                 ],
@@ -171,9 +177,7 @@ class SentenceStore:
         with self._connect() as db:
             for start in range(0, len(values), _VARIABLES):
                 part = list(values[start : start + _VARIABLES])
-                query = (
-                    f"SELECT chunk_id, position, doc_id, text, vector, entities FROM sentences WHERE {column} IN ({_marks(part)})"
-                )
+                query = f"SELECT {_COLUMNS} FROM sentences WHERE {column} IN ({_marks(part)})"
                 found += [
                     StoredSentence(
                         chunk_id,
@@ -181,11 +185,17 @@ class SentenceStore:
                         doc_id,
                         text,
                         np.frombuffer(vector, dtype=np.float32),
-                        frozenset(entities.split("\n")) - {""},
+                        _names(entities),
+                        _names(places),
                     )
-                    for chunk_id, position, doc_id, text, vector, entities in db.execute(query, part)
+                    for chunk_id, position, doc_id, text, vector, entities, places in db.execute(query, part)
                 ]
         return found
+
+
+def _names(column: str) -> frozenset[str]:
+    """A names column as stored (one name per line) read back."""
+    return frozenset(column.split("\n")) - {""}
 
 
 def _marks(values: Sequence[str]) -> str:

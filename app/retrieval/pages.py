@@ -30,6 +30,8 @@ class Line:
     order: tuple[int, int]  # (chunk position in the document, sentence position in the chunk)
     entities: frozenset[str] = frozenset()
     """Programmes and places the sentence and its document's title name (tagged at ingest)."""
+    places: frozenset[str] = frozenset()
+    """The places the sentence itself names, the whole Land included (tagged at ingest)."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class PageReader:
             "\n".join(s.text for s in stored)
         )  # one search; sentence by sentence only if the pages hold an order
         lines = [
-            (s.doc_id, Line(s.vector, s.text, s.chunk_id, (position[s.chunk_id], s.position), s.entities))
+            (s.doc_id, Line(s.vector, s.text, s.chunk_id, (position[s.chunk_id], s.position), s.entities, s.places))
             for s in stored
             if not (orders and addresses_an_ai(s.text))  # planted orders are data, never evidence
         ]

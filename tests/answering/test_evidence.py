@@ -109,3 +109,14 @@ def test_an_unknown_word_that_only_begins_a_compound_stays_unknown() -> None:
     chunk = RetrievedChunk("press/x", "x", 0.9, "Die Stückzahl ist klein. Ein Bürgergeldantrag.", "PM")
     asked = replace(query("Stück und Bürgergeld?", "none"), unknown_terms=("Stück", "Bürgergeld"))
     assert unknown_to_the_evidence(asked, [chunk]) == ["Stück", "Bürgergeld"]
+
+
+def test_a_question_about_the_land_is_answered_by_a_sentence_naming_only_the_land_whatever_its_chunk_is_about() -> None:
+    dortmund = RetrievedChunk("press/dortmund", "d", 0.9, "…", "KI Dortmund", places=("Dortmund",))
+    asked = query("Wie viele Menschen in NRW haben eine Einwanderungsgeschichte?", "count", places=(STATEWIDE,))
+    land = Scored(0.9, "Rund ein Drittel der Menschen in Nordrhein-Westfalen hat eine Einwanderungsgeschichte.", dortmund, True)
+    city = Scored(0.8, "In Dortmund haben 40 Prozent der Menschen eine Einwanderungsgeschichte.", dortmund, True)
+    both = Scored(0.7, "Dortmund liegt mit 40 Prozent über Nordrhein-Westfalen.", dortmund, True)
+    named = [frozenset({STATEWIDE}), frozenset({"Dortmund"}), frozenset({"Dortmund", STATEWIDE})]
+    assert [admissible(replace(s, places=p), asked) for s, p in zip((land, city, both), named)] == [True, False, False]
+    assert not admissible(land, asked)  # without what ingest found in the sentence, the chunk's place decides

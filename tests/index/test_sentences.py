@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,3 +30,12 @@ def test_spelling_counts_grow_across_batches(tmp_path: Path) -> None:
     assert store.spellings({"kommunale"}) == {"kommunale": "kommunale"}
     store.add([_row("c2", 0, "Das Kommunale Integrationszentrum, das Kommunale Team, das Kommunale Amt.")])
     assert store.spellings({"kommunale"}) == {"kommunale": "Kommunale"}
+
+
+def test_a_sentence_keeps_the_names_ingest_found_in_it(tmp_path: Path) -> None:
+    store = SentenceStore(tmp_path / "b.sentences.sqlite", create=True)
+    row = _row("c1", 0, "Rund ein Drittel der Menschen in Nordrhein-Westfalen hat eine Einwanderungsgeschichte.")
+    store.add([replace(row, entities=frozenset({"Dortmund"}), places=frozenset({"Nordrhein-Westfalen"}))])
+    (stored,) = store.of_chunks(["c1"])
+    assert (stored.entities, stored.places) == (frozenset({"Dortmund"}), frozenset({"Nordrhein-Westfalen"}))
+    assert store.of_chunks(["c2"]) == []
