@@ -157,6 +157,20 @@ DETAILS: dict[str, Detail] = {
             re.I,
         ),
     ),
+    "duration": Detail(
+        "keine Dauer oder Wartezeit",
+        re.compile(
+            r"\b(\d+|eine?[nm]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|wenigen?|einigen?|mehreren?)\s+"
+            r"(Minuten?|Stunden?|Tage?n?|Wochen?|Monate?n?|Jahre?n?)\b|\bdauert\b|\bDauer\b|Wartezeit|Bearbeitungszeit|Laufzeit",
+            re.I,
+        ),
+    ),
+    "documents": Detail(
+        "nicht, welche Unterlagen nötig sind",
+        re.compile(
+            r"Unterlagen|Dokumente\b|Nachweis|Ausweis|Reisepass|Bescheinigung|Formular|vorzulegen|vorlegen|mitzubringen", re.I
+        ),
+    ),
     "amount": Detail("keinen Betrag", MONEY_EVIDENCE),
     "date": Detail("kein Datum", re.compile(YEAR.pattern + "|" + _WEEKDAY_OR_DATE, re.I)),
     "count": Detail("keine Zahl", NUMBER_OR_NUMBER_WORD),

@@ -1,5 +1,6 @@
 """Near-miss answers: the documents talk about what the question names, but not about the
-asked detail (a phone number, opening hours, an age, an amount, a date, who leads it).
+asked detail (a phone number, opening hours, an age, an amount, a date, who leads it, how long
+it takes, which documents are needed).
 
 Instead of a bare abstention Lotse says, in German, which detail its documents do not give,
 quotes the best sentence they do have about the thing, and cites where to ask. Every quote is

@@ -27,7 +27,22 @@ from app.conversation.cues import cues
 
 DEFAULT_MODEL = Path(__file__).parent / "models" / "intent.json"
 INTENTS = ("help", "definition", "service", "fact")
-DETAILS = ("none", "phone", "email", "opening_hours", "address", "website", "age", "leader", "amount", "date", "count")
+DETAILS = (
+    "none",
+    "phone",
+    "email",
+    "opening_hours",
+    "address",
+    "website",
+    "age",
+    "leader",
+    "duration",
+    "documents",
+    "amount",
+    "date",
+    "count",
+)
+"""The details a question can ask for; the first whose cue matches decides ("ne kadar sürer" asks how long, not how much)."""
 UNRELATED = "unrelated"
 """The topic head's class (and the bank's intent label) for a message the documents are not about."""
 NO_NEED = "none"

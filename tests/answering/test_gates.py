@@ -81,6 +81,8 @@ def test_a_sentence_pointing_back_follows_the_sentence_it_points_at() -> None:
         ("opening_hours", "keine Öffnungszeiten", "Geöffnet montags von 9 bis 12 Uhr.", "Der Verein ist in Münster."),
         ("leader", "nicht, wer es leitet", "Frau Muster leitet das KI.", "Das KI berät Familien."),
         ("age", "kein Alter", "Für Eltern und Kinder im ersten Lebensjahr.", "Sie besuchte 15 Stationen."),
+        ("duration", "keine Dauer oder Wartezeit", "Der Kurs dauert sechs Monate.", "Das Land fördert 54 Zentren seit 2012."),
+        ("documents", "nicht, welche Unterlagen nötig sind", "Bitte bringen Sie Ihren Reisepass mit.", "Das KI berät Familien."),
         ("amount", "keinen Betrag", "Das Land gibt 75 Millionen Euro.", "Das Land fördert 54 Zentren."),
         ("date", "kein Datum", "Das Sprachcafé ist dienstags geöffnet.", "Das Sprachcafé ist in Wesel."),
     ],

@@ -64,6 +64,25 @@ def test_the_cues_alone_name_the_asked_detail() -> None:
 @pytest.mark.parametrize(
     ("question", "detail"),
     [
+        ("Wie lange dauert eine Einbürgerung in Köln?", "duration"),
+        ("how long do i have to wait for an appointment at the welcome office", "duration"),
+        ("сколько ждать термин в ausländerbehörde", "duration"),  # "сколько" alone asks a count
+        ("Yabancı ehliyetimle ne kadar süre araba kullanabilirim?", "duration"),  # "ne kadar" alone: an amount
+        ("تو Welcome Center چقدر باید صبر کرد تا نوبت بدن؟", "duration"),
+        ("Wie lange gibt es das KI Dortmund schon?", "none"),  # since when: answered by the year it began
+        ("Welche Unterlagen brauche ich für die Einbürgerung?", "documents"),
+        ("какие документы нужны для welcome center", "documents"),
+        ("ما هي الأوراق المطلوبة للتجنس؟", "documents"),
+        ("who helps me with my papers and letters from the jobcenter?", "none"),  # help with papers, not which ones
+    ],
+)
+def test_how_long_and_which_documents_are_details_of_their_own(question: str, detail: str) -> None:
+    assert by_cues(question).detail == detail
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
         ("wie viel integrationszentrum gibt in nrw", "count"),
         ("كم شخص ساعدهم Welcome Center السنة الماضية؟", "count"),
         ("عدد مراكز الاندماج في NRW؟", "count"),
