@@ -140,11 +140,13 @@ def holds_everywhere(query: Query, scored: Scored) -> bool:
 
 def from_the_asked_level(query: Query, scored: Scored) -> bool:
     """A question about the whole Land (it names NRW and no place in it) is answered from
-    documents about the whole Land, or from a sentence that names the Land and no place in it
-    ("Rund ein Drittel der Menschen in Nordrhein-Westfalen hat eine Einwanderungsgeschichte." in a
-    press release about Dortmund): one Kreis's figure is not the Land's."""
+    documents about the whole Land: one Kreis's figure is not the Land's. A detail it asks for
+    may also come from a sentence that names the Land and no place in it ("Rund ein Drittel der
+    Menschen in Nordrhein-Westfalen hat eine Einwanderungsgeschichte." in a press release about
+    Dortmund); without a detail such sentences are mostly the release's praise of the Land."""
     statewide_question = STATEWIDE in query.places and not set(query.places) - {STATEWIDE}
-    return not statewide_question or STATEWIDE in scored.chunk.places or scored.places == {STATEWIDE}
+    about_the_land = scored.places == {STATEWIDE} and query.detail != "none"
+    return not statewide_question or STATEWIDE in scored.chunk.places or about_the_land
 
 
 PLACE_BOUND_DETAILS = frozenset({"phone", "email", "opening_hours", "address", "website", "amount", "count", "leader"})

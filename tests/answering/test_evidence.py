@@ -120,3 +120,5 @@ def test_a_question_about_the_land_is_answered_by_a_sentence_naming_only_the_lan
     named = [frozenset({STATEWIDE}), frozenset({"Dortmund"}), frozenset({"Dortmund", STATEWIDE})]
     assert [admissible(replace(s, places=p), asked) for s, p in zip((land, city, both), named)] == [True, False, False]
     assert not admissible(land, asked)  # without what ingest found in the sentence, the chunk's place decides
+    praise = replace(land, text="Nordrhein-Westfalen ist ein Land der Vielfalt.", places=frozenset({STATEWIDE}))
+    assert not admissible(praise, replace(asked, ask="Was tut NRW für Vielfalt?", detail="none"))
