@@ -138,15 +138,19 @@ def holds_everywhere(query: Query, scored: Scored) -> bool:
     )
 
 
-def from_the_asked_level(query: Query, scored: Scored) -> bool:
-    """A question about the whole Land (it names NRW and no place in it) is answered from
-    documents about the whole Land: one Kreis's figure is not the Land's. A detail it asks for
-    may also come from a sentence that names the Land and no place in it ("Rund ein Drittel der
-    Menschen in Nordrhein-Westfalen hat eine Einwanderungsgeschichte." in a press release about
-    Dortmund); without a detail such sentences are mostly the release's praise of the Land."""
-    statewide_question = STATEWIDE in query.places and not set(query.places) - {STATEWIDE}
-    about_the_land = scored.places == {STATEWIDE} and query.detail != "none"
-    return not statewide_question or STATEWIDE in scored.chunk.places or about_the_land
+def at_the_asked_level(query: Query, admitted: list[Scored]) -> list[Scored]:
+    """The admitted sentences that may answer at the query's level. A question about the whole
+    Land (it names NRW and no place in it) is answered from documents about the whole Land: one
+    Kreis's figure is not the Land's. Only when they give nothing may a detail it asks for come
+    from a sentence that names the Land and no place in it ("Rund ein Drittel der Menschen in
+    Nordrhein-Westfalen hat eine Einwanderungsgeschichte." in a press release about Dortmund);
+    without a detail such sentences are mostly a release's praise of the Land."""
+    if STATEWIDE not in query.places or set(query.places) - {STATEWIDE}:
+        return admitted
+    statewide = [s for s in admitted if STATEWIDE in s.chunk.places]
+    if statewide or query.detail == "none":
+        return statewide
+    return [s for s in admitted if s.places == {STATEWIDE}]
 
 
 PLACE_BOUND_DETAILS = frozenset({"phone", "email", "opening_hours", "address", "website", "amount", "count", "leader"})
@@ -191,6 +195,5 @@ def admissible(scored: Scored, query: Query) -> bool:
         (scored.answered or not query.german)
         and full_or_labelled
         and names_what_is_asked(query, named, holds_everywhere(query, scored))
-        and from_the_asked_level(query, scored)
         and evidence_fits(query.ask, without_source_note(scored.text), query.detail)
     )

@@ -20,6 +20,7 @@ from app.answering.draft import Draft, Evidence
 from app.answering.evidence import (
     Scored,
     admissible,
+    at_the_asked_level,
     one_source_per_sentence,
     score_pages,
     unclear_place,
@@ -179,7 +180,10 @@ class ExtractiveComposer:
             scored = score_pages(evidence.retrieval.ask, evidence.retrieval.ask_vector, evidence.pages, retrieved, self.selector)
             unclear = unclear_place(query, retrieved, self.glossary)  # then only statewide documents may answer
             admitted = one_source_per_sentence(
-                [s for s in scored if admissible(s, query) and (not unclear or STATEWIDE in s.chunk.places)], retrieved
+                at_the_asked_level(
+                    query, [s for s in scored if admissible(s, query) and (not unclear or STATEWIDE in s.chunk.places)]
+                ),
+                retrieved,
             )
             chosen = select_sentences(best_first(admitted, query, self.glossary), self.thresholds.max_sentences)
             chosen = with_follow_ups(chosen, admitted, self.thresholds.max_sentences)

@@ -3,7 +3,14 @@ place's phone number or amount when the documents give it for several places."""
 
 from dataclasses import replace
 
-from app.answering.evidence import Scored, admissible, one_source_per_sentence, unclear_place, unknown_to_the_evidence
+from app.answering.evidence import (
+    Scored,
+    admissible,
+    at_the_asked_level,
+    one_source_per_sentence,
+    unclear_place,
+    unknown_to_the_evidence,
+)
 from app.answering.extractive import which_place
 from app.conversation import Glossary, Query
 from app.conversation.glossary import _Names
@@ -111,14 +118,24 @@ def test_an_unknown_word_that_only_begins_a_compound_stays_unknown() -> None:
     assert unknown_to_the_evidence(asked, [chunk]) == ["Stück", "Bürgergeld"]
 
 
-def test_a_question_about_the_land_is_answered_by_a_sentence_naming_only_the_land_whatever_its_chunk_is_about() -> None:
+def test_a_question_about_the_land_takes_a_local_release_s_sentence_naming_only_the_land_when_nothing_statewide_answers() -> None:
     dortmund = RetrievedChunk("press/dortmund", "d", 0.9, "…", "KI Dortmund", places=("Dortmund",))
+    nrw = RetrievedChunk("press/nrw", "n", 0.8, "…", "NRW", places=(STATEWIDE,))
     asked = query("Wie viele Menschen in NRW haben eine Einwanderungsgeschichte?", "count", places=(STATEWIDE,))
-    land = Scored(0.9, "Rund ein Drittel der Menschen in Nordrhein-Westfalen hat eine Einwanderungsgeschichte.", dortmund, True)
-    city = Scored(0.8, "In Dortmund haben 40 Prozent der Menschen eine Einwanderungsgeschichte.", dortmund, True)
-    both = Scored(0.7, "Dortmund liegt mit 40 Prozent über Nordrhein-Westfalen.", dortmund, True)
-    named = [frozenset({STATEWIDE}), frozenset({"Dortmund"}), frozenset({"Dortmund", STATEWIDE})]
-    assert [admissible(replace(s, places=p), asked) for s, p in zip((land, city, both), named)] == [True, False, False]
-    assert not admissible(land, asked)  # without what ingest found in the sentence, the chunk's place decides
-    praise = replace(land, text="Nordrhein-Westfalen ist ein Land der Vielfalt.", places=frozenset({STATEWIDE}))
-    assert not admissible(praise, replace(asked, ask="Was tut NRW für Vielfalt?", detail="none"))
+    land = Scored(
+        0.9,
+        "Rund ein Drittel der Menschen in NRW hat eine Einwanderungsgeschichte.",
+        dortmund,
+        True,
+        places=frozenset({STATEWIDE}),
+    )
+    city = Scored(0.8, "In Dortmund sind es 40 Prozent.", dortmund, True, places=frozenset({"Dortmund"}))
+    both = Scored(0.7, "Dortmund liegt mit 40 Prozent über NRW.", dortmund, True, places=frozenset({"Dortmund", STATEWIDE}))
+    untagged = replace(land, places=frozenset())  # the chunk's place decides
+    assert at_the_asked_level(asked, [land, city, both, untagged]) == [land]
+    statewide = Scored(0.5, "In NRW leben 18 Millionen Menschen.", nrw, True)
+    assert at_the_asked_level(asked, [land, statewide]) == [statewide]  # documents about the Land first
+    praise = replace(land, text="Nordrhein-Westfalen ist ein Land der Vielfalt.")
+    assert at_the_asked_level(replace(asked, detail="none"), [praise]) == []  # without a detail: praise
+    in_dortmund = query("Wie viele sind es in Dortmund?", "count", places=("Dortmund",))
+    assert at_the_asked_level(in_dortmund, [land, city]) == [land, city]
