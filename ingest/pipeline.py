@@ -260,11 +260,14 @@ def _open_target(client: ClientAPI, settings: Settings, embeddings: LotseEmbeddi
 
 
 def index_is_current(client: ClientAPI, settings: Settings) -> bool:
-    """Whether a committed build exists, written by this pipeline version, with its BM25 index."""
+    """Whether a committed build exists, written by this pipeline version, with its BM25 index and
+    its sentences in this format (a file of an older format is rebuilt by the next ingest)."""
     pointer = Pointer.read(client, settings.collection)
     if pointer is None or not pointer.live or pointer.pipeline != PIPELINE_VERSION:
         return False
-    return LexicalIndex.open(lexical_folder(settings.lexical_path, pointer.live), pointer.generation) is not None
+    folder = settings.lexical_path
+    current = sentences_file(folder, pointer.live).is_file()
+    return current and LexicalIndex.open(lexical_folder(folder, pointer.live), pointer.generation) is not None
 
 
 def run_ingest(

@@ -91,6 +91,19 @@ def test_if_missing_updates_an_index_written_by_an_older_pipeline(tmp_settings: 
     assert lotse(["ingest", "--if-missing"], tmp_settings).stdout.strip() == "Index ist vorhanden, nichts zu tun."
 
 
+def test_if_missing_rebuilds_an_index_whose_sentences_are_in_an_older_format(tmp_settings: Settings) -> None:
+    from app.index import Pointer, open_client, sentences_file
+
+    assert lotse(["ingest", "--quiet"], tmp_settings).returncode == 0
+    pointer = Pointer.read(open_client(tmp_settings), tmp_settings.collection)
+    assert pointer is not None
+    current = sentences_file(tmp_settings.lexical_path, pointer.live)
+    current.rename(current.with_name(current.name.replace(".sentences.v", ".sentences.old-v")))  # as an older Lotse left it
+    updated = lotse(["ingest", "--if-missing", "--quiet"], tmp_settings)
+    assert updated.returncode == 0 and "älteren Version" in updated.stdout and "30 Dokumente" in updated.stdout
+    assert lotse(["ask", "Was ist KOMM-AN NRW?"], tmp_settings).returncode == 0
+
+
 def test_terminal_chat_answers_until_exit(real_settings: Settings) -> None:
     result = lotse(["chat"], real_settings, stdin="Was ist GriffbereitMini?\nWer hat das entwickelt?\n\nexit\n")
     assert result.returncode == 0, result.stderr
