@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from app.answering.gates import evidence_fits, is_answer_sentence, is_labelled_detail
+from app.answering.gates import evidence_fits, is_answer_sentence, is_labelled_detail, is_place_bound
 from app.answering.selector import SentenceSelector
 from app.conversation import Glossary, Intent, Query
 from app.core import STATEWIDE, RetrievedChunk, collapse_whitespace, stems, without_source_note
@@ -134,7 +134,7 @@ def holds_everywhere(query: Query, scored: Scored) -> bool:
         bool(query.programmes)
         and STATEWIDE in scored.chunk.places
         and (query.intent is Intent.DEFINITION or everywhere)
-        and query.detail not in PLACE_BOUND_DETAILS
+        and not is_place_bound(query.detail)
     )
 
 
@@ -153,16 +153,12 @@ def at_the_asked_level(query: Query, admitted: list[Scored]) -> list[Scored]:
     return [s for s in admitted if s.places == {STATEWIDE}]
 
 
-PLACE_BOUND_DETAILS = frozenset({"phone", "email", "opening_hours", "address", "website", "amount", "count", "leader"})
-"""Details that differ from place to place: one Welcome Center's phone number is not another's."""
-
-
 def unclear_place(query: Query, retrieved: list[RetrievedChunk], glossary: Glossary) -> list[str]:
     """The places whose local documents answer a question that asks for a place-bound detail
     but names no place ("telefonnummer welcome center"), when they are more than one: any one
     of them would be a guess. Only documents naming the question's programme count, if it names
     one (the Welcome Office is Bochum's alone). Empty when the place is clear."""
-    if query.places or query.place_filter or query.detail not in PLACE_BOUND_DETAILS:
+    if query.places or query.place_filter or not is_place_bound(query.detail):
         return []
     wanted = set(query.programmes)
     relevant = [

@@ -116,6 +116,8 @@ class Detail:
     evidence: re.Pattern[str]
     label: re.Pattern[str] | None = None
     """How a contact line labels this detail ("Telefon: 01234 5678"), if it can."""
+    place_bound: bool = False
+    """It differs from place to place: one Welcome Center's phone number is not another's."""
 
 
 def _label(names: str) -> re.Pattern[str]:
@@ -127,19 +129,39 @@ _WEEKDAY_OR_DATE = (
     r"\b(mon|diens|mittwoch|donners|frei|sams|sonn)tags?\b|\b\d{1,2}\.\s?\d{1,2}\."
     r"|\b\d{1,2}\.\s(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b"
 )
+LANGUAGE_NAMES = re.compile(
+    r"\b(arabisch|türkisch|russisch|ukrainisch|persisch|farsi|dari|paschtu|kurdisch|kurmandschi|sorani|tigrinya|tigrinisch"
+    r"|somali|amharisch|englisch|französisch|spanisch|italienisch|portugiesisch|polnisch|rumänisch|bulgarisch|albanisch"
+    r"|serbisch|kroatisch|bosnisch|griechisch|urdu|hindi|bengali|tamil|vietnamesisch|chinesisch|georgisch|armenisch"
+    r"|aramäisch|hebräisch|romanes|gebärdensprache)(e|en|er|es|sprachig\w*)?\b|\bauf Deutsch\b|\bin deutscher Sprache\b",
+    re.I,
+)
+"""A language named in a German sentence ("Beratung auf Arabisch und Farsi"): which languages, not how many."""
 DETAILS: dict[str, Detail] = {
-    "phone": Detail("keine Telefonnummer", re.compile(r"\d[\d /-]{5,}\d"), _label("Telefon|Telefonnummer|Tel\\.|Fon|Hotline")),
-    "email": Detail("keine E-Mail-Adresse", re.compile(r"@|\[at\]", re.I), _label("E-Mail|Mail")),
+    "phone": Detail(
+        "keine Telefonnummer",
+        re.compile(r"\d[\d /-]{5,}\d"),
+        _label("Telefon|Telefonnummer|Tel\\.|Fon|Hotline"),
+        place_bound=True,
+    ),
+    "email": Detail("keine E-Mail-Adresse", re.compile(r"@|\[at\]", re.I), _label("E-Mail|Mail"), place_bound=True),
     "opening_hours": Detail(
         "keine Öffnungszeiten",
         re.compile(r"\bUhr\b|\b\d{1,2}[.:]\d{2}\b|\b(mon|diens|mittwoch|donners|frei|sams|sonn)tags?\b|täglich", re.I),
         _label("Öffnungszeiten|Sprechzeiten|Geöffnet|Beratungszeiten"),
+        place_bound=True,
     ),
     "address": Detail(
-        "keine Adresse", re.compile(r"straße|str\.|\bweg\b|\bplatz\b|allee|\b\d{5}\b", re.I), _label("Adresse|Anschrift")
+        "keine Adresse",
+        re.compile(r"straße|str\.|\bweg\b|\bplatz\b|allee|\b\d{5}\b", re.I),
+        _label("Adresse|Anschrift"),
+        place_bound=True,
     ),
     "website": Detail(
-        "keine Internetseite", re.compile(r"www\.|https?://", re.I), _label("Internet|Website|Webseite|Homepage|Web")
+        "keine Internetseite",
+        re.compile(r"www\.|https?://", re.I),
+        _label("Internet|Website|Webseite|Homepage|Web"),
+        place_bound=True,
     ),
     "age": Detail(
         "kein Alter",
@@ -156,6 +178,7 @@ DETAILS: dict[str, Detail] = {
             r"|\bDirektor(in)?\b|\bGeschäftsführer(in)?\b|\bMinister(in)?\b|\bTräger\b",
             re.I,
         ),
+        place_bound=True,
     ),
     "duration": Detail(
         "keine Dauer oder Wartezeit",
@@ -171,11 +194,12 @@ DETAILS: dict[str, Detail] = {
             r"Unterlagen|Dokumente\b|Nachweis|Ausweis|Reisepass|Bescheinigung|Formular|vorzulegen|vorlegen|mitzubringen", re.I
         ),
     ),
-    "amount": Detail("keinen Betrag", MONEY_EVIDENCE),
+    "amount": Detail("keinen Betrag", MONEY_EVIDENCE, place_bound=True),
     "date": Detail("kein Datum", re.compile(YEAR.pattern + "|" + _WEEKDAY_OR_DATE, re.I)),
-    "count": Detail("keine Zahl", NUMBER_OR_NUMBER_WORD),
+    "count": Detail("keine Zahl", NUMBER_OR_NUMBER_WORD, place_bound=True),
+    "languages": Detail("nicht, welche Sprachen gesprochen werden", LANGUAGE_NAMES, place_bound=True),
 }
-"""Every detail ``Query.detail`` can name except "none"."""
+"""Every detail ``Query.detail`` can name except "none" (the ``details`` of ``cues.yaml``)."""
 
 
 def evidence_fits(question: str, sentence: str, detail: str) -> bool:
@@ -185,6 +209,12 @@ def evidence_fits(question: str, sentence: str, detail: str) -> bool:
         return False
     wanted = DETAILS.get(detail)
     return wanted is None or bool(wanted.evidence.search(sentence))
+
+
+def is_place_bound(detail: str) -> bool:
+    """Whether the asked detail differs from place to place (``Detail.place_bound``)."""
+    wanted = DETAILS.get(detail)
+    return wanted is not None and wanted.place_bound
 
 
 def is_labelled_detail(text: str, detail: str) -> bool:

@@ -85,6 +85,7 @@ class Cues:
     """Words that name nothing: asking, referring and function words of every language."""
     intents: dict[str, re.Pattern[str]]
     details: dict[str, re.Pattern[str]]
+    """The details a question can ask for, in the order that decides between them (the first whose cue matches)."""
     courtesy: frozenset[str] = frozenset()
     """Words of thanks and greeting; a sentence of nothing else only thanks or greets."""
     harm: re.Pattern[str] = re.compile(r"(?!)")

@@ -27,22 +27,6 @@ from app.conversation.cues import cues
 
 DEFAULT_MODEL = Path(__file__).parent / "models" / "intent.json"
 INTENTS = ("help", "definition", "service", "fact")
-DETAILS = (
-    "none",
-    "phone",
-    "email",
-    "opening_hours",
-    "address",
-    "website",
-    "age",
-    "leader",
-    "duration",
-    "documents",
-    "amount",
-    "date",
-    "count",
-)
-"""The details a question can ask for; the first whose cue matches decides ("ne kadar sürer" asks how long, not how much)."""
 UNRELATED = "unrelated"
 """The topic head's class (and the bank's intent label) for a message the documents are not about."""
 NO_NEED = "none"
@@ -107,10 +91,11 @@ def feature_vector(vector: np.ndarray, text: str, cue_names: tuple[str, ...]) ->
 
 
 def by_cues(text: str) -> Asked:
-    """The rules alone: the first intent cue that matches (else fact), the first detail cue
-    (else none); a detail makes it a fact question."""
-    found = cues().features(text)
-    detail = next((d for d in DETAILS[1:] if found[f"detail_cue:{d}"]), "none")
+    """The rules alone: the first intent cue that matches (else fact), the first detail cue in
+    ``cues.yaml``'s order (else none); a detail makes it a fact question."""
+    rules = cues()
+    found = rules.features(text)
+    detail = next((d for d in rules.details if found[f"detail_cue:{d}"]), "none")
     intent = "fact" if detail != "none" else next((i for i in INTENTS[:3] if found[f"intent_cue:{i}"]), "fact")
     return Asked(intent, detail)
 

@@ -301,7 +301,7 @@ class Query:
     ask: str = ""
     """What the selector and the gates judge (defaults to ``text``)."""
     detail: str = "none"
-    """The detail the turn asks for (``intent.DETAILS``: phone, opening_hours, amount, date, …)."""
+    """The detail the turn asks for (a ``details`` key of ``cues.yaml``: phone, opening_hours, amount, date, …, or "none")."""
     says_nothing: bool = False
     """No recognised language and no word the documents know (``says_nothing``): declined."""
     unrelated: bool = False

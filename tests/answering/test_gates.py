@@ -1,6 +1,7 @@
 import pytest
 
 from app.answering.gates import DETAILS, evidence_fits, is_fragment, is_labelled_detail, looks_back, stands_alone
+from app.conversation.cues import cues
 
 
 def test_evidence_must_carry_the_answer_type_and_the_years_asked_for() -> None:
@@ -74,6 +75,10 @@ def test_a_sentence_pointing_back_follows_the_sentence_it_points_at() -> None:
     assert with_follow_ups([first, other], scored, 3) == [first, other]  # its antecedent is not shown
 
 
+def test_every_detail_the_cues_can_name_says_what_carries_it() -> None:
+    assert list(DETAILS) == list(cues().details)
+
+
 @pytest.mark.parametrize(
     ("detail", "missing", "carrying", "not_carrying"),
     [
@@ -85,6 +90,12 @@ def test_a_sentence_pointing_back_follows_the_sentence_it_points_at() -> None:
         ("documents", "nicht, welche Unterlagen nötig sind", "Bitte bringen Sie Ihren Reisepass mit.", "Das KI berät Familien."),
         ("amount", "keinen Betrag", "Das Land gibt 75 Millionen Euro.", "Das Land fördert 54 Zentren."),
         ("date", "kein Datum", "Das Sprachcafé ist dienstags geöffnet.", "Das Sprachcafé ist in Wesel."),
+        (
+            "languages",
+            "nicht, welche Sprachen gesprochen werden",
+            "Die Beratung ist auf Arabisch und Farsi möglich.",
+            "Die Stadtteilmütter sprechen insgesamt neun verschiedene Sprachen.",  # how many, not which
+        ),
     ],
 )
 def test_a_sentence_must_carry_the_detail_asked_for(detail: str, missing: str, carrying: str, not_carrying: str) -> None:

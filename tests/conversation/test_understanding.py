@@ -74,9 +74,14 @@ def test_the_cues_alone_name_the_asked_detail() -> None:
         ("какие документы нужны для welcome center", "documents"),
         ("ما هي الأوراق المطلوبة للتجنس؟", "documents"),
         ("who helps me with my papers and letters from the jobcenter?", "none"),  # help with papers, not which ones
+        ("In welcher Sprache berät das KI Köln?", "languages"),
+        ("на каком языке консультации в KI Dortmund?", "languages"),
+        ("KI Köln'de hangi dillerde danışmanlık var?", "languages"),
+        ("Wie viele Sprachen sprechen die Stadtteilmütter?", "count"),  # how many, not which
+        ("Ich spreche Arabisch, wo bekomme ich Hilfe?", "none"),  # tells the language, asks for help
     ],
 )
-def test_how_long_and_which_documents_are_details_of_their_own(question: str, detail: str) -> None:
+def test_how_long_which_documents_and_which_languages_are_details_of_their_own(question: str, detail: str) -> None:
     assert by_cues(question).detail == detail
 
 
