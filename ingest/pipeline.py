@@ -445,18 +445,10 @@ class _BatchWriter:
         for doc, fingerprint, chunks in plans:
             for chunk in chunks:
                 rid = row_id(chunk, fingerprint)
-                sentence_rows += [
-                    StoredSentence(
-                        rid,
-                        i,
-                        doc.doc_id,
-                        s,
-                        np.asarray(reuse.vector(s), dtype=np.float32),
-                        frozenset(self.glossary.entities_in(f"{s} {doc.title}")),
-                        frozenset(self.glossary.places_in(s)),
-                    )
-                    for i, s in enumerate(chunk.sentences)
-                ]
+                for i, s in enumerate(chunk.sentences):
+                    entities, places = self.glossary.sentence_tags(s, doc.title)
+                    vector = np.asarray(reuse.vector(s), dtype=np.float32)
+                    sentence_rows.append(StoredSentence(rid, i, doc.doc_id, s, vector, frozenset(entities), frozenset(places)))
                 meta = chunk_metadata(doc, chunk, self.glossary, fingerprint, self.target.next)
                 chunk_rows.append((rid, reuse.vector(titled(doc.title, chunk.text)), chunk.text, meta))
         for batch in batched(sentence_rows, WRITE_BATCH):

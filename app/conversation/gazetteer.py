@@ -126,10 +126,18 @@ class Gazetteer:
     def find(self, text: str) -> list[str]:
         """The canonical places a text names, in order, each once (a district as its city
         when the text names that city)."""
-        surfaces = [self._surface(m.group("name")) or "" for m in self.mentions(text)]
+        return list(dict.fromkeys(place for place, _ in self.located(text)))
+
+    def located(self, text: str) -> list[tuple[str, int]]:
+        """Each place mention in ``text`` as its canonical place and where it starts (a
+        district as its city when the text names that city)."""
+        mentions = self.mentions(text)
+        surfaces = [self._surface(m.group("name")) or "" for m in mentions]
         named = {self.canonical[s] for s in surfaces}
-        places = [self.districts[s] if self.districts.get(s) in named else self.canonical[s] for s in surfaces]
-        return list(dict.fromkeys(places))
+        return [
+            (self.districts[s] if self.districts.get(s) in named else self.canonical[s], m.start("name"))
+            for s, m in zip(surfaces, mentions)
+        ]
 
     def without_places(self, text: str) -> str:
         """The text with every place phrase ("im Kreis Kleve", "in Köln") removed."""

@@ -148,6 +148,16 @@ class Glossary:
         """Programmes and places a text names, other than the whole Land."""
         return {*self.programmes_in(text), *self.places_in(text)} - {STATEWIDE}
 
+    def sentence_tags(self, sentence: str, title: str) -> tuple[set[str], set[str]]:
+        """What ingest stores with a sentence of a document titled ``title``: the programmes
+        and places the sentence and the title name (the whole Land left out), and the places the
+        sentence itself names (the Land included). A district counts as its city when either
+        names that city ("die Einrichtung ist in Mülheim" in "Stadtteilmütter Köln")."""
+        text = f"{sentence} {title}"
+        located = self.places.located(text)
+        own = {place for place, start in located if start < len(sentence)}
+        return {*self.programmes_in(text), *(place for place, _ in located)} - {STATEWIDE}, own
+
     def land_in(self, text: str) -> str:
         """The Land a text is about: another Land when it names places of exactly one other
         Land and no place in NRW; otherwise Nordrhein-Westfalen, Lotse's home."""

@@ -33,6 +33,14 @@ def test_places_and_programmes_are_found_in_text() -> None:
     assert {"Welcome Center", "GriffbereitMini"} <= set(GLOSSARY.programmes_in(text))
 
 
+def test_a_sentence_is_tagged_with_its_own_places_and_with_its_documents_title() -> None:
+    entities, own = GLOSSARY.sentence_tags("Die Einrichtung ist in Mülheim.", "Stadtteilmütter Köln")
+    assert own == {"Köln"}  # the district of the Köln the title names, not Mülheim an der Ruhr
+    assert entities == {"Stadtteilmütter", "Köln"}
+    entities, own = GLOSSARY.sentence_tags("Das Land Nordrhein-Westfalen fördert es.", "KI im Kreis Viersen")
+    assert own == {"Nordrhein-Westfalen"} and entities == {"Kommunale Integrationszentren", "Kreis Viersen"}
+
+
 @pytest.mark.parametrize(
     ("typed", "programme"),
     [
