@@ -45,7 +45,7 @@ def _latin_base(char: str) -> str:
 def _words_pattern(phrases: list[str]) -> re.Pattern[str]:
     """Any of ``phrases`` as whole words (longest first); a ``*`` stands for any letters: after a
     word any ending ("немецк* язык*"), before one any beginning (Arabic writes "and", "in", "the"
-    onto the word: "بالانتحار")."""
+    onto the word: "بالانتحار"), alone any one word ("welche * sprachen")."""
     alternatives = sorted({folded(p) for p in phrases}, key=len, reverse=True)
     body = "|".join(re.escape(a).replace(r"\*", r"\w*") for a in alternatives)
     return re.compile(r"(?<!\w)(?:" + body + r")(?!\w)")

@@ -78,6 +78,8 @@ def test_the_cues_alone_name_the_asked_detail() -> None:
         ("на каком языке консультации в KI Dortmund?", "languages"),
         ("KI Köln'de hangi dillerde danışmanlık var?", "languages"),
         ("Wie viele Sprachen sprechen die Stadtteilmütter?", "count"),  # how many, not which
+        ("wie vile sprachen sprechen die stadtteilmütter", "none"),  # a typo hides the count: still not which
+        ("welche neun sprachen sprechen die stadtteilmütter genau?", "languages"),
         ("Ich spreche Arabisch, wo bekomme ich Hilfe?", "none"),  # tells the language, asks for help
     ],
 )
