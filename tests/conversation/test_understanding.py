@@ -81,6 +81,7 @@ def test_the_cues_alone_name_the_asked_detail() -> None:
         ("wie vile sprachen sprechen die stadtteilmütter", "none"),  # a typo hides the count: still not which
         ("welche neun sprachen sprechen die stadtteilmütter genau?", "languages"),
         ("Ich spreche Arabisch, wo bekomme ich Hilfe?", "none"),  # tells the language, asks for help
+        ("need someone who speaks tigrinya to help me at the doctor, muenster", "none"),  # help, with a wish
     ],
 )
 def test_how_long_which_documents_and_which_languages_are_details_of_their_own(question: str, detail: str) -> None:
