@@ -14,6 +14,11 @@ from app.conversation.asking import sought, split_ask, without_courtesies
             "wo finde ich hilfe",
             "hallo ich bin neu in köln und suche arbeit",
         ),  # a run-on message, split before its asking word
+        (
+            "ich mach seit letztem jahr ein sprachcafe in lübbecke aber ich weiß nicht worauf die ihren schwerpunkt legen",
+            "worauf die ihren schwerpunkt legen",
+            "ich mach seit letztem jahr ein sprachcafe in lübbecke aber ich weiß nicht",
+        ),  # "worauf", "wofür", … ask like "was": the Sprachcafé is the asker's, not what is sought
         # the asking word last (Kurdish, Turkish): one question, not a context and a bare "çi ye?"
         ("Hejmara telefonê ya Iriba-Brunnen li Münsterê çi ye?", "Hejmara telefonê ya Iriba-Brunnen li Münsterê çi ye?", ""),
         ("Hilfe wo in Köln", "Hilfe wo in Köln", ""),
