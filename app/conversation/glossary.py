@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from app.conversation.gazetteer import Gazetteer
-from app.core import STATEWIDE, is_german, kept_per_text, spelling_key, without_umlauts
+from app.core import STATEWIDE, in_source_note, is_german, kept_per_text, spelling_key, without_umlauts
 
 _NAME_PARTS = re.compile(r"[\s-]+|(?<=[a-zäöüß]{3})(?=[A-ZÄÖÜ][a-zäöüß]{2})")
 """Where a name's parts meet: a space, a hyphen or a capital inside a word ("GriffbereitMini")."""
@@ -151,11 +151,12 @@ class Glossary:
     def sentence_tags(self, sentence: str, title: str) -> tuple[set[str], set[str]]:
         """What ingest stores with a sentence of a document titled ``title``: the programmes
         and places the sentence and the title name (the whole Land left out), and the places the
-        sentence itself names (the Land included). A district counts as its city when either
-        names that city ("die Einrichtung ist in Mülheim" in "Stadtteilmütter Köln")."""
+        sentence itself names (the Land included; not those of its source note, "(Quelle: PM Kreis
+        Viersen)"). A district counts as its city when either names that city ("die Einrichtung
+        ist in Mülheim" in "Stadtteilmütter Köln")."""
         text = f"{sentence} {title}"
         located = self.places.located(text)
-        own = {place for place, start in located if start < len(sentence)}
+        own = {place for place, start in located if start < len(sentence) and not in_source_note(sentence, start)}
         return {*self.programmes_in(text), *(place for place, _ in located)} - {STATEWIDE}, own
 
     def land_in(self, text: str) -> str:

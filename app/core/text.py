@@ -125,6 +125,11 @@ def without_source_note(sentence: str) -> str:
     return _SOURCE_NOTE.sub("", sentence).strip()
 
 
+def in_source_note(sentence: str, position: int) -> bool:
+    """Whether ``position`` of the sentence lies in one of its "(Quelle: …)" notes."""
+    return any(m.start() <= position < m.end() for m in _SOURCE_NOTE.finditer(sentence))
+
+
 @lru_cache(maxsize=1)
 def _sentence_splitter() -> SoMaJo:
     from somajo import SoMaJo
