@@ -177,6 +177,18 @@ def names_a_place(scored: Scored) -> bool:
     return bool(scored.entities & set(scored.chunk.places))
 
 
+def named_by(scored: Scored) -> set[str]:
+    """The programmes and places a sentence is about. A sentence naming places itself is about
+    those, not about the other places its document's title names ("Im Kommunalen
+    Integrationszentrum der Stadt Bonn …" in "Kommunale Integrationszentren in Bonn, im Kreis
+    Minden-Lübbecke und in Solingen" says nothing about Minden-Lübbecke); one naming none is
+    about its title's places, or else its chunk's."""
+    own = scored.places - {STATEWIDE}
+    if own:
+        return set(scored.entities) - set(scored.chunk.places) | own
+    return set(scored.entities) | (set() if names_a_place(scored) else set(scored.chunk.places) - {STATEWIDE})
+
+
 def admissible(scored: Scored, query: Query) -> bool:
     """Whether a scored sentence may answer the query: the selector found an answer on its
     page (German questions only: the selector learned its no-answer decision from German
@@ -185,7 +197,7 @@ def admissible(scored: Scored, query: Query) -> bool:
     "Telefon: …"), names what the question names, and fits the
     expected answer type and years. A question naming several programmes or places may be
     answered sentence by sentence: each sentence must name one of them."""
-    named = set(scored.entities) | (set() if names_a_place(scored) else set(scored.chunk.places) - {STATEWIDE})
+    named = named_by(scored)
     full_or_labelled = is_answer_sentence(scored.text) or is_labelled_detail(scored.text, query.detail)
     return (
         (scored.answered or not query.german)

@@ -102,13 +102,20 @@ def describes(chunk: RetrievedChunk, query: Query, glossary: Glossary) -> bool:
 
 def best_first(scored: list[Scored], query: Query, glossary: Glossary) -> list[Scored]:
     """No fragments (a contact line with the asked detail is not one); sentences that stand alone
-    before the rest; for "Was ist …" a defining sentence first, then the named programme's own
-    description."""
+    before the rest; for "Was ist …" a sentence naming the asked place first ("Was macht das KI
+    in Bonn?": what Bonn's does, before what every KI does), then a defining sentence, then the
+    named programme's own description."""
     whole = [s for s in scored if not is_fragment(s.text) or is_labelled_detail(s.text, query.detail)]
     ordered = [s for s in whole if stands_alone(s.text)] or whole
     if query.intent is Intent.DEFINITION:
+        asked = set(query.places) - {STATEWIDE}
         ordered = sorted(
-            ordered, key=lambda s: (not defines(s.text, query, glossary, s.chunk.title), not describes(s.chunk, query, glossary))
+            ordered,
+            key=lambda s: (
+                bool(asked) and not asked & s.places,
+                not defines(s.text, query, glossary, s.chunk.title),
+                not describes(s.chunk, query, glossary),
+            ),
         )
     return ordered
 

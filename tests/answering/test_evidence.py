@@ -105,6 +105,20 @@ def test_a_sentence_about_another_place_does_not_answer_for_the_place_its_chunk_
     assert [admissible(s, asked) for s in (kleve, minden, unnamed)] == [True, False, True]
 
 
+def test_a_sentence_naming_its_own_place_is_not_about_the_other_places_its_title_names() -> None:
+    page = RetrievedChunk(
+        "programmes/ki", "p", 0.8, "…", "KI in Bonn und im Kreis Minden-Lübbecke", places=("Bonn", "Kreis Minden-Lübbecke")
+    )
+    asked = query("Worauf legt das KI im Kreis Minden-Lübbecke seinen Schwerpunkt?", "none", places=("Kreis Minden-Lübbecke",))
+    title = frozenset({"Bonn", "Kreis Minden-Lübbecke"})  # each sentence's entities include its title's places
+    bonn = Scored(0.9, "Im KI der Stadt Bonn werden Familien angesprochen.", page, True, 0, title, frozenset({"Bonn"}))
+    minden = Scored(
+        0.8, "Der Kreis Minden-Lübbecke setzt auf Mehrsprachigkeit.", page, True, 1, title, frozenset({"Kreis Minden-Lübbecke"})
+    )
+    unnamed = Scored(0.7, "Beide Zentren fördert das Land.", page, True, 2, title)
+    assert [admissible(s, asked) for s in (bonn, minden, unnamed)] == [False, True, True]
+
+
 def test_an_unknown_word_a_retrieved_chunk_ends_a_compound_with_is_known_to_the_evidence() -> None:
     play = RetrievedChunk("press/tonika", "t", 0.9, "Tonika zeigt das Musiktheaterstück „Die Kinder der toten Stadt“.", "PM")
     asked = replace(query("Wie heißt das Stück?", "none"), unknown_terms=("Stück",))

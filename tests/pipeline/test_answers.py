@@ -144,6 +144,15 @@ def test_a_decline_sends_the_asker_to_the_ki_of_the_named_place_and_cites_its_de
     assert described == ([] if description is None else [(2, description, True)])
 
 
+def test_a_document_about_three_places_answers_for_each_with_its_own_sentences(lotse: Lotse) -> None:
+    minden = lotse.ask("Worauf legt das KI im Kreis Minden-Lübbecke seinen Schwerpunkt?")
+    assert "Mehrsprachigkeit" in minden.answer and "Quartier" not in minden.answer and "Solingen" not in minden.answer
+    bonn = lotse.ask("Was macht das KI in Bonn?")  # what Bonn's KI does, not only what every KI does
+    assert "Quartier" in bonn.answer and "Mehrsprachigkeit" not in bonn.answer
+    assert_verified(minden)
+    assert_verified(bonn)
+
+
 def test_a_gemeinde_narrows_to_its_kreis_and_the_near_miss_answer_names_it(lotse: Lotse) -> None:
     answer = lotse.ask("Ich wohne in Brüggen. Wie ist die Telefonnummer vom Integrationszentrum?")
     assert answer.abstained and answer.answer.startswith("Zum Kreis Viersen nennen meine Dokumente keine Telefonnummer.")
