@@ -34,7 +34,14 @@ def _opens_with_ask(text: str) -> bool:
 
 
 def _asks(sentence: str) -> bool:
-    return sentence.rstrip().endswith(("?", "؟")) or _opens_with_ask(folded(sentence))
+    return sentence.rstrip().endswith(("?", "؟")) or _opens_with_ask(folded(sentence)) or _wonders(folded(sentence))
+
+
+def _wonders(text: str) -> bool:
+    """Whether a telling sentence (folded) asks indirectly: "I don't know", then an asking word."""
+    rules = cues()
+    found = rules.wondering.search(text)
+    return found is not None and rules.asking.search(text, found.end()) is not None
 
 
 def _run_on_ask(sentence: str) -> int | None:

@@ -93,6 +93,8 @@ class Cues:
     needs: tuple[Need, ...] = ()
     seeking: re.Pattern[str] = re.compile(r"(?!)")
     """Words with which a telling sentence seeks ("… und suchen eine Wohnung")."""
+    wondering: re.Pattern[str] = re.compile(r"(?!)")
+    """Words with which a telling sentence asks indirectly ("Ich weiß nicht, wie viel …")."""
     lacking: re.Pattern[str] = re.compile(r"(?!)")
     """A word saying the asker lacks something, with the one or two words after it as group 1
     ("kein Kinderarzt in …")."""
@@ -144,6 +146,7 @@ def cues() -> Cues:
         harm=_words_pattern(every("harm")),
         needs=tuple(_need(name, need) for name, need in data["needs"].items()),
         seeking=_words_pattern(every("seeking")),
+        wondering=_words_pattern(every("wondering")),
         lacking=re.compile(_words_pattern(every("lacking")).pattern + r"\s+(\w+(?:\s+\w+)?)"),
         the_land=_words_pattern(every("the_land")),
     )

@@ -19,6 +19,17 @@ from app.conversation.asking import sought, split_ask, without_courtesies
             "worauf die ihren schwerpunkt legen",
             "ich mach seit letztem jahr ein sprachcafe in lübbecke aber ich weiß nicht",
         ),  # "worauf", "wofür", … ask like "was": the Sprachcafé is the asker's, not what is sought
+        (
+            "Ich wohne in Köln. Ich weiß nicht, wie viel der Integrationskurs kostet. Können Sie mir helfen?",
+            "Ich weiß nicht, wie viel der Integrationskurs kostet. Können Sie mir helfen?",
+            "Ich wohne in Köln.",
+        ),  # an indirect question is part of the ask: "Können Sie mir helfen?" alone asks nothing particular
+        (
+            "Я пишу курсовую про KIM. Не могу найти, сколько денег земля выделила. Подскажете?",
+            "Не могу найти, сколько денег земля выделила. Подскажете?",
+            "Я пишу курсовую про KIM.",
+        ),
+        ("Ich weiß es nicht. Wo ist das KI?", "Wo ist das KI?", "Ich weiß es nicht."),  # no asking word after it
         # the asking word last (Kurdish, Turkish): one question, not a context and a bare "çi ye?"
         ("Hejmara telefonê ya Iriba-Brunnen li Münsterê çi ye?", "Hejmara telefonê ya Iriba-Brunnen li Münsterê çi ye?", ""),
         ("Hilfe wo in Köln", "Hilfe wo in Köln", ""),
