@@ -144,10 +144,6 @@ class Glossary:
         """Canonical programme names mentioned in a text."""
         return self.programmes.find(text)
 
-    def entities_in(self, text: str) -> set[str]:
-        """Programmes and places a text names, other than the whole Land."""
-        return {*self.programmes_in(text), *self.places_in(text)} - {STATEWIDE}
-
     def sentence_tags(self, sentence: str, title: str) -> tuple[set[str], set[str]]:
         """What ingest stores with a sentence of a document titled ``title``: the programmes
         and places the sentence and the title name (the whole Land left out), and the places the
