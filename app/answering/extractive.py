@@ -100,9 +100,18 @@ def describes(chunk: RetrievedChunk, query: Query, glossary: Glossary) -> bool:
     )
 
 
+def about_the_asked_place(scored: Scored, asked: set[str]) -> bool:
+    """Whether a sentence names an asked place, or names no place and comes from a local document
+    about one (a statewide document's sentences hold for every place; one naming only the Land,
+    "Migration und Integration werden in Nordrhein-Westfalen zusammen gedacht.", is about the Land)."""
+    if scored.places:
+        return bool(asked & scored.places)
+    return STATEWIDE not in scored.chunk.places and bool(asked & set(scored.chunk.places))
+
+
 def best_first(scored: list[Scored], query: Query, glossary: Glossary) -> list[Scored]:
     """No fragments (a contact line with the asked detail is not one); sentences that stand alone
-    before the rest; for "Was ist …" a sentence naming the asked place first ("Was macht das KI
+    before the rest; for "Was ist …" a sentence about the asked place first ("Was macht das KI
     in Bonn?": what Bonn's does, before what every KI does), then a defining sentence, then the
     named programme's own description."""
     whole = [s for s in scored if not is_fragment(s.text) or is_labelled_detail(s.text, query.detail)]
@@ -112,7 +121,7 @@ def best_first(scored: list[Scored], query: Query, glossary: Glossary) -> list[S
         ordered = sorted(
             ordered,
             key=lambda s: (
-                bool(asked) and not asked & s.places,
+                bool(asked) and not about_the_asked_place(s, asked),
                 not defines(s.text, query, glossary, s.chunk.title),
                 not describes(s.chunk, query, glossary),
             ),
