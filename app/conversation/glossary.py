@@ -54,6 +54,10 @@ class _Names:
     def find(self, text: str) -> list[str]:
         return [name for name, pats in self.patterns.items() if any(p.search(text) for p in pats)]
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the names occur in ``text``."""
+        return [m.span() for pats in self.patterns.values() for p in pats for m in p.finditer(text)]
+
 
 def _followed_by(question: str, extra: list[str]) -> str:
     return f"{question} ({'; '.join(extra)})" if extra else question
@@ -147,12 +151,18 @@ class Glossary:
     def sentence_tags(self, sentence: str, title: str) -> tuple[set[str], set[str]]:
         """What ingest stores with a sentence of a document titled ``title``: the programmes
         and places the sentence and the title name (the whole Land left out), and the places the
-        sentence itself names (the Land included; not those of its source note, "(Quelle: PM Kreis
-        Viersen)"). A district counts as its city when either names that city ("die Einrichtung
-        ist in Mülheim" in "Stadtteilmütter Köln")."""
+        sentence itself names (the Land included, but not as part of a programme's name, "KOMM-AN
+        NRW"; not those of its source note, "(Quelle: PM Kreis Viersen)"). A district counts as its
+        city when either names that city ("die Einrichtung ist in Mülheim" in "Stadtteilmütter Köln")."""
         text = f"{sentence} {title}"
         located = self.places.located(text)
-        own = {place for place, start in located if start < len(sentence) and not in_source_note(sentence, start)}
+        named = self.programmes.spans(sentence)
+
+        def said_by_the_sentence(place: str, start: int) -> bool:
+            in_a_name = place == STATEWIDE and any(a <= start < b for a, b in named)
+            return start < len(sentence) and not in_a_name and not in_source_note(sentence, start)
+
+        own = {place for place, start in located if said_by_the_sentence(place, start)}
         return {*self.programmes_in(text), *(place for place, _ in located)} - {STATEWIDE}, own
 
     def land_in(self, text: str) -> str:

@@ -41,6 +41,8 @@ def test_a_sentence_is_tagged_with_its_own_places_and_with_its_documents_title()
     assert own == {"Nordrhein-Westfalen"} and entities == {"Kommunale Integrationszentren", "Kreis Viersen"}
     _, own = GLOSSARY.sentence_tags("Hinzu kommen Mittel aus den kommunalen Haushalten. (Quelle: PM Kreis Viersen)", "KI")
     assert own == set()  # the source note's place is where the release came from, not what the sentence is about
+    _, own = GLOSSARY.sentence_tags("Das Welcome Office wird im Rahmen von NRW.Integrativ gefördert.", "Welcome Office Bochum")
+    assert own == set()  # the Land in a programme's name
 
 
 @pytest.mark.parametrize(
