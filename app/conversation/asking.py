@@ -34,7 +34,10 @@ def _opens_with_ask(text: str) -> bool:
 
 
 def _asks(sentence: str) -> bool:
-    return sentence.rstrip().endswith(("?", "؟")) or _opens_with_ask(folded(sentence)) or _wonders(folded(sentence))
+    if sentence.rstrip().endswith(("?", "؟")):
+        return True
+    text = folded(sentence)
+    return _opens_with_ask(text) or _wonders(text)
 
 
 def _wonders(text: str) -> bool:

@@ -52,9 +52,10 @@ CREATE TABLE IF NOT EXISTS spellings (
 """A table with rowids: each row holds a 1.5 KB vector, and SQLite stores such rows in less than
 half the space of a ``WITHOUT ROWID`` table (106 vs 237 MB for 50,000 sentences, measured)."""
 FORMAT = 5
-"""2: the entities column; 3: the spellings table; 4: the places column; 5: a district a sentence
-names is its document's city when the title names that city (4 stored "Mülheim" in a Köln
-document as Mülheim an der Ruhr). A build whose file has another format is rebuilt by the next ingest."""
+"""2: the entities column; 3: the spellings table; 4: the places column; 5: a sentence's places
+read in context (a district as the city its document's title names, where 4 stored "Mülheim" in
+a Köln document as Mülheim an der Ruhr; not the place of its source note; not the Land in a
+programme's name, "KOMM-AN NRW"). A build whose file has another format is rebuilt by the next ingest."""
 _COLUMNS = "chunk_id, position, doc_id, text, vector, entities, places"
 _VARIABLES = 500
 """Ids per ``IN (…)`` list, well below SQLite's limit on bound variables."""
