@@ -13,7 +13,7 @@ import json
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import click
 import numpy as np
@@ -21,7 +21,7 @@ import numpy as np
 from app.conversation import INTENT_MODEL, NO_NEED, UNRELATED, by_cues, cues, feature_vector, sought, split_ask
 from app.conversation.intent import IntentModel
 from app.core import Settings
-from app.index import LotseEmbeddings, load_embeddings
+from app.index import load_embeddings
 from evals.dataset import DATASETS
 
 BANKS = sorted(DATASETS.glob("intent_bank_*.jsonl"))
@@ -244,7 +244,15 @@ def train_need(rows: list[dict[str, str]], x: np.ndarray, applied: bool) -> tupl
     return report, {**_head(_fit(x, truth, best["C"])), "floor": best["floor"], "applied": applied}
 
 
-def held_out(model: IntentModel, embeddings: LotseEmbeddings, path: Path = HOLDOUT) -> dict[str, Any]:
+class EmbedsQueries(Protocol):
+    """What the held-out measure needs of an embedder (``LotseEmbeddings`` has it)."""
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """One normalised vector per text."""
+        ...
+
+
+def held_out(model: IntentModel, embeddings: EmbedsQueries, path: Path = HOLDOUT) -> dict[str, Any]:
     """The heads as applied (floors, cues where a head abstains) on the held-out messages: the
     share of off-topic ones the topic head catches, of related ones it calls off-topic, and of
     related ones whose intent is right."""

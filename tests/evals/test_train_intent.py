@@ -36,8 +36,8 @@ def test_no_pair_under_the_rule_is_a_german_cli_error(monkeypatch: pytest.Monkey
 class FootballIsOffTopic:
     """Vectors whose first dimension says whether a message speaks of football."""
 
-    def embed_queries(self, texts: list[str]) -> list[list[float]]:
-        return [[5.0, 0.0] if "football" in t else [-5.0, 0.0] for t in texts]
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.array([[5.0, 0.0] if "football" in t else [-5.0, 0.0] for t in texts], dtype=np.float32)
 
 
 def test_the_held_out_measure_reads_the_heads_as_applied(tmp_path: Path) -> None:
@@ -57,6 +57,6 @@ def test_the_held_out_measure_reads_the_heads_as_applied(tmp_path: Path) -> None
     ]
     path = tmp_path / "holdout.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    report = train_intent.held_out(model, FootballIsOffTopic(), path)  # type: ignore[arg-type]
+    report = train_intent.held_out(model, FootballIsOffTopic(), path)
     # the phone number question is a fact by its detail cue (the cues decide the detail), whatever the intent head says
     assert report == {"rows": 4, "unrelated_caught": 0.5, "related_called_unrelated": 0.0, "intent_accuracy": 1.0}
