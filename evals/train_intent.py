@@ -18,8 +18,7 @@ from typing import Any, Protocol
 import click
 import numpy as np
 
-from app.conversation import INTENT_MODEL, NO_NEED, UNRELATED, by_cues, cues, feature_vector, sought, split_ask
-from app.conversation.intent import IntentModel
+from app.conversation import INTENT_MODEL, NO_NEED, UNRELATED, IntentModel, by_cues, cues, feature_vector, sought, split_ask
 from app.core import Settings
 from app.index import load_embeddings
 from evals.dataset import DATASETS

@@ -9,7 +9,7 @@ from app.conversation.followup import is_elliptical, needs_context, resolve_foll
 from app.conversation.gazetteer import Gazetteer, places_digest
 from app.conversation.glossary import Glossary
 from app.conversation.intent import DEFAULT_MODEL as INTENT_MODEL
-from app.conversation.intent import NO_NEED, UNRELATED, by_cues, classifier_for, feature_vector
+from app.conversation.intent import NO_NEED, UNRELATED, IntentModel, by_cues, classifier_for, feature_vector
 from app.conversation.questions import clean_question
 from app.conversation.spelling import WithWords, restore_spelling
 from app.conversation.understanding import (
@@ -36,6 +36,7 @@ __all__ = [
     "Vocabulary",
     "by_cues",
     "classifier_for",
+    "IntentModel",
     "clean_question",
     "cues",
     "feature_vector",

@@ -8,8 +8,8 @@ import click
 import numpy as np
 import pytest
 
-from app.conversation import UNRELATED
-from app.conversation.intent import Head, IntentModel
+from app.conversation import UNRELATED, IntentModel
+from app.conversation.intent import Head
 from evals import train_intent
 
 
