@@ -54,9 +54,9 @@ class _Names:
     def find(self, text: str) -> list[str]:
         return [name for name, pats in self.patterns.items() if any(p.search(text) for p in pats)]
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Where the names occur in ``text``."""
-        return [m.span() for pats in self.patterns.values() for p in pats for m in p.finditer(text)]
+    def mentions(self, text: str) -> list[tuple[str, int, int]]:
+        """Each occurrence of a name in ``text``: the name, where it starts and where it ends."""
+        return [(name, *m.span()) for name, pats in self.patterns.items() for p in pats for m in p.finditer(text)]
 
 
 def _followed_by(question: str, extra: list[str]) -> str:
@@ -156,14 +156,14 @@ class Glossary:
         city when either names that city ("die Einrichtung ist in Mülheim" in "Stadtteilmütter Köln")."""
         text = f"{sentence} {title}"
         located = self.places.located(text)
-        named = self.programmes.spans(sentence)
+        programmes = self.programmes.mentions(text)
 
         def said_by_the_sentence(place: str, start: int) -> bool:
-            in_a_name = place == STATEWIDE and any(a <= start < b for a, b in named)
+            in_a_name = place == STATEWIDE and any(a <= start < b for _, a, b in programmes)
             return start < len(sentence) and not in_a_name and not in_source_note(sentence, start)
 
         own = {place for place, start in located if said_by_the_sentence(place, start)}
-        return {*self.programmes_in(text), *(place for place, _ in located)} - {STATEWIDE}, own
+        return {*(name for name, _, _ in programmes), *(place for place, _ in located)} - {STATEWIDE}, own
 
     def land_in(self, text: str) -> str:
         """The Land a text is about: another Land when it names places of exactly one other
